@@ -1,0 +1,277 @@
+//! The one access decision (design principle 6).
+//!
+//! `authorize` is pure and total: every HTML and API handler reaches it through one
+//! path in the application layer, which logs each decision about a child's record.
+//! Role plus relationship: children's social care holds the record (WT2026 ¶163);
+//! partner practitioners see the children they referred or take part in work about,
+//! and only what has been shared with them (WT2026 ¶29–¶37); restricted records need
+//! an explicit grant; break-glass access needs a reason and is reported.
+
+use crate::role::Role;
+use serde::Serialize;
+
+/// What someone wants to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// See one's own home page and work tray.
+    ViewHome,
+    /// Find children by name or identifier ("is this child known?").
+    SearchChildren,
+    /// Open a new child's record.
+    OpenChildRecord,
+    /// Read a child's record.
+    ViewChildRecord,
+    /// Add an entry to a child's record.
+    AppendToChildRecord,
+    /// Correct an entry in a child's record.
+    CorrectChildEntry,
+    /// Restrict a record, or grant a named user access to a restricted one.
+    RestrictChildRecord,
+    /// Submit a referral (a partner agency's practitioner or system).
+    SubmitReferral,
+    /// Manage users, teams and API clients.
+    ManageUsers,
+    /// Manage the calendar of proclaimed bank holidays and closures.
+    ManageCalendar,
+    /// Search the access log.
+    ViewAccessLog,
+    /// See aggregate figures for the partnership (no identifiable case data).
+    ViewPartnershipFigures,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::ViewHome,
+        Action::SearchChildren,
+        Action::OpenChildRecord,
+        Action::ViewChildRecord,
+        Action::AppendToChildRecord,
+        Action::CorrectChildEntry,
+        Action::RestrictChildRecord,
+        Action::SubmitReferral,
+        Action::ManageUsers,
+        Action::ManageCalendar,
+        Action::ViewAccessLog,
+        Action::ViewPartnershipFigures,
+    ];
+
+    /// Actions on one child's record: these need a `Resource::Child` and are logged.
+    pub fn is_about_a_child(self) -> bool {
+        matches!(
+            self,
+            Action::ViewChildRecord
+                | Action::AppendToChildRecord
+                | Action::CorrectChildEntry
+                | Action::RestrictChildRecord
+        )
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::ViewHome => "view-home",
+            Action::SearchChildren => "search-children",
+            Action::OpenChildRecord => "open-child-record",
+            Action::ViewChildRecord => "view-child-record",
+            Action::AppendToChildRecord => "append-to-child-record",
+            Action::CorrectChildEntry => "correct-child-entry",
+            Action::RestrictChildRecord => "restrict-child-record",
+            Action::SubmitReferral => "submit-referral",
+            Action::ManageUsers => "manage-users",
+            Action::ManageCalendar => "manage-calendar",
+            Action::ViewAccessLog => "view-access-log",
+            Action::ViewPartnershipFigures => "view-partnership-figures",
+        }
+    }
+}
+
+/// How the actor stands to the child, worked out by the application from the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relationship {
+    /// The actor referred the child.
+    Referrer,
+    /// The actor takes part in a meeting or piece of work about the child.
+    Participant,
+    /// The actor is the allocated lead practitioner, or in the allocated team.
+    Allocated,
+    /// The actor holds an explicit grant to this (restricted) record.
+    Granted,
+    /// The actor wrote the entry in question (for corrections).
+    Author,
+    /// The actor has declared break-glass access with a reason.
+    BreakGlass,
+}
+
+impl Relationship {
+    pub const ALL: [Relationship; 6] = [
+        Relationship::Referrer,
+        Relationship::Participant,
+        Relationship::Allocated,
+        Relationship::Granted,
+        Relationship::Author,
+        Relationship::BreakGlass,
+    ];
+}
+
+/// What the action is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// Nothing child-specific: a page, the user list, the calendar, figures.
+    System,
+    /// One child's record.
+    Child { restricted: bool, relationships: &'a [Relationship] },
+}
+
+/// How much of a record the actor may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Everything.
+    Full,
+    /// Only entries shared with partner agencies.
+    SharedOnly,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    pub scope: Option<Scope>,
+    /// Why, in words fit for the access log and for the user who was refused.
+    pub reason: &'static str,
+    /// Access given under break-glass: reported to the data protection officer.
+    pub break_glass: bool,
+}
+
+impl Decision {
+    fn allow(scope: Scope, reason: &'static str) -> Decision {
+        Decision { allowed: true, scope: Some(scope), reason, break_glass: false }
+    }
+    fn deny(reason: &'static str) -> Decision {
+        Decision { allowed: false, scope: None, reason, break_glass: false }
+    }
+}
+
+/// The actor as the decision needs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub role: Role,
+}
+
+/// Decide whether `actor` may do `action` on `resource`.
+pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decision {
+    use Action::*;
+    let role = actor.role;
+    let csc = role.is_childrens_social_care();
+    match action {
+        ViewHome => Decision::allow(Scope::Full, "every signed-in user has a home page"),
+        SearchChildren | OpenChildRecord => {
+            if csc && !(action == OpenChildRecord && role == Role::ConferenceChair) {
+                Decision::allow(Scope::Full, "children's social care holds the children's records")
+            } else if role == Role::ConferenceChair {
+                Decision::deny("conference chairs do not open records: the front door and social workers do")
+            } else {
+                Decision::deny("only children's social care staff search and open children's records")
+            }
+        }
+        SubmitReferral => {
+            if role == Role::PartnerPractitioner || matches!(role, Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor) {
+                Decision::allow(Scope::Full, "practitioners refer children to children's social care (WT2026 ¶163)")
+            } else {
+                Decision::deny("this role does not make referrals")
+            }
+        }
+        ManageUsers | ManageCalendar => {
+            if role == Role::SystemAdministrator {
+                Decision::allow(Scope::Full, "system administrators manage users and configuration")
+            } else {
+                Decision::deny("only a system administrator manages users and configuration")
+            }
+        }
+        ViewAccessLog => {
+            if role == Role::DataProtectionOfficer {
+                Decision::allow(Scope::Full, "the data protection officer audits access")
+            } else {
+                Decision::deny("only the data protection officer searches the access log")
+            }
+        }
+        ViewPartnershipFigures => {
+            if matches!(role, Role::PartnershipManager | Role::PracticeSupervisor) {
+                Decision::allow(Scope::Full, "managers monitor timeliness and effectiveness (WT2026 ¶113)")
+            } else {
+                Decision::deny("partnership figures are for managers")
+            }
+        }
+        ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord => {
+            let Resource::Child { restricted, relationships } = resource else {
+                return Decision::deny("an action on a child's record needs the record");
+            };
+            child_record(role, action, restricted, relationships)
+        }
+    }
+}
+
+fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationship]) -> Decision {
+    use Action::*;
+    let has = |r: Relationship| rels.contains(&r);
+    if matches!(role, Role::PartnershipManager | Role::SystemAdministrator | Role::DataProtectionOfficer) {
+        return Decision::deny("this role has no access to identifiable case data");
+    }
+
+    // First: may the actor see the record at all, and how much of it?
+    let view = if role.is_childrens_social_care() {
+        if !restricted {
+            Decision::allow(Scope::Full, "children's social care holds the child's record")
+        } else if has(Relationship::Allocated) || has(Relationship::Granted) {
+            Decision::allow(Scope::Full, "restricted record: allocated or explicitly granted")
+        } else if has(Relationship::BreakGlass) {
+            Decision { break_glass: true, ..Decision::allow(Scope::Full, "restricted record: break-glass access with a reason, reported") }
+        } else {
+            Decision::deny("restricted record: access needs an explicit grant, or break-glass with a reason")
+        }
+    } else {
+        // Partner practitioners: only with a part in the work, only what is shared.
+        if restricted {
+            if has(Relationship::Granted) {
+                Decision::allow(Scope::SharedOnly, "restricted record: explicitly granted")
+            } else {
+                Decision::deny("restricted record: access needs an explicit grant")
+            }
+        } else if has(Relationship::Referrer) || has(Relationship::Participant) || has(Relationship::Granted) {
+            Decision::allow(Scope::SharedOnly, "partner practitioner with a part in the child's work sees what is shared")
+        } else {
+            Decision::deny("partner practitioners see only children they referred or take part in work about")
+        }
+    };
+    if !view.allowed {
+        return view;
+    }
+
+    match action {
+        ViewChildRecord => view,
+        AppendToChildRecord => {
+            if role == Role::ConferenceChair || role.is_childrens_social_care() || role == Role::PartnerPractitioner {
+                Decision { reason: "may add to a record they may read", ..view }
+            } else {
+                Decision::deny("this role does not write to children's records")
+            }
+        }
+        CorrectChildEntry => {
+            if has(Relationship::Author) {
+                Decision { reason: "the author of an entry may correct it, with a reason", ..view }
+            } else if role == Role::PracticeSupervisor {
+                Decision { reason: "a practice supervisor may correct an entry, with a reason", ..view }
+            } else {
+                Decision::deny("only the entry's author or a practice supervisor may correct it")
+            }
+        }
+        RestrictChildRecord => {
+            if role == Role::PracticeSupervisor && !view.break_glass {
+                Decision { reason: "a practice supervisor decides who may see a restricted record", ..view }
+            } else {
+                Decision::deny("only a practice supervisor restricts a record or grants access to it")
+            }
+        }
+        _ => unreachable!("child_record is only called for child actions"),
+    }
+}

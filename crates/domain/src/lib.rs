@@ -1,0 +1,15 @@
+//! The domain of Together: the statutory process of *Working Together to Safeguard
+//! Children 2026* (WT2026) and the local procedures, as pure types and functions.
+//!
+//! No I/O, no clock, no database: time and the calendar are passed in
+//! (design principle 2), so every rule here is testable in microseconds.
+
+pub mod access;
+pub mod calendar;
+pub mod event;
+pub mod ids;
+pub mod person;
+pub mod profile;
+pub mod role;
+pub mod timescale;
+pub mod validate;

@@ -1,0 +1,313 @@
+//! People known to the partnership: children (including unborn children), parents,
+//! carers, family network members and alleged perpetrators.
+
+use crate::validate::{parse_date, parse_name, NhsNumber, ValidationErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PersonKind {
+    Child,
+    /// An unborn child, known by the mother and the expected date of delivery
+    /// (WT2026 ¶205–¶208 on pre-birth work; SET 002 §2.6).
+    UnbornChild,
+    Parent,
+    Carer,
+    FamilyNetworkMember,
+    AllegedPerpetrator,
+}
+
+impl PersonKind {
+    pub const ALL: [PersonKind; 6] = [
+        PersonKind::Child,
+        PersonKind::UnbornChild,
+        PersonKind::Parent,
+        PersonKind::Carer,
+        PersonKind::FamilyNetworkMember,
+        PersonKind::AllegedPerpetrator,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            PersonKind::Child => "child",
+            PersonKind::UnbornChild => "unborn-child",
+            PersonKind::Parent => "parent",
+            PersonKind::Carer => "carer",
+            PersonKind::FamilyNetworkMember => "family-network-member",
+            PersonKind::AllegedPerpetrator => "alleged-perpetrator",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<PersonKind> {
+        PersonKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonKind::Child => "Child",
+            PersonKind::UnbornChild => "Unborn child",
+            PersonKind::Parent => "Parent",
+            PersonKind::Carer => "Carer",
+            PersonKind::FamilyNetworkMember => "Family network member",
+            PersonKind::AllegedPerpetrator => "Alleged perpetrator",
+        }
+    }
+    /// Whether this person has a log of their own (the child's record).
+    pub fn is_child(self) -> bool {
+        matches!(self, PersonKind::Child | PersonKind::UnbornChild)
+    }
+}
+
+/// Sex as the DfE CIN census records it from 2024-25 (used by the returns crate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sex {
+    Female,
+    Male,
+    Unknown,
+}
+
+impl Sex {
+    pub fn id(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Unknown => "unknown",
+        }
+    }
+    pub fn from_id(s: &str) -> Option<Sex> {
+        [Sex::Female, Sex::Male, Sex::Unknown].into_iter().find(|x| x.id() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Female => "Female",
+            Sex::Male => "Male",
+            Sex::Unknown => "Not known",
+        }
+    }
+}
+
+/// What is known of a person. Names and dates of birth are personal data: they
+/// live in payloads and projections, never in logs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonDetails {
+    pub kind: PersonKind,
+    pub given_name: String,
+    pub family_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_date_of_delivery: Option<NaiveDate>,
+    pub sex: Sex,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number: Option<NhsNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+}
+
+impl PersonDetails {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// Rules that need today's date (passed in: the domain has no clock).
+    pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        match self.kind {
+            PersonKind::UnbornChild => {
+                if self.date_of_birth.is_some() {
+                    e.add("date_of_birth", "An unborn child has no date of birth: give the expected date of delivery");
+                }
+                match self.expected_date_of_delivery {
+                    None => e.add("expected_date_of_delivery", "Enter the expected date of delivery"),
+                    // A pregnancy lasts at most about 42 weeks; an EDD further out is a typing error.
+                    Some(edd) if edd > today + chrono::Days::new(300) => e.add(
+                        "expected_date_of_delivery",
+                        "Expected date of delivery must be within the next 10 months",
+                    ),
+                    _ => {}
+                }
+            }
+            _ => {
+                if self.expected_date_of_delivery.is_some() {
+                    e.add("expected_date_of_delivery", "Only an unborn child has an expected date of delivery");
+                }
+                if let Some(dob) = self.date_of_birth {
+                    if dob > today {
+                        e.add("date_of_birth", "Date of birth must be today or in the past");
+                    } else if dob < today - chrono::Days::new(365 * 120) {
+                        e.add("date_of_birth", "Date of birth must be within the last 120 years");
+                    }
+                }
+                if self.kind == PersonKind::Child {
+                    match self.date_of_birth {
+                        None => e.add("date_of_birth", "Enter the child's date of birth"),
+                        // A child is anyone who has not yet reached their 18th birthday (WT2026, Introduction).
+                        Some(dob) if dob.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|d18| d18 <= today) => {
+                            e.add("date_of_birth", "A child is under 18: this date of birth is 18 or more years ago")
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        e.into_result()
+    }
+}
+
+/// The raw text of a person form or API body, before parsing. Kept so that a form
+/// with errors is shown again with the user's entries.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub date_of_birth: String,
+    #[serde(default)]
+    pub expected_date_of_delivery: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub nhs_number: String,
+    #[serde(default)]
+    pub postcode: String,
+}
+
+impl PersonInput {
+    /// Parse every field, collecting every error, then apply the date rules.
+    pub fn parse(&self, today: NaiveDate) -> Result<PersonDetails, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let kind = e.take(
+            "kind",
+            PersonKind::from_id(self.kind.trim()).ok_or_else(|| "Select who this person is".to_string()),
+        );
+        let given = e.take("given_name", parse_name("first name", &self.given_name));
+        let family = e.take("family_name", parse_name("last name", &self.family_name));
+        let dob = if self.date_of_birth.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take("date_of_birth", parse_date("date of birth", &self.date_of_birth)).map(Some)
+        };
+        let edd = if self.expected_date_of_delivery.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take(
+                "expected_date_of_delivery",
+                parse_date("expected date of delivery", &self.expected_date_of_delivery),
+            )
+            .map(Some)
+        };
+        let sex = e.take(
+            "sex",
+            Sex::from_id(self.sex.trim()).ok_or_else(|| "Select the person's sex, or 'Not known'".to_string()),
+        );
+        let nhs = if self.nhs_number.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take("nhs_number", NhsNumber::parse(&self.nhs_number)).map(Some)
+        };
+        let postcode = parse_postcode(&self.postcode);
+        let postcode = e.take("postcode", postcode);
+        match (kind, given, family, dob, edd, sex, nhs, postcode) {
+            (Some(kind), Some(given_name), Some(family_name), Some(date_of_birth), Some(expected_date_of_delivery), Some(sex), Some(nhs_number), Some(postcode))
+                if e.is_empty() =>
+            {
+                let d = PersonDetails { kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode };
+                d.check(today)?;
+                Ok(d)
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// A UK postcode, normalised to upper case with one space before the inward code.
+/// Empty input is no postcode.
+pub fn parse_postcode(s: &str) -> Result<Option<String>, String> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    let ok = (5..=7).contains(&compact.len())
+        && compact.chars().all(|c| c.is_ascii_alphanumeric())
+        && compact.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && {
+            let inward: Vec<char> = compact[compact.len() - 3..].chars().collect();
+            inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic()
+        };
+    if !ok {
+        return Err("Enter a real postcode, like SS1 2AB".into());
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    Ok(Some(format!("{outward} {inward}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn input(kind: &str, dob: &str, edd: &str) -> PersonInput {
+        PersonInput {
+            kind: kind.into(),
+            given_name: "Ada".into(),
+            family_name: "Example".into(),
+            date_of_birth: dob.into(),
+            expected_date_of_delivery: edd.into(),
+            sex: "female".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_born_child_cannot_have_a_future_date_of_birth() {
+        let e = input("child", "2026-11-24", "").parse(today()).unwrap_err();
+        assert_eq!(e.for_field("date_of_birth"), Some("Date of birth must be today or in the past"));
+        assert!(input("child", "2026-11-23", "").parse(today()).is_ok());
+    }
+
+    #[test]
+    fn an_impossible_date_is_named() {
+        let e = input("child", "2026-02-30", "").parse(today()).unwrap_err();
+        assert!(e.for_field("date_of_birth").unwrap().contains("real date"));
+    }
+
+    #[test]
+    fn an_unborn_child_needs_an_expected_date_of_delivery() {
+        let e = input("unborn-child", "", "").parse(today()).unwrap_err();
+        assert!(e.for_field("expected_date_of_delivery").is_some());
+        assert!(input("unborn-child", "", "2027-03-01").parse(today()).is_ok());
+        assert!(input("unborn-child", "2026-01-01", "2027-03-01").parse(today()).is_err());
+    }
+
+    #[test]
+    fn a_child_is_under_18() {
+        assert!(input("child", "2008-11-23", "").parse(today()).is_err());
+        assert!(input("child", "2008-11-24", "").parse(today()).is_ok());
+        assert!(input("parent", "1990-01-01", "").parse(today()).is_ok());
+    }
+
+    #[test]
+    fn every_error_is_collected() {
+        let i = PersonInput { kind: "x".into(), ..Default::default() };
+        let e = i.parse(today()).unwrap_err();
+        for f in ["kind", "given_name", "family_name", "sex"] {
+            assert!(e.for_field(f).is_some(), "{f}: {e}");
+        }
+    }
+
+    #[test]
+    fn postcodes() {
+        assert_eq!(parse_postcode("ss12ab").unwrap().as_deref(), Some("SS1 2AB"));
+        assert_eq!(parse_postcode(" NN1  1AA ").unwrap().as_deref(), Some("NN1 1AA"));
+        assert_eq!(parse_postcode("").unwrap(), None);
+        assert!(parse_postcode("12345").is_err());
+    }
+}

@@ -1,0 +1,223 @@
+//! The access decision as a table: (role, relationship, action, resource) → allow/deny.
+//! Design principle 6; the issue asks for every role and every action to be covered.
+
+use together_domain::access::{authorize, Action, Actor, Relationship, Resource, Scope};
+use together_domain::role::Role;
+
+use Action::*;
+use Relationship::*;
+use Role::*;
+
+/// `R` = unrestricted record, `X` = restricted record, `S` = system resource.
+#[derive(Clone, Copy)]
+enum On {
+    S,
+    R,
+    X,
+}
+
+const ALLOW_FULL: Option<Scope> = Some(Scope::Full);
+const ALLOW_SHARED: Option<Scope> = Some(Scope::SharedOnly);
+const DENY: Option<Scope> = None;
+
+#[rustfmt::skip]
+const TABLE: &[(Role, &[Relationship], Action, On, Option<Scope>)] = &[
+    // Home page: everyone.
+    (FrontDoorWorker, &[], ViewHome, On::S, ALLOW_FULL),
+    (SocialWorker, &[], ViewHome, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewHome, On::S, ALLOW_FULL),
+    (ConferenceChair, &[], ViewHome, On::S, ALLOW_FULL),
+    (PartnerPractitioner, &[], ViewHome, On::S, ALLOW_FULL),
+    (PartnershipManager, &[], ViewHome, On::S, ALLOW_FULL),
+    (SystemAdministrator, &[], ViewHome, On::S, ALLOW_FULL),
+    (DataProtectionOfficer, &[], ViewHome, On::S, ALLOW_FULL),
+    // Searching and opening records: children's social care.
+    (FrontDoorWorker, &[], SearchChildren, On::S, ALLOW_FULL),
+    (SocialWorker, &[], SearchChildren, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], SearchChildren, On::S, ALLOW_FULL),
+    (ConferenceChair, &[], SearchChildren, On::S, ALLOW_FULL),
+    (PartnerPractitioner, &[], SearchChildren, On::S, DENY),
+    (PartnershipManager, &[], SearchChildren, On::S, DENY),
+    (SystemAdministrator, &[], SearchChildren, On::S, DENY),
+    (DataProtectionOfficer, &[], SearchChildren, On::S, DENY),
+    (FrontDoorWorker, &[], OpenChildRecord, On::S, ALLOW_FULL),
+    (SocialWorker, &[], OpenChildRecord, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], OpenChildRecord, On::S, ALLOW_FULL),
+    (ConferenceChair, &[], OpenChildRecord, On::S, DENY),
+    (PartnerPractitioner, &[], OpenChildRecord, On::S, DENY),
+    (PartnershipManager, &[], OpenChildRecord, On::S, DENY),
+    (SystemAdministrator, &[], OpenChildRecord, On::S, DENY),
+    (DataProtectionOfficer, &[], OpenChildRecord, On::S, DENY),
+    // Viewing a record.
+    (FrontDoorWorker, &[], ViewChildRecord, On::R, ALLOW_FULL),
+    (SocialWorker, &[], ViewChildRecord, On::R, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewChildRecord, On::R, ALLOW_FULL),
+    (ConferenceChair, &[], ViewChildRecord, On::R, ALLOW_FULL),
+    (SocialWorker, &[], ViewChildRecord, On::X, DENY),
+    (SocialWorker, &[Allocated], ViewChildRecord, On::X, ALLOW_FULL),
+    (FrontDoorWorker, &[Granted], ViewChildRecord, On::X, ALLOW_FULL),
+    (ConferenceChair, &[BreakGlass], ViewChildRecord, On::X, ALLOW_FULL),
+    (PartnerPractitioner, &[], ViewChildRecord, On::R, DENY),
+    (PartnerPractitioner, &[Referrer], ViewChildRecord, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[Participant], ViewChildRecord, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[Author], ViewChildRecord, On::R, DENY),
+    (PartnerPractitioner, &[Referrer], ViewChildRecord, On::X, DENY),
+    (PartnerPractitioner, &[BreakGlass], ViewChildRecord, On::R, DENY),
+    (PartnerPractitioner, &[Granted], ViewChildRecord, On::X, ALLOW_SHARED),
+    (PartnershipManager, &[Granted, Allocated], ViewChildRecord, On::R, DENY),
+    (SystemAdministrator, &[Granted, Allocated, BreakGlass], ViewChildRecord, On::R, DENY),
+    (DataProtectionOfficer, &[BreakGlass], ViewChildRecord, On::R, DENY),
+    (SocialWorker, &[], ViewChildRecord, On::S, DENY),
+    // Adding to a record.
+    (FrontDoorWorker, &[], AppendToChildRecord, On::R, ALLOW_FULL),
+    (SocialWorker, &[], AppendToChildRecord, On::R, ALLOW_FULL),
+    (SocialWorker, &[], AppendToChildRecord, On::X, DENY),
+    (PracticeSupervisor, &[Allocated], AppendToChildRecord, On::X, ALLOW_FULL),
+    (ConferenceChair, &[], AppendToChildRecord, On::R, ALLOW_FULL),
+    (PartnerPractitioner, &[Participant], AppendToChildRecord, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[], AppendToChildRecord, On::R, DENY),
+    (PartnershipManager, &[], AppendToChildRecord, On::R, DENY),
+    (SystemAdministrator, &[], AppendToChildRecord, On::R, DENY),
+    (DataProtectionOfficer, &[], AppendToChildRecord, On::R, DENY),
+    // Correcting an entry: its author or a practice supervisor.
+    (SocialWorker, &[Author], CorrectChildEntry, On::R, ALLOW_FULL),
+    (SocialWorker, &[], CorrectChildEntry, On::R, DENY),
+    (FrontDoorWorker, &[], CorrectChildEntry, On::R, DENY),
+    (FrontDoorWorker, &[Author], CorrectChildEntry, On::R, ALLOW_FULL),
+    (PracticeSupervisor, &[], CorrectChildEntry, On::R, ALLOW_FULL),
+    (PracticeSupervisor, &[], CorrectChildEntry, On::X, DENY),
+    (ConferenceChair, &[], CorrectChildEntry, On::R, DENY),
+    (PartnerPractitioner, &[Participant, Author], CorrectChildEntry, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[Author], CorrectChildEntry, On::R, DENY),
+    (PartnershipManager, &[Author], CorrectChildEntry, On::R, DENY),
+    (SystemAdministrator, &[Author], CorrectChildEntry, On::R, DENY),
+    (DataProtectionOfficer, &[Author], CorrectChildEntry, On::R, DENY),
+    // Restricting a record and granting access: practice supervisors, not under break-glass.
+    (PracticeSupervisor, &[], RestrictChildRecord, On::R, ALLOW_FULL),
+    (PracticeSupervisor, &[Allocated], RestrictChildRecord, On::X, ALLOW_FULL),
+    (PracticeSupervisor, &[BreakGlass], RestrictChildRecord, On::X, DENY),
+    (SocialWorker, &[Allocated], RestrictChildRecord, On::R, DENY),
+    (FrontDoorWorker, &[], RestrictChildRecord, On::R, DENY),
+    (ConferenceChair, &[], RestrictChildRecord, On::R, DENY),
+    (PartnerPractitioner, &[Referrer], RestrictChildRecord, On::R, DENY),
+    (PartnershipManager, &[], RestrictChildRecord, On::R, DENY),
+    (SystemAdministrator, &[], RestrictChildRecord, On::R, DENY),
+    (DataProtectionOfficer, &[], RestrictChildRecord, On::R, DENY),
+    // Referrals.
+    (FrontDoorWorker, &[], SubmitReferral, On::S, ALLOW_FULL),
+    (SocialWorker, &[], SubmitReferral, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], SubmitReferral, On::S, ALLOW_FULL),
+    (ConferenceChair, &[], SubmitReferral, On::S, DENY),
+    (PartnerPractitioner, &[], SubmitReferral, On::S, ALLOW_FULL),
+    (PartnershipManager, &[], SubmitReferral, On::S, DENY),
+    (SystemAdministrator, &[], SubmitReferral, On::S, DENY),
+    (DataProtectionOfficer, &[], SubmitReferral, On::S, DENY),
+    // Administration.
+    (SystemAdministrator, &[], ManageUsers, On::S, ALLOW_FULL),
+    (SystemAdministrator, &[], ManageCalendar, On::S, ALLOW_FULL),
+    (FrontDoorWorker, &[], ManageUsers, On::S, DENY),
+    (SocialWorker, &[], ManageCalendar, On::S, DENY),
+    (PracticeSupervisor, &[], ManageUsers, On::S, DENY),
+    (ConferenceChair, &[], ManageUsers, On::S, DENY),
+    (PartnerPractitioner, &[], ManageCalendar, On::S, DENY),
+    (PartnershipManager, &[], ManageUsers, On::S, DENY),
+    (DataProtectionOfficer, &[], ManageUsers, On::S, DENY),
+    // The access log: the data protection officer only.
+    (DataProtectionOfficer, &[], ViewAccessLog, On::S, ALLOW_FULL),
+    (SystemAdministrator, &[], ViewAccessLog, On::S, DENY),
+    (PracticeSupervisor, &[], ViewAccessLog, On::S, DENY),
+    (FrontDoorWorker, &[], ViewAccessLog, On::S, DENY),
+    (SocialWorker, &[], ViewAccessLog, On::S, DENY),
+    (ConferenceChair, &[], ViewAccessLog, On::S, DENY),
+    (PartnerPractitioner, &[], ViewAccessLog, On::S, DENY),
+    (PartnershipManager, &[], ViewAccessLog, On::S, DENY),
+    // Figures.
+    (PartnershipManager, &[], ViewPartnershipFigures, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewPartnershipFigures, On::S, ALLOW_FULL),
+    (SocialWorker, &[], ViewPartnershipFigures, On::S, DENY),
+    (FrontDoorWorker, &[], ViewPartnershipFigures, On::S, DENY),
+    (ConferenceChair, &[], ViewPartnershipFigures, On::S, DENY),
+    (PartnerPractitioner, &[], ViewPartnershipFigures, On::S, DENY),
+    (SystemAdministrator, &[], ViewPartnershipFigures, On::S, DENY),
+    (DataProtectionOfficer, &[], ViewPartnershipFigures, On::S, DENY),
+];
+
+fn decide(role: Role, rels: &[Relationship], action: Action, on: On) -> together_domain::access::Decision {
+    let resource = match on {
+        On::S => Resource::System,
+        On::R => Resource::Child { restricted: false, relationships: rels },
+        On::X => Resource::Child { restricted: true, relationships: rels },
+    };
+    authorize(Actor { role }, action, resource)
+}
+
+#[test]
+fn the_table_holds() {
+    for (i, &(role, rels, action, on, expected)) in TABLE.iter().enumerate() {
+        let d = decide(role, rels, action, on);
+        assert_eq!(d.allowed, expected.is_some(), "row {i}: {role:?} {rels:?} {action:?} → {d:?}");
+        assert_eq!(d.scope, expected, "row {i}: {role:?} {rels:?} {action:?}");
+        assert!(!d.reason.is_empty());
+    }
+}
+
+#[test]
+fn the_table_covers_every_role_and_every_action() {
+    for role in Role::ALL {
+        for action in Action::ALL {
+            assert!(
+                TABLE.iter().any(|r| r.0 == role && r.2 == action),
+                "no row for {role:?} × {action:?}"
+            );
+        }
+    }
+}
+
+/// Exhaustively: roles with no case role never reach a child's record, whatever
+/// relationship they claim (design brief: the system administrator "cannot read
+/// children's records"; partnership managers see aggregates only).
+#[test]
+fn no_relationship_opens_a_record_to_administrators_managers_or_the_dpo() {
+    let all = Relationship::ALL;
+    for role in [PartnershipManager, SystemAdministrator, DataProtectionOfficer] {
+        for action in Action::ALL.into_iter().filter(|a| a.is_about_a_child()) {
+            for restricted in [false, true] {
+                for mask in 0u32..(1 << all.len()) {
+                    let rels: Vec<Relationship> =
+                        all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| *r).collect();
+                    let d = authorize(Actor { role }, action, Resource::Child { restricted, relationships: &rels });
+                    assert!(!d.allowed, "{role:?} {action:?} {rels:?}");
+                }
+            }
+        }
+    }
+}
+
+/// Exhaustively: a partner practitioner never sees more than what is shared, and a
+/// restricted record opens only to those granted, allocated, or (reported) break-glass.
+#[test]
+fn scopes_and_restriction_hold_for_every_combination() {
+    let all = Relationship::ALL;
+    for role in Role::ALL {
+        for action in Action::ALL.into_iter().filter(|a| a.is_about_a_child()) {
+            for mask in 0u32..(1 << all.len()) {
+                let rels: Vec<Relationship> =
+                    all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| *r).collect();
+                let d = authorize(Actor { role }, action, Resource::Child { restricted: true, relationships: &rels });
+                if d.allowed {
+                    assert!(
+                        rels.contains(&Granted) || rels.contains(&Allocated) || (d.break_glass && rels.contains(&BreakGlass)),
+                        "{role:?} {action:?} {rels:?}"
+                    );
+                }
+                if role == PartnerPractitioner {
+                    assert_ne!(d.scope, Some(Scope::Full));
+                }
+                if d.break_glass {
+                    // Break-glass is for children's social care only, and is reported.
+                    assert!(role.is_childrens_social_care(), "{role:?} {action:?} {rels:?}");
+                }
+            }
+        }
+    }
+}

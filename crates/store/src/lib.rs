@@ -1,0 +1,107 @@
+//! Storage for Together: one `Store` trait, two implementations (SQLite embedded by
+//! default, PostgreSQL at scale — design principle 7), one contract test suite.
+//!
+//! The store appends events and seals them into each child's hash chain inside a
+//! single write transaction; it never updates or deletes an event. Projections
+//! (the `people` table, involvements) are derived from events and may be rewritten.
+
+pub mod audit;
+mod pool;
+pub mod postgres;
+pub mod sqlite;
+mod types;
+
+pub use types::*;
+
+use std::sync::Arc;
+use together_domain::event::{NewEvent, StoredEvent};
+use together_domain::ids::{AgencyId, EventId, PersonId, TeamId, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (e.g. a username already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything Together keeps. Implementations are synchronous and thread-safe; the
+/// web layer calls them from blocking tasks.
+pub trait Store: Send + Sync {
+    /// Which backend, for `/healthz` and logs: "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+
+    // ---- the child's record ------------------------------------------------
+
+    /// Append events (to one or more children's logs) and write the projections, in
+    /// one transaction: all or nothing. Returns the sealed events in order.
+    fn append(&self, events: &[NewEvent], people: &[PersonRow], involvements: &[Involvement]) -> Result<Vec<StoredEvent>>;
+    /// One child's log in order.
+    fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>>;
+    /// One event by id.
+    fn event(&self, id: EventId) -> Result<Option<StoredEvent>>;
+    /// Every child with a log, and the head (last seq, last hash) the store holds for it.
+    fn log_heads(&self) -> Result<Vec<LogHead>>;
+    /// A person from the projection.
+    fn person(&self, id: PersonId) -> Result<Option<PersonRow>>;
+    /// Children (born and unborn) in the projection, filtered, newest first.
+    fn children(&self, q: &ChildQuery) -> Result<Vec<PersonRow>>;
+    /// How `user` stands to `child` (referrer, participant, allocated, granted).
+    fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>>;
+
+    // ---- partnership, agencies, teams, users ----------------------------------
+
+    fn put_agency(&self, a: &AgencyRow) -> Result<()>;
+    fn agencies(&self) -> Result<Vec<AgencyRow>>;
+    fn agency(&self, id: AgencyId) -> Result<Option<AgencyRow>>;
+    fn put_team(&self, t: &TeamRow) -> Result<()>;
+    fn teams(&self) -> Result<Vec<TeamRow>>;
+    fn team(&self, id: TeamId) -> Result<Option<TeamRow>>;
+    /// Create a user; `Conflict` if the username is taken.
+    fn create_user(&self, u: &UserRow) -> Result<()>;
+    fn update_user(&self, u: &UserRow) -> Result<()>;
+    fn user(&self, id: UserId) -> Result<Option<UserRow>>;
+    fn user_by_username(&self, username: &str) -> Result<Option<UserRow>>;
+    fn users(&self) -> Result<Vec<UserRow>>;
+
+    // ---- sessions, login throttling, API clients ------------------------------
+
+    fn create_session(&self, s: &SessionRow) -> Result<()>;
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>>;
+    fn touch_session(&self, token_hash: &str, last_seen_at: &str) -> Result<()>;
+    fn delete_session(&self, token_hash: &str) -> Result<()>;
+    fn delete_sessions_of(&self, user: UserId) -> Result<()>;
+    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()>;
+    /// Failed attempts for `username` since `since` (and since the last success).
+    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32>;
+    fn create_api_client(&self, c: &ApiClientRow) -> Result<()>;
+    fn api_client_by_token_hash(&self, token_hash: &str) -> Result<Option<ApiClientRow>>;
+
+    // ---- the access log (append-only) -----------------------------------------
+
+    fn log_access(&self, e: &AccessEntry) -> Result<()>;
+    fn access_log(&self, q: &AccessQuery) -> Result<Vec<AccessEntry>>;
+
+    // ---- calendar and settings ------------------------------------------------
+
+    fn add_proclamation(&self, p: &ProclamationRow) -> Result<()>;
+    fn proclamations(&self) -> Result<Vec<ProclamationRow>>;
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+}
+
+/// Open a store from `--database`: a `postgres://` or `postgresql://` URL, or a
+/// path to a SQLite file (created if missing). Migrations are applied.
+pub fn open(database: &str) -> Result<Arc<dyn Store>> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        postgres::open(database)
+    } else {
+        Ok(Arc::new(sqlite::SqliteStore::open(database)?))
+    }
+}

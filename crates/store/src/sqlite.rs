@@ -1,0 +1,583 @@
+//! The embedded SQLite store: WAL, `synchronous=FULL`, foreign keys on, every write
+//! transaction `BEGIN IMMEDIATE` (design principle 7), so an acknowledged write
+//! survives a crash or a kill.
+
+use crate::pool::Pool;
+use crate::*;
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use together_domain::event::GENESIS_HASH;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+
+pub struct SqliteStore {
+    pool: Pool<Connection>,
+}
+
+fn be(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn map_err(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Conflict(e.to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+fn connect(path: &str) -> std::result::Result<Connection, String> {
+    let c = Connection::open(path).map_err(|e| e.to_string())?;
+    c.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(c)
+}
+
+impl SqliteStore {
+    pub fn open(path: &str) -> Result<SqliteStore> {
+        let p = path.to_string();
+        let pool = Pool::new(8, move || connect(&p));
+        let store = SqliteStore { pool };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut c = self.pool.get().map_err(be)?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map_err)?;
+        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .map_err(map_err)?;
+        for (version, sql) in MIGRATIONS {
+            let done: Option<i64> = tx
+                .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [version], |r| r.get(0))
+                .optional()
+                .map_err(map_err)?;
+            if done.is_none() {
+                tx.execute_batch(sql).map_err(map_err)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                    [version],
+                )
+                .map_err(map_err)?;
+            }
+        }
+        tx.commit().map_err(map_err)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let c = self.pool.get().map_err(be)?;
+        f(&c).map_err(map_err)
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut c = self.pool.get().map_err(be)?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map_err)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(map_err)?;
+        Ok(out)
+    }
+}
+
+fn id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    s.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text))
+}
+
+fn opt_id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| s.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)))
+        .transpose()
+}
+
+const EVENT_COLS: &str = "id, child_id, seq, event_type, payload, payload_hash, effective_at, recorded_at, actor_id, actor_agency_id, actor_role, profile_version, corrects, prev_hash, hash";
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        id: id(r, 0)?,
+        child: id(r, 1)?,
+        seq: r.get(2)?,
+        event_type: r.get(3)?,
+        payload: r.get(4)?,
+        payload_hash: r.get(5)?,
+        effective_at: r.get(6)?,
+        recorded_at: r.get(7)?,
+        actor: id(r, 8)?,
+        actor_agency: id(r, 9)?,
+        actor_role: r.get(10)?,
+        profile_version: r.get(11)?,
+        corrects: opt_id(r, 12)?,
+        prev_hash: r.get(13)?,
+        hash: r.get(14)?,
+    })
+}
+
+const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at";
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow {
+        id: id(r, 0)?,
+        kind: r.get(1)?,
+        given_name: r.get(2)?,
+        family_name: r.get(3)?,
+        date_of_birth: r.get(4)?,
+        expected_date_of_delivery: r.get(5)?,
+        sex: r.get(6)?,
+        nhs_number: r.get(7)?,
+        postcode: r.get(8)?,
+        restricted: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+const USER_COLS: &str = "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: id(r, 0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: r.get(3)?,
+        agency: id(r, 4)?,
+        team: opt_id(r, 5)?,
+        password_hash: r.get(6)?,
+        active: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id";
+
+fn access_row(r: &Row<'_>) -> rusqlite::Result<AccessEntry> {
+    Ok(AccessEntry {
+        id: id(r, 0)?,
+        at: r.get(1)?,
+        user: opt_id(r, 2)?,
+        api_client: opt_id(r, 3)?,
+        role: r.get(4)?,
+        action: r.get(5)?,
+        child: opt_id(r, 6)?,
+        allowed: r.get(7)?,
+        reason: r.get(8)?,
+        break_glass: r.get(9)?,
+        request_id: r.get(10)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn append(&self, events: &[NewEvent], people: &[PersonRow], involvements: &[Involvement]) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            // People first: an event's child must exist in the projection.
+            for p in people {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO people ({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
+                         ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, given_name=excluded.given_name,
+                           family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
+                           expected_date_of_delivery=excluded.expected_date_of_delivery, sex=excluded.sex,
+                           nhs_number=excluded.nhs_number, postcode=excluded.postcode,
+                           restricted=excluded.restricted, updated_at=excluded.updated_at"
+                    ),
+                    params![
+                        p.id.to_string(), p.kind, p.given_name, p.family_name, p.date_of_birth,
+                        p.expected_date_of_delivery, p.sex, p.nhs_number, p.postcode, p.restricted,
+                        p.created_at, p.updated_at
+                    ],
+                )
+                .map_err(map_err)?;
+            }
+            let mut sealed = Vec::with_capacity(events.len());
+            for e in events {
+                let child = e.child.to_string();
+                tx.execute(
+                    "INSERT INTO logs (child_id, last_seq, last_hash) VALUES (?1, 0, ?2) ON CONFLICT(child_id) DO NOTHING",
+                    params![child, GENESIS_HASH],
+                )
+                .map_err(map_err)?;
+                let (last_seq, last_hash): (i64, String) = tx
+                    .query_row("SELECT last_seq, last_hash FROM logs WHERE child_id = ?1", [&child], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .map_err(map_err)?;
+                let s = e.seal(last_seq + 1, &last_hash);
+                tx.execute(
+                    &format!("INSERT INTO events ({EVENT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
+                    params![
+                        s.id.to_string(), child, s.seq, s.event_type, s.payload, s.payload_hash, s.effective_at,
+                        s.recorded_at, s.actor.to_string(), s.actor_agency.to_string(), s.actor_role,
+                        s.profile_version, s.corrects.map(|c| c.to_string()), s.prev_hash, s.hash
+                    ],
+                )
+                .map_err(map_err)?;
+                tx.execute(
+                    "UPDATE logs SET last_seq = ?2, last_hash = ?3 WHERE child_id = ?1",
+                    params![child, s.seq, s.hash],
+                )
+                .map_err(map_err)?;
+                sealed.push(s);
+            }
+            for i in involvements {
+                tx.execute(
+                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING",
+                    params![i.child.to_string(), i.user.to_string(), i.kind, i.since],
+                )
+                .map_err(map_err)?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!("SELECT {EVENT_COLS} FROM events WHERE child_id = ?1 ORDER BY seq"))?;
+            let rows = st.query_map([child.to_string()], event_row)?;
+            rows.collect()
+        })
+    }
+
+    fn event(&self, eid: EventId) -> Result<Option<StoredEvent>> {
+        self.read(|c| {
+            c.query_row(&format!("SELECT {EVENT_COLS} FROM events WHERE id = ?1"), [eid.to_string()], event_row)
+                .optional()
+        })
+    }
+
+    fn log_heads(&self) -> Result<Vec<LogHead>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT child_id, last_seq, last_hash FROM logs ORDER BY child_id")?;
+            let rows = st.query_map([], |r| Ok(LogHead { child: id(r, 0)?, last_seq: r.get(1)?, last_hash: r.get(2)? }))?;
+            rows.collect()
+        })
+    }
+
+    fn person(&self, pid: PersonId) -> Result<Option<PersonRow>> {
+        self.read(|c| {
+            c.query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1"), [pid.to_string()], person_row)
+                .optional()
+        })
+    }
+
+    fn children(&self, q: &ChildQuery) -> Result<Vec<PersonRow>> {
+        let limit = if q.limit == 0 { 50 } else { q.limit.min(500) };
+        self.read(|c| {
+            let like = q.name.as_ref().map(|n| format!("%{}%", n.to_lowercase().replace('%', "").replace('_', "")));
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {PERSON_COLS} FROM people
+                 WHERE kind IN ('child','unborn-child')
+                   AND (?1 IS NULL OR lower(given_name) LIKE ?1 OR lower(family_name) LIKE ?1 OR lower(given_name || ' ' || family_name) LIKE ?1)
+                 ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3"
+            ))?;
+            let rows = st.query_map(params![like, limit, q.offset], person_row)?;
+            rows.collect()
+        })
+    }
+
+    fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT child_id, user_id, kind, since FROM involvements WHERE child_id = ?1 AND user_id = ?2 ORDER BY kind",
+            )?;
+            let rows = st.query_map([child.to_string(), user.to_string()], |r| {
+                Ok(Involvement { child: id(r, 0)?, user: id(r, 1)?, kind: r.get(2)?, since: r.get(3)? })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn put_agency(&self, a: &AgencyRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO agencies (id, name, kind) VALUES (?1,?2,?3) ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind",
+                params![a.id.to_string(), a.name, a.kind],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn agencies(&self) -> Result<Vec<AgencyRow>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT id, name, kind FROM agencies ORDER BY name")?;
+            let rows = st.query_map([], |r| Ok(AgencyRow { id: id(r, 0)?, name: r.get(1)?, kind: r.get(2)? }))?;
+            rows.collect()
+        })
+    }
+
+    fn agency(&self, aid: AgencyId) -> Result<Option<AgencyRow>> {
+        self.read(|c| {
+            c.query_row("SELECT id, name, kind FROM agencies WHERE id = ?1", [aid.to_string()], |r| {
+                Ok(AgencyRow { id: id(r, 0)?, name: r.get(1)?, kind: r.get(2)? })
+            })
+            .optional()
+        })
+    }
+
+    fn put_team(&self, t: &TeamRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO teams (id, agency_id, name) VALUES (?1,?2,?3) ON CONFLICT(id) DO UPDATE SET name=excluded.name",
+                params![t.id.to_string(), t.agency.to_string(), t.name],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn teams(&self) -> Result<Vec<TeamRow>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT id, agency_id, name FROM teams ORDER BY name")?;
+            let rows = st.query_map([], |r| Ok(TeamRow { id: id(r, 0)?, agency: id(r, 1)?, name: r.get(2)? }))?;
+            rows.collect()
+        })
+    }
+
+    fn team(&self, tid: TeamId) -> Result<Option<TeamRow>> {
+        self.read(|c| {
+            c.query_row("SELECT id, agency_id, name FROM teams WHERE id = ?1", [tid.to_string()], |r| {
+                Ok(TeamRow { id: id(r, 0)?, agency: id(r, 1)?, name: r.get(2)? })
+            })
+            .optional()
+        })
+    }
+
+    fn create_user(&self, u: &UserRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                &format!("INSERT INTO users ({USER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+                params![
+                    u.id.to_string(), u.username, u.display_name, u.role, u.agency.to_string(),
+                    u.team.map(|t| t.to_string()), u.password_hash, u.active, u.created_at
+                ],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn update_user(&self, u: &UserRow) -> Result<()> {
+        self.write(|tx| {
+            let n = tx
+                .execute(
+                    "UPDATE users SET username=?2, display_name=?3, role=?4, agency_id=?5, team_id=?6, password_hash=?7, active=?8 WHERE id=?1",
+                    params![
+                        u.id.to_string(), u.username, u.display_name, u.role, u.agency.to_string(),
+                        u.team.map(|t| t.to_string()), u.password_hash, u.active
+                    ],
+                )
+                .map_err(map_err)?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("user {}", u.id)));
+            }
+            Ok(())
+        })
+    }
+
+    fn user(&self, uid: UserId) -> Result<Option<UserRow>> {
+        self.read(|c| {
+            c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"), [uid.to_string()], user_row)
+                .optional()
+        })
+    }
+
+    fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
+        self.read(|c| {
+            c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE username = ?1"), [username], user_row)
+                .optional()
+        })
+    }
+
+    fn users(&self) -> Result<Vec<UserRow>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY display_name"))?;
+            let rows = st.query_map([], user_row)?;
+            rows.collect()
+        })
+    }
+
+    fn create_session(&self, s: &SessionRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?1,?2,?3,?4,?5)",
+                params![s.token_hash, s.user.to_string(), s.csrf_token, s.created_at, s.last_seen_at],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
+                [token_hash],
+                |r| {
+                    Ok(SessionRow {
+                        token_hash: r.get(0)?,
+                        user: id(r, 1)?,
+                        csrf_token: r.get(2)?,
+                        created_at: r.get(3)?,
+                        last_seen_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
+    fn touch_session(&self, token_hash: &str, last_seen_at: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![token_hash, last_seen_at])
+                .map(|_| ())
+                .map_err(map_err)
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.write(|tx| tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash]).map(|_| ()).map_err(map_err))
+    }
+
+    fn delete_sessions_of(&self, user: UserId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.to_string()]).map(|_| ()).map_err(map_err)
+        })
+    }
+
+    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO login_attempts (username, at, succeeded) VALUES (?1,?2,?3)",
+                params![username, at, succeeded],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM login_attempts WHERE username = ?1 AND succeeded = 0 AND at >= ?2
+                   AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ?1 AND succeeded = 1), '')",
+                params![username, since],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn create_api_client(&self, a: &ApiClientRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+                params![a.id.to_string(), a.name, a.agency.to_string(), a.token_hash, a.active, a.created_at],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn api_client_by_token_hash(&self, token_hash: &str) -> Result<Option<ApiClientRow>> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT id, name, agency_id, token_hash, active, created_at FROM api_clients WHERE token_hash = ?1",
+                [token_hash],
+                |r| {
+                    Ok(ApiClientRow {
+                        id: id(r, 0)?,
+                        name: r.get(1)?,
+                        agency: id(r, 2)?,
+                        token_hash: r.get(3)?,
+                        active: r.get(4)?,
+                        created_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
+    fn log_access(&self, e: &AccessEntry) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+                params![
+                    e.id.to_string(), e.at, e.user.map(|u| u.to_string()), e.api_client.map(|u| u.to_string()),
+                    e.role, e.action, e.child.map(|c| c.to_string()), e.allowed, e.reason, e.break_glass, e.request_id
+                ],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn access_log(&self, q: &AccessQuery) -> Result<Vec<AccessEntry>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(5000) };
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {ACCESS_COLS} FROM access_log
+                 WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR child_id = ?2)
+                   AND (?3 = 0 OR allowed = 0) AND (?4 = 0 OR break_glass = 1)
+                   AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+                 ORDER BY at DESC, id LIMIT ?7"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    q.user.map(|u| u.to_string()), q.child.map(|c| c.to_string()), q.only_denied,
+                    q.only_break_glass, q.from, q.to, limit
+                ],
+                access_row,
+            )?;
+            rows.collect()
+        })
+    }
+
+    fn add_proclamation(&self, p: &ProclamationRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES (?1,?2,?3,?4,?5)",
+                params![p.date, p.name, p.replaces, p.added_by.map(|u| u.to_string()), p.added_at],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn proclamations(&self) -> Result<Vec<ProclamationRow>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT date, name, replaces, added_by, added_at FROM proclamations ORDER BY date")?;
+            let rows = st.query_map([], |r| {
+                Ok(ProclamationRow {
+                    date: r.get(0)?,
+                    name: r.get(1)?,
+                    replaces: r.get(2)?,
+                    added_by: opt_id(r, 3)?,
+                    added_at: r.get(4)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional())
+    }
+
+    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1,?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+}
