@@ -1,1 +1,83 @@
-//! together-app
+//! Application services: the commands and queries that the web pages, the JSON API
+//! and the CLI share (design principle 8: two faces, one core). Each service takes
+//! the caller, asks the one access decision through [`App::authorize`], and reads
+//! or writes through the store.
+
+pub mod clock;
+pub mod demo;
+mod error;
+pub mod identity;
+mod gate;
+pub mod names;
+pub mod profiles;
+pub mod record;
+
+pub use error::AppError;
+pub use gate::{Caller, Permit};
+
+use chrono::NaiveDate;
+use clock::Clock;
+use std::sync::{Arc, RwLock};
+use together_domain::calendar::{Calendar, Proclamation};
+use together_domain::profile::Profile;
+use together_store::Store;
+
+/// Settings an operator may change.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// A session unused for this long ends (minutes).
+    pub session_idle_minutes: i64,
+    /// Failed sign-ins within the window before an account is locked for the window.
+    pub login_max_failures: u32,
+    pub login_window_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        // NCSC password guidance favours throttling over complexity rules.
+        Settings { session_idle_minutes: 30, login_max_failures: 5, login_window_minutes: 15 }
+    }
+}
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    /// The profile in force for this partnership.
+    pub profile: Profile,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    calendar: RwLock<Calendar>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, profile: Profile, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
+        let app = App { store, profile, clock, settings, calendar: RwLock::new(Calendar::england_and_wales()) };
+        app.reload_calendar()?;
+        Ok(app)
+    }
+
+    /// The working-day calendar: England and Wales bank holidays, the built-in and
+    /// administrator-added proclamations, and this partnership's closure days.
+    pub fn calendar(&self) -> Calendar {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+
+    /// Rebuild the calendar after an administrator adds a proclamation.
+    pub fn reload_calendar(&self) -> Result<(), AppError> {
+        let extra: Vec<Proclamation> = self
+            .store
+            .proclamations()?
+            .into_iter()
+            .filter_map(|p| {
+                let date = NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok()?;
+                let replaces = p.replaces.as_deref().and_then(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok());
+                Some(match replaces {
+                    Some(from) => Proclamation::moved(from, date, &p.name),
+                    None => Proclamation::added(date, &p.name),
+                })
+            })
+            .collect();
+        let cal = self.profile.calendar(Calendar::england_and_wales().with_proclamations(extra));
+        *self.calendar.write().expect("calendar lock") = cal;
+        Ok(())
+    }
+}

@@ -1,1 +1,356 @@
-fn main() {}
+//! `together`: runs the server and the operator's tasks.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+use together_app::clock::SystemClock;
+use together_app::identity::NewUserInput;
+use together_app::profiles::ProfileSource;
+use together_app::{App, Settings};
+use together_domain::calendar::Calendar;
+use together_domain::profile::Profile;
+
+#[derive(Parser)]
+#[command(name = "together", version, about = "Together: working together to safeguard children")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// A SQLite file path, or a postgres:// URL.
+    #[arg(long, default_value = "./together.db", env = "TOGETHER_DATABASE")]
+    database: String,
+}
+
+#[derive(Args, Clone)]
+struct Partnership {
+    /// The partnership profile in force (national, set, northamptonshire, hips, liverpool).
+    #[arg(long, default_value = "national", env = "TOGETHER_PARTNERSHIP")]
+    partnership: String,
+    /// Read profiles from this directory instead of the copies built in.
+    #[arg(long, env = "TOGETHER_PROFILES")]
+    profiles: Option<std::path::PathBuf>,
+}
+
+impl Partnership {
+    fn load(&self) -> Result<Profile, String> {
+        ProfileSource { dir: self.profiles.clone() }.load(&self.partnership).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo partnership, users and synthetic children (once per database).
+        #[arg(long)]
+        demo: bool,
+        /// The address users reach Together at; https:// turns on HSTS.
+        #[arg(long)]
+        public_url: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Working days and bank holidays in England and Wales.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// The statutory and local timescales.
+    Timescale {
+        #[command(subcommand)]
+        command: TimescaleCommand,
+    },
+    /// Check the record's integrity.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Issue API tokens for partner agencies' systems.
+    ApiClient {
+        #[command(subcommand)]
+        command: ApiClientCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// One line per bank holiday: YYYY-MM-DD name.
+    Holidays {
+        year: i32,
+        /// Include proclamations an administrator added to this database.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// The date N working days after DATE (day 0 is DATE if a working day, else the next).
+    AddWorkingDays {
+        date: String,
+        n: u32,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TimescaleCommand {
+    /// Every rule in force with its citation.
+    List {
+        #[command(flatten)]
+        partnership: Partnership,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The due date (or date-time, for hour rules) of RULE started at --from.
+    Due {
+        rule: String,
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        partnership: Partnership,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk every child's log; exit non-zero naming the first event that does not match.
+    Verify {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; prints the generated password once.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// A role id, e.g. social-worker, system-administrator.
+        #[arg(long)]
+        role: String,
+        /// The agency's id (see `together user agencies`).
+        #[arg(long)]
+        agency: String,
+    },
+    /// List agencies with their ids.
+    Agencies {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Give a user a new generated password, printed once.
+    ResetPassword {
+        #[command(flatten)]
+        db: Db,
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiClientCommand {
+    /// Issue a token for an agency's system; printed once.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("together: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_current_span(false).with_writer(std::io::stderr).try_init();
+}
+
+fn open_app(db: &str, partnership: &Partnership) -> Result<App, String> {
+    let profile = partnership.load()?;
+    let store = together_store::open(db).map_err(|e| format!("cannot open the database: {e}"))?;
+    App::new(store, profile, Arc::new(SystemClock), Settings::default()).map_err(|e| e.to_string())
+}
+
+fn calendar_with(database: &Option<String>, partnership: &Partnership) -> Result<Calendar, String> {
+    match database {
+        Some(db) => Ok(open_app(db, partnership)?.calendar()),
+        None => Ok(partnership.load()?.calendar(Calendar::england_and_wales())),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Serve { db, partnership, listen, demo, public_url } => {
+            init_logging();
+            let app = Arc::new(open_app(&db.database, &partnership)?);
+            if demo {
+                match together_app::demo::seed(&app).map_err(|e| format!("demo data: {e}"))? {
+                    Some(seed) => {
+                        println!("Demo partnership loaded. These passwords are shown once; they differ on every install.");
+                        for l in &seed.logins {
+                            println!("demo login: role={} username={} password={}", l.role.id(), l.username, l.password);
+                        }
+                        println!("demo api token: agency=Demo Constabulary token={}", seed.api_token);
+                    }
+                    None => println!("Demo data is already in this database; its passwords were shown when it was created."),
+                }
+            }
+            let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+            let state = together_web::AppState { app, metrics: Arc::new(together_web::Metrics::default()), https };
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                println!("listening on http://{addr}");
+                tracing::info!(%addr, backend = state.app.store.backend(), profile = %state.app.profile.version_tag(), "listening");
+                together_web::serve(state, listener).await.map_err(|e| e.to_string())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { db } => {
+            together_store::open(&db.database).map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command } => {
+            let default = Partnership { partnership: "national".into(), profiles: None };
+            match command {
+                CalendarCommand::Holidays { year, database } => {
+                    if !(1990..=2100).contains(&year) {
+                        return Err(format!("year {year} is outside 1990 to 2100"));
+                    }
+                    for (d, name) in calendar_with(&database, &default)?.bank_holidays(year) {
+                        println!("{} {name}", d.format("%Y-%m-%d"));
+                    }
+                }
+                CalendarCommand::AddWorkingDays { date, n, database } => {
+                    let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| format!("{date} is not a real date (YYYY-MM-DD)"))?;
+                    println!("{}", calendar_with(&database, &default)?.add_working_days(d, n).format("%Y-%m-%d"));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timescale { command } => {
+            match command {
+                TimescaleCommand::List { partnership, json } => {
+                    let p = partnership.load()?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "profile": p.version_tag(), "rules": p.rules })).map_err(|e| e.to_string())?);
+                    } else {
+                        for r in &p.rules {
+                            println!(
+                                "{:<34} {:<18} {:<6} from {:<30} {}{}",
+                                r.id,
+                                r.period().to_string(),
+                                format!("{:?}", r.strength).to_lowercase(),
+                                r.start_event,
+                                r.citation,
+                                if r.statutory { "" } else { " [local]" }
+                            );
+                        }
+                    }
+                }
+                TimescaleCommand::Due { rule, from, partnership, database } => {
+                    let p = partnership.load()?;
+                    let r = p.rule(&rule).ok_or_else(|| {
+                        format!("no timescale \"{rule}\" in {}; see `together timescale list`", p.version_tag())
+                    })?;
+                    let start = parse_start(&from)?;
+                    let cal = calendar_with(&database, &partnership)?;
+                    println!("{}", r.due(start, &cal));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = together_store::open(&db.database).map_err(|e| e.to_string())?;
+            match together_store::audit::verify_all(store.as_ref()) {
+                Ok(r) => {
+                    println!("ok: {} logs, {} events verified", r.logs, r.events);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    println!("FAILED: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::User { command } => {
+            let national = Partnership { partnership: "national".into(), profiles: None };
+            match command {
+                UserCommand::Add { db, username, name, role, agency } => {
+                    let app = open_app(&db.database, &national)?;
+                    let input = NewUserInput { username, display_name: name, role, agency, team: String::new() };
+                    let (u, password) = app.create_user(None, &input).map_err(|e| e.to_string())?;
+                    println!("user {} ({}) added; password (shown once): {password}", u.username, u.role);
+                }
+                UserCommand::Agencies { db } => {
+                    let app = open_app(&db.database, &national)?;
+                    for a in app.store.agencies().map_err(|e| e.to_string())? {
+                        println!("{} {:<22} {}", a.id, a.kind, a.name);
+                    }
+                }
+                UserCommand::ResetPassword { db, username } => {
+                    let app = open_app(&db.database, &national)?;
+                    let u = app.store.user_by_username(&username).map_err(|e| e.to_string())?.ok_or("no such user")?;
+                    let password = app.reset_password(None, u.id).map_err(|e| e.to_string())?;
+                    println!("new password for {} (shown once): {password}", u.username);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApiClient { command: ApiClientCommand::Add { db, agency, name } } => {
+            let app = open_app(&db.database, &Partnership { partnership: "national".into(), profiles: None })?;
+            let agency = agency.parse().map_err(|_| "agency must be an agency id (see `together user agencies`)")?;
+            let (c, token) = app.create_api_client(None, agency, &name).map_err(|e| e.to_string())?;
+            println!("api client {} added; token (shown once): {token}", c.name);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_start(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let s = s.trim();
+    if let Some((d, t)) = s.split_once('T') {
+        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("{d} is not a real date (YYYY-MM-DD)"))?;
+        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| format!("{t} is not a time (HH:MM)"))?;
+        Ok(date.and_time(time))
+    } else {
+        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s} is not a real date (YYYY-MM-DD)"))?;
+        Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+    }
+}

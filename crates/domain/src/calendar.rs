@@ -43,11 +43,19 @@ pub struct Proclamation {
 
 impl Proclamation {
     pub fn added(date: NaiveDate, name: &str) -> Proclamation {
-        Proclamation { date, name: name.to_string(), replaces: None }
+        Proclamation {
+            date,
+            name: name.to_string(),
+            replaces: None,
+        }
     }
 
     pub fn moved(from: NaiveDate, to: NaiveDate, name: &str) -> Proclamation {
-        Proclamation { date: to, name: name.to_string(), replaces: Some(from) }
+        Proclamation {
+            date: to,
+            name: name.to_string(),
+            replaces: Some(from),
+        }
     }
 }
 
@@ -60,7 +68,11 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 pub fn built_in_proclamations() -> Vec<Proclamation> {
     vec![
         // 50th anniversary of VE Day: early May holiday moved from Monday 1 May.
-        Proclamation::moved(ymd(1995, 5, 1), ymd(1995, 5, 8), "Early May bank holiday (VE day)"),
+        Proclamation::moved(
+            ymd(1995, 5, 1),
+            ymd(1995, 5, 8),
+            "Early May bank holiday (VE day)",
+        ),
         Proclamation::added(ymd(1999, 12, 31), "Millennium celebrations"),
         // Golden Jubilee: Monday 3 June added; spring holiday moved to Tuesday 4 June.
         Proclamation::added(ymd(2002, 6, 3), "Golden Jubilee bank holiday"),
@@ -70,12 +82,22 @@ pub fn built_in_proclamations() -> Vec<Proclamation> {
         Proclamation::moved(ymd(2012, 5, 28), ymd(2012, 6, 4), "Spring bank holiday"),
         Proclamation::added(ymd(2012, 6, 5), "Queen's Diamond Jubilee"),
         // 75th anniversary of VE Day.
-        Proclamation::moved(ymd(2020, 5, 4), ymd(2020, 5, 8), "Early May bank holiday (VE day)"),
+        Proclamation::moved(
+            ymd(2020, 5, 4),
+            ymd(2020, 5, 8),
+            "Early May bank holiday (VE day)",
+        ),
         // Platinum Jubilee: spring holiday moved to Thursday 2 June, Friday 3 June added.
         Proclamation::moved(ymd(2022, 5, 30), ymd(2022, 6, 2), "Spring bank holiday"),
         Proclamation::added(ymd(2022, 6, 3), "Platinum Jubilee bank holiday"),
-        Proclamation::added(ymd(2022, 9, 19), "Bank Holiday for the State Funeral of Queen Elizabeth II"),
-        Proclamation::added(ymd(2023, 5, 8), "Bank holiday for the coronation of King Charles III"),
+        Proclamation::added(
+            ymd(2022, 9, 19),
+            "Bank Holiday for the State Funeral of Queen Elizabeth II",
+        ),
+        Proclamation::added(
+            ymd(2023, 5, 8),
+            "Bank holiday for the coronation of King Charles III",
+        ),
     ]
 }
 
@@ -219,7 +241,10 @@ impl Calendar {
         let before = all.len();
         all.extend(extra);
         if all.len() == before {
-            return Calendar { proclamations: all, ..self };
+            return Calendar {
+                proclamations: all,
+                ..self
+            };
         }
         Calendar::build(all, self.closures)
     }
@@ -227,7 +252,10 @@ impl Calendar {
     /// Add a partnership's local closure days (e.g. a council closure day).
     /// They are shown to users but do not change any working-day count
     /// (docs/decisions.md; WT2026 fn 209).
-    pub fn with_local_closures(mut self, days: impl IntoIterator<Item = (NaiveDate, String)>) -> Calendar {
+    pub fn with_local_closures(
+        mut self,
+        days: impl IntoIterator<Item = (NaiveDate, String)>,
+    ) -> Calendar {
         self.closures.extend(days);
         self
     }
@@ -237,7 +265,7 @@ impl Calendar {
         for y in FIRST_YEAR..=LAST_YEAR {
             holidays.extend(standing_rules(y));
         }
-        apply_proclamations(&mut holidays, &proclamations, |d| in_range(d));
+        apply_proclamations(&mut holidays, &proclamations, in_range);
         let days = index(ymd(LAST_YEAR, 12, 31)) + 1;
         let mut bits = vec![0u64; days.div_ceil(64)];
         let mut d = range_start();
@@ -283,7 +311,10 @@ impl Calendar {
     pub fn bank_holidays(&self, year: i32) -> Vec<(NaiveDate, String)> {
         if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
             let (from, to) = (ymd(year, 1, 1), ymd(year, 12, 31));
-            self.holidays.range(from..=to).map(|(d, n)| (*d, n.clone())).collect()
+            self.holidays
+                .range(from..=to)
+                .map(|(d, n)| (*d, n.clone()))
+                .collect()
         } else {
             self.extrapolated(year).into_iter().collect()
         }
@@ -350,7 +381,11 @@ impl Calendar {
     /// (negative when `to` is before `from`). For a working day `from`,
     /// `working_days_between(from, add_working_days(from, n)) == n`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (lo, hi, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+        let (lo, hi, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut p = Probe::new(self);
         let mut count = 0i64;
         let mut d = lo;
@@ -369,7 +404,9 @@ impl Calendar {
     /// months" cannot be held on a bank holiday, and moving back never
     /// lengthens the statutory period (docs/decisions.md).
     pub fn add_months(&self, d: NaiveDate, months: u32) -> NaiveDate {
-        let target = d.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
+        let target = d
+            .checked_add_months(Months::new(months))
+            .unwrap_or(NaiveDate::MAX);
         self.last_working_day_on_or_before(target)
     }
 
@@ -385,11 +422,18 @@ impl Calendar {
 
     /// Local closure days from `from` to `to` inclusive, sorted: for telling a
     /// user that a clock runs across days when the office is shut.
-    pub fn local_closures_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, String)> {
+    pub fn local_closures_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<(NaiveDate, String)> {
         if to < from {
             return Vec::new();
         }
-        self.closures.range(from..=to).map(|(d, n)| (*d, n.clone())).collect()
+        self.closures
+            .range(from..=to)
+            .map(|(d, n)| (*d, n.clone()))
+            .collect()
     }
 
     /// A working day on which the partnership is also open (no local closure).
@@ -438,7 +482,11 @@ struct Probe<'a> {
 
 impl<'a> Probe<'a> {
     fn new(cal: &'a Calendar) -> Probe<'a> {
-        Probe { cal, year: None, extra: Vec::new() }
+        Probe {
+            cal,
+            year: None,
+            extra: Vec::new(),
+        }
     }
 
     fn is_working(&mut self, d: NaiveDate) -> bool {

@@ -67,13 +67,25 @@ pub struct Profile {
 pub enum ProfileError {
     /// Not valid TOML, or an unknown or missing field.
     #[error("{source_name}: {message}")]
-    Parse { source_name: String, message: String },
+    Parse {
+        source_name: String,
+        message: String,
+    },
     /// A local profile tried to make a national rule longer.
     #[error("{source_name}: rule \"{rule}\" may not lengthen the statutory {national} to {local} ({citation})")]
-    Lengthens { source_name: String, rule: String, national: String, local: String, citation: String },
+    Lengthens {
+        source_name: String,
+        rule: String,
+        national: String,
+        local: String,
+        citation: String,
+    },
     /// Well-formed but not acceptable.
     #[error("{source_name}: {message}")]
-    Invalid { source_name: String, message: String },
+    Invalid {
+        source_name: String,
+        message: String,
+    },
 }
 
 // ---- The file format -------------------------------------------------------
@@ -84,16 +96,40 @@ struct ProfileFile {
     id: String,
     name: String,
     version: String,
+    #[serde(deserialize_with = "toml_date")]
     effective_from: NaiveDate,
     front_door_name: String,
     #[serde(default, rename = "local_closure")]
-    local_closures: Vec<LocalClosure>,
+    local_closures: Vec<LocalClosureSpec>,
     #[serde(default, rename = "note")]
     notes: Vec<ProfileNote>,
     #[serde(default, rename = "override")]
     overrides: Vec<OverrideSpec>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocalClosureSpec {
+    #[serde(deserialize_with = "toml_date")]
+    date: NaiveDate,
+    name: String,
+}
+
+/// A TOML local date (`2026-04-01`, unquoted) as a `NaiveDate`.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    use serde::de::Error;
+    let dt = toml::value::Datetime::deserialize(d)?;
+    match (dt.date, dt.time, dt.offset) {
+        (Some(date), None, None) => {
+            NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                .ok_or_else(|| D::Error::custom(format!("{dt} is not a valid date")))
+        }
+        _ => Err(D::Error::custom(format!(
+            "expected a date such as 2026-04-01, found {dt}"
+        ))),
+    }
 }
 
 /// A rule as written in TOML. `statutory` is not written: it is true for the
@@ -147,9 +183,14 @@ impl Profile {
     /// As [`Profile::national`], naming the source in error messages.
     pub fn national_named(national_toml: &str, source_name: &str) -> Result<Profile, ProfileError> {
         let file = parse(national_toml, source_name)?;
-        let invalid = |message: String| ProfileError::Invalid { source_name: source_name.to_string(), message };
+        let invalid = |message: String| ProfileError::Invalid {
+            source_name: source_name.to_string(),
+            message,
+        };
         if !file.overrides.is_empty() {
-            return Err(invalid("the national profile cannot contain [[override]] tables".into()));
+            return Err(invalid(
+                "the national profile cannot contain [[override]] tables".into(),
+            ));
         }
         check_header(&file, source_name)?;
         let mut rules = Vec::with_capacity(file.rules.len());
@@ -168,7 +209,7 @@ impl Profile {
             version: file.version,
             effective_from: file.effective_from,
             front_door_name: file.front_door_name,
-            local_closures: file.local_closures,
+            local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,
             national_version: None,
@@ -179,12 +220,22 @@ impl Profile {
     /// Parse a local partnership profile and merge it with `national`.
     /// `source_name` (e.g. "config/partnerships/set.toml") names the file in
     /// error messages.
-    pub fn local(toml_text: &str, source_name: &str, national: &Profile) -> Result<Profile, ProfileError> {
+    pub fn local(
+        toml_text: &str,
+        source_name: &str,
+        national: &Profile,
+    ) -> Result<Profile, ProfileError> {
         let file = parse(toml_text, source_name)?;
-        let invalid = |message: String| ProfileError::Invalid { source_name: source_name.to_string(), message };
+        let invalid = |message: String| ProfileError::Invalid {
+            source_name: source_name.to_string(),
+            message,
+        };
         check_header(&file, source_name)?;
         if file.id == national.id {
-            return Err(invalid(format!("a local profile cannot use the national id \"{}\"", national.id)));
+            return Err(invalid(format!(
+                "a local profile cannot use the national id \"{}\"",
+                national.id
+            )));
         }
         let mut rules = national.rules.clone();
         let mut overridden = HashSet::new();
@@ -224,7 +275,7 @@ impl Profile {
             version: file.version,
             effective_from: file.effective_from,
             front_door_name: file.front_door_name,
-            local_closures: file.local_closures,
+            local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,
             national_version: Some(national.version.clone()),
@@ -237,7 +288,10 @@ impl Profile {
     }
 
     /// Rules started by an event, e.g. every clock "referral-received" starts.
-    pub fn rules_started_by<'a>(&'a self, event: &'a str) -> impl Iterator<Item = &'a TimescaleRule> + 'a {
+    pub fn rules_started_by<'a>(
+        &'a self,
+        event: &'a str,
+    ) -> impl Iterator<Item = &'a TimescaleRule> + 'a {
         self.rules.iter().filter(move |r| r.start_event == event)
     }
 
@@ -249,7 +303,10 @@ impl Profile {
 
     /// The local closure days as the calendar takes them.
     pub fn local_closure_days(&self) -> Vec<(NaiveDate, String)> {
-        self.local_closures.iter().map(|c| (c.date, c.name.clone())).collect()
+        self.local_closures
+            .iter()
+            .map(|c| (c.date, c.name.clone()))
+            .collect()
     }
 
     /// `base` (England and Wales plus any proclamations) with this
@@ -257,6 +314,16 @@ impl Profile {
     pub fn calendar(&self, base: Calendar) -> Calendar {
         base.with_local_closures(self.local_closure_days())
     }
+}
+
+fn closures(specs: Vec<LocalClosureSpec>) -> Vec<LocalClosure> {
+    specs
+        .into_iter()
+        .map(|c| LocalClosure {
+            date: c.date,
+            name: c.name,
+        })
+        .collect()
 }
 
 fn parse(text: &str, source_name: &str) -> Result<ProfileFile, ProfileError> {
@@ -267,12 +334,21 @@ fn parse(text: &str, source_name: &str) -> Result<ProfileFile, ProfileError> {
 }
 
 fn check_header(file: &ProfileFile, source_name: &str) -> Result<(), ProfileError> {
-    let invalid = |message: String| ProfileError::Invalid { source_name: source_name.to_string(), message };
+    let invalid = |message: String| ProfileError::Invalid {
+        source_name: source_name.to_string(),
+        message,
+    };
     if !is_id(&file.id) {
-        return Err(invalid(format!("profile id \"{}\" must be lower-case letters, digits and hyphens", file.id)));
+        return Err(invalid(format!(
+            "profile id \"{}\" must be lower-case letters, digits and hyphens",
+            file.id
+        )));
     }
     if file.version.trim().is_empty() || file.version.contains('@') {
-        return Err(invalid(format!("version \"{}\" must be non-empty and contain no '@'", file.version)));
+        return Err(invalid(format!(
+            "version \"{}\" must be non-empty and contain no '@'",
+            file.version
+        )));
     }
     if file.name.trim().is_empty() || file.front_door_name.trim().is_empty() {
         return Err(invalid("name and front_door_name must not be empty".into()));
@@ -291,7 +367,8 @@ fn check_header(file: &ProfileFile, source_name: &str) -> Result<(), ProfileErro
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -322,17 +399,25 @@ impl RuleSpec {
 fn check_rule(r: &TimescaleRule) -> Result<(), String> {
     let id = &r.id;
     if !is_id(id) {
-        return Err(format!("rule id \"{id}\" must be lower-case letters, digits and hyphens"));
+        return Err(format!(
+            "rule id \"{id}\" must be lower-case letters, digits and hyphens"
+        ));
     }
     if !is_id(&r.start_event) || !is_id(&r.end_event) {
-        return Err(format!("rule \"{id}\": start_event and end_event must be lower-case ids"));
+        return Err(format!(
+            "rule \"{id}\": start_event and end_event must be lower-case ids"
+        ));
     }
     if r.title.trim().is_empty() || r.citation.trim().is_empty() {
-        return Err(format!("rule \"{id}\": title and citation must not be empty"));
+        return Err(format!(
+            "rule \"{id}\": title and citation must not be empty"
+        ));
     }
     match r.unit {
         Unit::SameDay if r.amount != 0 => {
-            return Err(format!("rule \"{id}\": a same_day rule must have amount = 0"));
+            return Err(format!(
+                "rule \"{id}\": a same_day rule must have amount = 0"
+            ));
         }
         Unit::SameDay => {}
         _ if r.amount == 0 => return Err(format!("rule \"{id}\": amount must be at least 1")),
@@ -340,7 +425,9 @@ fn check_rule(r: &TimescaleRule) -> Result<(), String> {
     }
     for e in &r.extendable_by {
         if !is_extender(e) {
-            return Err(format!("rule \"{id}\": \"{e}\" in extendable_by is not a role id or \"court\""));
+            return Err(format!(
+                "rule \"{id}\": \"{e}\" in extendable_by is not a role id or \"court\""
+            ));
         }
     }
     if let Some(ext) = r.max_extension {
@@ -348,14 +435,23 @@ fn check_rule(r: &TimescaleRule) -> Result<(), String> {
             return Err(format!("rule \"{id}\": max_extension is set but nobody may extend it (extendable_by is empty)"));
         }
         if ext.unit == Unit::SameDay || ext.amount == 0 {
-            return Err(format!("rule \"{id}\": max_extension must be at least 1 of a counted unit"));
+            return Err(format!(
+                "rule \"{id}\": max_extension must be at least 1 of a counted unit"
+            ));
         }
     }
     Ok(())
 }
 
-fn apply_override(nat: &TimescaleRule, o: OverrideSpec, source_name: &str) -> Result<TimescaleRule, ProfileError> {
-    let invalid = |message: String| ProfileError::Invalid { source_name: source_name.to_string(), message };
+fn apply_override(
+    nat: &TimescaleRule,
+    o: OverrideSpec,
+    source_name: &str,
+) -> Result<TimescaleRule, ProfileError> {
+    let invalid = |message: String| ProfileError::Invalid {
+        source_name: source_name.to_string(),
+        message,
+    };
     let id = nat.id.clone();
     let national = nat.period();
     let local = Period::new(o.amount.unwrap_or(nat.amount), o.unit.unwrap_or(nat.unit));
@@ -380,13 +476,22 @@ fn apply_override(nat: &TimescaleRule, o: OverrideSpec, source_name: &str) -> Re
     }
     let strength = o.strength.unwrap_or(nat.strength);
     if nat.strength == Strength::Must && strength == Strength::Should {
-        return Err(invalid(format!("rule \"{id}\" may not weaken the statutory \"must\" to \"should\" ({})", nat.citation)));
+        return Err(invalid(format!(
+            "rule \"{id}\" may not weaken the statutory \"must\" to \"should\" ({})",
+            nat.citation
+        )));
     }
     let extendable_by = o.extendable_by.unwrap_or_else(|| nat.extendable_by.clone());
     for e in &extendable_by {
+        if nat.extendable_by.is_empty() {
+            return Err(invalid(format!(
+                "rule \"{id}\" cannot be extended nationally, so \"{e}\" may not extend it ({})",
+                nat.citation
+            )));
+        }
         if !nat.extendable_by.contains(e) {
             return Err(invalid(format!(
-                "rule \"{id}\" may not let \"{e}\" extend the statutory timescale; only narrow who may extend it (national: [{}])",
+                "rule \"{id}\" may not let \"{e}\" extend the statutory timescale; a profile may only narrow who may extend it (nationally: {})",
                 nat.extendable_by.join(", ")
             )));
         }

@@ -16,36 +16,254 @@ fn cal() -> Calendar {
 /// The GOV.UK list of England and Wales bank holidays, 2012 to 2028,
 /// written out by hand (not computed).
 const GOV_UK: &[(i32, &[&str])] = &[
-    (2012, &["2012-01-02", "2012-04-06", "2012-04-09", "2012-05-07", "2012-06-04", "2012-06-05", "2012-08-27", "2012-12-25", "2012-12-26"]),
-    (2013, &["2013-01-01", "2013-03-29", "2013-04-01", "2013-05-06", "2013-05-27", "2013-08-26", "2013-12-25", "2013-12-26"]),
-    (2014, &["2014-01-01", "2014-04-18", "2014-04-21", "2014-05-05", "2014-05-26", "2014-08-25", "2014-12-25", "2014-12-26"]),
-    (2015, &["2015-01-01", "2015-04-03", "2015-04-06", "2015-05-04", "2015-05-25", "2015-08-31", "2015-12-25", "2015-12-28"]),
-    (2016, &["2016-01-01", "2016-03-25", "2016-03-28", "2016-05-02", "2016-05-30", "2016-08-29", "2016-12-26", "2016-12-27"]),
-    (2017, &["2017-01-02", "2017-04-14", "2017-04-17", "2017-05-01", "2017-05-29", "2017-08-28", "2017-12-25", "2017-12-26"]),
-    (2018, &["2018-01-01", "2018-03-30", "2018-04-02", "2018-05-07", "2018-05-28", "2018-08-27", "2018-12-25", "2018-12-26"]),
-    (2019, &["2019-01-01", "2019-04-19", "2019-04-22", "2019-05-06", "2019-05-27", "2019-08-26", "2019-12-25", "2019-12-26"]),
-    (2020, &["2020-01-01", "2020-04-10", "2020-04-13", "2020-05-08", "2020-05-25", "2020-08-31", "2020-12-25", "2020-12-28"]),
-    (2021, &["2021-01-01", "2021-04-02", "2021-04-05", "2021-05-03", "2021-05-31", "2021-08-30", "2021-12-27", "2021-12-28"]),
-    (2022, &["2022-01-03", "2022-04-15", "2022-04-18", "2022-05-02", "2022-06-02", "2022-06-03", "2022-08-29", "2022-09-19", "2022-12-26", "2022-12-27"]),
-    (2023, &["2023-01-02", "2023-04-07", "2023-04-10", "2023-05-01", "2023-05-08", "2023-05-29", "2023-08-28", "2023-12-25", "2023-12-26"]),
-    (2024, &["2024-01-01", "2024-03-29", "2024-04-01", "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26"]),
-    (2025, &["2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25", "2025-12-25", "2025-12-26"]),
-    (2026, &["2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28"]),
-    (2027, &["2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28"]),
-    (2028, &["2028-01-03", "2028-04-14", "2028-04-17", "2028-05-01", "2028-05-29", "2028-08-28", "2028-12-25", "2028-12-26"]),
+    (
+        2012,
+        &[
+            "2012-01-02",
+            "2012-04-06",
+            "2012-04-09",
+            "2012-05-07",
+            "2012-06-04",
+            "2012-06-05",
+            "2012-08-27",
+            "2012-12-25",
+            "2012-12-26",
+        ],
+    ),
+    (
+        2013,
+        &[
+            "2013-01-01",
+            "2013-03-29",
+            "2013-04-01",
+            "2013-05-06",
+            "2013-05-27",
+            "2013-08-26",
+            "2013-12-25",
+            "2013-12-26",
+        ],
+    ),
+    (
+        2014,
+        &[
+            "2014-01-01",
+            "2014-04-18",
+            "2014-04-21",
+            "2014-05-05",
+            "2014-05-26",
+            "2014-08-25",
+            "2014-12-25",
+            "2014-12-26",
+        ],
+    ),
+    (
+        2015,
+        &[
+            "2015-01-01",
+            "2015-04-03",
+            "2015-04-06",
+            "2015-05-04",
+            "2015-05-25",
+            "2015-08-31",
+            "2015-12-25",
+            "2015-12-28",
+        ],
+    ),
+    (
+        2016,
+        &[
+            "2016-01-01",
+            "2016-03-25",
+            "2016-03-28",
+            "2016-05-02",
+            "2016-05-30",
+            "2016-08-29",
+            "2016-12-26",
+            "2016-12-27",
+        ],
+    ),
+    (
+        2017,
+        &[
+            "2017-01-02",
+            "2017-04-14",
+            "2017-04-17",
+            "2017-05-01",
+            "2017-05-29",
+            "2017-08-28",
+            "2017-12-25",
+            "2017-12-26",
+        ],
+    ),
+    (
+        2018,
+        &[
+            "2018-01-01",
+            "2018-03-30",
+            "2018-04-02",
+            "2018-05-07",
+            "2018-05-28",
+            "2018-08-27",
+            "2018-12-25",
+            "2018-12-26",
+        ],
+    ),
+    (
+        2019,
+        &[
+            "2019-01-01",
+            "2019-04-19",
+            "2019-04-22",
+            "2019-05-06",
+            "2019-05-27",
+            "2019-08-26",
+            "2019-12-25",
+            "2019-12-26",
+        ],
+    ),
+    (
+        2020,
+        &[
+            "2020-01-01",
+            "2020-04-10",
+            "2020-04-13",
+            "2020-05-08",
+            "2020-05-25",
+            "2020-08-31",
+            "2020-12-25",
+            "2020-12-28",
+        ],
+    ),
+    (
+        2021,
+        &[
+            "2021-01-01",
+            "2021-04-02",
+            "2021-04-05",
+            "2021-05-03",
+            "2021-05-31",
+            "2021-08-30",
+            "2021-12-27",
+            "2021-12-28",
+        ],
+    ),
+    (
+        2022,
+        &[
+            "2022-01-03",
+            "2022-04-15",
+            "2022-04-18",
+            "2022-05-02",
+            "2022-06-02",
+            "2022-06-03",
+            "2022-08-29",
+            "2022-09-19",
+            "2022-12-26",
+            "2022-12-27",
+        ],
+    ),
+    (
+        2023,
+        &[
+            "2023-01-02",
+            "2023-04-07",
+            "2023-04-10",
+            "2023-05-01",
+            "2023-05-08",
+            "2023-05-29",
+            "2023-08-28",
+            "2023-12-25",
+            "2023-12-26",
+        ],
+    ),
+    (
+        2024,
+        &[
+            "2024-01-01",
+            "2024-03-29",
+            "2024-04-01",
+            "2024-05-06",
+            "2024-05-27",
+            "2024-08-26",
+            "2024-12-25",
+            "2024-12-26",
+        ],
+    ),
+    (
+        2025,
+        &[
+            "2025-01-01",
+            "2025-04-18",
+            "2025-04-21",
+            "2025-05-05",
+            "2025-05-26",
+            "2025-08-25",
+            "2025-12-25",
+            "2025-12-26",
+        ],
+    ),
+    (
+        2026,
+        &[
+            "2026-01-01",
+            "2026-04-03",
+            "2026-04-06",
+            "2026-05-04",
+            "2026-05-25",
+            "2026-08-31",
+            "2026-12-25",
+            "2026-12-28",
+        ],
+    ),
+    (
+        2027,
+        &[
+            "2027-01-01",
+            "2027-03-26",
+            "2027-03-29",
+            "2027-05-03",
+            "2027-05-31",
+            "2027-08-30",
+            "2027-12-27",
+            "2027-12-28",
+        ],
+    ),
+    (
+        2028,
+        &[
+            "2028-01-03",
+            "2028-04-14",
+            "2028-04-17",
+            "2028-05-01",
+            "2028-05-29",
+            "2028-08-28",
+            "2028-12-25",
+            "2028-12-26",
+        ],
+    ),
 ];
 
 #[test]
 fn every_bank_holiday_2012_to_2028_matches_gov_uk() {
     let cal = cal();
     for (year, expected) in GOV_UK {
-        let got: Vec<NaiveDate> = cal.bank_holidays(*year).into_iter().map(|(d, _)| d).collect();
+        let got: Vec<NaiveDate> = cal
+            .bank_holidays(*year)
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
         let want: Vec<NaiveDate> = expected.iter().map(|s| d(s)).collect();
         assert_eq!(got, want, "bank holidays in {year}");
         for day in &want {
-            assert!(!cal.is_working_day(*day), "{day} is a bank holiday, not a working day");
+            assert!(
+                !cal.is_working_day(*day),
+                "{day} is a bank holiday, not a working day"
+            );
             assert!(cal.bank_holiday_name(*day).is_some());
-            assert!(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun), "{day} listed at a weekend");
+            assert!(
+                !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+                "{day} listed at a weekend"
+            );
         }
     }
 }
@@ -69,7 +287,11 @@ fn holiday_names_follow_gov_uk() {
     // Christmas on Sunday (2022): Boxing Day Monday 26th, Christmas Tuesday 27th.
     assert_eq!(name("2022-12-26"), "Boxing Day");
     assert_eq!(name("2022-12-27"), "Christmas Day (substitute day)");
-    assert_eq!(cal.bank_holiday_name(d("2021-12-25")), None, "weekend date itself is not listed");
+    assert_eq!(
+        cal.bank_holiday_name(d("2021-12-25")),
+        None,
+        "weekend date itself is not listed"
+    );
 }
 
 #[test]
@@ -79,11 +301,17 @@ fn proclamations_move_and_add_holidays() {
     // VE Day 75th anniversary: early May moved from Monday 4 May to Friday 8 May 2020.
     assert_eq!(hol("2020-05-04"), None);
     assert!(cal.is_working_day(d("2020-05-04")));
-    assert_eq!(hol("2020-05-08").as_deref(), Some("Early May bank holiday (VE day)"));
+    assert_eq!(
+        hol("2020-05-08").as_deref(),
+        Some("Early May bank holiday (VE day)")
+    );
     // VE Day 50th anniversary, 1995.
     assert_eq!(hol("1995-05-01"), None);
     assert!(hol("1995-05-08").is_some());
-    assert_eq!(hol("1999-12-31").as_deref(), Some("Millennium celebrations"));
+    assert_eq!(
+        hol("1999-12-31").as_deref(),
+        Some("Millennium celebrations")
+    );
     // Golden Jubilee 2002: both 3 and 4 June, not 27 May.
     assert_eq!(hol("2002-05-27"), None);
     assert!(hol("2002-06-03").is_some());
@@ -91,28 +319,57 @@ fn proclamations_move_and_add_holidays() {
     assert_eq!(hol("2011-04-29").as_deref(), Some("Royal wedding"));
     assert_eq!(hol("2012-05-28"), None);
     assert_eq!(hol("2012-06-04").as_deref(), Some("Spring bank holiday"));
-    assert_eq!(hol("2012-06-05").as_deref(), Some("Queen's Diamond Jubilee"));
+    assert_eq!(
+        hol("2012-06-05").as_deref(),
+        Some("Queen's Diamond Jubilee")
+    );
     assert_eq!(hol("2022-05-30"), None);
     assert_eq!(hol("2022-06-02").as_deref(), Some("Spring bank holiday"));
-    assert_eq!(hol("2022-06-03").as_deref(), Some("Platinum Jubilee bank holiday"));
-    assert!(hol("2022-09-19").unwrap().contains("State Funeral of Queen Elizabeth II"));
-    assert!(hol("2023-05-08").unwrap().contains("coronation of King Charles III"));
+    assert_eq!(
+        hol("2022-06-03").as_deref(),
+        Some("Platinum Jubilee bank holiday")
+    );
+    assert!(hol("2022-09-19")
+        .unwrap()
+        .contains("State Funeral of Queen Elizabeth II"));
+    assert!(hol("2023-05-08")
+        .unwrap()
+        .contains("coronation of King Charles III"));
 }
 
 #[test]
 fn administrator_can_add_and_move_holidays() {
     let base = cal();
     let extra = vec![
-        Proclamation { date: d("2031-06-06"), name: "An added holiday".into(), replaces: None },
-        Proclamation { date: d("2030-08-30"), name: "Summer bank holiday".into(), replaces: Some(d("2030-08-26")) },
+        Proclamation {
+            date: d("2031-06-06"),
+            name: "An added holiday".into(),
+            replaces: None,
+        },
+        Proclamation {
+            date: d("2030-08-30"),
+            name: "Summer bank holiday".into(),
+            replaces: Some(d("2030-08-26")),
+        },
     ];
     let cal = base.clone().with_proclamations(extra);
     assert!(!cal.is_working_day(d("2031-06-06")));
     assert!(cal.is_working_day(d("2030-08-26")));
     assert!(!cal.is_working_day(d("2030-08-30")));
-    assert!(base.is_working_day(d("2031-06-06")), "the original calendar is unchanged");
-    assert_ne!(base.fingerprint(), cal.fingerprint(), "the calendar version changes with the table");
-    assert_eq!(base.fingerprint(), Calendar::england_and_wales().fingerprint(), "the fingerprint is stable");
+    assert!(
+        base.is_working_day(d("2031-06-06")),
+        "the original calendar is unchanged"
+    );
+    assert_ne!(
+        base.fingerprint(),
+        cal.fingerprint(),
+        "the calendar version changes with the table"
+    );
+    assert_eq!(
+        base.fingerprint(),
+        Calendar::england_and_wales().fingerprint(),
+        "the fingerprint is stable"
+    );
     // Proclamations round-trip through JSON (the server stores them).
     let json = serde_json::to_string(&cal.proclamations()[0]).unwrap();
     let back: Proclamation = serde_json::from_str(&json).unwrap();
@@ -121,7 +378,15 @@ fn administrator_can_add_and_move_holidays() {
 
 #[test]
 fn easter_by_the_anonymous_gregorian_algorithm() {
-    for (y, s) in [(1990, "1990-04-15"), (2000, "2000-04-23"), (2008, "2008-03-23"), (2011, "2011-04-24"), (2019, "2019-04-21"), (2038, "2038-04-25"), (2100, "2100-03-28")] {
+    for (y, s) in [
+        (1990, "1990-04-15"),
+        (2000, "2000-04-23"),
+        (2008, "2008-03-23"),
+        (2011, "2011-04-24"),
+        (2019, "2019-04-21"),
+        (2038, "2038-04-25"),
+        (2100, "2100-03-28"),
+    ] {
         assert_eq!(easter_sunday(y), d(s), "Easter {y}");
     }
 }
@@ -195,11 +460,26 @@ fn forty_five_working_days_and_month_ends() {
 #[test]
 fn working_days_between_counts_after_from_up_to_to() {
     let cal = cal();
-    assert_eq!(cal.working_days_between(d("2026-01-05"), d("2026-01-05")), 0);
-    assert_eq!(cal.working_days_between(d("2026-01-09"), d("2026-01-12")), 1);
-    assert_eq!(cal.working_days_between(d("2026-01-12"), d("2026-01-09")), -1);
-    assert_eq!(cal.working_days_between(d("2026-12-24"), d("2026-12-29")), 1);
-    assert_eq!(cal.working_days_between(d("2026-01-05"), d("2026-03-09")), 45);
+    assert_eq!(
+        cal.working_days_between(d("2026-01-05"), d("2026-01-05")),
+        0
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-01-09"), d("2026-01-12")),
+        1
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-01-12"), d("2026-01-09")),
+        -1
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-12-24"), d("2026-12-29")),
+        1
+    );
+    assert_eq!(
+        cal.working_days_between(d("2026-01-05"), d("2026-03-09")),
+        45
+    );
 }
 
 #[test]
@@ -231,21 +511,50 @@ fn add_months_clamps_and_moves_back_to_a_working_day() {
 fn local_closures_are_shown_but_do_not_change_counts() {
     let plain = cal();
     let cal = cal().with_local_closures([(d("2026-12-29"), "Council closure day".to_string())]);
-    assert!(cal.is_working_day(d("2026-12-29")), "fn 209: only weekends and bank holidays");
-    assert_eq!(cal.add_working_days(d("2026-12-24"), 1), plain.add_working_days(d("2026-12-24"), 1));
-    assert_eq!(cal.local_closure(d("2026-12-29")), Some("Council closure day"));
+    assert!(
+        cal.is_working_day(d("2026-12-29")),
+        "fn 209: only weekends and bank holidays"
+    );
+    assert_eq!(
+        cal.add_working_days(d("2026-12-24"), 1),
+        plain.add_working_days(d("2026-12-24"), 1)
+    );
+    assert_eq!(
+        cal.local_closure(d("2026-12-29")),
+        Some("Council closure day")
+    );
     assert!(!cal.is_open_day(d("2026-12-29")));
-    assert_eq!(cal.last_open_day_on_or_before(d("2026-12-29")), d("2026-12-24"));
-    assert_eq!(cal.local_closures_between(d("2026-12-01"), d("2026-12-31")).len(), 1);
-    assert_eq!(cal.fingerprint(), plain.fingerprint(), "closures do not change the working-day calendar");
+    assert_eq!(
+        cal.last_open_day_on_or_before(d("2026-12-29")),
+        d("2026-12-24")
+    );
+    assert_eq!(
+        cal.local_closures_between(d("2026-12-01"), d("2026-12-31"))
+            .len(),
+        1
+    );
+    assert_eq!(
+        cal.fingerprint(),
+        plain.fingerprint(),
+        "closures do not change the working-day calendar"
+    );
 }
 
 #[test]
 fn next_and_last_working_day() {
     let cal = cal();
-    assert_eq!(cal.next_working_day_on_or_after(d("2026-12-25")), d("2026-12-29"));
-    assert_eq!(cal.last_working_day_on_or_before(d("2026-12-28")), d("2026-12-24"));
-    assert_eq!(cal.next_working_day_on_or_after(d("2026-12-24")), d("2026-12-24"));
+    assert_eq!(
+        cal.next_working_day_on_or_after(d("2026-12-25")),
+        d("2026-12-29")
+    );
+    assert_eq!(
+        cal.last_working_day_on_or_before(d("2026-12-28")),
+        d("2026-12-24")
+    );
+    assert_eq!(
+        cal.next_working_day_on_or_after(d("2026-12-24")),
+        d("2026-12-24")
+    );
 }
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {

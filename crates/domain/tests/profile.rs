@@ -8,10 +8,22 @@ use together_domain::timescale::{Strength, Unit};
 
 const NATIONAL: &str = include_str!("../../../config/partnerships/national.toml");
 const SHIPPED: &[(&str, &str)] = &[
-    ("config/partnerships/set.toml", include_str!("../../../config/partnerships/set.toml")),
-    ("config/partnerships/northamptonshire.toml", include_str!("../../../config/partnerships/northamptonshire.toml")),
-    ("config/partnerships/hips.toml", include_str!("../../../config/partnerships/hips.toml")),
-    ("config/partnerships/liverpool.toml", include_str!("../../../config/partnerships/liverpool.toml")),
+    (
+        "config/partnerships/set.toml",
+        include_str!("../../../config/partnerships/set.toml"),
+    ),
+    (
+        "config/partnerships/northamptonshire.toml",
+        include_str!("../../../config/partnerships/northamptonshire.toml"),
+    ),
+    (
+        "config/partnerships/hips.toml",
+        include_str!("../../../config/partnerships/hips.toml"),
+    ),
+    (
+        "config/partnerships/liverpool.toml",
+        include_str!("../../../config/partnerships/liverpool.toml"),
+    ),
 ];
 
 fn national() -> Profile {
@@ -43,12 +55,22 @@ fn every_shipped_profile_loads_and_keeps_every_national_rule() {
         assert!(!p.front_door_name.is_empty());
         assert_eq!(p.national_version.as_deref(), Some("2026.1"));
         for n in &nat.rules {
-            let r = p.rule(&n.id).unwrap_or_else(|| panic!("{path} keeps {}", n.id));
+            let r = p
+                .rule(&n.id)
+                .unwrap_or_else(|| panic!("{path} keeps {}", n.id));
             assert!(r.statutory);
-            assert!(r.period().not_longer_than(&n.period()) == Some(true), "{path}: {} not longer", n.id);
+            assert!(
+                r.period().not_longer_than(&n.period()) == Some(true),
+                "{path}: {} not longer",
+                n.id
+            );
         }
         for r in p.rules.iter().filter(|r| !r.statutory) {
-            assert!(nat.rule(&r.id).is_none(), "{path}: local rule {} has a new id", r.id);
+            assert!(
+                nat.rule(&r.id).is_none(),
+                "{path}: local rule {} has a new id",
+                r.id
+            );
         }
     }
 }
@@ -56,9 +78,14 @@ fn every_shipped_profile_loads_and_keeps_every_national_rule() {
 #[test]
 fn version_tags_and_front_doors() {
     assert_eq!(load("set.toml").version_tag(), "set@2026.1");
-    assert_eq!(load("northamptonshire.toml").version_tag(), "northamptonshire@2026.1");
+    assert_eq!(
+        load("northamptonshire.toml").version_tag(),
+        "northamptonshire@2026.1"
+    );
     // NSCP §4.2 (L659-L661): the MASH.
-    assert!(load("northamptonshire.toml").front_door_name.contains("MASH"));
+    assert!(load("northamptonshire.toml")
+        .front_door_name
+        .contains("MASH"));
     assert_eq!(load("hips.toml").id, "hips");
     assert_eq!(load("liverpool.toml").id, "liverpool");
 }
@@ -74,26 +101,68 @@ fn written_confirmation_is_24_hours_in_northamptonshire_and_48_in_set() {
     assert_eq!((s.amount, s.unit), (48, Unit::Hours));
     assert!(!n.statutory && !s.statutory);
     let cal = Calendar::england_and_wales();
-    assert_eq!(n.due(at("2026-01-09 16:00"), &cal).to_string(), "2026-01-10T16:00");
-    assert_eq!(s.due(at("2026-01-09 16:00"), &cal).to_string(), "2026-01-11T16:00");
-    assert!(national().rule("referral-written-confirmation").is_none(), "not a national rule");
+    assert_eq!(
+        n.due(at("2026-01-09 16:00"), &cal).to_string(),
+        "2026-01-10T16:00"
+    );
+    assert_eq!(
+        s.due(at("2026-01-09 16:00"), &cal).to_string(),
+        "2026-01-11T16:00"
+    );
+    assert!(
+        national().rule("referral-written-confirmation").is_none(),
+        "not a national rule"
+    );
 }
 
 #[test]
 fn set_local_strategy_rules() {
     let set = load("set.toml");
     let get = |id: &str| set.rule(id).unwrap_or_else(|| panic!("{id}"));
-    assert_eq!((get("strategy-routine").amount, get("strategy-routine").unit), (3, Unit::WorkingDays));
+    assert_eq!(
+        (get("strategy-routine").amount, get("strategy-routine").unit),
+        (3, Unit::WorkingDays)
+    );
     assert_eq!(get("strategy-serious-harm").unit, Unit::SameDay);
     assert_eq!(get("strategy-forensic").unit, Unit::SameDay);
-    assert_eq!((get("strategy-after-emergency-action").amount, get("strategy-after-emergency-action").strength), (1, Strength::Must));
-    assert_eq!((get("strategy-complex").amount, get("strategy-complex").unit), (5, Unit::WorkingDays));
-    assert_eq!((get("s47-child-missing").amount, get("s47-child-missing").unit), (24, Unit::Hours));
-    assert_eq!((get("referrer-follow-up").amount, get("referrer-follow-up").unit), (3, Unit::WorkingDays));
-    assert_eq!((get("cin-plan-review").amount, get("cin-plan-review").unit), (6, Unit::Months));
+    assert_eq!(
+        (
+            get("strategy-after-emergency-action").amount,
+            get("strategy-after-emergency-action").strength
+        ),
+        (1, Strength::Must)
+    );
+    assert_eq!(
+        (get("strategy-complex").amount, get("strategy-complex").unit),
+        (5, Unit::WorkingDays)
+    );
+    assert_eq!(
+        (
+            get("s47-child-missing").amount,
+            get("s47-child-missing").unit
+        ),
+        (24, Unit::Hours)
+    );
+    assert_eq!(
+        (
+            get("referrer-follow-up").amount,
+            get("referrer-follow-up").unit
+        ),
+        (3, Unit::WorkingDays)
+    );
+    assert_eq!(
+        (get("cin-plan-review").amount, get("cin-plan-review").unit),
+        (6, Unit::Months)
+    );
     // SET 2.5.2: only a first-line manager agrees an extended assessment timescale.
-    assert_eq!(get("assessment").extendable_by, vec!["practice-supervisor".to_string()]);
-    assert!(get("assessment").citation.contains("WT2026 ¶169") && get("assessment").citation.contains("SET 2.5.2"));
+    assert_eq!(
+        get("assessment").extendable_by,
+        vec!["practice-supervisor".to_string()]
+    );
+    assert!(
+        get("assessment").citation.contains("WT2026 ¶169")
+            && get("assessment").citation.contains("SET 2.5.2")
+    );
     assert_eq!(set.rules_started_by("referral-received").count(), 7);
 }
 
@@ -106,41 +175,65 @@ fn a_profile_can_shorten_a_national_rule() {
     let icpc = p.rule("icpc").unwrap();
     assert_eq!((icpc.amount, icpc.unit), (10, Unit::WorkingDays));
     assert!(icpc.statutory);
-    assert_eq!(icpc.start_event, "s47-enquiry-initiated", "events cannot be changed");
+    assert_eq!(
+        icpc.start_event, "s47-enquiry-initiated",
+        "events cannot be changed"
+    );
     assert_eq!(p.rule("review-first").unwrap().strength, Strength::Must);
-    assert_eq!(national().rule("icpc").unwrap().amount, 15, "national unchanged");
+    assert_eq!(
+        national().rule("icpc").unwrap().amount,
+        15,
+        "national unchanged"
+    );
 }
 
 #[test]
 fn a_profile_that_lengthens_a_national_rule_is_rejected_naming_rule_and_file() {
-    let err = local_with("[[override]]\nid = \"icpc\"\namount = 20\ncitation = \"Local protocol\"\n").unwrap_err();
+    let err =
+        local_with("[[override]]\nid = \"icpc\"\namount = 20\ncitation = \"Local protocol\"\n")
+            .unwrap_err();
     assert!(matches!(err, ProfileError::Lengthens { .. }));
     let msg = err.to_string();
     assert!(msg.starts_with("config/partnerships/x.toml: "), "{msg}");
     assert!(msg.contains("rule \"icpc\""), "{msg}");
-    assert!(msg.contains("may not lengthen the statutory 15 working days to 20 working days"), "{msg}");
+    assert!(
+        msg.contains("may not lengthen the statutory 15 working days to 20 working days"),
+        "{msg}"
+    );
     assert!(msg.contains("L1816"), "cites the paragraph: {msg}");
 }
 
 #[test]
 fn unit_changes_are_accepted_only_when_provably_not_longer() {
     // 3 calendar days is never longer than 15 working days.
-    let p = local_with("[[override]]\nid = \"icpc\"\namount = 3\nunit = \"calendar_days\"\ncitation = \"L\"\n").unwrap();
+    let p = local_with(
+        "[[override]]\nid = \"icpc\"\namount = 3\nunit = \"calendar_days\"\ncitation = \"L\"\n",
+    )
+    .unwrap();
     assert_eq!(p.rule("icpc").unwrap().unit, Unit::CalendarDays);
     // 24 hours is never longer than 1 working day.
     assert!(local_with("[[override]]\nid = \"referral-decision\"\namount = 24\nunit = \"hours\"\ncitation = \"L\"\n").is_ok());
     // 60 calendar days vs 3 months: not provable, rejected with the rule and file named.
     let err = local_with("[[override]]\nid = \"review-first\"\namount = 60\nunit = \"calendar_days\"\ncitation = \"L\"\n").unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("x.toml") && msg.contains("\"review-first\""), "{msg}");
+    assert!(
+        msg.contains("x.toml") && msg.contains("\"review-first\""),
+        "{msg}"
+    );
     // 15 working days stated as 3 weeks' worth of hours: rejected (could be longer).
-    assert!(local_with("[[override]]\nid = \"icpc\"\namount = 500\nunit = \"hours\"\ncitation = \"L\"\n").is_err());
+    assert!(local_with(
+        "[[override]]\nid = \"icpc\"\namount = 500\nunit = \"hours\"\ncitation = \"L\"\n"
+    )
+    .is_err());
 }
 
 #[test]
 fn a_profile_may_not_weaken_or_widen_a_national_rule() {
     // must -> should
-    let e = local_with("[[override]]\nid = \"police-protection\"\nstrength = \"should\"\ncitation = \"L\"\n").unwrap_err();
+    let e = local_with(
+        "[[override]]\nid = \"police-protection\"\nstrength = \"should\"\ncitation = \"L\"\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("\"police-protection\""));
     // letting someone extend a rule nobody may extend
     let e = local_with("[[override]]\nid = \"icpc\"\nextendable_by = [\"practice-supervisor\"]\ncitation = \"L\"\n").unwrap_err();
@@ -162,7 +255,10 @@ fn a_profile_may_not_weaken_or_widen_a_national_rule() {
 fn unknown_fields_and_bad_values_are_rejected() {
     let e = local_with("colour = \"blue\"\n").unwrap_err();
     assert!(matches!(e, ProfileError::Parse { .. }));
-    assert!(e.to_string().starts_with("config/partnerships/x.toml: "), "{e}");
+    assert!(
+        e.to_string().starts_with("config/partnerships/x.toml: "),
+        "{e}"
+    );
     assert!(e.to_string().contains("colour"), "{e}");
     // a local rule cannot claim to be statutory
     let e = local_with(
@@ -171,7 +267,9 @@ fn unknown_fields_and_bad_values_are_rejected() {
     .unwrap_err();
     assert!(e.to_string().contains("statutory"), "{e}");
     // unknown unit
-    assert!(local_with("[[override]]\nid = \"icpc\"\nunit = \"weeks\"\ncitation = \"L\"\n").is_err());
+    assert!(
+        local_with("[[override]]\nid = \"icpc\"\nunit = \"weeks\"\ncitation = \"L\"\n").is_err()
+    );
     // unknown role as extender
     let e = local_with(
         "[[rule]]\nid = \"r\"\ntitle = \"t\"\nstart_event = \"a\"\nend_event = \"b\"\namount = 2\nunit = \"working_days\"\nstrength = \"should\"\nextendable_by = [\"archbishop\"]\ncitation = \"L\"\n",
@@ -179,17 +277,24 @@ fn unknown_fields_and_bad_values_are_rejected() {
     .unwrap_err();
     assert!(e.to_string().contains("archbishop"), "{e}");
     // national profile with an override table
-    assert!(Profile::national(&format!("{NATIONAL}\n[[override]]\nid = \"icpc\"\namount = 1\ncitation = \"L\"\n")).is_err());
+    assert!(Profile::national(&format!(
+        "{NATIONAL}\n[[override]]\nid = \"icpc\"\namount = 1\ncitation = \"L\"\n"
+    ))
+    .is_err());
 }
 
 #[test]
 fn local_closures_feed_the_calendar_but_not_the_clocks() {
-    let p = local_with("[[local_closure]]\ndate = 2026-12-29\nname = \"Council closure day\"\n").unwrap();
+    let p = local_with("[[local_closure]]\ndate = 2026-12-29\nname = \"Council closure day\"\n")
+        .unwrap();
     assert_eq!(p.local_closures.len(), 1);
     let cal = p.calendar(Calendar::england_and_wales());
     let day = NaiveDate::from_ymd_opt(2026, 12, 29).unwrap();
     assert_eq!(cal.local_closure(day), Some("Council closure day"));
     // Referral decision from Christmas Eve is still due on the closure day (WT2026 fn 209).
-    let due = p.rule("referral-decision").unwrap().due(at("2026-12-24 10:00"), &cal);
+    let due = p
+        .rule("referral-decision")
+        .unwrap()
+        .due(at("2026-12-24 10:00"), &cal);
     assert_eq!(due.date(), day);
 }

@@ -22,36 +22,108 @@ fn national() -> Profile {
 }
 
 fn rule(p: &Profile, id: &str) -> TimescaleRule {
-    p.rule(id).unwrap_or_else(|| panic!("rule {id} exists")).clone()
+    p.rule(id)
+        .unwrap_or_else(|| panic!("rule {id} exists"))
+        .clone()
 }
 
 fn due(p: &Profile, id: &str, start: &str) -> String {
-    rule(p, id).due(at(start), &Calendar::england_and_wales()).to_string()
+    rule(p, id)
+        .due(at(start), &Calendar::england_and_wales())
+        .to_string()
 }
 
 #[test]
 fn every_national_rule_is_present_with_its_citation() {
     let p = national();
     let expect: &[(&str, u32, Unit, Strength, &str)] = &[
-        ("referral-acknowledgement", 1, Unit::WorkingDays, Strength::Should, "¶167"),
-        ("referral-decision", 1, Unit::WorkingDays, Strength::Should, "¶167"),
-        ("assessment", 45, Unit::WorkingDays, Strength::Should, "¶169"),
+        (
+            "referral-acknowledgement",
+            1,
+            Unit::WorkingDays,
+            Strength::Should,
+            "¶167",
+        ),
+        (
+            "referral-decision",
+            1,
+            Unit::WorkingDays,
+            Strength::Should,
+            "¶167",
+        ),
+        (
+            "assessment",
+            45,
+            Unit::WorkingDays,
+            Strength::Should,
+            "¶169",
+        ),
         ("icpc", 15, Unit::WorkingDays, Strength::Should, "L1816"),
-        ("core-group-first", 10, Unit::WorkingDays, Strength::Should, "L1917"),
+        (
+            "core-group-first",
+            10,
+            Unit::WorkingDays,
+            Strength::Should,
+            "L1917",
+        ),
         ("review-first", 3, Unit::Months, Strength::Should, "L1911"),
         ("review-next", 6, Unit::Months, Strength::Should, "L1936"),
-        ("transfer-in-conference", 15, Unit::WorkingDays, Strength::Should, "L1956"),
-        ("police-protection", 72, Unit::Hours, Strength::Must, "s46(6)"),
+        (
+            "transfer-in-conference",
+            15,
+            Unit::WorkingDays,
+            Strength::Should,
+            "L1956",
+        ),
+        (
+            "police-protection",
+            72,
+            Unit::Hours,
+            Strength::Must,
+            "s46(6)",
+        ),
         ("epo", 8, Unit::CalendarDays, Strength::Must, "s45(1)"),
-        ("lado-notification", 1, Unit::WorkingDays, Strength::Should, "¶264"),
-        ("serious-incident-notification", 5, Unit::WorkingDays, Strength::Must, "¶372"),
-        ("rapid-review", 15, Unit::WorkingDays, Strength::Should, "¶385"),
-        ("lcspr-publication", 6, Unit::Months, Strength::Should, "¶408"),
+        (
+            "lado-notification",
+            1,
+            Unit::WorkingDays,
+            Strength::Should,
+            "¶264",
+        ),
+        (
+            "serious-incident-notification",
+            5,
+            Unit::WorkingDays,
+            Strength::Must,
+            "¶372",
+        ),
+        (
+            "rapid-review",
+            15,
+            Unit::WorkingDays,
+            Strength::Should,
+            "¶385",
+        ),
+        (
+            "lcspr-publication",
+            6,
+            Unit::Months,
+            Strength::Should,
+            "¶408",
+        ),
     ];
     for (id, amount, unit, strength, cite) in expect {
         let r = rule(&p, id);
-        assert_eq!((r.amount, r.unit, r.strength), (*amount, *unit, *strength), "{id}");
-        assert!(r.citation.contains(cite), "{id} cites {cite}: {}", r.citation);
+        assert_eq!(
+            (r.amount, r.unit, r.strength),
+            (*amount, *unit, *strength),
+            "{id}"
+        );
+        assert!(
+            r.citation.contains(cite),
+            "{id} cites {cite}: {}",
+            r.citation
+        );
         assert!(r.statutory, "{id} is a national rule");
     }
     assert_eq!(p.rules.len(), expect.len(), "no unexpected national rules");
@@ -62,13 +134,25 @@ fn every_national_rule_is_present_with_its_citation() {
 fn referral_decision_is_due_one_working_day_after_receipt() {
     // WT2026 ¶167.
     let p = national();
-    assert_eq!(due(&p, "referral-decision", "2026-01-07 10:00"), "2026-01-08");
+    assert_eq!(
+        due(&p, "referral-decision", "2026-01-07 10:00"),
+        "2026-01-08"
+    );
     // Friday evening: Monday.
-    assert_eq!(due(&p, "referral-decision", "2026-01-09 18:30"), "2026-01-12");
+    assert_eq!(
+        due(&p, "referral-decision", "2026-01-09 18:30"),
+        "2026-01-12"
+    );
     // Saturday: day 0 is Monday, so due Tuesday (docs/decisions.md "Day 0").
-    assert_eq!(due(&p, "referral-acknowledgement", "2026-01-10 09:00"), "2026-01-13");
+    assert_eq!(
+        due(&p, "referral-acknowledgement", "2026-01-10 09:00"),
+        "2026-01-13"
+    );
     // Christmas Eve 2026 (Thursday): Tuesday 29 December.
-    assert_eq!(due(&p, "referral-decision", "2026-12-24 16:00"), "2026-12-29");
+    assert_eq!(
+        due(&p, "referral-decision", "2026-12-24 16:00"),
+        "2026-12-29"
+    );
 }
 
 #[test]
@@ -88,7 +172,10 @@ fn icpc_core_group_and_reviews_chain() {
     let icpc = rule(&p, "icpc").due(at("2026-05-20 14:00"), &cal);
     assert_eq!(icpc, Due::Date(d("2026-06-11")));
     // ICPC held Thursday 11 June 2026: first core group within 10 working days.
-    assert_eq!(due(&p, "core-group-first", "2026-06-11 10:00"), "2026-06-25");
+    assert_eq!(
+        due(&p, "core-group-first", "2026-06-11 10:00"),
+        "2026-06-25"
+    );
     // First review within three months: 11 September 2026 (a Friday).
     assert_eq!(due(&p, "review-first", "2026-06-11 10:00"), "2026-09-11");
     // Then six-monthly: 11 March 2027 (Thursday).
@@ -102,16 +189,28 @@ fn icpc_core_group_and_reviews_chain() {
 #[test]
 fn transfer_in_conference_is_15_working_days_from_notification() {
     let p = national();
-    assert_eq!(due(&p, "transfer-in-conference", "2026-12-21 11:00"), "2027-01-14");
+    assert_eq!(
+        due(&p, "transfer-in-conference", "2026-12-21 11:00"),
+        "2027-01-14"
+    );
 }
 
 #[test]
 fn police_protection_is_72_clock_hours() {
     let p = national();
-    assert_eq!(due(&p, "police-protection", "2026-12-24 21:15"), "2026-12-27T21:15");
+    assert_eq!(
+        due(&p, "police-protection", "2026-12-24 21:15"),
+        "2026-12-27T21:15"
+    );
     let r = rule(&p, "police-protection");
-    assert!(r.extendable_by.is_empty(), "police protection cannot be extended");
-    assert_eq!(r.latest_extended_due(at("2026-12-24 21:15"), &Calendar::england_and_wales()), None);
+    assert!(
+        r.extendable_by.is_empty(),
+        "police protection cannot be extended"
+    );
+    assert_eq!(
+        r.latest_extended_due(at("2026-12-24 21:15"), &Calendar::england_and_wales()),
+        None
+    );
 }
 
 #[test]
@@ -119,10 +218,17 @@ fn epo_is_eight_days_with_one_court_extension_of_seven() {
     let cal = Calendar::england_and_wales();
     let p = national();
     let r = rule(&p, "epo");
-    assert_eq!(r.due(at("2026-12-20 15:00"), &cal), Due::Date(d("2026-12-28")), "calendar days are not moved");
+    assert_eq!(
+        r.due(at("2026-12-20 15:00"), &cal),
+        Due::Date(d("2026-12-28")),
+        "calendar days are not moved"
+    );
     assert_eq!(r.extendable_by, vec!["court".to_string()]);
     assert_eq!(r.max_extension, Some(Period::new(7, Unit::CalendarDays)));
-    assert_eq!(r.latest_extended_due(at("2026-12-20 15:00"), &cal), Some(Due::Date(d("2027-01-04"))));
+    assert_eq!(
+        r.latest_extended_due(at("2026-12-20 15:00"), &cal),
+        Some(Due::Date(d("2027-01-04")))
+    );
 }
 
 #[test]
@@ -130,12 +236,21 @@ fn serious_incident_rapid_review_and_lcspr() {
     let p = national();
     // WT2026 ¶372: within five working days of becoming aware.
     // Wednesday 1 April 2026, over Good Friday and Easter Monday.
-    assert_eq!(due(&p, "serious-incident-notification", "2026-04-01 12:00"), "2026-04-10");
+    assert_eq!(
+        due(&p, "serious-incident-notification", "2026-04-01 12:00"),
+        "2026-04-10"
+    );
     // ¶385: rapid review within 15 working days of the notification.
     assert_eq!(due(&p, "rapid-review", "2026-04-13 12:00"), "2026-05-05");
     // ¶408: LCSPR published within six months of the decision.
-    assert_eq!(due(&p, "lcspr-publication", "2026-03-31 12:00"), "2026-09-30");
-    assert_eq!(due(&p, "lcspr-publication", "2026-08-31 12:00"), "2027-02-26");
+    assert_eq!(
+        due(&p, "lcspr-publication", "2026-03-31 12:00"),
+        "2026-09-30"
+    );
+    assert_eq!(
+        due(&p, "lcspr-publication", "2026-08-31 12:00"),
+        "2027-02-26"
+    );
 }
 
 #[test]
@@ -143,11 +258,20 @@ fn same_day_rules_are_due_that_day_even_at_a_weekend() {
     let national = national();
     let set = Profile::local(SET, "config/partnerships/set.toml", &national).unwrap();
     // SET L2066-L2068: serious physical injury referred on a Saturday.
-    assert_eq!(due(&set, "strategy-serious-harm", "2026-01-10 11:00"), "2026-01-10");
+    assert_eq!(
+        due(&set, "strategy-serious-harm", "2026-01-10 11:00"),
+        "2026-01-10"
+    );
     // SET L2288-L2300: child missing during s47, 24 hours.
-    assert_eq!(due(&set, "s47-child-missing", "2026-01-10 11:00"), "2026-01-11T11:00");
+    assert_eq!(
+        due(&set, "s47-child-missing", "2026-01-10 11:00"),
+        "2026-01-11T11:00"
+    );
     // SET L2057-L2061: routine strategy discussion, three working days.
-    assert_eq!(due(&set, "strategy-routine", "2026-01-09 16:00"), "2026-01-14");
+    assert_eq!(
+        due(&set, "strategy-routine", "2026-01-09 16:00"),
+        "2026-01-14"
+    );
 }
 
 #[test]
@@ -167,15 +291,42 @@ fn due_display_ordering_and_breach() {
 #[test]
 fn periods_compare_only_when_provable() {
     let p = Period::new;
-    assert_eq!(p(10, Unit::WorkingDays).not_longer_than(&p(15, Unit::WorkingDays)), Some(true));
-    assert_eq!(p(20, Unit::WorkingDays).not_longer_than(&p(15, Unit::WorkingDays)), Some(false));
-    assert_eq!(p(24, Unit::Hours).not_longer_than(&p(1, Unit::WorkingDays)), Some(true));
-    assert_eq!(p(48, Unit::Hours).not_longer_than(&p(1, Unit::WorkingDays)), None);
-    assert_eq!(p(3, Unit::CalendarDays).not_longer_than(&p(3, Unit::WorkingDays)), Some(true));
-    assert_eq!(p(3, Unit::WorkingDays).not_longer_than(&p(3, Unit::CalendarDays)), None);
-    assert_eq!(p(0, Unit::SameDay).not_longer_than(&p(1, Unit::WorkingDays)), Some(true));
-    assert_eq!(p(0, Unit::SameDay).not_longer_than(&p(24, Unit::Hours)), None);
-    assert_eq!(p(60, Unit::CalendarDays).not_longer_than(&p(3, Unit::Months)), None);
+    assert_eq!(
+        p(10, Unit::WorkingDays).not_longer_than(&p(15, Unit::WorkingDays)),
+        Some(true)
+    );
+    assert_eq!(
+        p(20, Unit::WorkingDays).not_longer_than(&p(15, Unit::WorkingDays)),
+        Some(false)
+    );
+    assert_eq!(
+        p(24, Unit::Hours).not_longer_than(&p(1, Unit::WorkingDays)),
+        Some(true)
+    );
+    assert_eq!(
+        p(48, Unit::Hours).not_longer_than(&p(1, Unit::WorkingDays)),
+        None
+    );
+    assert_eq!(
+        p(3, Unit::CalendarDays).not_longer_than(&p(3, Unit::WorkingDays)),
+        Some(true)
+    );
+    assert_eq!(
+        p(3, Unit::WorkingDays).not_longer_than(&p(3, Unit::CalendarDays)),
+        None
+    );
+    assert_eq!(
+        p(0, Unit::SameDay).not_longer_than(&p(1, Unit::WorkingDays)),
+        Some(true)
+    );
+    assert_eq!(
+        p(0, Unit::SameDay).not_longer_than(&p(24, Unit::Hours)),
+        None
+    );
+    assert_eq!(
+        p(60, Unit::CalendarDays).not_longer_than(&p(3, Unit::Months)),
+        None
+    );
     assert_eq!(p(15, Unit::WorkingDays).to_string(), "15 working days");
     assert_eq!(p(1, Unit::WorkingDays).to_string(), "1 working day");
 }

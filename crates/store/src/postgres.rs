@@ -1,5 +1,848 @@
-//! The PostgreSQL store. (Being written.)
+//! The PostgreSQL store, for partnerships that run several app servers against one
+//! database (design principle 7). It keeps the same tables as the SQLite store, with
+//! ids and timestamps as text so that events hash identically on both backends.
+//!
+//! Every write is one transaction. Appending locks each affected child's log head
+//! (`SELECT ... FOR UPDATE`, in a fixed order so that two appends never deadlock) in
+//! the same transaction as the event inserts and the head update, so appends from
+//! many servers interleave safely. Events and the access log are append-only at the
+//! database: triggers refuse UPDATE, DELETE and TRUNCATE.
+//!
+//! The `postgres` client runs its own small runtime, so it must not be used (or
+//! dropped) on an async executor thread: call the store from blocking tasks.
+//! Connections are plain TCP or Unix sockets (no TLS).
+
+use crate::pool::Pool;
 use crate::*;
-pub fn open(_url: &str) -> Result<Arc<dyn Store>> {
-    Err(StoreError::Backend("PostgreSQL store not built yet".into()))
+use ::postgres::error::SqlState;
+use ::postgres::{Client, NoTls, Row, Transaction};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use together_domain::event::GENESIS_HASH;
+
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+const POOL_SIZE: usize = 8;
+
+/// How many times a write is tried when PostgreSQL reports a deadlock or a
+/// serialization failure (both safe to retry: the transaction was rolled back).
+const WRITE_ATTEMPTS: usize = 3;
+
+/// Open a PostgreSQL store from a `postgres://` URL and apply migrations.
+pub fn open(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(PgStore::open(url)?))
+}
+
+pub struct PgStore {
+    pool: Pool<Conn>,
+}
+
+/// A pooled client. Dropping a `postgres::Client` shuts down its private runtime,
+/// which panics on an async executor thread; so a connection is always closed on a
+/// short-lived thread of its own, wherever the pool (or the store) is dropped.
+struct Conn(Option<Client>);
+
+impl Conn {
+    fn client(&mut self) -> &mut Client {
+        self.0.as_mut().expect("client present until drop")
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(c)).join();
+        }
+    }
+}
+
+/// A failure inside a unit of work: from PostgreSQL, or a store-level refusal.
+enum Fail {
+    Pg(::postgres::Error),
+    Store(StoreError),
+}
+
+impl From<::postgres::Error> for Fail {
+    fn from(e: ::postgres::Error) -> Self {
+        Fail::Pg(e)
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        Fail::Store(e)
+    }
+}
+
+type PgResult<T> = std::result::Result<T, Fail>;
+
+/// Describe an error without its DETAIL line, which can carry key values (usernames,
+/// token hashes) into logs.
+fn describe(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{} ({}): {}", db.severity(), db.code().code(), db.message());
+            if let Some(c) = db.constraint() {
+                s.push_str(&format!(" [constraint {c}]"));
+            }
+            s
+        }
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+fn to_store(f: Fail) -> StoreError {
+    match f {
+        Fail::Store(e) => e,
+        Fail::Pg(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            StoreError::Conflict(describe(&e))
+        }
+        Fail::Pg(e) => StoreError::Backend(describe(&e)),
+    }
+}
+
+/// Whether the connection that produced `f` should be thrown away: anything that is
+/// not an error reported by the server (I/O, a closed socket, a protocol error).
+fn is_broken(f: &Fail, conn: &mut Conn) -> bool {
+    conn.client().is_closed() || matches!(f, Fail::Pg(e) if e.as_db_error().is_none())
+}
+
+fn is_retryable(f: &Fail) -> bool {
+    matches!(f, Fail::Pg(e) if e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED)
+        || e.code() == Some(&SqlState::T_R_SERIALIZATION_FAILURE))
+}
+
+fn be(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+impl PgStore {
+    pub fn open(url: &str) -> Result<PgStore> {
+        let mut config: ::postgres::Config = url.parse().map_err(|e: ::postgres::Error| {
+            StoreError::Backend(format!("invalid PostgreSQL URL: {}", describe(&e)))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("together");
+        }
+        let pool = Pool::new(POOL_SIZE, move || {
+            config
+                .connect(NoTls)
+                .map(|c| Conn(Some(c)))
+                .map_err(|e| format!("could not connect to PostgreSQL: {}", describe(&e)))
+        });
+        let store = PgStore { pool };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Apply migrations in one transaction, holding a transaction-scoped advisory
+    /// lock (keyed by the schema) so app servers starting together take turns.
+    fn migrate(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext('together-migrations:' || coalesce(current_schema(), '')))", &[])?;
+            let schema: Option<String> = tx.query_one("SELECT current_schema()::text", &[])?.try_get(0)?;
+            if schema.is_none() {
+                return Err(StoreError::Backend("no schema to create tables in: check the search_path".into()).into());
+            }
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )?;
+            for (version, sql) in MIGRATIONS {
+                let done = tx.query_opt("SELECT version FROM schema_migrations WHERE version = $1", &[version])?;
+                if done.is_none() {
+                    tx.batch_execute(sql)?;
+                    tx.execute(
+                        "INSERT INTO schema_migrations (version, applied_at)
+                         VALUES ($1, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))",
+                        &[version],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// A pooled connection that is still open.
+    fn conn(&self) -> Result<crate::pool::Pooled<'_, Conn>> {
+        for _ in 0..=POOL_SIZE {
+            let mut c = self.pool.get().map_err(be)?;
+            if c.client().is_closed() {
+                c.discard();
+                continue;
+            }
+            return Ok(c);
+        }
+        Err(StoreError::Backend(
+            "no working PostgreSQL connection".into(),
+        ))
+    }
+
+    /// Run a read. A connection found broken (the server restarted, or dropped idle
+    /// connections) is thrown away and the read tried again, until the pool has
+    /// made a fresh connection.
+    fn read<T>(&self, mut f: impl FnMut(&mut Client) -> PgResult<T>) -> Result<T> {
+        let mut broken = 0;
+        loop {
+            let mut c = self.conn()?;
+            match f(c.client()) {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    if is_broken(&e, &mut c) {
+                        c.discard();
+                        broken += 1;
+                        if broken <= POOL_SIZE {
+                            continue;
+                        }
+                    }
+                    return Err(to_store(e));
+                }
+            }
+        }
+    }
+
+    /// Run `f` in a transaction and commit. Dropping an uncommitted transaction rolls
+    /// it back. Tried again on a deadlock or serialization failure (the server rolled
+    /// it back), and on a connection found broken at BEGIN (nothing was written);
+    /// never after a connection breaks later, when the outcome is unknown.
+    fn write<T>(&self, mut f: impl FnMut(&mut Transaction<'_>) -> PgResult<T>) -> Result<T> {
+        let (mut broken, mut rolled_back) = (0, 0);
+        loop {
+            let mut c = self.conn()?;
+            let result: std::result::Result<T, (bool, Fail)> = (|| {
+                let mut tx = c.client().transaction().map_err(|e| (true, Fail::Pg(e)))?;
+                let out = f(&mut tx).map_err(|e| (false, e))?;
+                tx.commit().map_err(|e| (false, Fail::Pg(e)))?;
+                Ok(out)
+            })();
+            match result {
+                Ok(v) => return Ok(v),
+                Err((at_begin, e)) => {
+                    if is_broken(&e, &mut c) {
+                        c.discard();
+                        broken += 1;
+                        if at_begin && broken <= POOL_SIZE {
+                            continue;
+                        }
+                    } else if is_retryable(&e) {
+                        rolled_back += 1;
+                        if rolled_back < WRITE_ATTEMPTS {
+                            continue;
+                        }
+                    }
+                    return Err(to_store(e));
+                }
+            }
+        }
+    }
+}
+
+fn bad_column(i: usize, what: &str) -> Fail {
+    Fail::Store(StoreError::Backend(format!(
+        "column {i} does not hold a valid {what}"
+    )))
+}
+
+fn id<T: std::str::FromStr>(r: &Row, i: usize) -> PgResult<T> {
+    let s: String = r.try_get(i)?;
+    s.parse::<T>().map_err(|_| bad_column(i, "id"))
+}
+
+fn opt_id<T: std::str::FromStr>(r: &Row, i: usize) -> PgResult<Option<T>> {
+    let s: Option<String> = r.try_get(i)?;
+    s.map(|s| s.parse::<T>().map_err(|_| bad_column(i, "id")))
+        .transpose()
+}
+
+fn rows<T>(rs: Vec<Row>, f: impl Fn(&Row) -> PgResult<T>) -> PgResult<Vec<T>> {
+    rs.iter().map(f).collect()
+}
+
+fn opt_row<T>(r: Option<Row>, f: impl Fn(&Row) -> PgResult<T>) -> PgResult<Option<T>> {
+    r.as_ref().map(f).transpose()
+}
+
+fn opt_str<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|x| x.to_string())
+}
+
+const EVENT_COLS: &str = "id, child_id, seq, event_type, payload, payload_hash, effective_at, recorded_at, actor_id, actor_agency_id, actor_role, profile_version, corrects, prev_hash, hash";
+
+fn event_row(r: &Row) -> PgResult<StoredEvent> {
+    Ok(StoredEvent {
+        id: id(r, 0)?,
+        child: id(r, 1)?,
+        seq: r.try_get(2)?,
+        event_type: r.try_get(3)?,
+        payload: r.try_get(4)?,
+        payload_hash: r.try_get(5)?,
+        effective_at: r.try_get(6)?,
+        recorded_at: r.try_get(7)?,
+        actor: id(r, 8)?,
+        actor_agency: id(r, 9)?,
+        actor_role: r.try_get(10)?,
+        profile_version: r.try_get(11)?,
+        corrects: opt_id(r, 12)?,
+        prev_hash: r.try_get(13)?,
+        hash: r.try_get(14)?,
+    })
+}
+
+const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at";
+
+fn person_row(r: &Row) -> PgResult<PersonRow> {
+    Ok(PersonRow {
+        id: id(r, 0)?,
+        kind: r.try_get(1)?,
+        given_name: r.try_get(2)?,
+        family_name: r.try_get(3)?,
+        date_of_birth: r.try_get(4)?,
+        expected_date_of_delivery: r.try_get(5)?,
+        sex: r.try_get(6)?,
+        nhs_number: r.try_get(7)?,
+        postcode: r.try_get(8)?,
+        restricted: r.try_get(9)?,
+        created_at: r.try_get(10)?,
+        updated_at: r.try_get(11)?,
+    })
+}
+
+const USER_COLS: &str =
+    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
+
+fn user_row(r: &Row) -> PgResult<UserRow> {
+    Ok(UserRow {
+        id: id(r, 0)?,
+        username: r.try_get(1)?,
+        display_name: r.try_get(2)?,
+        role: r.try_get(3)?,
+        agency: id(r, 4)?,
+        team: opt_id(r, 5)?,
+        password_hash: r.try_get(6)?,
+        active: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+    })
+}
+
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id";
+
+fn access_row(r: &Row) -> PgResult<AccessEntry> {
+    Ok(AccessEntry {
+        id: id(r, 0)?,
+        at: r.try_get(1)?,
+        user: opt_id(r, 2)?,
+        api_client: opt_id(r, 3)?,
+        role: r.try_get(4)?,
+        action: r.try_get(5)?,
+        child: opt_id(r, 6)?,
+        allowed: r.try_get(7)?,
+        reason: r.try_get(8)?,
+        break_glass: r.try_get(9)?,
+        request_id: r.try_get(10)?,
+    })
+}
+
+fn agency_row(r: &Row) -> PgResult<AgencyRow> {
+    Ok(AgencyRow {
+        id: id(r, 0)?,
+        name: r.try_get(1)?,
+        kind: r.try_get(2)?,
+    })
+}
+
+fn team_row(r: &Row) -> PgResult<TeamRow> {
+    Ok(TeamRow {
+        id: id(r, 0)?,
+        agency: id(r, 1)?,
+        name: r.try_get(2)?,
+    })
+}
+
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn append(
+        &self,
+        events: &[NewEvent],
+        people: &[PersonRow],
+        involvements: &[Involvement],
+    ) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            // Lock every affected log head first, in child-id order, so that two
+            // appends touching the same children never wait on each other in a cycle.
+            // The head row is created if missing; ON CONFLICT waits for a concurrent
+            // creator to finish, and FOR UPDATE then waits for (and sees) its commit.
+            let mut heads: BTreeMap<String, (i64, String)> = BTreeMap::new();
+            for e in events {
+                heads.entry(e.child.to_string()).or_default();
+            }
+            for (child, head) in heads.iter_mut() {
+                tx.execute(
+                    "INSERT INTO logs (child_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (child_id) DO NOTHING",
+                    &[child, &GENESIS_HASH],
+                )?;
+                let r = tx.query_one("SELECT last_seq, last_hash FROM logs WHERE child_id = $1 FOR UPDATE", &[child])?;
+                *head = (r.try_get(0)?, r.try_get(1)?);
+            }
+            // The projection, in id order for the same reason (a stable sort keeps
+            // the caller's order between two rows for one person: the later wins).
+            let mut ordered: Vec<&PersonRow> = people.iter().collect();
+            ordered.sort_by_key(|p| p.id);
+            for p in ordered {
+                tx.execute(
+                    &*format!(
+                        "INSERT INTO people ({PERSON_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+                         ON CONFLICT (id) DO UPDATE SET kind=excluded.kind, given_name=excluded.given_name,
+                           family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
+                           expected_date_of_delivery=excluded.expected_date_of_delivery, sex=excluded.sex,
+                           nhs_number=excluded.nhs_number, postcode=excluded.postcode,
+                           restricted=excluded.restricted, updated_at=excluded.updated_at"
+                    ),
+                    &[
+                        &p.id.to_string(), &p.kind, &p.given_name, &p.family_name, &p.date_of_birth,
+                        &p.expected_date_of_delivery, &p.sex, &p.nhs_number, &p.postcode, &p.restricted,
+                        &p.created_at, &p.updated_at,
+                    ],
+                )?;
+            }
+            let insert = tx.prepare(&format!(
+                "INSERT INTO events ({EVENT_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+            ))?;
+            let mut sealed = Vec::with_capacity(events.len());
+            for e in events {
+                let child = e.child.to_string();
+                let head = heads.get_mut(&child).expect("every event's log head is locked above");
+                let s = e.seal(head.0 + 1, &head.1);
+                tx.execute(
+                    &insert,
+                    &[
+                        &s.id.to_string(), &child, &s.seq, &s.event_type, &s.payload, &s.payload_hash, &s.effective_at,
+                        &s.recorded_at, &s.actor.to_string(), &s.actor_agency.to_string(), &s.actor_role,
+                        &s.profile_version, &opt_str(&s.corrects), &s.prev_hash, &s.hash,
+                    ],
+                )?;
+                *head = (s.seq, s.hash.clone());
+                sealed.push(s);
+            }
+            for (child, (seq, hash)) in &heads {
+                tx.execute("UPDATE logs SET last_seq = $2, last_hash = $3 WHERE child_id = $1", &[child, seq, hash])?;
+            }
+            for i in involvements {
+                tx.execute(
+                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+                    &[&i.child.to_string(), &i.user.to_string(), &i.kind, &i.since],
+                )?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>> {
+        self.read(|c| {
+            let rs = c.query(
+                &*format!("SELECT {EVENT_COLS} FROM events WHERE child_id = $1 ORDER BY seq"),
+                &[&child.to_string()],
+            )?;
+            rows(rs, event_row)
+        })
+    }
+
+    fn event(&self, eid: EventId) -> Result<Option<StoredEvent>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                &*format!("SELECT {EVENT_COLS} FROM events WHERE id = $1"),
+                &[&eid.to_string()],
+            )?;
+            opt_row(r, event_row)
+        })
+    }
+
+    fn log_heads(&self) -> Result<Vec<LogHead>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT child_id, last_seq, last_hash FROM logs ORDER BY child_id",
+                &[],
+            )?;
+            rows(rs, |r| {
+                Ok(LogHead {
+                    child: id(r, 0)?,
+                    last_seq: r.try_get(1)?,
+                    last_hash: r.try_get(2)?,
+                })
+            })
+        })
+    }
+
+    fn person(&self, pid: PersonId) -> Result<Option<PersonRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                &*format!("SELECT {PERSON_COLS} FROM people WHERE id = $1"),
+                &[&pid.to_string()],
+            )?;
+            opt_row(r, person_row)
+        })
+    }
+
+    fn children(&self, q: &ChildQuery) -> Result<Vec<PersonRow>> {
+        let limit = i64::from(if q.limit == 0 { 50 } else { q.limit.min(500) });
+        let offset = i64::from(q.offset);
+        // As on SQLite: wildcards in the search are dropped, and LIKE has no escape
+        // character (PostgreSQL's default would treat a backslash as one).
+        let like = q
+            .name
+            .as_ref()
+            .map(|n| format!("%{}%", n.to_lowercase().replace(['%', '_'], "")));
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {PERSON_COLS} FROM people
+                     WHERE kind IN ('child','unborn-child')
+                       AND ($1::text IS NULL OR lower(given_name) LIKE $1 ESCAPE '' OR lower(family_name) LIKE $1 ESCAPE ''
+                            OR lower(given_name || ' ' || family_name) LIKE $1 ESCAPE '')
+                     ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
+                ),
+                &[&like, &limit, &offset],
+            )?;
+            rows(rs, person_row)
+        })
+    }
+
+    fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT child_id, user_id, kind, since FROM involvements WHERE child_id = $1 AND user_id = $2 ORDER BY kind",
+                &[&child.to_string(), &user.to_string()],
+            )?;
+            rows(rs, |r| Ok(Involvement { child: id(r, 0)?, user: id(r, 1)?, kind: r.try_get(2)?, since: r.try_get(3)? }))
+        })
+    }
+
+    fn put_agency(&self, a: &AgencyRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO agencies (id, name, kind) VALUES ($1,$2,$3) ON CONFLICT (id) DO UPDATE SET name=excluded.name, kind=excluded.kind",
+                &[&a.id.to_string(), &a.name, &a.kind],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn agencies(&self) -> Result<Vec<AgencyRow>> {
+        self.read(|c| {
+            rows(
+                c.query("SELECT id, name, kind FROM agencies ORDER BY name", &[])?,
+                agency_row,
+            )
+        })
+    }
+
+    fn agency(&self, aid: AgencyId) -> Result<Option<AgencyRow>> {
+        self.read(|c| {
+            opt_row(
+                c.query_opt(
+                    "SELECT id, name, kind FROM agencies WHERE id = $1",
+                    &[&aid.to_string()],
+                )?,
+                agency_row,
+            )
+        })
+    }
+
+    fn put_team(&self, t: &TeamRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO teams (id, agency_id, name) VALUES ($1,$2,$3) ON CONFLICT (id) DO UPDATE SET name=excluded.name",
+                &[&t.id.to_string(), &t.agency.to_string(), &t.name],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn teams(&self) -> Result<Vec<TeamRow>> {
+        self.read(|c| {
+            rows(
+                c.query("SELECT id, agency_id, name FROM teams ORDER BY name", &[])?,
+                team_row,
+            )
+        })
+    }
+
+    fn team(&self, tid: TeamId) -> Result<Option<TeamRow>> {
+        self.read(|c| {
+            opt_row(
+                c.query_opt(
+                    "SELECT id, agency_id, name FROM teams WHERE id = $1",
+                    &[&tid.to_string()],
+                )?,
+                team_row,
+            )
+        })
+    }
+
+    fn create_user(&self, u: &UserRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                &*format!("INSERT INTO users ({USER_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"),
+                &[
+                    &u.id.to_string(),
+                    &u.username,
+                    &u.display_name,
+                    &u.role,
+                    &u.agency.to_string(),
+                    &opt_str(&u.team),
+                    &u.password_hash,
+                    &u.active,
+                    &u.created_at,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn update_user(&self, u: &UserRow) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET username=$2, display_name=$3, role=$4, agency_id=$5, team_id=$6, password_hash=$7, active=$8 WHERE id=$1",
+                &[
+                    &u.id.to_string(), &u.username, &u.display_name, &u.role, &u.agency.to_string(),
+                    &opt_str(&u.team), &u.password_hash, &u.active,
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("user {}", u.id)).into());
+            }
+            Ok(())
+        })
+    }
+
+    fn user(&self, uid: UserId) -> Result<Option<UserRow>> {
+        self.read(|c| {
+            opt_row(
+                c.query_opt(
+                    &*format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
+                    &[&uid.to_string()],
+                )?,
+                user_row,
+            )
+        })
+    }
+
+    fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
+        self.read(|c| {
+            opt_row(
+                c.query_opt(
+                    &*format!("SELECT {USER_COLS} FROM users WHERE username = $1"),
+                    &[&username],
+                )?,
+                user_row,
+            )
+        })
+    }
+
+    fn users(&self) -> Result<Vec<UserRow>> {
+        self.read(|c| {
+            rows(
+                c.query(
+                    &*format!("SELECT {USER_COLS} FROM users ORDER BY display_name"),
+                    &[],
+                )?,
+                user_row,
+            )
+        })
+    }
+
+    fn create_session(&self, s: &SessionRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1,$2,$3,$4,$5)",
+                &[&s.token_hash, &s.user.to_string(), &s.csrf_token, &s.created_at, &s.last_seen_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )?;
+            opt_row(r, |r| {
+                Ok(SessionRow {
+                    token_hash: r.try_get(0)?,
+                    user: id(r, 1)?,
+                    csrf_token: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    last_seen_at: r.try_get(4)?,
+                })
+            })
+        })
+    }
+
+    fn touch_session(&self, token_hash: &str, last_seen_at: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
+                &[&token_hash, &last_seen_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])?;
+            Ok(())
+        })
+    }
+
+    fn delete_sessions_of(&self, user: UserId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1",
+                &[&user.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO login_attempts (username, at, succeeded) VALUES ($1,$2,$3)",
+                &[&username, &at, &succeeded],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
+        self.read(|c| {
+            let n: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND NOT succeeded AND at >= $2
+                       AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND succeeded), '')",
+                    &[&username, &since],
+                )?
+                .try_get(0)?;
+            Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn create_api_client(&self, a: &ApiClientRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+                &[&a.id.to_string(), &a.name, &a.agency.to_string(), &a.token_hash, &a.active, &a.created_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn api_client_by_token_hash(&self, token_hash: &str) -> Result<Option<ApiClientRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                "SELECT id, name, agency_id, token_hash, active, created_at FROM api_clients WHERE token_hash = $1",
+                &[&token_hash],
+            )?;
+            opt_row(r, |r| {
+                Ok(ApiClientRow {
+                    id: id(r, 0)?,
+                    name: r.try_get(1)?,
+                    agency: id(r, 2)?,
+                    token_hash: r.try_get(3)?,
+                    active: r.try_get(4)?,
+                    created_at: r.try_get(5)?,
+                })
+            })
+        })
+    }
+
+    fn log_access(&self, e: &AccessEntry) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                &*format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
+                &[
+                    &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
+                    &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn access_log(&self, q: &AccessQuery) -> Result<Vec<AccessEntry>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(5000) });
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {ACCESS_COLS} FROM access_log
+                     WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR child_id = $2)
+                       AND (NOT $3::bool OR NOT allowed) AND (NOT $4::bool OR break_glass)
+                       AND ($5::text IS NULL OR at >= $5) AND ($6::text IS NULL OR at < $6)
+                     ORDER BY at DESC, id LIMIT $7"
+                ),
+                &[&opt_str(&q.user), &opt_str(&q.child), &q.only_denied, &q.only_break_glass, &q.from, &q.to, &limit],
+            )?;
+            rows(rs, access_row)
+        })
+    }
+
+    fn add_proclamation(&self, p: &ProclamationRow) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES ($1,$2,$3,$4,$5)",
+                &[&p.date, &p.name, &p.replaces, &opt_str(&p.added_by), &p.added_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn proclamations(&self) -> Result<Vec<ProclamationRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT date, name, replaces, added_by, added_at FROM proclamations ORDER BY date",
+                &[],
+            )?;
+            rows(rs, |r| {
+                Ok(ProclamationRow {
+                    date: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    replaces: r.try_get(2)?,
+                    added_by: opt_id(r, 3)?,
+                    added_at: r.try_get(4)?,
+                })
+            })
+        })
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(
+                c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])?
+                    .map(|r| r.try_get::<_, String>(0))
+                    .transpose()?,
+            )
+        })
+    }
+
+    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1,$2) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+                &[&key, &value],
+            )?;
+            Ok(())
+        })
+    }
 }

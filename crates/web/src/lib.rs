@@ -1,1 +1,101 @@
-//! together-web
+//! The web face of Together: server-rendered, accessible HTML for practitioners
+//! and a JSON API for partner agencies' systems (design principle 8). Both call the
+//! same application services in `together-app`; neither touches the database.
+
+mod api;
+mod auth;
+mod ctx;
+mod forms;
+mod metrics;
+mod middleware;
+mod pages;
+mod problem;
+mod views;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+use together_app::App;
+
+pub use metrics::Metrics;
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    pub metrics: Arc<Metrics>,
+    /// Served to users over HTTPS (from `--public-url`): send HSTS.
+    pub https: bool,
+}
+
+/// The largest request body accepted: forms and JSON are small; a larger body is refused
+/// with 413 before it is read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let html = Router::new()
+        .route("/", get(pages::home::home))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/children", get(pages::children::list).post(pages::children::create))
+        .route("/children/new", get(pages::children::new_form))
+        .route("/children/{id}", get(pages::children::view))
+        .route("/children/{id}/break-glass", get(pages::children::break_glass_form).post(pages::children::break_glass))
+        .route("/children/{id}/notes", get(pages::children::note_form).post(pages::children::add_note))
+        .route("/children/{id}/family", get(pages::children::family_form).post(pages::children::add_family))
+        .route("/children/{id}/restrict", get(pages::children::restrict_form).post(pages::children::restrict))
+        .route(
+            "/children/{id}/entries/{entry}/correct",
+            get(pages::children::correct_form).post(pages::children::correct),
+        )
+        .route("/timescales", get(pages::reference::timescales))
+        .route("/calendar", get(pages::reference::calendar))
+        .route("/account/password", get(pages::account::password_form).post(pages::account::change_password))
+        .route("/admin/users", get(pages::admin::users))
+        .route("/admin/users/new", get(pages::admin::new_user_form).post(pages::admin::create_user))
+        .route("/admin/users/{id}/reset-password", post(pages::admin::reset_password))
+        .route("/admin/users/{id}/active", post(pages::admin::set_active))
+        .route("/admin/calendar", get(pages::admin::calendar).post(pages::admin::add_proclamation))
+        .route("/access-log", get(pages::access_log::search));
+
+    Router::new()
+        .merge(html)
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(pages::ops::healthz))
+        .route("/metrics", get(pages::ops::metrics))
+        .route("/static/{file}", get(pages::ops::static_file))
+        .fallback(pages::ops::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .with_state(state)
+}
+
+/// Serve until SIGTERM or Ctrl-C, then stop taking connections and let in-flight
+/// requests (and the writes they are making) finish.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,142 @@
+//! The single path to the access decision. Every page and API handler calls
+//! [`App::authorize`]; it works out how the caller stands to the child, asks the
+//! pure `together_domain::access::authorize`, and logs every decision about a
+//! child's record, and every refusal, to the append-only access log.
+
+use crate::{App, AppError};
+use together_domain::access::{self, Action, Actor, Relationship, Resource, Scope};
+use together_domain::event::format_timestamp;
+use together_domain::ids::{AgencyId, PersonId, UserId};
+use together_domain::role::Role;
+use together_store::AccessEntry;
+
+/// Who is asking: a signed-in user, or a partner agency's system (API client).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The acting user; for an API client, the client's id (events name it as actor).
+    pub actor_id: UserId,
+    pub is_api_client: bool,
+    pub display_name: String,
+    pub role: Role,
+    pub agency: AgencyId,
+    /// Correlates the access log with the request log.
+    pub request_id: String,
+    /// Set when the caller declared break-glass access, with their reason.
+    pub break_glass_reason: Option<String>,
+}
+
+/// What the decision allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Permit {
+    pub scope: Scope,
+    pub break_glass: bool,
+}
+
+/// How a user stands to a child, from the stored involvements.
+fn relationship(kind: &str) -> Option<Relationship> {
+    match kind {
+        "referrer" => Some(Relationship::Referrer),
+        "participant" => Some(Relationship::Participant),
+        "allocated" => Some(Relationship::Allocated),
+        "granted" => Some(Relationship::Granted),
+        _ => None,
+    }
+}
+
+impl App {
+    /// Decide an action that is not about one child's record.
+    pub fn authorize(&self, caller: &Caller, action: Action) -> Result<Permit, AppError> {
+        debug_assert!(!action.is_about_a_child(), "use authorize_child for {action:?}");
+        let d = access::authorize(Actor { role: caller.role }, action, Resource::System);
+        // Refusals are logged; so is searching children, which reads names and dates of birth.
+        if !d.allowed || matches!(action, Action::SearchChildren | Action::OpenChildRecord) {
+            self.log_decision(caller, action, None, d.allowed, d.reason, false)?;
+        }
+        if !d.allowed {
+            return Err(AppError::Forbidden(d.reason.to_string()));
+        }
+        Ok(Permit { scope: d.scope.unwrap_or(Scope::Full), break_glass: false })
+    }
+
+    /// Decide an action on a child's record. `extra` carries relationships only the
+    /// caller's service knows (e.g. `Author` of the entry being corrected). The
+    /// decision is logged whatever it is.
+    pub fn authorize_child(
+        &self,
+        caller: &Caller,
+        action: Action,
+        child: PersonId,
+        extra: &[Relationship],
+    ) -> Result<Permit, AppError> {
+        let person = self.store.person(child)?;
+        let Some(person) = person.filter(|p| p.kind == "child" || p.kind == "unborn-child") else {
+            self.log_decision(caller, action, Some(child), false, "no such child's record", false)?;
+            return Err(AppError::NotFound);
+        };
+        let mut rels: Vec<Relationship> = if caller.is_api_client {
+            Vec::new()
+        } else {
+            self.store
+                .involvements(child, caller.actor_id)?
+                .iter()
+                .filter_map(|i| relationship(&i.kind))
+                .collect()
+        };
+        rels.extend_from_slice(extra);
+        if caller.break_glass_reason.is_some() {
+            rels.push(Relationship::BreakGlass);
+        }
+        let d = access::authorize(
+            Actor { role: caller.role },
+            action,
+            Resource::Child { restricted: person.restricted, relationships: &rels },
+        );
+        let reason = match (&caller.break_glass_reason, d.break_glass) {
+            (Some(why), true) => format!("{} — stated reason: {why}", d.reason),
+            _ => d.reason.to_string(),
+        };
+        self.log_decision(caller, action, Some(child), d.allowed, &reason, d.break_glass)?;
+        if !d.allowed {
+            return Err(AppError::Forbidden(d.reason.to_string()));
+        }
+        Ok(Permit { scope: d.scope.unwrap_or(Scope::SharedOnly), break_glass: d.break_glass })
+    }
+
+    fn log_decision(
+        &self,
+        caller: &Caller,
+        action: Action,
+        child: Option<PersonId>,
+        allowed: bool,
+        reason: &str,
+        break_glass: bool,
+    ) -> Result<(), AppError> {
+        let entry = AccessEntry {
+            id: uuid::Uuid::now_v7(),
+            at: format_timestamp(self.clock.now()),
+            user: (!caller.is_api_client).then_some(caller.actor_id),
+            api_client: caller.is_api_client.then_some(caller.actor_id.0),
+            role: caller.role.id().to_string(),
+            action: action.id().to_string(),
+            child,
+            allowed,
+            reason: reason.to_string(),
+            break_glass,
+            request_id: caller.request_id.clone(),
+        };
+        self.store.log_access(&entry)?;
+        // Ids only: no names or dates of birth in the application log.
+        tracing::info!(
+            target: "together::access",
+            request_id = %caller.request_id,
+            actor = %caller.actor_id,
+            role = caller.role.id(),
+            action = action.id(),
+            child = child.map(|c| c.to_string()),
+            allowed,
+            break_glass,
+            "access decision"
+        );
+        Ok(())
+    }
+}

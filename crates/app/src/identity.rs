@@ -1,0 +1,342 @@
+//! Identity: passwords (argon2id), sign-in with throttling, sessions with an idle
+//! timeout, user administration, and API clients for partner agencies' systems.
+
+use crate::{App, AppError, Caller};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::Duration;
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use together_domain::access::Action;
+use together_domain::event::{format_timestamp, parse_timestamp};
+use together_domain::ids::{AgencyId, TeamId, UserId};
+use together_domain::role::Role;
+use together_domain::validate::{parse_name, ValidationErrors};
+use together_store::{ApiClientRow, SessionRow, UserRow};
+
+/// A random secret as hex: session tokens, CSRF tokens, API tokens.
+pub fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A password a person can type: four groups of four letters and digits, without
+/// look-alike characters. 80 bits of entropy.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut out = String::new();
+    let mut b = [0u8; 20];
+    OsRng.fill_bytes(&mut b);
+    for (i, x) in b.iter().take(16).enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(ALPHABET[*x as usize % ALPHABET.len()] as char);
+    }
+    out
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of a password nobody has, verified for unknown usernames so that a
+/// sign-in takes as long whether or not the account exists.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password(&random_token(16)).expect("argon2 works"))
+}
+
+/// The minimum password length (NCSC: length over complexity).
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// A signed-in session: the token goes in the cookie, only its hash is stored.
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub user: UserRow,
+}
+
+/// Why a sign-in failed. Deliberately vague to the user about which part was wrong.
+#[derive(Debug)]
+pub enum SignInError {
+    BadCredentials,
+    Locked { minutes: i64 },
+    Internal(AppError),
+}
+
+impl From<AppError> for SignInError {
+    fn from(e: AppError) -> Self {
+        SignInError::Internal(e)
+    }
+}
+
+impl From<together_store::StoreError> for SignInError {
+    fn from(e: together_store::StoreError) -> Self {
+        SignInError::Internal(e.into())
+    }
+}
+
+/// Input to create a user.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub team: String,
+}
+
+impl App {
+    /// Sign in: throttled per username; a new session token every time (so a
+    /// session id is never reused across a sign-in: rotation at login).
+    pub fn sign_in(&self, username: &str, password: &str) -> Result<NewSession, SignInError> {
+        let now = self.clock.now();
+        let username = username.trim().to_lowercase();
+        let window_start = format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
+        let failures = self.store.failed_logins_since(&username, &window_start)?;
+        if failures >= self.settings.login_max_failures {
+            // Still verify, so timing does not reveal the lock; do not record success.
+            let _ = verify_password(password, dummy_hash());
+            self.store.record_login_attempt(&username, &format_timestamp(now), false)?;
+            return Err(SignInError::Locked { minutes: self.settings.login_window_minutes });
+        }
+        let user = self.store.user_by_username(&username)?;
+        let ok = match &user {
+            Some(u) => verify_password(password, &u.password_hash) && u.active,
+            None => {
+                let _ = verify_password(password, dummy_hash());
+                false
+            }
+        };
+        self.store.record_login_attempt(&username, &format_timestamp(now), ok)?;
+        let Some(user) = user.filter(|_| ok) else {
+            tracing::info!(target: "together::auth", "sign-in refused");
+            return Err(SignInError::BadCredentials);
+        };
+        let token = random_token(32);
+        let csrf_token = random_token(32);
+        let at = format_timestamp(now);
+        self.store.create_session(&SessionRow {
+            token_hash: sha256_hex(&token),
+            user: user.id,
+            csrf_token: csrf_token.clone(),
+            created_at: at.clone(),
+            last_seen_at: at,
+        })?;
+        tracing::info!(target: "together::auth", user = %user.id, role = %user.role, "signed in");
+        Ok(NewSession { token, csrf_token, user })
+    }
+
+    /// The session for a cookie's token, if it exists, its user is active and it has
+    /// not been idle too long. Touches it (at most once a minute, to spare writes).
+    pub fn session(&self, token: &str) -> Result<Option<(SessionRow, UserRow)>, AppError> {
+        let hash = sha256_hex(token);
+        let Some(s) = self.store.session(&hash)? else { return Ok(None) };
+        let now = self.clock.now();
+        let last = parse_timestamp(&s.last_seen_at).unwrap_or(now);
+        if now - last > Duration::minutes(self.settings.session_idle_minutes) {
+            self.store.delete_session(&hash)?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(s.user)?.filter(|u| u.active) else {
+            self.store.delete_session(&hash)?;
+            return Ok(None);
+        };
+        if now - last > Duration::minutes(1) {
+            self.store.touch_session(&hash, &format_timestamp(now))?;
+        }
+        Ok(Some((s, user)))
+    }
+
+    pub fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store.delete_session(&sha256_hex(token))?)
+    }
+
+    /// The caller a signed-in user acts as.
+    pub fn caller_for(&self, user: &UserRow, request_id: &str) -> Result<Caller, AppError> {
+        let role = Role::from_id(&user.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+        Ok(Caller {
+            actor_id: user.id,
+            is_api_client: false,
+            display_name: user.display_name.clone(),
+            role,
+            agency: user.agency,
+            request_id: request_id.to_string(),
+            break_glass_reason: None,
+        })
+    }
+
+    /// The caller an API bearer token acts as: a partner agency's system acts as a
+    /// partner practitioner of that agency; the local authority's own integration
+    /// (a token of a children's social care agency) acts as a front door worker.
+    pub fn api_caller(&self, bearer: &str, request_id: &str) -> Result<Caller, AppError> {
+        let client = self
+            .store
+            .api_client_by_token_hash(&sha256_hex(bearer))?
+            .filter(|c| c.active)
+            .ok_or(AppError::Unauthenticated)?;
+        let agency = self.store.agency(client.agency)?.ok_or(AppError::Unauthenticated)?;
+        let role = if agency.kind == "childrens-social-care" { Role::FrontDoorWorker } else { Role::PartnerPractitioner };
+        Ok(Caller {
+            actor_id: UserId(client.id),
+            is_api_client: true,
+            display_name: client.name,
+            role,
+            agency: client.agency,
+            request_id: request_id.to_string(),
+            break_glass_reason: None,
+        })
+    }
+
+    /// Issue an API token for an agency's system. The token is returned once; only
+    /// its hash is kept.
+    pub fn create_api_client(&self, caller: Option<&Caller>, agency: AgencyId, name: &str) -> Result<(ApiClientRow, String), AppError> {
+        if let Some(c) = caller {
+            self.authorize(c, Action::ManageUsers)?;
+        }
+        let name = parse_name("client name", name).map_err(|m| ValidationErrors::single("name", m))?;
+        self.store.agency(agency)?.ok_or_else(|| ValidationErrors::single("agency", "Select an agency"))?;
+        let token = format!("tgr_{}", random_token(32));
+        let row = ApiClientRow {
+            id: uuid::Uuid::now_v7(),
+            name,
+            agency,
+            token_hash: sha256_hex(&token),
+            active: true,
+            created_at: format_timestamp(self.clock.now()),
+        };
+        self.store.create_api_client(&row)?;
+        Ok((row, token))
+    }
+
+    /// Create a user with a generated password, returned once. `caller` is None only
+    /// for the operator's CLI and the demo seed.
+    pub fn create_user(&self, caller: Option<&Caller>, input: &NewUserInput) -> Result<(UserRow, String), AppError> {
+        if let Some(c) = caller {
+            self.authorize(c, Action::ManageUsers)?;
+        }
+        let mut e = ValidationErrors::new();
+        let username = input.username.trim().to_lowercase();
+        if username.len() < 3
+            || username.len() > 64
+            || !username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+        {
+            e.add("username", "Username must be 3 to 64 characters: letters, digits, dots, hyphens or underscores");
+        }
+        let display_name = e.take("display_name", parse_name("full name", &input.display_name));
+        let role = e.take("role", Role::from_id(input.role.trim()).ok_or_else(|| "Select a role".to_string()));
+        let agency = e.take(
+            "agency",
+            input.agency.trim().parse::<AgencyId>().ok().and_then(|a| self.store.agency(a).ok().flatten()).ok_or_else(|| "Select an agency".to_string()),
+        );
+        let team = if input.team.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take(
+                "team",
+                input.team.trim().parse::<TeamId>().ok().and_then(|t| self.store.team(t).ok().flatten()).map(|t| Some(t.id)).ok_or_else(|| "Select a team".to_string()),
+            )
+        };
+        if let (Some(role), Some(agency)) = (role, &agency) {
+            // Children's social care roles belong to a children's social care agency; partner
+            // practitioners to a partner agency (their agency decides what they may be shown).
+            let csc = agency.kind == "childrens-social-care";
+            if role.is_childrens_social_care() && !csc {
+                e.add("agency", "This role is for staff of children's social care: select that agency");
+            }
+            if role == Role::PartnerPractitioner && csc {
+                e.add("agency", "A partner practitioner works for a partner agency: select it");
+            }
+        }
+        e.clone().into_result()?;
+        let (Some(display_name), Some(role), Some(agency), Some(team)) = (display_name, role, agency, team) else {
+            return Err(AppError::Invalid(e));
+        };
+        let password = random_password();
+        let user = UserRow {
+            id: UserId(uuid::Uuid::now_v7()),
+            username,
+            display_name,
+            role: role.id().to_string(),
+            agency: agency.id,
+            team,
+            password_hash: hash_password(&password)?,
+            active: true,
+            created_at: format_timestamp(self.clock.now()),
+        };
+        self.store.create_user(&user).map_err(|err| match err {
+            together_store::StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single("username", "That username is already taken")),
+            other => other.into(),
+        })?;
+        Ok((user, password))
+    }
+
+    /// Give a user a new generated password, returned once, and end their sessions.
+    pub fn reset_password(&self, caller: Option<&Caller>, user: UserId) -> Result<String, AppError> {
+        if let Some(c) = caller {
+            self.authorize(c, Action::ManageUsers)?;
+        }
+        let mut u = self.store.user(user)?.ok_or(AppError::NotFound)?;
+        let password = random_password();
+        u.password_hash = hash_password(&password)?;
+        self.store.update_user(&u)?;
+        self.store.delete_sessions_of(u.id)?;
+        Ok(password)
+    }
+
+    /// Turn an account on or off; turning it off ends its sessions.
+    pub fn set_user_active(&self, caller: Option<&Caller>, user: UserId, active: bool) -> Result<(), AppError> {
+        if let Some(c) = caller {
+            self.authorize(c, Action::ManageUsers)?;
+            if c.actor_id == user && !active {
+                return Err(AppError::Invalid(ValidationErrors::single("active", "You cannot deactivate your own account")));
+            }
+        }
+        let mut u = self.store.user(user)?.ok_or(AppError::NotFound)?;
+        u.active = active;
+        self.store.update_user(&u)?;
+        if !active {
+            self.store.delete_sessions_of(u.id)?;
+        }
+        Ok(())
+    }
+
+    /// Change one's own password.
+    pub fn change_password(&self, caller: &Caller, current: &str, new: &str, confirm: &str) -> Result<(), AppError> {
+        let mut u = self.store.user(caller.actor_id)?.ok_or(AppError::Unauthenticated)?;
+        let mut e = ValidationErrors::new();
+        if !verify_password(current, &u.password_hash) {
+            e.add("current_password", "Your current password is not right");
+        }
+        if new.chars().count() < MIN_PASSWORD_LEN {
+            e.add("new_password", format!("Your new password must be at least {MIN_PASSWORD_LEN} characters"));
+        } else if new != confirm {
+            e.add("confirm_password", "The passwords do not match");
+        }
+        e.into_result()?;
+        u.password_hash = hash_password(new)?;
+        self.store.update_user(&u)?;
+        Ok(())
+    }
+}

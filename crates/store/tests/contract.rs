@@ -1,0 +1,1467 @@
+//! The storage contract: one suite, run against both backends.
+//!
+//! Every test is a plain function over `&dyn Store` (and, for the tests that go
+//! behind the store's back, a `&dyn RawDb` that reaches the database directly). The
+//! `contract_tests!` macro instantiates each one for SQLite (a fresh file per test)
+//! and for PostgreSQL (a fresh schema per test in the database named by
+//! `TOGETHER_TEST_POSTGRES_URL`; skipped when that is unset unless
+//! `TOGETHER_REQUIRE_POSTGRES=1`).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+use together_domain::event::{sha256_hex, EventBody, NewEvent, StoredEvent, GENESIS_HASH};
+use together_domain::ids::{AgencyId, EventId, PersonId, TeamId, UserId};
+use together_domain::person::{PersonDetails, PersonKind, Sex};
+use together_domain::role::Role;
+use together_store::audit::{verify_all, VerifyError, VerifyReport};
+use together_store::*;
+
+// ---- reaching the database directly ------------------------------------------------
+
+/// What the tamper and append-only tests need beyond the `Store` trait: a separate,
+/// raw connection to the same database.
+pub trait RawDb: Sync {
+    /// Run SQL on a fresh connection, as an attacker or a careless administrator with
+    /// database access would. Returns the database's refusal, if any.
+    fn exec(&self, sql: &str) -> std::result::Result<(), String>;
+    /// Run SQL with the append-only triggers out of the way.
+    fn exec_bypassing_triggers(&self, sql: &str);
+    /// The single integer a query returns.
+    fn count(&self, sql: &str) -> i64;
+    /// Open the same database again through `together_store::open` (migrations run again).
+    fn reopen(&self) -> Arc<dyn Store>;
+    /// Cut the store's connections from the server side, as a database restart or
+    /// failover would. False if the backend has no such thing.
+    fn drop_connections(&self) -> bool;
+}
+
+// ---- SQLite ----------------------------------------------------------------------
+
+pub struct SqliteDb {
+    _dir: tempfile::TempDir,
+    path: String,
+    store: Arc<dyn Store>,
+}
+
+pub fn sqlite_db() -> Option<SqliteDb> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir
+        .path()
+        .join("together.db")
+        .to_str()
+        .expect("utf-8 path")
+        .to_string();
+    let store = together_store::open(&path).expect("open sqlite store");
+    Some(SqliteDb {
+        _dir: dir,
+        path,
+        store,
+    })
+}
+
+impl SqliteDb {
+    fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    fn conn(&self) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(&self.path).expect("raw sqlite connection");
+        c.busy_timeout(std::time::Duration::from_secs(30))
+            .expect("busy timeout");
+        c
+    }
+}
+
+impl RawDb for SqliteDb {
+    fn exec(&self, sql: &str) -> std::result::Result<(), String> {
+        self.conn().execute_batch(sql).map_err(|e| e.to_string())
+    }
+
+    fn exec_bypassing_triggers(&self, sql: &str) {
+        // An attacker with the file simply drops the triggers.
+        self.conn()
+            .execute_batch(&format!(
+                "BEGIN;
+                 DROP TRIGGER IF EXISTS events_no_update;
+                 DROP TRIGGER IF EXISTS events_no_delete;
+                 {sql};
+                 COMMIT;"
+            ))
+            .expect("tamper with sqlite");
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+
+    fn reopen(&self) -> Arc<dyn Store> {
+        together_store::open(&self.path).expect("reopen sqlite store")
+    }
+
+    fn drop_connections(&self) -> bool {
+        false
+    }
+}
+
+// ---- PostgreSQL --------------------------------------------------------------------
+
+pub struct PgDb {
+    admin_url: String,
+    url: String,
+    schema: String,
+    store: Option<Arc<dyn Store>>,
+}
+
+/// A store in a fresh schema of the test database, or `None` (with a note) when no
+/// database is configured.
+pub fn postgres_db() -> Option<PgDb> {
+    let admin_url = match std::env::var("TOGETHER_TEST_POSTGRES_URL") {
+        Ok(u) if !u.trim().is_empty() => u,
+        _ => {
+            if std::env::var("TOGETHER_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("TOGETHER_REQUIRE_POSTGRES=1 but TOGETHER_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!(
+                "skipping: set TOGETHER_TEST_POSTGRES_URL to run the PostgreSQL contract tests"
+            );
+            return None;
+        }
+    };
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = ::postgres::Client::connect(&admin_url, ::postgres::NoTls)
+        .expect("connect to TOGETHER_TEST_POSTGRES_URL");
+    // The schema name is generated above (hex only), not user data.
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .expect("create test schema");
+    // tokio-postgres percent-decodes URL parameters: %20 is a space, %3D an '='.
+    let sep = if admin_url.contains('?') { '&' } else { '?' };
+    // The application_name lets a test find (and cut) its own store's connections.
+    let url =
+        format!("{admin_url}{sep}options=-c%20search_path%3D{schema}&application_name={schema}");
+    let store = together_store::open(&url).expect("open postgres store");
+    Some(PgDb {
+        admin_url,
+        url,
+        schema,
+        store: Some(store),
+    })
+}
+
+impl PgDb {
+    fn store(&self) -> &dyn Store {
+        &**self.store.as_ref().expect("store open until drop")
+    }
+
+    fn conn(&self) -> ::postgres::Client {
+        ::postgres::Client::connect(&self.url, ::postgres::NoTls).expect("raw postgres connection")
+    }
+}
+
+impl RawDb for PgDb {
+    fn exec(&self, sql: &str) -> std::result::Result<(), String> {
+        self.conn()
+            .batch_execute(sql)
+            .map_err(|e| match e.as_db_error() {
+                Some(db) => db.message().to_string(),
+                None => e.to_string(),
+            })
+    }
+
+    fn exec_bypassing_triggers(&self, sql: &str) {
+        // The table owner can switch its triggers off; a superuser can also set
+        // session_replication_role = replica. Either way the store must notice.
+        self.conn()
+            .batch_execute(&format!(
+                "BEGIN;
+                 ALTER TABLE events DISABLE TRIGGER USER;
+                 {sql};
+                 ALTER TABLE events ENABLE TRIGGER USER;
+                 COMMIT;"
+            ))
+            .expect("tamper with postgres");
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.conn().query_one(sql, &[]).expect("count").get(0)
+    }
+
+    fn reopen(&self) -> Arc<dyn Store> {
+        together_store::open(&self.url).expect("reopen postgres store")
+    }
+
+    fn drop_connections(&self) -> bool {
+        // Only this test's store: its connections carry the schema as application_name.
+        let n = self.count(&format!(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE application_name = '{}' AND pid <> pg_backend_pid()",
+            self.schema
+        ));
+        assert!(n > 0, "no connections to drop");
+        // Wait until they are gone, so the store meets a dead connection rather than
+        // one that dies half way through a transaction.
+        for _ in 0..500 {
+            let left = self.count(&format!(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{}' AND pid <> pg_backend_pid()",
+                self.schema
+            ));
+            if left == 0 {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("terminated connections did not go away");
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        // Close the store's connections, then drop the schema (best effort).
+        self.store.take();
+        if let Ok(mut admin) = ::postgres::Client::connect(&self.admin_url, ::postgres::NoTls) {
+            if let Err(e) =
+                admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema))
+            {
+                eprintln!("could not drop test schema {}: {e}", self.schema);
+            }
+        }
+    }
+}
+
+// ---- instantiating the suite -----------------------------------------------------------
+
+macro_rules! contract_tests {
+    ($backend:ident, $open:path, store: [$($test:ident),* $(,)?], raw: [$($raw_test:ident),* $(,)?]) => {
+        mod $backend {
+            $(
+                #[test]
+                fn $test() {
+                    if let Some(db) = $open() {
+                        assert_eq!(db.store().backend(), stringify!($backend));
+                        super::$test(db.store());
+                    }
+                }
+            )*
+            $(
+                #[test]
+                fn $raw_test() {
+                    if let Some(db) = $open() {
+                        assert_eq!(db.store().backend(), stringify!($backend));
+                        super::$raw_test(db.store(), &db);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+macro_rules! all_backends {
+    ($($backend:ident => $open:path),* $(,)?) => {
+        $(
+            contract_tests!($backend, $open,
+                store: [
+                    reports_its_backend,
+                    appends_to_one_log_as_a_chain,
+                    appends_to_two_logs_in_one_call,
+                    an_append_is_all_or_nothing,
+                    reads_events_by_id_and_logs_in_order,
+                    upserts_people_and_lists_children,
+                    records_involvements,
+                    keeps_agencies_and_teams,
+                    keeps_users,
+                    keeps_sessions,
+                    counts_failed_logins,
+                    keeps_api_clients,
+                    searches_the_access_log,
+                    keeps_proclamations,
+                    keeps_settings,
+                    concurrent_appends_lose_and_duplicate_nothing,
+                ],
+                raw: [
+                    the_database_refuses_to_change_events,
+                    the_database_refuses_to_change_the_access_log,
+                    one_changed_byte_of_a_payload_is_named,
+                    a_changed_header_field_is_named,
+                    a_rewritten_payload_and_payload_hash_is_named,
+                    a_deleted_last_event_is_caught_by_the_head,
+                    a_deleted_middle_event_is_caught,
+                    reopening_and_concurrent_opens_are_safe,
+                    survives_lost_connections,
+                ]
+            );
+        )*
+    };
+}
+
+all_backends!(sqlite => super::sqlite_db, postgres => super::postgres_db);
+
+// ---- test data -------------------------------------------------------------------------
+
+fn t(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+fn ts(minutes: i64) -> String {
+    together_domain::event::format_timestamp(t(minutes))
+}
+
+fn details(given: &str, family: &str) -> PersonDetails {
+    PersonDetails {
+        kind: PersonKind::Child,
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(2019, 4, 2),
+        expected_date_of_delivery: None,
+        sex: Sex::Female,
+        nhs_number: None,
+        postcode: None,
+    }
+}
+
+fn event(child: PersonId, body: EventBody) -> NewEvent {
+    NewEvent {
+        id: EventId::new_random(),
+        child,
+        body,
+        effective_at: t(0),
+        recorded_at: t(1),
+        actor: UserId::new_random(),
+        actor_agency: AgencyId::new_random(),
+        actor_role: Role::SocialWorker,
+        profile_version: "national@2026.1".into(),
+    }
+}
+
+fn opened(child: PersonId) -> NewEvent {
+    event(
+        child,
+        EventBody::ChildRecordOpened {
+            child: details("Ada", "Example"),
+        },
+    )
+}
+
+fn note(child: PersonId, text: &str) -> NewEvent {
+    event(
+        child,
+        EventBody::CaseNoteRecorded {
+            title: "Visit".into(),
+            text: text.into(),
+            shared_with_partners: false,
+        },
+    )
+}
+
+fn person(id: PersonId, kind: &str, given: &str, family: &str, created: i64) -> PersonRow {
+    PersonRow {
+        id,
+        kind: kind.into(),
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: Some("2019-04-02".into()),
+        expected_date_of_delivery: None,
+        sex: "female".into(),
+        nhs_number: None,
+        postcode: Some("SS1 1AA".into()),
+        restricted: false,
+        created_at: ts(created),
+        updated_at: ts(created),
+    }
+}
+
+fn agency(s: &dyn Store, name: &str) -> AgencyId {
+    let id = AgencyId::new_random();
+    s.put_agency(&AgencyRow {
+        id,
+        name: name.into(),
+        kind: "childrens-social-care".into(),
+    })
+    .unwrap();
+    id
+}
+
+fn user_row(agency: AgencyId, username: &str, display: &str) -> UserRow {
+    UserRow {
+        id: UserId::new_random(),
+        username: username.into(),
+        display_name: display.into(),
+        role: "social-worker".into(),
+        agency,
+        team: None,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        active: true,
+        created_at: ts(0),
+    }
+}
+
+fn user(s: &dyn Store, username: &str) -> UserId {
+    let a = agency(s, "Agency");
+    let u = user_row(a, username, username);
+    s.create_user(&u).unwrap();
+    u.id
+}
+
+/// Assert that a log is a well-formed chain numbered from 1.
+fn assert_chain(log: &[StoredEvent]) {
+    let mut prev = GENESIS_HASH.to_string();
+    for (i, e) in log.iter().enumerate() {
+        assert_eq!(e.seq, i as i64 + 1, "seq numbering");
+        assert_eq!(e.prev_hash, prev, "prev_hash of #{}", e.seq);
+        assert_eq!(e.hash, e.expected_hash(), "hash of #{}", e.seq);
+        prev = e.hash.clone();
+    }
+}
+
+fn head(s: &dyn Store, child: PersonId) -> Option<LogHead> {
+    s.log_heads()
+        .unwrap()
+        .into_iter()
+        .find(|h| h.child == child)
+}
+
+fn broken(s: &dyn Store) -> together_domain::event::ChainBreak {
+    match verify_all(s) {
+        Err(VerifyError::Broken(b)) => b,
+        Err(VerifyError::Store(e)) => panic!("verify could not read the store: {e}"),
+        Ok(r) => panic!("tampering not detected: {r:?}"),
+    }
+}
+
+/// Three events for one child and two for another; returns (child a, its log, child b).
+fn seed_two_logs(s: &dyn Store) -> (PersonId, Vec<StoredEvent>, PersonId) {
+    let a = PersonId::new_random();
+    let b = PersonId::new_random();
+    s.append(
+        &[
+            opened(a),
+            note(a, "Seen at home"),
+            note(a, "Seen at school"),
+        ],
+        &[person(a, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    s.append(
+        &[opened(b), note(b, "Seen at nursery")],
+        &[person(b, "child", "Bo", "Example", 1)],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 2, events: 5 });
+    (a, s.log(a).unwrap(), b)
+}
+
+// ---- the child's record -------------------------------------------------------------------
+
+fn reports_its_backend(s: &dyn Store) {
+    assert!(["sqlite", "postgres"].contains(&s.backend()));
+}
+
+fn appends_to_one_log_as_a_chain(s: &dyn Store) {
+    let c = PersonId::new_random();
+    let first = s
+        .append(
+            &[opened(c), note(c, "one"), note(c, "two")],
+            &[person(c, "child", "Ada", "Example", 0)],
+            &[],
+        )
+        .unwrap();
+    assert_eq!(first.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(first[0].prev_hash, GENESIS_HASH);
+    let second = s
+        .append(&[note(c, "three"), note(c, "four")], &[], &[])
+        .unwrap();
+    assert_eq!(second.iter().map(|e| e.seq).collect::<Vec<_>>(), [4, 5]);
+    assert_eq!(second[0].prev_hash, first[2].hash);
+
+    let log = s.log(c).unwrap();
+    assert_eq!(
+        log,
+        [first, second.clone()].concat(),
+        "the store returns what it sealed"
+    );
+    assert_chain(&log);
+    assert_eq!(
+        head(s, c),
+        Some(LogHead {
+            child: c,
+            last_seq: 5,
+            last_hash: second[1].hash.clone()
+        })
+    );
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 1, events: 5 });
+}
+
+fn appends_to_two_logs_in_one_call(s: &dyn Store) {
+    let a = PersonId::new_random();
+    let b = PersonId::new_random();
+    s.append(&[opened(a)], &[], &[]).unwrap();
+    let sealed = s
+        .append(
+            &[note(a, "a2"), opened(b), note(a, "a3"), note(b, "b2")],
+            &[],
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        sealed.iter().map(|e| (e.child, e.seq)).collect::<Vec<_>>(),
+        [(a, 2), (b, 1), (a, 3), (b, 2)]
+    );
+    assert_eq!(sealed[2].prev_hash, sealed[0].hash);
+    assert_eq!(sealed[1].prev_hash, GENESIS_HASH);
+    assert_eq!(sealed[3].prev_hash, sealed[1].hash);
+    let (la, lb) = (s.log(a).unwrap(), s.log(b).unwrap());
+    assert_eq!(la.len(), 3);
+    assert_eq!(lb.len(), 2);
+    assert_chain(&la);
+    assert_chain(&lb);
+    assert_eq!(head(s, a).unwrap().last_hash, sealed[2].hash);
+    assert_eq!(head(s, b).unwrap().last_hash, sealed[3].hash);
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 2, events: 5 });
+}
+
+fn an_append_is_all_or_nothing(s: &dyn Store) {
+    let a = PersonId::new_random();
+    let existing = s
+        .append(
+            &[opened(a)],
+            &[person(a, "child", "Ada", "Example", 0)],
+            &[],
+        )
+        .unwrap();
+    let head_before = head(s, a).unwrap();
+    let u = user(s, "worker");
+
+    // The second event reuses the id of a stored event: the whole append must fail.
+    let b = PersonId::new_random();
+    let fresh = note(a, "should not be kept");
+    let mut dup = opened(b);
+    dup.id = existing[0].id;
+    let involvement = Involvement {
+        child: b,
+        user: u,
+        kind: "referrer".into(),
+        since: ts(5),
+    };
+    let mut renamed = person(a, "child", "Renamed", "Example", 0);
+    renamed.updated_at = ts(9);
+    let err = s
+        .append(
+            &[fresh.clone(), dup],
+            &[renamed, person(b, "child", "Bo", "Example", 1)],
+            &[involvement],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "a duplicate event id is a conflict: {err:?}"
+    );
+
+    assert_eq!(s.event(fresh.id).unwrap(), None, "no event written");
+    assert_eq!(s.log(a).unwrap(), existing, "the log is unchanged");
+    assert_eq!(head(s, a), Some(head_before), "the head is unchanged");
+    assert_eq!(head(s, b), None, "no head for the new log");
+    assert!(s.log(b).unwrap().is_empty());
+    assert_eq!(s.person(b).unwrap(), None, "no people row");
+    assert_eq!(
+        s.person(a).unwrap().unwrap().given_name,
+        "Ada",
+        "people rows are not updated"
+    );
+    assert!(s.involvements(b, u).unwrap().is_empty(), "no involvement");
+
+    // A duplicate within one call fails the same way.
+    let one = note(a, "x");
+    let err = s.append(&[one.clone(), one.clone()], &[], &[]).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(s.event(one.id).unwrap(), None);
+
+    // A failed involvement (unknown user) undoes the events before it.
+    let later = note(a, "y");
+    let bad = Involvement {
+        child: a,
+        user: UserId::new_random(),
+        kind: "allocated".into(),
+        since: ts(6),
+    };
+    assert!(s.append(std::slice::from_ref(&later), &[], &[bad]).is_err());
+    assert_eq!(s.event(later.id).unwrap(), None);
+    assert_eq!(s.log(a).unwrap().len(), 1);
+
+    // And the store still appends afterwards.
+    let ok = s.append(&[note(a, "z")], &[], &[]).unwrap();
+    assert_eq!(ok[0].seq, 2);
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 1, events: 2 });
+}
+
+fn reads_events_by_id_and_logs_in_order(s: &dyn Store) {
+    let c = PersonId::new_random();
+    let mut evs: Vec<NewEvent> = vec![opened(c)];
+    for i in 0..11 {
+        evs.push(note(c, &format!("note {i}")));
+    }
+    // One event per call, so the log order comes from seq, not insertion batches.
+    let mut sealed = Vec::new();
+    for e in &evs {
+        sealed.extend(s.append(std::slice::from_ref(e), &[], &[]).unwrap());
+    }
+    let log = s.log(c).unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<i64>>()
+    );
+    assert_eq!(log, sealed);
+    for e in &sealed {
+        assert_eq!(s.event(e.id).unwrap().as_ref(), Some(e));
+    }
+    assert_eq!(s.event(EventId::new_random()).unwrap(), None);
+    assert!(s.log(PersonId::new_random()).unwrap().is_empty());
+
+    // Payloads round-trip to the same body.
+    let body = log[3].body().unwrap().unwrap();
+    assert_eq!(body, evs[3].body);
+    // A correction records what it corrects.
+    let fix = event(
+        c,
+        EventBody::EntryCorrected {
+            corrects: log[3].id,
+            reason: "typo".into(),
+            replacement: Box::new(EventBody::CaseNoteRecorded {
+                title: "Visit".into(),
+                text: "fixed".into(),
+                shared_with_partners: false,
+            }),
+        },
+    );
+    let stored = s.append(&[fix], &[], &[]).unwrap();
+    assert_eq!(
+        s.event(stored[0].id).unwrap().unwrap().corrects,
+        Some(log[3].id)
+    );
+}
+
+fn upserts_people_and_lists_children(s: &dyn Store) {
+    let ada = PersonId::new_random();
+    let bo = PersonId::new_random();
+    let unborn = PersonId::new_random();
+    let mum = PersonId::new_random();
+    s.append(
+        &[opened(ada), opened(bo), opened(unborn)],
+        &[
+            person(ada, "child", "Ada", "Lovelace", 0),
+            person(bo, "child", "Bo", "Example", 10),
+            PersonRow {
+                expected_date_of_delivery: Some("2027-01-01".into()),
+                date_of_birth: None,
+                ..person(unborn, "unborn-child", "Unborn", "Example", 20)
+            },
+            person(mum, "parent", "Mary", "Example", 30),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.person(mum).unwrap().unwrap().kind, "parent");
+    assert_eq!(s.person(PersonId::new_random()).unwrap(), None);
+
+    // Newest first; parents are not children.
+    let all = s.children(&ChildQuery::default()).unwrap();
+    assert_eq!(
+        all.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [unborn, bo, ada]
+    );
+    assert_eq!(
+        all[0].expected_date_of_delivery.as_deref(),
+        Some("2027-01-01")
+    );
+
+    let q = |name: &str| {
+        s.children(&ChildQuery {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(q("love"), [ada]);
+    assert_eq!(q("ADA"), [ada]);
+    assert_eq!(q("ada lovelace"), [ada], "full name");
+    assert_eq!(q("example"), [unborn, bo], "family name, children only");
+    assert_eq!(q("mary"), Vec::<PersonId>::new());
+    assert_eq!(
+        q("%"),
+        [unborn, bo, ada],
+        "wildcards are ignored, not interpreted"
+    );
+    assert_eq!(
+        q("a_a"),
+        Vec::<PersonId>::new(),
+        "an underscore is not a wildcard"
+    );
+
+    let page = |limit, offset| {
+        s.children(&ChildQuery {
+            name: None,
+            limit,
+            offset,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(page(2, 0), [unborn, bo]);
+    assert_eq!(page(2, 2), [ada]);
+    assert_eq!(page(1, 1), [bo]);
+    assert!(page(5, 3).is_empty());
+
+    // A later append rewrites the projection but keeps when the person was created.
+    let mut renamed = person(ada, "child", "Adah", "Lovelace", 50);
+    renamed.restricted = true;
+    renamed.nhs_number = Some("9434765919".into());
+    s.append(&[note(ada, "renamed")], &[renamed], &[]).unwrap();
+    let now = s.person(ada).unwrap().unwrap();
+    assert_eq!(now.given_name, "Adah");
+    assert!(now.restricted);
+    assert_eq!(now.nhs_number.as_deref(), Some("9434765919"));
+    assert_eq!(now.created_at, ts(0), "created_at is kept");
+    assert_eq!(now.updated_at, ts(50));
+
+    // People can be written without events too (family members).
+    let dad = PersonId::new_random();
+    s.append(&[], &[person(dad, "parent", "Dan", "Example", 60)], &[])
+        .unwrap();
+    assert_eq!(s.person(dad).unwrap().unwrap().given_name, "Dan");
+}
+
+fn records_involvements(s: &dyn Store) {
+    let c = PersonId::new_random();
+    let u = user(s, "sw1");
+    let other = user(s, "sw2");
+    let inv = |kind: &str, at| Involvement {
+        child: c,
+        user: u,
+        kind: kind.into(),
+        since: ts(at),
+    };
+    s.append(
+        &[opened(c)],
+        &[person(c, "child", "Ada", "Example", 0)],
+        &[inv("referrer", 0), inv("allocated", 1)],
+    )
+    .unwrap();
+    // The same involvement again is ignored (the first `since` stays).
+    s.append(
+        &[note(c, "n")],
+        &[],
+        &[inv("allocated", 5), inv("granted", 6)],
+    )
+    .unwrap();
+    assert_eq!(
+        s.involvements(c, u).unwrap(),
+        [inv("allocated", 1), inv("granted", 6), inv("referrer", 0)]
+    );
+    assert!(s.involvements(c, other).unwrap().is_empty());
+    assert!(s
+        .involvements(PersonId::new_random(), u)
+        .unwrap()
+        .is_empty());
+}
+
+// ---- partnership, agencies, teams, users -------------------------------------------------------
+
+fn keeps_agencies_and_teams(s: &dyn Store) {
+    let police = AgencyId::new_random();
+    let csc = AgencyId::new_random();
+    s.put_agency(&AgencyRow {
+        id: police,
+        name: "Police".into(),
+        kind: "police".into(),
+    })
+    .unwrap();
+    s.put_agency(&AgencyRow {
+        id: csc,
+        name: "Children's Services".into(),
+        kind: "childrens-social-care".into(),
+    })
+    .unwrap();
+    s.put_agency(&AgencyRow {
+        id: police,
+        name: "Essex Police".into(),
+        kind: "police".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        s.agencies()
+            .unwrap()
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Children's Services", "Essex Police"]
+    );
+    assert_eq!(s.agency(police).unwrap().unwrap().name, "Essex Police");
+    assert_eq!(s.agency(AgencyId::new_random()).unwrap(), None);
+
+    let t1 = TeamRow {
+        id: TeamId::new_random(),
+        agency: csc,
+        name: "Front Door".into(),
+    };
+    let t2 = TeamRow {
+        id: TeamId::new_random(),
+        agency: csc,
+        name: "Assessment".into(),
+    };
+    s.put_team(&t1).unwrap();
+    s.put_team(&t2).unwrap();
+    let t1b = TeamRow {
+        name: "MASH".into(),
+        ..t1.clone()
+    };
+    s.put_team(&t1b).unwrap();
+    assert_eq!(s.teams().unwrap(), [t2.clone(), t1b.clone()]);
+    assert_eq!(s.team(t1.id).unwrap(), Some(t1b));
+    assert_eq!(s.team(TeamId::new_random()).unwrap(), None);
+    // A team of an unknown agency is refused.
+    assert!(s
+        .put_team(&TeamRow {
+            id: TeamId::new_random(),
+            agency: AgencyId::new_random(),
+            name: "x".into()
+        })
+        .is_err());
+}
+
+fn keeps_users(s: &dyn Store) {
+    let a = agency(s, "Agency");
+    let team = TeamRow {
+        id: TeamId::new_random(),
+        agency: a,
+        name: "Team".into(),
+    };
+    s.put_team(&team).unwrap();
+    let mut alice = user_row(a, "alice", "Alice Smith");
+    alice.team = Some(team.id);
+    s.create_user(&alice).unwrap();
+    let bob = user_row(a, "bob", "Bob Jones");
+    s.create_user(&bob).unwrap();
+
+    // A username is taken once.
+    let again = user_row(a, "alice", "Another Alice");
+    assert!(matches!(
+        s.create_user(&again),
+        Err(StoreError::Conflict(_))
+    ));
+    // An id is taken once.
+    let same_id = UserRow {
+        username: "carol".into(),
+        ..bob.clone()
+    };
+    assert!(matches!(
+        s.create_user(&same_id),
+        Err(StoreError::Conflict(_))
+    ));
+
+    assert_eq!(s.user(alice.id).unwrap(), Some(alice.clone()));
+    assert_eq!(s.user_by_username("alice").unwrap(), Some(alice.clone()));
+    assert_eq!(
+        s.user_by_username("Alice").unwrap(),
+        None,
+        "usernames match exactly"
+    );
+    assert_eq!(s.user(UserId::new_random()).unwrap(), None);
+    assert_eq!(
+        s.users().unwrap(),
+        [alice.clone(), bob.clone()],
+        "ordered by display name"
+    );
+
+    let updated = UserRow {
+        username: "alice.smith".into(),
+        display_name: "Alice Smith-Jones".into(),
+        role: "practice-supervisor".into(),
+        team: None,
+        password_hash: "$argon2id$new".into(),
+        active: false,
+        ..alice.clone()
+    };
+    s.update_user(&updated).unwrap();
+    assert_eq!(s.user(alice.id).unwrap(), Some(updated.clone()));
+    assert_eq!(s.user_by_username("alice").unwrap(), None);
+    assert_eq!(
+        s.user_by_username("alice.smith").unwrap(),
+        Some(updated.clone())
+    );
+    // Renaming onto a taken username is a conflict; updating an unknown user is not found.
+    assert!(matches!(
+        s.update_user(&UserRow {
+            username: "bob".into(),
+            ..updated.clone()
+        }),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.update_user(&user_row(a, "nobody", "Nobody")),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+// ---- sessions, login throttling, API clients -------------------------------------------------
+
+fn keeps_sessions(s: &dyn Store) {
+    let u = user(s, "alice");
+    let other = user(s, "bob");
+    let sess = |hash: &str, user| SessionRow {
+        token_hash: hash.into(),
+        user,
+        csrf_token: format!("csrf-{hash}"),
+        created_at: ts(0),
+        last_seen_at: ts(0),
+    };
+    s.create_session(&sess("h1", u)).unwrap();
+    s.create_session(&sess("h2", u)).unwrap();
+    s.create_session(&sess("h3", other)).unwrap();
+    assert!(
+        s.create_session(&sess("h1", other)).is_err(),
+        "a token hash is used once"
+    );
+    assert_eq!(s.session("h1").unwrap(), Some(sess("h1", u)));
+    assert_eq!(s.session("nope").unwrap(), None);
+
+    s.touch_session("h1", &ts(30)).unwrap();
+    assert_eq!(s.session("h1").unwrap().unwrap().last_seen_at, ts(30));
+    assert_eq!(s.session("h1").unwrap().unwrap().created_at, ts(0));
+    s.touch_session("nope", &ts(30)).unwrap();
+
+    s.delete_session("h1").unwrap();
+    assert_eq!(s.session("h1").unwrap(), None);
+    assert!(s.session("h2").unwrap().is_some());
+    s.delete_session("h1").unwrap();
+
+    s.create_session(&sess("h4", u)).unwrap();
+    s.delete_sessions_of(u).unwrap();
+    assert_eq!(s.session("h2").unwrap(), None);
+    assert_eq!(s.session("h4").unwrap(), None);
+    assert!(
+        s.session("h3").unwrap().is_some(),
+        "other users' sessions stay"
+    );
+}
+
+fn counts_failed_logins(s: &dyn Store) {
+    for m in [0, 1, 2] {
+        s.record_login_attempt("alice", &ts(m), false).unwrap();
+    }
+    s.record_login_attempt("bob", &ts(1), false).unwrap();
+    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 3);
+    assert_eq!(
+        s.failed_logins_since("alice", &ts(1)).unwrap(),
+        2,
+        "since is inclusive"
+    );
+    assert_eq!(s.failed_logins_since("alice", &ts(3)).unwrap(), 0);
+    assert_eq!(s.failed_logins_since("carol", &ts(0)).unwrap(), 0);
+
+    // A success resets the count.
+    s.record_login_attempt("alice", &ts(3), true).unwrap();
+    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 0);
+    s.record_login_attempt("alice", &ts(4), false).unwrap();
+    s.record_login_attempt("alice", &ts(5), false).unwrap();
+    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 2);
+    assert_eq!(s.failed_logins_since("alice", &ts(5)).unwrap(), 1);
+    assert_eq!(
+        s.failed_logins_since("bob", &ts(0)).unwrap(),
+        1,
+        "one user's success is not another's"
+    );
+}
+
+fn keeps_api_clients(s: &dyn Store) {
+    let a = agency(s, "Health");
+    let c = ApiClientRow {
+        id: uuid::Uuid::new_v4(),
+        name: "GP system".into(),
+        agency: a,
+        token_hash: "tokenhash".into(),
+        active: true,
+        created_at: ts(0),
+    };
+    s.create_api_client(&c).unwrap();
+    assert_eq!(
+        s.api_client_by_token_hash("tokenhash").unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(s.api_client_by_token_hash("other").unwrap(), None);
+    let dup = ApiClientRow {
+        id: uuid::Uuid::new_v4(),
+        ..c.clone()
+    };
+    assert!(matches!(
+        s.create_api_client(&dup),
+        Err(StoreError::Conflict(_))
+    ));
+    let inactive = ApiClientRow {
+        id: uuid::Uuid::new_v4(),
+        token_hash: "h2".into(),
+        active: false,
+        ..c
+    };
+    s.create_api_client(&inactive).unwrap();
+    assert!(!s.api_client_by_token_hash("h2").unwrap().unwrap().active);
+}
+
+// ---- the access log ------------------------------------------------------------------------------
+
+fn access(
+    at: i64,
+    user: Option<UserId>,
+    child: Option<PersonId>,
+    allowed: bool,
+    break_glass: bool,
+) -> AccessEntry {
+    AccessEntry {
+        id: uuid::Uuid::new_v4(),
+        at: ts(at),
+        user,
+        api_client: None,
+        role: "social-worker".into(),
+        action: "view-record".into(),
+        child,
+        allowed,
+        reason: if allowed {
+            "allocated".into()
+        } else {
+            "no relationship".into()
+        },
+        break_glass,
+        request_id: format!("req-{at}"),
+    }
+}
+
+fn searches_the_access_log(s: &dyn Store) {
+    let (u1, u2) = (UserId::new_random(), UserId::new_random());
+    let (c1, c2) = (PersonId::new_random(), PersonId::new_random());
+    let api = AccessEntry {
+        api_client: Some(uuid::Uuid::new_v4()),
+        role: "api-client".into(),
+        ..access(5, None, Some(c2), true, false)
+    };
+    let entries = [
+        access(0, Some(u1), Some(c1), true, false),
+        access(1, Some(u1), Some(c2), false, false),
+        access(2, Some(u2), Some(c1), true, true),
+        access(3, Some(u2), None, false, false),
+        access(4, None, None, false, false),
+        api,
+    ];
+    // Written out of order: the log reads newest first whatever the order written.
+    for i in [3, 0, 5, 1, 4, 2] {
+        s.log_access(&entries[i]).unwrap();
+    }
+    assert!(
+        matches!(s.log_access(&entries[0]), Err(StoreError::Conflict(_))),
+        "an entry is written once"
+    );
+    let ids = |q: AccessQuery| {
+        s.access_log(&q)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.at)
+            .collect::<Vec<_>>()
+    };
+    let at = |ms: &[i64]| ms.iter().map(|m| ts(*m)).collect::<Vec<_>>();
+
+    let all = s.access_log(&AccessQuery::default()).unwrap();
+    assert_eq!(
+        all,
+        entries.iter().rev().cloned().collect::<Vec<_>>(),
+        "everything, newest first, round-tripped"
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            user: Some(u1),
+            ..Default::default()
+        }),
+        at(&[1, 0])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            child: Some(c1),
+            ..Default::default()
+        }),
+        at(&[2, 0])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            only_denied: true,
+            ..Default::default()
+        }),
+        at(&[4, 3, 1])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            only_break_glass: true,
+            ..Default::default()
+        }),
+        at(&[2])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            from: Some(ts(1)),
+            to: Some(ts(4)),
+            ..Default::default()
+        }),
+        at(&[3, 2, 1]),
+        "from inclusive, to exclusive"
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            from: Some(ts(4)),
+            ..Default::default()
+        }),
+        at(&[5, 4])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            to: Some(ts(1)),
+            ..Default::default()
+        }),
+        at(&[0])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            limit: 2,
+            ..Default::default()
+        }),
+        at(&[5, 4])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            user: Some(u2),
+            only_denied: true,
+            ..Default::default()
+        }),
+        at(&[3])
+    );
+    assert_eq!(
+        ids(AccessQuery {
+            child: Some(c2),
+            only_denied: true,
+            user: Some(u1),
+            ..Default::default()
+        }),
+        at(&[1])
+    );
+    assert!(ids(AccessQuery {
+        user: Some(UserId::new_random()),
+        ..Default::default()
+    })
+    .is_empty());
+}
+
+// ---- calendar and settings -------------------------------------------------------------------------
+
+fn keeps_proclamations(s: &dyn Store) {
+    let u = user(s, "admin");
+    let coronation = ProclamationRow {
+        date: "2027-05-03".into(),
+        name: "Extra bank holiday".into(),
+        replaces: None,
+        added_by: Some(u),
+        added_at: ts(0),
+    };
+    let moved = ProclamationRow {
+        date: "2026-12-29".into(),
+        name: "Boxing Day (substitute)".into(),
+        replaces: Some("2026-12-28".into()),
+        added_by: None,
+        added_at: ts(1),
+    };
+    s.add_proclamation(&coronation).unwrap();
+    s.add_proclamation(&moved).unwrap();
+    assert_eq!(
+        s.proclamations().unwrap(),
+        [moved, coronation.clone()],
+        "ordered by date"
+    );
+    assert!(
+        matches!(
+            s.add_proclamation(&coronation),
+            Err(StoreError::Conflict(_))
+        ),
+        "one proclamation a day"
+    );
+}
+
+fn keeps_settings(s: &dyn Store) {
+    assert_eq!(s.setting("partnership").unwrap(), None);
+    s.put_setting("partnership", "set").unwrap();
+    s.put_setting("other", "x").unwrap();
+    assert_eq!(s.setting("partnership").unwrap().as_deref(), Some("set"));
+    s.put_setting("partnership", "northamptonshire").unwrap();
+    assert_eq!(
+        s.setting("partnership").unwrap().as_deref(),
+        Some("northamptonshire")
+    );
+    assert_eq!(s.setting("other").unwrap().as_deref(), Some("x"));
+    s.put_setting("quote", "it's \"fine\"; DROP TABLE settings")
+        .unwrap();
+    assert_eq!(
+        s.setting("quote").unwrap().as_deref(),
+        Some("it's \"fine\"; DROP TABLE settings")
+    );
+}
+
+// ---- many writers at once ----------------------------------------------------------------------------
+
+fn concurrent_appends_lose_and_duplicate_nothing(s: &dyn Store) {
+    const THREADS: usize = 8;
+    const PER_THREAD: usize = 25;
+    let shared = PersonId::new_random();
+    s.append(
+        &[opened(shared)],
+        &[person(shared, "child", "Shared", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let own: Vec<PersonId> = (0..THREADS).map(|_| PersonId::new_random()).collect();
+
+    let written: Vec<Vec<StoredEvent>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = own
+            .iter()
+            .enumerate()
+            .map(|(n, &mine)| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for i in 0..PER_THREAD {
+                        let batch = match i % 5 {
+                            // Two logs in one call, in both orders across threads: the
+                            // store must not deadlock on the two log heads.
+                            0 if n % 2 == 0 => vec![
+                                note(shared, &format!("t{n} e{i}")),
+                                note(mine, &format!("own {i}")),
+                            ],
+                            0 => vec![
+                                note(mine, &format!("own {i}")),
+                                note(shared, &format!("t{n} e{i}")),
+                            ],
+                            _ => vec![note(shared, &format!("t{n} e{i}"))],
+                        };
+                        out.extend(s.append(&batch, &[], &[]).expect("concurrent append"));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("appending thread"))
+            .collect()
+    });
+
+    let log = s.log(shared).unwrap();
+    assert_eq!(log.len(), 1 + THREADS * PER_THREAD, "no event lost");
+    assert_chain(&log);
+    let ids: HashSet<EventId> = log.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), log.len(), "no event duplicated");
+    // What each thread was told it wrote is exactly what is stored.
+    for e in written.iter().flatten() {
+        assert_eq!(s.event(e.id).unwrap().as_ref(), Some(e));
+    }
+    for &mine in &own {
+        let l = s.log(mine).unwrap();
+        assert_eq!(l.len(), PER_THREAD / 5);
+        assert_chain(&l);
+    }
+    assert_eq!(
+        head(s, shared).unwrap().last_seq,
+        (1 + THREADS * PER_THREAD) as i64
+    );
+    assert_eq!(
+        verify_all(s).unwrap(),
+        VerifyReport {
+            logs: 1 + THREADS,
+            events: 1 + THREADS * PER_THREAD + THREADS * PER_THREAD / 5
+        }
+    );
+}
+
+// ---- behind the store's back ------------------------------------------------------------------------
+
+fn the_database_refuses_to_change_events(s: &dyn Store, db: &dyn RawDb) {
+    let (a, log, _) = seed_two_logs(s);
+    let id = &log[1].id;
+    for sql in [
+        format!("UPDATE events SET actor_role = 'practice-supervisor' WHERE id = '{id}'"),
+        format!("UPDATE events SET payload = NULL WHERE id = '{id}'"),
+        format!("DELETE FROM events WHERE id = '{id}'"),
+        "DELETE FROM events".to_string(),
+    ] {
+        let err = db.exec(&sql).expect_err(&sql);
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    if s.backend() == "postgres" {
+        for sql in ["TRUNCATE events", "TRUNCATE logs CASCADE"] {
+            let err = db.exec(sql).expect_err(sql);
+            assert!(err.contains("append-only"), "{sql}: {err}");
+        }
+    }
+    assert_eq!(s.log(a).unwrap(), log);
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 2, events: 5 });
+}
+
+fn the_database_refuses_to_change_the_access_log(s: &dyn Store, db: &dyn RawDb) {
+    let e = access(
+        0,
+        Some(UserId::new_random()),
+        Some(PersonId::new_random()),
+        false,
+        true,
+    );
+    s.log_access(&e).unwrap();
+    for sql in [
+        format!("UPDATE access_log SET allowed = TRUE WHERE id = '{}'", e.id),
+        format!("DELETE FROM access_log WHERE id = '{}'", e.id),
+        "DELETE FROM access_log".to_string(),
+    ] {
+        let err = db.exec(&sql).expect_err(&sql);
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    if s.backend() == "postgres" {
+        let err = db
+            .exec("TRUNCATE access_log")
+            .expect_err("TRUNCATE access_log");
+        assert!(err.contains("append-only"), "{err}");
+    }
+    assert_eq!(s.access_log(&AccessQuery::default()).unwrap(), [e]);
+}
+
+fn one_changed_byte_of_a_payload_is_named(s: &dyn Store, db: &dyn RawDb) {
+    let (a, log, _) = seed_two_logs(s);
+    let target = &log[1];
+    assert!(target.payload.as_deref().unwrap().contains("Seen at home"));
+    // One byte: "home" becomes "hone".
+    db.exec_bypassing_triggers(&format!(
+        "UPDATE events SET payload = replace(payload, 'Seen at home', 'Seen at hone') WHERE id = '{}'",
+        target.id
+    ));
+    let now = s.event(target.id).unwrap().unwrap();
+    assert!(
+        now.payload.as_deref().unwrap().contains("Seen at hone"),
+        "the tamper took effect"
+    );
+    assert_eq!(
+        now.payload.as_ref().unwrap().len(),
+        target.payload.as_ref().unwrap().len()
+    );
+
+    let b = broken(s);
+    assert_eq!(
+        (b.child, b.event, b.seq),
+        (a, target.id, 2),
+        "names exactly the edited event: {b}"
+    );
+    assert!(b.reason.contains("payload"), "{b}");
+}
+
+fn a_changed_header_field_is_named(s: &dyn Store, db: &dyn RawDb) {
+    let (_, _, b_child) = seed_two_logs(s);
+    let target = s.log(b_child).unwrap().remove(0);
+    db.exec_bypassing_triggers(&format!(
+        "UPDATE events SET actor_role = 'practice-supervisor' WHERE id = '{}'",
+        target.id
+    ));
+    let b = broken(s);
+    assert_eq!((b.child, b.event, b.seq), (b_child, target.id, 1), "{b}");
+    assert!(b.reason.contains("hash"), "{b}");
+}
+
+fn a_rewritten_payload_and_payload_hash_is_named(s: &dyn Store, db: &dyn RawDb) {
+    // A careful attacker recomputes the payload hash too: the event hash still breaks.
+    let (a, log, _) = seed_two_logs(s);
+    let target = &log[2];
+    let forged = target
+        .payload
+        .as_deref()
+        .unwrap()
+        .replace("Seen at school", "Not seen");
+    assert!(!forged.contains('\''));
+    db.exec_bypassing_triggers(&format!(
+        "UPDATE events SET payload = '{forged}', payload_hash = '{}' WHERE id = '{}'",
+        sha256_hex(forged.as_bytes()),
+        target.id
+    ));
+    let b = broken(s);
+    assert_eq!((b.child, b.event, b.seq), (a, target.id, 3), "{b}");
+    assert!(b.reason.contains("event hash"), "{b}");
+}
+
+fn a_deleted_last_event_is_caught_by_the_head(s: &dyn Store, db: &dyn RawDb) {
+    let (a, log, _) = seed_two_logs(s);
+    db.exec_bypassing_triggers(&format!("DELETE FROM events WHERE id = '{}'", log[2].id));
+    assert_eq!(s.log(a).unwrap().len(), 2);
+    let b = broken(s);
+    assert_eq!((b.child, b.event, b.seq), (a, log[1].id, 2), "{b}");
+    assert!(b.reason.contains("head records #3"), "{b}");
+}
+
+fn a_deleted_middle_event_is_caught(s: &dyn Store, db: &dyn RawDb) {
+    let (a, log, _) = seed_two_logs(s);
+    db.exec_bypassing_triggers(&format!("DELETE FROM events WHERE id = '{}'", log[1].id));
+    let b = broken(s);
+    assert_eq!((b.child, b.event, b.seq), (a, log[2].id, 3), "{b}");
+}
+
+fn reopening_and_concurrent_opens_are_safe(s: &dyn Store, db: &dyn RawDb) {
+    let (a, log, _) = seed_two_logs(s);
+    // Several app servers starting at once against a migrated database.
+    let stores: Vec<Arc<dyn Store>> = std::thread::scope(|scope| {
+        let hs: Vec<_> = (0..4).map(|_| scope.spawn(|| db.reopen())).collect();
+        hs.into_iter().map(|h| h.join().expect("open")).collect()
+    });
+    assert_eq!(db.count("SELECT COUNT(*) FROM schema_migrations"), 1);
+    for other in &stores {
+        assert_eq!(other.backend(), s.backend());
+        assert_eq!(other.log(a).unwrap(), log);
+    }
+    // A write through one is seen through another.
+    stores[0]
+        .append(&[note(a, "from another server")], &[], &[])
+        .unwrap();
+    assert_eq!(stores[3].log(a).unwrap().len(), 4);
+    assert_eq!(s.log(a).unwrap().len(), 4);
+    assert_eq!(
+        verify_all(&*stores[1]).unwrap(),
+        VerifyReport { logs: 2, events: 6 }
+    );
+}
+
+fn survives_lost_connections(s: &dyn Store, db: &dyn RawDb) {
+    let c = PersonId::new_random();
+    s.append(&[opened(c)], &[], &[]).unwrap();
+    // Several idle connections in the pool, all of which are about to die.
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..10 {
+                    s.log(c).unwrap();
+                }
+            });
+        }
+    });
+    db.drop_connections();
+    assert_eq!(
+        s.log(c).unwrap().len(),
+        1,
+        "a read after the server dropped every connection"
+    );
+    db.drop_connections();
+    s.append(&[note(c, "after a restart")], &[], &[])
+        .expect("a write after the server dropped every connection");
+    db.drop_connections();
+    s.put_setting("k", "v").unwrap();
+    assert_eq!(s.setting("k").unwrap().as_deref(), Some("v"));
+    assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 1, events: 2 });
+}

@@ -1,0 +1,262 @@
+//! The JSON API under `/api/v1`, for partner agencies' systems (design principle 8).
+//! Bearer tokens are bound to an agency; every call goes through the same access
+//! decision as the pages; every refusal is RFC 9457 problem+json naming the field.
+
+use crate::ctx::blocking;
+use crate::middleware::RequestId;
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use together_app::record::{CaseNoteInput, ChildView};
+use together_app::{AppError, Caller};
+use together_domain::access::Action;
+use together_domain::event::EventBody;
+use together_domain::ids::PersonId;
+use together_domain::person::PersonInput;
+use together_domain::validate::FieldError;
+
+mod openapi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/children", post(open_child))
+        .route("/children/{id}", get(child))
+        .route("/children/{id}/case-notes", post(add_case_note))
+        .route("/timescales", get(timescales))
+        .route("/timescales/{id}/due", get(due))
+        .route("/calendar/bank-holidays", get(bank_holidays))
+        .fallback(|parts: Parts| async move { Problem::new(StatusCode::NOT_FOUND, "Not found", None, &rid(&parts)).into_response() })
+}
+
+fn rid(parts: &Parts) -> String {
+    parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+}
+
+/// A partner system, from its bearer token.
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let request_id = rid(parts);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty() && t.len() <= 200);
+        let Some(token) = token else {
+            return Err(Problem::from_app(AppError::Unauthenticated, &request_id).into_response());
+        };
+        let r = request_id.clone();
+        blocking(state, move |app| app.api_caller(&token, &r))
+            .await
+            .map(ApiCaller)
+            .map_err(|e| Problem::from_app(e, &request_id).into_response())
+    }
+}
+
+/// A JSON body read strictly: unknown fields, wrong types and malformed JSON are
+/// refused with the path of the field at fault.
+pub struct StrictJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim() == "application/json"));
+        if !json_type {
+            return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", Some("Send Content-Type: application/json".into()), &request_id).into_response());
+        }
+        let bytes = match bytes::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) => {
+                let status = e.status();
+                let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    format!("The body is larger than {} bytes", crate::MAX_BODY_BYTES)
+                } else {
+                    "The body could not be read".into()
+                };
+                return Err(Problem::new(status, "The body cannot be accepted", Some(detail), &request_id).into_response());
+            }
+        };
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => Ok(StrictJson(v)),
+            Err(err) => {
+                let path = err.path().to_string();
+                let inner = err.into_inner();
+                let field = if path == "." || path.is_empty() {
+                    unknown_field(&inner.to_string()).unwrap_or_else(|| "body".into())
+                } else {
+                    path
+                };
+                let message = if inner.is_syntax() || inner.is_eof() {
+                    "The body is not valid JSON".to_string()
+                } else {
+                    inner.to_string().split(" at line").next().unwrap_or_default().to_string()
+                };
+                Err(Problem::invalid(vec![FieldError { field, message }], &request_id).into_response())
+            }
+        }
+    }
+}
+
+/// serde names an unknown field inside its message: "unknown field `x`, expected ...".
+fn unknown_field(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+fn fail(e: AppError, caller: &Caller) -> Response {
+    Problem::from_app(e, &caller.request_id).into_response()
+}
+
+fn child_json(v: &ChildView) -> Value {
+    let entries: Vec<Value> = v
+        .chronology
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.event.id,
+                "type": e.event.event_type,
+                "effective_at": e.event.effective_at,
+                "recorded_at": e.event.recorded_at,
+                "actor_role": e.event.actor_role,
+                "title": e.current.as_ref().map(EventBody::title),
+                "corrected_by": e.corrected_by,
+                "hash": e.event.hash,
+            })
+        })
+        .collect();
+    json!({
+        "id": v.person.id,
+        "kind": v.person.kind,
+        "given_name": v.person.given_name,
+        "family_name": v.person.family_name,
+        "date_of_birth": v.person.date_of_birth,
+        "expected_date_of_delivery": v.person.expected_date_of_delivery,
+        "sex": v.person.sex,
+        "nhs_number": v.person.nhs_number,
+        "restricted": v.person.restricted,
+        "scope": v.permit.scope,
+        "withheld_entries": v.withheld,
+        "chronology": entries,
+    })
+}
+
+async fn open_child(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, StrictJson(input): StrictJson<PersonInput>) -> Response {
+    let c = caller.clone();
+    match blocking(&state, move |app| {
+        let id = app.open_child_record(&c, &input)?;
+        app.view_child(&c, id)
+    })
+    .await
+    {
+        Ok(view) => {
+            let mut r = (StatusCode::CREATED, Json(child_json(&view))).into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/children/{}", view.person.id)) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Err(e) => fail(e, &caller),
+    }
+}
+
+fn parse_id(id: &str, caller: &Caller) -> Result<PersonId, Response> {
+    id.parse::<PersonId>().map_err(|_| fail(AppError::NotFound, caller))
+}
+
+async fn child(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, Path(id): Path<String>) -> Response {
+    let child = match parse_id(&id, &caller) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| app.view_child(&c, child)).await {
+        Ok(view) => Json(child_json(&view)).into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+async fn add_case_note(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    StrictJson(input): StrictJson<CaseNoteInput>,
+) -> Response {
+    let child = match parse_id(&id, &caller) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| app.add_case_note(&c, child, &input)).await {
+        Ok(event) => (StatusCode::CREATED, Json(json!({ "id": event, "child": child }))).into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+async fn timescales(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller) -> Response {
+    let c = caller.clone();
+    if let Err(e) = blocking(&state, move |app| app.authorize(&c, Action::ViewHome)).await {
+        return fail(e, &caller);
+    }
+    let p = &state.app.profile;
+    Json(json!({ "profile": p.version_tag(), "rules": p.rules })).into_response()
+}
+
+async fn due(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let c = caller.clone();
+    if let Err(e) = blocking(&state, move |app| app.authorize(&c, Action::ViewHome)).await {
+        return fail(e, &caller);
+    }
+    let Some(rule) = state.app.profile.rule(&id) else {
+        return fail(AppError::NotFound, &caller);
+    };
+    let from = q.get("from").map(String::as_str).unwrap_or("");
+    match crate::pages::reference::parse_start(from) {
+        Ok(start) => {
+            let due = rule.due(start, &state.app.calendar());
+            Json(json!({ "rule": rule.id, "from": from, "due": due.to_string(), "citation": rule.citation })).into_response()
+        }
+        Err(m) => Problem::invalid(vec![FieldError { field: "from".into(), message: m }], &caller.request_id).into_response(),
+    }
+}
+
+async fn bank_holidays(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, Query(q): Query<HashMap<String, String>>) -> Response {
+    let c = caller.clone();
+    if let Err(e) = blocking(&state, move |app| app.authorize(&c, Action::ViewHome)).await {
+        return fail(e, &caller);
+    }
+    let year = match q.get("year").map(|y| y.parse::<i32>()) {
+        Some(Ok(y)) if (1990..=2100).contains(&y) => y,
+        _ => {
+            return Problem::invalid(vec![FieldError { field: "year".into(), message: "year must be a whole number from 1990 to 2100".into() }], &caller.request_id)
+                .into_response()
+        }
+    };
+    let days: Vec<Value> = state.app.calendar().bank_holidays(year).into_iter().map(|(d, n)| json!({ "date": d, "name": n })).collect();
+    Json(json!({ "year": year, "bank_holidays": days })).into_response()
+}

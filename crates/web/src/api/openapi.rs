@@ -1,0 +1,142 @@
+//! The OpenAPI document for `/api/v1`, served at `/api/v1/openapi.json`. Written by
+//! hand beside the handlers; the web tests check every documented path answers.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+pub fn spec() -> Value {
+    let problem = json!({ "$ref": "#/components/responses/Problem" });
+    let std_errors = json!({
+        "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem
+    });
+    let with = |ok: (&str, Value)| {
+        let mut m = std_errors.as_object().cloned().unwrap_or_default();
+        m.insert(ok.0.to_string(), ok.1);
+        Value::Object(m)
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Together API",
+            "version": "1.0.0",
+            "description": "For partner agencies' systems in a local safeguarding children partnership. Every call carries a bearer token bound to an agency, goes through the same access decision as the web pages, and is logged. Errors are RFC 9457 problem details naming the field at fault."
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/children": {
+                "post": {
+                    "operationId": "openChildRecord",
+                    "summary": "Open a child's record (children's social care systems only)",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PersonInput" } } } },
+                    "responses": with(("201", json!({ "description": "The record, opened", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Child" } } } })))
+                }
+            },
+            "/children/{id}": {
+                "get": {
+                    "operationId": "getChild",
+                    "summary": "A child's record, as far as the caller may see it",
+                    "parameters": [{ "$ref": "#/components/parameters/ChildId" }],
+                    "responses": with(("200", json!({ "description": "The record", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Child" } } } })))
+                }
+            },
+            "/children/{id}/case-notes": {
+                "post": {
+                    "operationId": "addCaseNote",
+                    "summary": "Add a case note to a child's record",
+                    "parameters": [{ "$ref": "#/components/parameters/ChildId" }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CaseNoteInput" } } } },
+                    "responses": with(("201", json!({ "description": "The note's event id", "content": { "application/json": { "schema": { "type": "object", "required": ["id", "child"], "properties": { "id": { "type": "string", "format": "uuid" }, "child": { "type": "string", "format": "uuid" } } } } } })))
+                }
+            },
+            "/timescales": {
+                "get": {
+                    "operationId": "listTimescales",
+                    "summary": "The timescales in force, with their citations",
+                    "responses": with(("200", json!({ "description": "Rules", "content": { "application/json": { "schema": { "type": "object", "properties": { "profile": { "type": "string" }, "rules": { "type": "array", "items": { "type": "object" } } } } } } })))
+                }
+            },
+            "/timescales/{id}/due": {
+                "get": {
+                    "operationId": "dueDate",
+                    "summary": "When a timescale falls due for a start date or date-time",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "example": "icpc" },
+                        { "name": "from", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2026-12-24", "description": "YYYY-MM-DD, or YYYY-MM-DDTHH:MM for hour rules" }
+                    ],
+                    "responses": with(("200", json!({ "description": "The due date", "content": { "application/json": { "schema": { "type": "object", "properties": { "rule": { "type": "string" }, "from": { "type": "string" }, "due": { "type": "string" }, "citation": { "type": "string" } } } } } })))
+                }
+            },
+            "/calendar/bank-holidays": {
+                "get": {
+                    "operationId": "bankHolidays",
+                    "summary": "Bank holidays in England and Wales for a year, with proclamations",
+                    "parameters": [{ "name": "year", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 1990, "maximum": 2100 } }],
+                    "responses": with(("200", json!({ "description": "Bank holidays", "content": { "application/json": { "schema": { "type": "object", "properties": { "year": { "type": "integer" }, "bank_holidays": { "type": "array", "items": { "type": "object", "properties": { "date": { "type": "string", "format": "date" }, "name": { "type": "string" } } } } } } } } })))
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "parameters": {
+                "ChildId": { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }
+            },
+            "responses": {
+                "Problem": { "description": "A problem (RFC 9457)", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "title", "status", "request_id"],
+                    "properties": {
+                        "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" },
+                        "detail": { "type": "string" }, "request_id": { "type": "string" },
+                        "errors": { "type": "array", "items": { "type": "object", "required": ["field", "message"], "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } }
+                    }
+                },
+                "PersonInput": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["kind", "given_name", "family_name", "sex"],
+                    "properties": {
+                        "kind": { "type": "string", "enum": ["child", "unborn-child"] },
+                        "given_name": { "type": "string", "maxLength": 100 },
+                        "family_name": { "type": "string", "maxLength": 100 },
+                        "date_of_birth": { "type": "string", "format": "date", "description": "Required for a born child; not in the future" },
+                        "expected_date_of_delivery": { "type": "string", "format": "date", "description": "Required for an unborn child" },
+                        "sex": { "type": "string", "enum": ["female", "male", "unknown"] },
+                        "nhs_number": { "type": "string", "description": "10 digits with a valid modulus 11 check digit" },
+                        "postcode": { "type": "string" }
+                    }
+                },
+                "CaseNoteInput": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "text"],
+                    "properties": {
+                        "title": { "type": "string", "maxLength": 200 },
+                        "text": { "type": "string", "maxLength": 20000 },
+                        "effective_date": { "type": "string", "format": "date" },
+                        "shared_with_partners": { "type": "boolean" }
+                    }
+                },
+                "Child": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "string", "format": "uuid" }, "kind": { "type": "string" },
+                        "given_name": { "type": "string" }, "family_name": { "type": "string" },
+                        "date_of_birth": { "type": ["string", "null"] }, "expected_date_of_delivery": { "type": ["string", "null"] },
+                        "sex": { "type": "string" }, "nhs_number": { "type": ["string", "null"] }, "restricted": { "type": "boolean" },
+                        "scope": { "type": "string", "enum": ["full", "shared-only"] }, "withheld_entries": { "type": "integer" },
+                        "chronology": { "type": "array", "items": { "type": "object" } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub async fn document() -> Response {
+    Json(spec()).into_response()
+}

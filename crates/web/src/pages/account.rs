@@ -1,0 +1,60 @@
+//! The user's own account: change password.
+
+use crate::auth::Signed;
+use crate::ctx::{render, Ctx};
+use crate::forms::FormData;
+use crate::views::{FormState, Page};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use together_app::AppError;
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    page: Page,
+    form: FormState,
+    done: bool,
+    username: String,
+    role: &'static str,
+    fields: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
+    let has_errors = !form.errors.is_empty();
+    let mut r = render(&PasswordPage {
+        page: ctx.page_with_errors("Your account", "/account/password", has_errors),
+        form,
+        done,
+        username: ctx.signed.user.username.clone(),
+        role: ctx.signed.caller.role.label(),
+        fields: vec![
+            ("current_password", "Current password", "current-password"),
+            ("new_password", "New password (at least 12 characters)", "new-password"),
+            ("confirm_password", "New password again", "new-password"),
+        ],
+    });
+    if has_errors {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+pub async fn password_form(State(state): State<AppState>, signed: Signed) -> Response {
+    page(&Ctx::new(state, signed), FormState::default(), false)
+}
+
+pub async fn change_password(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+    let ctx = Ctx::new(state, signed);
+    if let Err(r) = ctx.check_csrf(&form) {
+        return r;
+    }
+    let (cur, new, confirm) = (form.get("current_password").to_string(), form.get("new_password").to_string(), form.get("confirm_password").to_string());
+    match ctx.run(move |app, caller| app.change_password(caller, &cur, &new, &confirm)).await {
+        Ok(()) => page(&ctx, FormState::default(), true),
+        Err(AppError::Invalid(e)) => page(&ctx, FormState::with_errors(form.kept(), e), false),
+        Err(e) => ctx.fail(e),
+    }
+}

@@ -1,0 +1,242 @@
+//! Administration: users and the calendar of proclaimed bank holidays. System
+//! administrators manage these and see no children's records.
+
+use crate::auth::Signed;
+use crate::ctx::{render, Ctx};
+use crate::forms::FormData;
+use crate::views::{long_date, options, FormState, Page};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use together_app::identity::NewUserInput;
+use together_app::AppError;
+use together_domain::access::Action;
+use together_domain::event::format_timestamp;
+use together_domain::ids::UserId;
+use together_domain::role::Role;
+use together_domain::validate::{parse_date, parse_name, ValidationErrors};
+use together_store::ProclamationRow;
+
+struct UserView {
+    id: UserId,
+    name: String,
+    username: String,
+    role: &'static str,
+    agency: String,
+    active: bool,
+    is_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    page: Page,
+    users: Vec<UserView>,
+    flash: Option<(String, String)>,
+}
+
+async fn users_page(ctx: &Ctx, flash: Option<(String, String)>) -> Response {
+    let me = ctx.signed.caller.actor_id;
+    let loaded = ctx
+        .run(|app, caller| {
+            app.authorize(caller, Action::ManageUsers)?;
+            Ok((app.store.users()?, app.store.agencies()?))
+        })
+        .await;
+    let (users, agencies) = match loaded {
+        Ok(x) => x,
+        Err(e) => return ctx.fail(e),
+    };
+    let users = users
+        .into_iter()
+        .map(|u| UserView {
+            id: u.id,
+            name: u.display_name,
+            username: u.username,
+            role: Role::from_id(&u.role).map(|r| r.label()).unwrap_or("Unknown"),
+            agency: agencies.iter().find(|a| a.id == u.agency).map(|a| a.name.clone()).unwrap_or_default(),
+            active: u.active,
+            is_me: u.id == me,
+        })
+        .collect();
+    render(&UsersPage { page: ctx.page("Users", "/admin/users"), users, flash })
+}
+
+pub async fn users(State(state): State<AppState>, signed: Signed) -> Response {
+    users_page(&Ctx::new(state, signed), None).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_user_new.html")]
+struct NewUserPage {
+    page: Page,
+    form: FormState,
+    role_options: Vec<(String, String)>,
+    agency_options: Vec<(String, String)>,
+    team_options: Vec<(String, String)>,
+}
+
+async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
+    let loaded = ctx
+        .run(|app, caller| {
+            app.authorize(caller, Action::ManageUsers)?;
+            Ok((app.store.agencies()?, app.store.teams()?))
+        })
+        .await;
+    let (agencies, teams) = match loaded {
+        Ok(x) => x,
+        Err(e) => return ctx.fail(e),
+    };
+    let has_errors = !form.errors.is_empty();
+    let mut team_options = vec![(String::new(), "No team".to_string())];
+    team_options.extend(teams.into_iter().map(|t| (t.id.to_string(), t.name)));
+    let page = NewUserPage {
+        page: ctx.page_with_errors("Add a user", "/admin/users", has_errors),
+        form,
+        role_options: options(Role::ALL.map(|r| (r.id(), r.label()))),
+        agency_options: agencies.into_iter().map(|a| (a.id.to_string(), a.name)).collect(),
+        team_options,
+    };
+    let mut r = render(&page);
+    if has_errors {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+pub async fn new_user_form(State(state): State<AppState>, signed: Signed) -> Response {
+    new_user_page(&Ctx::new(state, signed), FormState::default()).await
+}
+
+pub async fn create_user(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+    let ctx = Ctx::new(state, signed);
+    if let Err(r) = ctx.check_csrf(&form) {
+        return r;
+    }
+    let input = NewUserInput {
+        username: form.get("username").into(),
+        display_name: form.get("display_name").into(),
+        role: form.get("role").into(),
+        agency: form.get("agency").into(),
+        team: form.get("team").into(),
+    };
+    match ctx.run(move |app, caller| app.create_user(Some(caller), &input)).await {
+        Ok((user, password)) => users_page(&ctx, Some((format!("{} can now sign in as {}", user.display_name, user.username), password))).await,
+        Err(AppError::Invalid(e)) => new_user_page(&ctx, FormState::with_errors(form.kept(), e)).await,
+        Err(e) => ctx.fail(e),
+    }
+}
+
+fn user_id(ctx: &Ctx, id: &str) -> Result<UserId, Response> {
+    id.parse::<UserId>().map_err(|_| ctx.fail(AppError::NotFound))
+}
+
+pub async fn reset_password(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+    let ctx = Ctx::new(state, signed);
+    if let Err(r) = ctx.check_csrf(&form) {
+        return r;
+    }
+    let uid = match user_id(&ctx, &id) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match ctx.run(move |app, caller| app.reset_password(Some(caller), uid)).await {
+        Ok(password) => users_page(&ctx, Some(("The password is reset and their sessions are ended".into(), password))).await,
+        Err(e) => ctx.fail(e),
+    }
+}
+
+pub async fn set_active(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+    let ctx = Ctx::new(state, signed);
+    if let Err(r) = ctx.check_csrf(&form) {
+        return r;
+    }
+    let uid = match user_id(&ctx, &id) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let active = form.get("active") == "yes";
+    match ctx.run(move |app, caller| app.set_user_active(Some(caller), uid, active)).await {
+        Ok(()) => users_page(&ctx, Some((if active { "The account is active again" } else { "The account is deactivated and its sessions ended" }.into(), String::new()))).await,
+        Err(e) => ctx.fail(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+struct CalendarAdminPage {
+    page: Page,
+    form: FormState,
+    flash: Option<String>,
+    proclamations: Vec<(String, String, String, String)>,
+}
+
+async fn calendar_page(ctx: &Ctx, form: FormState, flash: Option<String>) -> Response {
+    let loaded = ctx.run(|app, caller| app.authorize(caller, Action::ManageCalendar).map(|_| app.calendar())).await;
+    let cal = match loaded {
+        Ok(c) => c,
+        Err(e) => return ctx.fail(e),
+    };
+    let mut proclamations: Vec<(String, String, String, String)> = cal
+        .proclamations()
+        .iter()
+        .map(|p| (long_date(p.date), p.name.clone(), p.replaces.map(long_date).unwrap_or_default(), String::new()))
+        .collect();
+    let built_in: Vec<chrono::NaiveDate> = together_domain::calendar::built_in_proclamations().iter().map(|p| p.date).collect();
+    for (row, p) in proclamations.iter_mut().zip(cal.proclamations()) {
+        row.3 = if built_in.contains(&p.date) { "Built in".into() } else { "Added by an administrator".into() };
+    }
+    let has_errors = !form.errors.is_empty();
+    let mut r = render(&CalendarAdminPage { page: ctx.page_with_errors("Bank holidays", "/admin/calendar", has_errors), form, flash, proclamations });
+    if has_errors {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+pub async fn calendar(State(state): State<AppState>, signed: Signed) -> Response {
+    calendar_page(&Ctx::new(state, signed), FormState::default(), None).await
+}
+
+pub async fn add_proclamation(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+    let ctx = Ctx::new(state, signed);
+    if let Err(r) = ctx.check_csrf(&form) {
+        return r;
+    }
+    let mut e = ValidationErrors::new();
+    let date = e.take("date", parse_date("date of the bank holiday", form.get("date")));
+    let name = e.take("name", parse_name("name", form.get("name")));
+    let replaces = if form.get("replaces").trim().is_empty() {
+        Some(None)
+    } else {
+        e.take("replaces", parse_date("date it moves from", form.get("replaces"))).map(Some)
+    };
+    let (Some(date), Some(name), Some(replaces)) = (date, name, replaces) else {
+        return calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await;
+    };
+    let result = ctx
+        .run(move |app, caller| {
+            app.authorize(caller, Action::ManageCalendar)?;
+            let row = ProclamationRow {
+                date: date.to_string(),
+                name,
+                replaces: replaces.map(|d| d.to_string()),
+                added_by: Some(caller.actor_id),
+                added_at: format_timestamp(app.clock.now()),
+            };
+            app.store.add_proclamation(&row).map_err(|err| match err {
+                together_store::StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single("date", "That date is already in the table")),
+                other => other.into(),
+            })?;
+            app.reload_calendar()
+        })
+        .await;
+    match result {
+        Ok(()) => calendar_page(&ctx, FormState::default(), Some(format!("{} is now a bank holiday.", long_date(date)))).await,
+        Err(AppError::Invalid(e)) => calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await,
+        Err(e) => ctx.fail(e),
+    }
+    .into_response()
+}

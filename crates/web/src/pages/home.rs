@@ -1,0 +1,76 @@
+//! Each role's home page: the work tray (empty until the front door and later issues
+//! put work in it), and the ways in to what the role does.
+
+use crate::auth::Signed;
+use crate::ctx::{render, Ctx};
+use crate::views::Page;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use together_domain::access::Action;
+use together_domain::role::Role;
+use together_store::{ChildQuery, PersonRow};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    greeting: String,
+    role_intro: &'static str,
+    tray: Vec<(String, String, String)>,
+    children_heading: &'static str,
+    children: Vec<PersonRow>,
+    links: Vec<(&'static str, &'static str)>,
+}
+
+fn intro(role: Role) -> &'static str {
+    match role {
+        Role::FrontDoorWorker => "Take contacts and referrals, check whether a child is already known, and gather what agencies know.",
+        Role::SocialWorker => "Your children, visits, assessments and plans.",
+        Role::PracticeSupervisor => "Decide next steps on referrals within one working day, allocate lead practitioners and authorise the work.",
+        Role::ConferenceChair => "Convene and chair child protection conferences and reviews.",
+        Role::PartnerPractitioner => "Refer a child, and see what has been shared with you about the children you work with.",
+        Role::PartnershipManager => "The partnership's timeliness and outcome figures. You do not see identifiable case data.",
+        Role::SystemAdministrator => "Manage users, teams and the working-day calendar. You do not see children's records.",
+        Role::DataProtectionOfficer => "Search the access log: who opened which record, when, and why.",
+    }
+}
+
+pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let role = ctx.signed.caller.role;
+    let recent = ctx
+        .run(move |app, caller| {
+            app.authorize(caller, Action::ViewHome)?;
+            if role.is_childrens_social_care() {
+                app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() })
+            } else {
+                Ok(Vec::new())
+            }
+        })
+        .await;
+    let children = match recent {
+        Ok(c) => c,
+        Err(e) => return ctx.fail(e),
+    };
+    let links: Vec<(&str, &str)> = match role {
+        Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor => {
+            vec![("/children", "Find a child's record"), ("/children/new", "Open a child's record")]
+        }
+        Role::ConferenceChair => vec![("/children", "Find a child's record")],
+        Role::SystemAdministrator => vec![("/admin/users", "Manage users"), ("/admin/calendar", "Bank holidays and closures")],
+        Role::DataProtectionOfficer => vec![("/access-log", "Search the access log"), ("/access-log?break_glass=yes", "Break-glass access to review")],
+        _ => vec![],
+    };
+    let page = HomePage {
+        page: ctx.page("Home", "/"),
+        greeting: format!("Hello, {}", ctx.signed.user.display_name),
+        role_intro: intro(role),
+        tray: Vec::new(),
+        children_heading: "Records opened most recently",
+        children,
+        links: links.into_iter().chain([("/timescales", "Timescales in force")]).collect(),
+    };
+    render(&page)
+}

@@ -1,0 +1,10 @@
+//! HTML pages, one module per area.
+
+pub mod access_log;
+pub mod account;
+pub mod admin;
+pub mod children;
+pub mod home;
+pub mod login;
+pub mod ops;
+pub mod reference;

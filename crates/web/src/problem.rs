@@ -1,0 +1,73 @@
+//! RFC 9457 problem details for the JSON API: every refusal says what and, for bad
+//! input, which field and why.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use together_app::AppError;
+use together_domain::validate::FieldError;
+
+#[derive(Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    pub request_id: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, title: &str, detail: Option<String>, request_id: &str) -> Problem {
+        Problem {
+            kind: "about:blank".into(),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors: Vec::new(),
+            request_id: request_id.into(),
+        }
+    }
+
+    pub fn invalid(errors: Vec<FieldError>, request_id: &str) -> Problem {
+        let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        Problem {
+            kind: "https://together.invalid/problems/invalid-input".into(),
+            title: "The request has invalid fields".into(),
+            status: 422,
+            detail: Some(detail),
+            errors,
+            request_id: request_id.into(),
+        }
+    }
+
+    pub fn from_app(e: AppError, request_id: &str) -> Problem {
+        match e {
+            AppError::Invalid(v) => Problem::invalid(v.0, request_id),
+            AppError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", Some(m), request_id),
+            AppError::NotFound => Problem::new(StatusCode::NOT_FOUND, "Not found", None, request_id),
+            AppError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "Conflict", Some("The request conflicts with the record as it stands".into()), request_id),
+            AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "Unauthorised", Some("Send a valid bearer token".into()), request_id),
+            AppError::Locked(m) => Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", Some(m), request_id),
+            AppError::Internal(cause) => {
+                tracing::error!(request_id, %cause, "internal error");
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", Some("Something went wrong; nothing was saved".into()), request_id)
+            }
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, serde_json::to_string(&self).unwrap_or_default()).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}

@@ -1,0 +1,76 @@
+//! What every page shows: the layout's data, and the form state of a page with a form.
+
+use std::collections::HashMap;
+use together_domain::validate::ValidationErrors;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct UserNav {
+    pub display_name: String,
+    pub role_label: String,
+    pub agency: String,
+}
+
+/// The layout's data.
+pub struct Page {
+    pub title: String,
+    pub partnership: String,
+    pub profile_version: String,
+    pub user: Option<UserNav>,
+    pub nav: Vec<NavItem>,
+    pub csrf_token: String,
+    pub has_errors: bool,
+}
+
+/// A form as the user filled it in, and what was wrong with it: shown again with
+/// the entries kept and each error next to its field.
+#[derive(Default)]
+pub struct FormState {
+    pub values: HashMap<String, String>,
+    pub errors: ValidationErrors,
+}
+
+impl FormState {
+    pub fn new(values: HashMap<String, String>) -> Self {
+        FormState { values, errors: ValidationErrors::new() }
+    }
+    pub fn with_errors(values: HashMap<String, String>, errors: ValidationErrors) -> Self {
+        FormState { values, errors }
+    }
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.for_field(name)
+    }
+}
+
+/// Radio options as (value, label).
+pub fn options<I: IntoIterator<Item = (&'static str, &'static str)>>(i: I) -> Vec<(String, String)> {
+    i.into_iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
+}
+
+/// "23 November 2026", as GOV.UK writes dates.
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// A stored UTC timestamp shown in UK time: "23 November 2026 at 9:30am".
+pub fn long_timestamp(s: &str) -> String {
+    match together_domain::event::parse_timestamp(s) {
+        Some(t) => {
+            let l = together_app::record::to_london(t);
+            format!("{} at {}", l.format("%-d %B %Y"), l.format("%-I:%M%P"))
+        }
+        None => s.to_string(),
+    }
+}
+
+/// A stored date text ("2026-11-23") shown long, or as given if not a date.
+pub fn long_date_text(s: &str) -> String {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(long_date).unwrap_or_else(|_| s.to_string())
+}
