@@ -1,8 +1,10 @@
 //! `together audit verify`: walk every child's log and name the first event whose
 //! chain or payload does not match (design principle 1).
 
-use crate::{Store, StoreError};
-use together_domain::event::{verify_log, ChainBreak};
+use crate::{LogHead, Store, StoreError};
+use std::collections::HashMap;
+use together_domain::event::{verify_log, ChainBreak, StoredEvent};
+use together_domain::ids::{EventId, PersonId};
 
 #[derive(Debug)]
 pub enum VerifyError {
@@ -26,26 +28,56 @@ pub struct VerifyReport {
     pub events: usize,
 }
 
-/// Verify every log: each event's payload hash, its link to the event before, its own
-/// hash, and that the log's stored head matches its last event (so a truncated log
-/// is caught too).
+fn heads(store: &dyn Store) -> Result<HashMap<PersonId, LogHead>, VerifyError> {
+    Ok(store.log_heads().map_err(VerifyError::Store)?.into_iter().map(|h| (h.child, h)).collect())
+}
+
+fn broken(child: PersonId, at: Option<&StoredEvent>, reason: String) -> VerifyError {
+    let (event, seq) = at.map(|e| (e.id, e.seq)).unwrap_or((EventId(uuid::Uuid::nil()), 0));
+    VerifyError::Broken(ChainBreak { child, event, seq, reason })
+}
+
+/// Verify every log: each event's payload hash, its link to the event before and
+/// its own hash; and that the log agrees with its stored head, so a log cut short,
+/// extended outside Together, or stripped of its head is caught too. Appends made
+/// while verification runs are allowed for: a log longer than the head read at the
+/// start is checked against a fresh reading of the heads.
 pub fn verify_all(store: &dyn Store) -> Result<VerifyReport, VerifyError> {
     let mut report = VerifyReport::default();
-    for head in store.log_heads().map_err(VerifyError::Store)? {
-        let events = store.log(head.child).map_err(VerifyError::Store)?;
+    let mut snapshot = heads(store)?;
+    let mut children: Vec<PersonId> = snapshot.keys().copied().collect();
+    children.sort();
+    for child in children {
+        let events = store.log(child).map_err(VerifyError::Store)?;
         verify_log(&events).map_err(VerifyError::Broken)?;
-        let (last_seq, last_hash) = events.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, String::new()));
-        if last_seq != head.last_seq || (last_seq > 0 && last_hash != head.last_hash) {
-            let (event, seq) = events.last().map(|e| (e.id, e.seq)).unwrap_or((together_domain::ids::EventId(uuid::Uuid::nil()), 0));
-            return Err(VerifyError::Broken(ChainBreak {
-                child: head.child,
-                event,
-                seq,
-                reason: format!(
-                    "the log ends at #{last_seq} but its head records #{}: events are missing or were added outside Together",
-                    head.last_seq
-                ),
-            }));
+        let mut head = snapshot[&child].clone();
+        if head.last_seq < 0 {
+            return Err(broken(child, events.first(), "the log has events but no head: its head was removed outside Together".into()));
+        }
+        if events.len() as i64 > head.last_seq {
+            // Perhaps appended since the heads were read: read them again.
+            snapshot = heads(store)?;
+            head = snapshot[&child].clone();
+        }
+        let n = events.len() as i64;
+        if n < head.last_seq {
+            return Err(broken(
+                child,
+                events.last(),
+                format!("the log ends at #{n} but its head records #{}: events are missing", head.last_seq),
+            ));
+        }
+        if n > head.last_seq {
+            return Err(broken(
+                child,
+                events.get(head.last_seq as usize),
+                format!("the log runs past its head (#{}): events were added outside Together", head.last_seq),
+            ));
+        }
+        if let Some(last) = events.last() {
+            if last.hash != head.last_hash {
+                return Err(broken(child, Some(last), "the last event does not match the log's head".into()));
+            }
         }
         report.logs += 1;
         report.events += events.len();

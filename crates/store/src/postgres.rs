@@ -470,7 +470,10 @@ impl Store for PgStore {
     fn log_heads(&self) -> Result<Vec<LogHead>> {
         self.read(|c| {
             let rs = c.query(
-                "SELECT child_id, last_seq, last_hash FROM logs ORDER BY child_id",
+                // Every child with events, whether or not its head survives.
+                "SELECT c.child_id, COALESCE(l.last_seq, -1), COALESCE(l.last_hash, '')
+                 FROM (SELECT child_id FROM logs UNION SELECT DISTINCT child_id FROM events) c
+                 LEFT JOIN logs l ON l.child_id = c.child_id ORDER BY c.child_id",
                 &[],
             )?;
             rows(rs, |r| {

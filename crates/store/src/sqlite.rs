@@ -19,7 +19,11 @@ fn be(e: impl std::fmt::Display) -> StoreError {
 
 fn map_err(e: rusqlite::Error) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        // Only uniqueness is a conflict; other constraint failures are backend errors, as on PostgreSQL.
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
             StoreError::Conflict(e.to_string())
         }
         _ => StoreError::Backend(e.to_string()),
@@ -253,7 +257,13 @@ impl Store for SqliteStore {
 
     fn log_heads(&self) -> Result<Vec<LogHead>> {
         self.read(|c| {
-            let mut st = c.prepare("SELECT child_id, last_seq, last_hash FROM logs ORDER BY child_id")?;
+            // Every child with events, whether or not its head survives: a removed head must not
+            // take a log out of verification.
+            let mut st = c.prepare(
+                "SELECT c.child_id, COALESCE(l.last_seq, -1), COALESCE(l.last_hash, '')
+                 FROM (SELECT child_id FROM logs UNION SELECT DISTINCT child_id FROM events) c
+                 LEFT JOIN logs l ON l.child_id = c.child_id ORDER BY c.child_id",
+            )?;
             let rows = st.query_map([], |r| Ok(LogHead { child: id(r, 0)?, last_seq: r.get(1)?, last_hash: r.get(2)? }))?;
             rows.collect()
         })
@@ -269,7 +279,7 @@ impl Store for SqliteStore {
     fn children(&self, q: &ChildQuery) -> Result<Vec<PersonRow>> {
         let limit = if q.limit == 0 { 50 } else { q.limit.min(500) };
         self.read(|c| {
-            let like = q.name.as_ref().map(|n| format!("%{}%", n.to_lowercase().replace('%', "").replace('_', "")));
+            let like = q.name.as_ref().map(|n| format!("%{}%", n.to_lowercase().replace(['%', '_'], "")));
             let mut st = c.prepare_cached(&format!(
                 "SELECT {PERSON_COLS} FROM people
                  WHERE kind IN ('child','unborn-child')

@@ -114,6 +114,18 @@ CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
 
+-- A log's head moves forward as events are appended, but is never removed.
+CREATE FUNCTION logs_keep_heads() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'log heads are never removed'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER logs_no_delete BEFORE DELETE ON logs
+    FOR EACH STATEMENT EXECUTE FUNCTION logs_keep_heads();
+CREATE TRIGGER logs_no_truncate BEFORE TRUNCATE ON logs
+    FOR EACH STATEMENT EXECUTE FUNCTION logs_keep_heads();
+
 CREATE TABLE involvements (
     child_id TEXT COLLATE "C" NOT NULL REFERENCES people(id),
     user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),

@@ -105,6 +105,12 @@ BEGIN
     SELECT RAISE(ABORT, 'events are append-only: record a correction instead');
 END;
 
+-- A log's head moves forward as events are appended, but is never removed.
+CREATE TRIGGER logs_no_delete BEFORE DELETE ON logs
+BEGIN
+    SELECT RAISE(ABORT, 'log heads are never removed');
+END;
+
 CREATE TABLE involvements (
     child_id TEXT NOT NULL REFERENCES people(id),
     user_id TEXT NOT NULL REFERENCES users(id),

@@ -272,9 +272,11 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
 
     let label_of = |e: &ChronologyEntry| e.event.effective_at.clone();
     let by_id: HashMap<EventId, &ChronologyEntry> = view.chronology.iter().map(|e| (e.event.id, e)).collect();
-    let mut entries: Vec<EntryView> = view
-        .chronology
-        .iter()
+    // Newest first by when it happened (the date a note is about), then by when recorded.
+    let mut order: Vec<&ChronologyEntry> = view.chronology.iter().collect();
+    order.sort_by(|a, b| (&b.event.effective_at, b.event.seq).cmp(&(&a.event.effective_at, a.event.seq)));
+    let entries: Vec<EntryView> = order
+        .into_iter()
         .map(|e| {
             let is_correction = e.event.event_type == "entry-corrected";
             let title = match (&e.current, is_correction) {
@@ -316,7 +318,6 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
             }
         })
         .collect();
-    entries.reverse();
 
     let role = caller.role;
     let mut actions = vec![(format!("/children/{}/notes", p.id), "Add a case note")];
