@@ -154,6 +154,40 @@ async function signOut(page) {
   assert.equal(pathOf(page), '/login', 'after signing out, "/" redirects to /login');
 }
 
+/**
+ * Who the page says is signed in: the text of the element that holds the
+ * "Sign out" form, less the button (e.g. "Sam Patel (Social worker, ...)").
+ */
+async function signedInAs(page) {
+  await signOutButton(page);
+  return page.getByRole('button', { name: 'Sign out', exact: true }).evaluate((b) => {
+    const holder = b.form.parentElement;
+    return holder.innerText.replace(b.innerText, '').replace(/\s+/g, ' ').trim();
+  });
+}
+
+/**
+ * The first link to a child's own page: a[href^="/children/"], preferring
+ * links inside <main>, skipping action pages such as /children/new.
+ * Returns { href, text } or null.
+ */
+async function firstChildLink(page) {
+  return page.evaluate(() => {
+    const skip = /^\/children\/(new|search|create)(\/|$)/;
+    const here = location.pathname;
+    const pick = (root) =>
+      [...root.querySelectorAll('a[href^="/children/"]')].find((a) => {
+        const path = new URL(a.href).pathname;
+        return !skip.test(path) && path !== here;
+      });
+    const a = pick(document.querySelector('main') ?? document) ?? pick(document);
+    return a ? { href: a.getAttribute('href'), text: a.innerText.trim() } : null;
+  });
+}
+
+/** Identity shown per demo user, checked for distinctness at the end. */
+const identities = new Map();
+
 /** Same-origin links in <nav>, absolute, without fragment, excluding /logout. */
 async function navLinks(page) {
   const hrefs = await page.$$eval('nav a[href]', (as) => as.map((a) => a.href));
@@ -286,14 +320,11 @@ for (const u of users()) {
     });
     try {
       await login(page, u);
-      // The user's name (or username) is shown, and a Sign out button.
-      const body = (await page.locator('body').innerText()).toLowerCase();
-      const expected = [u.username, u.name].filter(Boolean).map((s) => s.toLowerCase());
-      assert.ok(
-        expected.some((s) => body.includes(s)),
-        `home page shows the signed-in user (${expected.join(' or ')})`,
-      );
-      await signOutButton(page);
+      // The signed-in user is named beside the Sign out button.
+      const identity = await signedInAs(page);
+      assert.ok(identity, 'the home page names the signed-in user beside "Sign out"');
+      if (u.name) assert.ok(identity.includes(u.name), `shows the demo name "${u.name}" (shows "${identity}")`);
+      identities.set(`${u.role} (${u.username})`, identity);
 
       const seen = new Set();
       const queue = [`${base()}/`];
@@ -328,10 +359,8 @@ for (const u of users()) {
 
         for (const link of await navLinks(page)) queue.push(link);
         if (pathOf(page).startsWith('/children')) {
-          const child =
-            (await page.locator('main a[href^="/children/"]').first().getAttribute('href', { timeout: 500 }).catch(() => null)) ??
-            (await page.locator('a[href^="/children/"]').first().getAttribute('href', { timeout: 500 }).catch(() => null));
-          if (child) queue.push(new URL(child, base()).href);
+          const child = await firstChildLink(page);
+          if (child) queue.push(new URL(child.href, base()).href);
         }
       }
       console.log(`  ${u.role} (${u.username}): visited ${n} pages: ${[...seen].join(' ')}`);
@@ -379,20 +408,33 @@ test('no-JavaScript journey: social worker signs in, opens a child, signs out', 
     const list = await page.goto(`${base()}/children`);
     assert.equal(list.status(), 200, 'GET /children is 200 for a social worker');
     await screenshot(page, 'no-js', 1, 'children');
-    const link = page.locator('main a[href^="/children/"]').first();
-    assert.ok((await link.count()) > 0, 'the children list links to at least one child (a[href^="/children/"] in <main>)');
-    const href = await link.getAttribute('href');
-    const opened = page.waitForResponse((r) => new URL(r.url()).pathname === new URL(href, base()).pathname);
-    await link.click();
+    const child = await firstChildLink(page);
+    assert.ok(child, 'the children list links to at least one child (a[href^="/children/"])');
+    const target = new URL(child.href, base()).pathname;
+    const opened = page.waitForResponse((r) => new URL(r.url()).pathname === target);
+    await page.locator(`a[href="${child.href}"]`).first().click();
     const resp = await opened;
     await page.waitForLoadState('load');
-    assert.equal(resp.status(), 200, `opening ${href} is 200`);
-    assert.ok(pathOf(page).startsWith('/children/'), `on a child's page (${page.url()})`);
+    assert.equal(resp.status(), 200, `opening ${child.href} is 200`);
+    assert.equal(pathOf(page), target, `on the child's page (${page.url()})`);
+    const h1 = (await page.locator('h1').first().innerText()).replace(/\s+/g, ' ');
+    assert.ok(h1.includes(child.text), `the child's page heading "${h1}" names the child "${child.text}"`);
     await screenshot(page, 'no-js', 2, 'child');
     await signOut(page);
   } finally {
     await context.close();
   }
+});
+
+test('each demo user is shown their own name', () => {
+  requireSetup();
+  const byIdentity = new Map();
+  for (const [who, identity] of identities) {
+    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), who]);
+  }
+  const clashes = [...byIdentity].filter(([, whos]) => whos.length > 1);
+  assert.deepEqual(clashes, [], 'different demo users are shown different names');
+  for (const [who, identity] of identities) console.log(`  ${who}: "${identity}"`);
 });
 
 // Last: SIGTERM must stop the server cleanly within 10 s.

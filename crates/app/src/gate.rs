@@ -33,7 +33,7 @@ pub struct Permit {
 }
 
 /// How a user stands to a child, from the stored involvements.
-fn relationship(kind: &str) -> Option<Relationship> {
+pub(crate) fn relationship(kind: &str) -> Option<Relationship> {
     match kind {
         "referrer" => Some(Relationship::Referrer),
         "participant" => Some(Relationship::Participant),

@@ -203,8 +203,7 @@ impl App {
                 .store
                 .log(child)?
                 .into_iter()
-                .filter(|e| matches!(e.event_type.as_str(), "child-record-opened" | "child-details-recorded"))
-                .next_back()
+                .rfind(|e| matches!(e.event_type.as_str(), "child-record-opened" | "child-details-recorded"))
                 .map(|e| e.id);
             // Only the entry that decides today's details changes the current view.
             if latest_details_event == Some(entry) {
@@ -278,6 +277,34 @@ impl App {
     pub fn list_children(&self, caller: &Caller, q: &ChildQuery) -> Result<Vec<PersonRow>, AppError> {
         self.authorize(caller, Action::SearchChildren)?;
         Ok(self.store.children(q)?)
+    }
+
+    /// The children the caller has a part in (referred, takes part in, allocated to,
+    /// granted), limited to those the access decision would let them open.
+    pub fn my_children(&self, caller: &Caller, kind: Option<&str>) -> Result<Vec<PersonRow>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        if caller.is_api_client {
+            return Ok(Vec::new());
+        }
+        let rows = self.store.children_involving(caller.actor_id, kind)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let rels: Vec<Relationship> = self
+                .store
+                .involvements(p.id, caller.actor_id)?
+                .iter()
+                .filter_map(|i| crate::gate::relationship(&i.kind))
+                .collect();
+            let d = together_domain::access::authorize(
+                together_domain::access::Actor { role: caller.role },
+                Action::ViewChildRecord,
+                together_domain::access::Resource::Child { restricted: p.restricted, relationships: &rels },
+            );
+            if d.allowed {
+                out.push(p);
+            }
+        }
+        Ok(out)
     }
 
     /// Who wrote an entry, for display: a user's name or an API client's.

@@ -20,8 +20,11 @@ const ALLOW_FULL: Option<Scope> = Some(Scope::Full);
 const ALLOW_SHARED: Option<Scope> = Some(Scope::SharedOnly);
 const DENY: Option<Scope> = None;
 
+/// (role, relationships, action, resource) → expected scope (None = refused).
+type Row = (Role, &'static [Relationship], Action, On, Option<Scope>);
+
 #[rustfmt::skip]
-const TABLE: &[(Role, &[Relationship], Action, On, Option<Scope>)] = &[
+const TABLE: &[Row] = &[
     // Home page: everyone.
     (FrontDoorWorker, &[], ViewHome, On::S, ALLOW_FULL),
     (SocialWorker, &[], ViewHome, On::S, ALLOW_FULL),
@@ -122,6 +125,13 @@ const TABLE: &[(Role, &[Relationship], Action, On, Option<Scope>)] = &[
     (PartnerPractitioner, &[], ManageCalendar, On::S, DENY),
     (PartnershipManager, &[], ManageUsers, On::S, DENY),
     (DataProtectionOfficer, &[], ManageUsers, On::S, DENY),
+    (FrontDoorWorker, &[], ManageCalendar, On::S, DENY),
+    (SocialWorker, &[], ManageUsers, On::S, DENY),
+    (PracticeSupervisor, &[], ManageCalendar, On::S, DENY),
+    (ConferenceChair, &[], ManageCalendar, On::S, DENY),
+    (PartnerPractitioner, &[], ManageUsers, On::S, DENY),
+    (PartnershipManager, &[], ManageCalendar, On::S, DENY),
+    (DataProtectionOfficer, &[], ManageCalendar, On::S, DENY),
     // The access log: the data protection officer only.
     (DataProtectionOfficer, &[], ViewAccessLog, On::S, ALLOW_FULL),
     (SystemAdministrator, &[], ViewAccessLog, On::S, DENY),

@@ -52,6 +52,8 @@ pub trait Store: Send + Sync {
     fn person(&self, id: PersonId) -> Result<Option<PersonRow>>;
     /// Children (born and unborn) in the projection, filtered, newest first.
     fn children(&self, q: &ChildQuery) -> Result<Vec<PersonRow>>;
+    /// Children `user` is involved with (of any kind, or of `kind`), newest first.
+    fn children_involving(&self, user: UserId, kind: Option<&str>) -> Result<Vec<PersonRow>>;
     /// How `user` stands to `child` (referrer, participant, allocated, granted).
     fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>>;
 

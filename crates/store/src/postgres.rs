@@ -520,6 +520,21 @@ impl Store for PgStore {
         })
     }
 
+    fn children_involving(&self, user: UserId, kind: Option<&str>) -> Result<Vec<PersonRow>> {
+        self.read(|c| {
+            let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
+            let rs = c.query(
+                &*format!(
+                    "SELECT DISTINCT {cols} FROM people p JOIN involvements i ON i.child_id = p.id
+                     WHERE i.user_id = $1 AND ($2::text IS NULL OR i.kind = $2) AND p.kind IN ('child','unborn-child')
+                     ORDER BY p.created_at DESC, p.id LIMIT 200"
+                ),
+                &[&user.to_string(), &kind],
+            )?;
+            rows(rs, person_row)
+        })
+    }
+
     fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>> {
         self.read(|c| {
             let rs = c.query(

@@ -291,6 +291,19 @@ impl Store for SqliteStore {
         })
     }
 
+    fn children_involving(&self, user: UserId, kind: Option<&str>) -> Result<Vec<PersonRow>> {
+        self.read(|c| {
+            let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
+            let mut st = c.prepare_cached(&format!(
+                "SELECT DISTINCT {cols} FROM people p JOIN involvements i ON i.child_id = p.id
+                 WHERE i.user_id = ?1 AND (?2 IS NULL OR i.kind = ?2) AND p.kind IN ('child','unborn-child')
+                 ORDER BY p.created_at DESC, p.id LIMIT 200"
+            ))?;
+            let rows = st.query_map(params![user.to_string(), kind], person_row)?;
+            rows.collect()
+        })
+    }
+
     fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>> {
         self.read(|c| {
             let mut st = c.prepare_cached(

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use together_app::AppError;
+use together_domain::access::Action;
 
 #[derive(Template)]
 #[template(path = "account_password.html")]
@@ -43,7 +44,12 @@ fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
 }
 
 pub async fn password_form(State(state): State<AppState>, signed: Signed) -> Response {
-    page(&Ctx::new(state, signed), FormState::default(), false)
+    let ctx = Ctx::new(state, signed);
+    // One's own account: the home permission, through the one decision like every page.
+    if let Err(e) = ctx.run(|app, caller| app.authorize(caller, Action::ViewHome)).await {
+        return ctx.fail(e);
+    }
+    page(&ctx, FormState::default(), false)
 }
 
 pub async fn change_password(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
@@ -52,7 +58,13 @@ pub async fn change_password(State(state): State<AppState>, signed: Signed, form
         return r;
     }
     let (cur, new, confirm) = (form.get("current_password").to_string(), form.get("new_password").to_string(), form.get("confirm_password").to_string());
-    match ctx.run(move |app, caller| app.change_password(caller, &cur, &new, &confirm)).await {
+    match ctx
+        .run(move |app, caller| {
+            app.authorize(caller, Action::ViewHome)?;
+            app.change_password(caller, &cur, &new, &confirm)
+        })
+        .await
+    {
         Ok(()) => page(&ctx, FormState::default(), true),
         Err(AppError::Invalid(e)) => page(&ctx, FormState::with_errors(form.kept(), e), false),
         Err(e) => ctx.fail(e),

@@ -43,10 +43,18 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
     let recent = ctx
         .run(move |app, caller| {
             app.authorize(caller, Action::ViewHome)?;
-            if role.is_childrens_social_care() {
-                app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() })
-            } else {
-                Ok(Vec::new())
+            match role {
+                Role::PartnerPractitioner => app.my_children(caller, None),
+                Role::SocialWorker => {
+                    let mine = app.my_children(caller, Some("allocated"))?;
+                    if mine.is_empty() {
+                        app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() })
+                    } else {
+                        Ok(mine)
+                    }
+                }
+                r if r.is_childrens_social_care() => app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() }),
+                _ => Ok(Vec::new()),
             }
         })
         .await;
@@ -68,7 +76,11 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
         greeting: format!("Hello, {}", ctx.signed.user.display_name),
         role_intro: intro(role),
         tray: Vec::new(),
-        children_heading: "Records opened most recently",
+        children_heading: match role {
+            Role::PartnerPractitioner => "Children you work with",
+            Role::SocialWorker => "Your children",
+            _ => "Records opened most recently",
+        },
         children,
         links: links.into_iter().chain([("/timescales", "Timescales in force")]).collect(),
     };

@@ -1,0 +1,236 @@
+//! The JSON API for partner agencies' systems through HTTP (design principle 8):
+//! bearer tokens, RFC 9457 problem details naming the field, strict input, and an
+//! OpenAPI document whose every path answers.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Resp, TestApp};
+use serde_json::{json, Value};
+
+fn assert_problem(r: &Resp, status: StatusCode, what: &str) -> Value {
+    assert_eq!(r.status, status, "{what}: {}", r.body);
+    assert_eq!(r.header("content-type"), "application/problem+json", "{what}");
+    let p = r.json();
+    assert_eq!(p["status"], status.as_u16(), "{what}: {p}");
+    assert!(p["title"].is_string() && p["type"].is_string(), "{what}: RFC 9457 members: {p}");
+    p
+}
+
+fn first_error_field(p: &Value) -> &str {
+    p["errors"][0]["field"].as_str().unwrap_or_else(|| panic!("errors[0].field: {p}"))
+}
+
+fn child_body() -> Value {
+    json!({ "kind": "child", "given_name": "Api", "family_name": "Opened", "date_of_birth": "2021-06-01", "sex": "male" })
+}
+
+/// A token for the local authority's own integration (a children's social care client).
+async fn csc_token(ta: &TestApp) -> String {
+    let csc = ta.agency_of_kind("childrens-social-care").await;
+    ta.blocking(move |app| app.create_api_client(None, csc, "LA integration").expect("api client").1).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_without_a_valid_bearer_token_are_refused() {
+    // RFC 6750 §3: a 401 names the Bearer scheme; RFC 9457 problem details.
+    let ta = TestApp::start().await;
+    let r = ta.api(Method::GET, "/api/v1/timescales", None, None).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "no token");
+    assert_eq!(r.header("www-authenticate"), "Bearer");
+
+    let r = ta.api(Method::GET, "/api/v1/timescales", Some("tgr_0000000000000000000000000000000000000000000000000000000000000000"), None).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "bad token");
+    assert_eq!(r.header("www-authenticate"), "Bearer");
+
+    // A browser session is not an API credential, nor is a token under another scheme.
+    let mut b = ta.signed_in("frontdoor").await;
+    let r = b.get("/api/v1/timescales").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let req = axum::http::Request::get("/api/v1/timescales")
+        .header("authorization", format!("Basic {}", ta.seed.api_token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(ta.send(req).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_system_reads_timescales_and_the_calendar() {
+    // WT2026 ch.3 s4: the initial child protection conference within 15 working days;
+    // working days in England and Wales (Banking and Financial Dealings Act 1971).
+    let ta = TestApp::start().await;
+    let police = ta.seed.api_token.clone();
+
+    let r = ta.api(Method::GET, "/api/v1/timescales", Some(&police), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rules = r.json()["rules"].as_array().cloned().expect("rules");
+    assert!(rules.iter().any(|x| x["id"] == "icpc"), "{rules:?}");
+
+    let r = ta.api(Method::GET, "/api/v1/calendar/bank-holidays?year=2026", Some(&police), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let days: Vec<String> = r.json()["bank_holidays"].as_array().expect("list").iter().map(|d| d["date"].as_str().unwrap().to_string()).collect();
+    assert!(days.contains(&"2026-12-25".to_string()), "Christmas Day: {days:?}");
+    // 26 December 2026 is a Saturday: the Boxing Day holiday moves to Monday 28th.
+    assert!(days.contains(&"2026-12-28".to_string()), "Boxing Day (substitute): {days:?}");
+    assert!(!days.contains(&"2026-12-26".to_string()), "{days:?}");
+
+    let r = ta.api(Method::GET, "/api/v1/calendar/bank-holidays?year=abc", Some(&police), None).await;
+    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "year=abc");
+    assert_eq!(first_error_field(&p), "year");
+
+    // Day 0 is Monday 21 December 2026. Working days after it: 22, 23, 24 Dec (3);
+    // 25 Dec (Christmas) and 28 Dec (Boxing Day substitute) are holidays, 26–27 a weekend;
+    // 29, 30, 31 Dec (6); 1 Jan 2027 a holiday; 4–8 Jan (11); 11, 12, 13, 14 Jan (15).
+    let r = ta.api(Method::GET, "/api/v1/timescales/icpc/due?from=2026-12-21", Some(&police), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let due = r.json();
+    assert_eq!(due["rule"], "icpc");
+    assert_eq!(due["due"], "2027-01-14");
+
+    let r = ta.api(Method::GET, "/api/v1/timescales/icpc/due?from=2026-02-30", Some(&police), None).await;
+    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "impossible start date");
+    assert_eq!(first_error_field(&p), "from");
+    let r = ta.api(Method::GET, "/api/v1/timescales/no-such-rule/due?from=2026-12-21", Some(&police), None).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "unknown rule");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_systems_do_not_open_childrens_records() {
+    // WT2026 ¶163: the local authority holds the child's record; partners refer.
+    let ta = TestApp::start().await;
+    let before = ta.children_count().await;
+    let r = ta.api_json(Method::POST, "/api/v1/children", &ta.seed.api_token, &child_body()).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "police system opening a record");
+    assert_eq!(ta.children_count().await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_local_authority_opens_records_and_bad_input_is_refused_by_field() {
+    // Design brief: strict input at the boundary, RFC 9457 naming the field, and
+    // nothing half-written whatever the failure.
+    let ta = TestApp::start().await;
+    let token = csc_token(&ta).await;
+    let before = ta.children_count().await;
+    let heads_before = ta.log_heads().await.len();
+
+    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &child_body()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let id = created["id"].as_str().expect("id").to_string();
+    assert_eq!(r.location(), format!("/api/v1/children/{id}"));
+    assert_eq!(created["given_name"], "Api");
+
+    let mut bad = child_body();
+    bad["favourite_colour"] = json!("blue");
+    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await;
+    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "unknown field");
+    assert_eq!(first_error_field(&p), "favourite_colour", "{p}");
+
+    let mut bad = child_body();
+    bad["given_name"] = json!(5);
+    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "wrong type");
+    assert_eq!(first_error_field(&p), "given_name");
+
+    let mut bad = child_body();
+    bad["date_of_birth"] = json!("2026-02-30");
+    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "impossible date");
+    assert!(p["errors"].as_array().unwrap().iter().any(|e| e["field"] == "date_of_birth"), "{p}");
+
+    // The clock stands at 23 November 2026.
+    let mut bad = child_body();
+    bad["date_of_birth"] = json!("2026-11-24");
+    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "future date of birth");
+    assert!(p["errors"].as_array().unwrap().iter().any(|e| e["field"] == "date_of_birth"), "{p}");
+
+    let r = ta.api(Method::POST, "/api/v1/children", Some(&token), Some(("application/json", br#"{"kind": "child", "given_name": "#.to_vec()))).await;
+    assert!(matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST), "malformed JSON: {}", r.status);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+
+    let r = ta.api(Method::POST, "/api/v1/children", Some(&token), Some(("text/plain", child_body().to_string().into_bytes()))).await;
+    assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "wrong content type");
+
+    let mut big = child_body();
+    big["postcode"] = json!("x".repeat(70 * 1024));
+    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &big).await;
+    assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "a body over 64 KiB");
+
+    assert_eq!(ta.children_count().await, before + 1, "only the valid call wrote a record");
+    assert_eq!(ta.log_heads().await.len(), heads_before + 1);
+
+    // The record, with its chronology.
+    let r = ta.api(Method::GET, &format!("/api/v1/children/{id}"), Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let child = r.json();
+    assert_eq!(child["id"], id.as_str());
+    assert_eq!(child["date_of_birth"], "2021-06-01");
+    let chron = child["chronology"].as_array().expect("chronology");
+    assert!(chron.iter().any(|e| e["type"] == "child-record-opened"), "{child}");
+
+    let r = ta.api(Method::GET, "/api/v1/children/not-a-uuid", Some(&token), None).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not an id");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_documented_path_answers() {
+    // Design principle 8 and OpenAPI 3.1: the document is the contract; each path in it
+    // is served (anything but 404 when called properly).
+    let ta = TestApp::start().await;
+    let token = csc_token(&ta).await;
+    let child = ta.child(0).to_string();
+
+    let r = ta.api(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")), "{}", doc["openapi"]);
+    let base = doc["servers"][0]["url"].as_str().unwrap_or("/api/v1").to_string();
+    let resolve = |p: &Value| -> Value {
+        match p["$ref"].as_str() {
+            Some(r) => {
+                let ptr = r.trim_start_matches('#');
+                doc.pointer(ptr).cloned().unwrap_or_else(|| panic!("dangling $ref {r}"))
+            }
+            None => p.clone(),
+        }
+    };
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(!paths.is_empty());
+    let mut called = 0;
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let mut url = format!("{base}{path}");
+            let mut query = Vec::new();
+            for p in op["parameters"].as_array().cloned().unwrap_or_default().iter().map(resolve) {
+                let name = p["name"].as_str().unwrap();
+                let value = if p["schema"]["format"] == "uuid" {
+                    child.clone()
+                } else if let Some(e) = p["example"].as_str() {
+                    e.to_string()
+                } else if p["schema"]["type"] == "integer" {
+                    "2026".to_string()
+                } else {
+                    panic!("no value for parameter {name} of {path}")
+                };
+                match p["in"].as_str() {
+                    Some("path") => url = url.replace(&format!("{{{name}}}"), &value),
+                    Some("query") => query.push(format!("{name}={value}")),
+                    other => panic!("parameter in {other:?}"),
+                }
+            }
+            if !query.is_empty() {
+                url = format!("{url}?{}", query.join("&"));
+            }
+            assert!(!url.contains('{'), "unfilled path parameter: {url}");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = op.get("requestBody").map(|_| ("application/json", b"{}".to_vec()));
+            let r = ta.api(m, &url, Some(&token), body).await;
+            assert_ne!(r.status, StatusCode::NOT_FOUND, "{method} {url}: {}", r.body);
+            assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {url}");
+            assert!(r.status.as_u16() < 500, "{method} {url}: {}", r.body);
+            called += 1;
+        }
+    }
+    assert!(called >= 6, "{called} operations");
+    // ...and an undocumented path is a problem+json 404.
+    let r = ta.api(Method::GET, "/api/v1/no-such-thing", Some(&token), None).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "unknown API path");
+}

@@ -1,0 +1,567 @@
+//! The web pages through HTTP: signing in, sessions, CSRF, security headers, who may
+//! see what, forms with bad input, and the case note and correction journey.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{send_to, TestApp};
+use together_app::identity::NewUserInput;
+use together_store::AccessQuery;
+
+// ---- 1. signing in ------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    // Design brief: every page but sign-in needs a signed-in user.
+    let ta = TestApp::start().await;
+    let r = ta.browser().get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_sets_a_hardened_session_cookie_and_rotates_it() {
+    // Issue requirement (sessions): the cookie is HttpOnly, Secure, SameSite=Lax, and a
+    // NEW token is issued at every sign-in (session fixation defence, OWASP ASVS 3.2.1).
+    let ta = TestApp::start().await;
+    let password = ta.password("socialworker");
+    let mut b = ta.browser();
+    let r = b.sign_in("socialworker", &password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/");
+    let cookie = r.set_cookie("together_session").expect("a session cookie is set");
+    for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.split(';').any(|a| a.trim() == attr), "{attr} missing from {cookie}");
+    }
+    let first = b.session().expect("session kept");
+    assert!(b.get("/").await.status == StatusCode::OK);
+
+    // Signing in again, even from the same browser, gives a different token.
+    let r = b.sign_in("socialworker", &password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let second = b.session().expect("session kept");
+    assert_ne!(first, second, "the session token is rotated at sign-in");
+    let other = ta.signed_in("socialworker").await.session().unwrap();
+    assert!(other != first && other != second);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_is_refused_with_the_username_kept_and_the_password_not_echoed() {
+    // GOV.UK Design System (error summary, error message): say what went wrong, keep
+    // what the user typed; never send a password back to the browser.
+    let ta = TestApp::start().await;
+    let mut b = ta.browser();
+    let wrong = "not-the-password-xyzzy";
+    let r = b.sign_in("socialworker", wrong).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("There is a problem"), "{}", r.body);
+    assert!(r.body.contains(r#"value="socialworker""#), "username kept");
+    assert!(!r.body.contains(wrong), "the password is not echoed");
+    assert!(b.session().is_none());
+    assert!(r.set_cookie("together_session").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sign_in_form_needs_its_csrf_cookie_and_field() {
+    // OWASP login CSRF: the sign-in form carries a double-submit token.
+    let ta = TestApp::start().await;
+    let password = ta.password("socialworker");
+
+    // Neither cookie nor field.
+    let mut b = ta.browser();
+    let r = b.post("/login", &[("username", "socialworker"), ("password", &password)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(b.session().is_none());
+
+    // The field but no cookie.
+    let mut b = ta.browser();
+    let token = b.get("/login").await.csrf();
+    b.cookies.clear();
+    let r = b.post("/login", &[("csrf_token", &token), ("username", "socialworker"), ("password", &password)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(b.session().is_none());
+
+    // The cookie but a different field.
+    let mut b = ta.browser();
+    b.get("/login").await;
+    let r = b.post("/login", &[("csrf_token", "abcdef0123456789"), ("username", "socialworker"), ("password", &password)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(b.session().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn five_failures_lock_the_account_even_against_the_right_password() {
+    // NCSC password guidance / Settings::login_max_failures = 5: throttle, don't
+    // demand complexity. The 6th attempt within the window is refused even if right.
+    let ta = TestApp::start().await;
+    let mut b = ta.browser();
+    for i in 0..5 {
+        let r = b.sign_in("school", &format!("wrong-password-{i}")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = b.sign_in("school", &ta.password("school")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(b.session().is_none());
+    // Another account is not affected.
+    ta.signed_in("police").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_ends_the_session() {
+    // Issue requirement (sessions): sign out ends the session on the server, so the
+    // old cookie is worthless.
+    let ta = TestApp::start().await;
+    let mut b = ta.signed_in("socialworker").await;
+    let old = b.session().unwrap();
+
+    // Without the CSRF token, signing out is refused and the session lives on.
+    let r = b.post("/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(b.get("/").await.status, StatusCode::OK);
+
+    let r = b.post_csrf("/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+    assert!(b.session().is_none(), "the cookie is cleared");
+
+    let mut replay = ta.browser();
+    replay.cookies.insert("together_session".into(), old);
+    let r = replay.get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
+// ---- 2. idle timeout -------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_session_ends_after_thirty_minutes() {
+    // Settings::session_idle_minutes = 30 (NCSC / ASVS 3.3: idle timeout).
+    let ta = TestApp::start().await;
+    let mut b = ta.signed_in("socialworker").await;
+
+    ta.advance_minutes(29);
+    assert_eq!(b.get("/").await.status, StatusCode::OK, "29 idle minutes: still signed in");
+    ta.advance_minutes(29);
+    assert_eq!(b.get("/").await.status, StatusCode::OK, "use resets the idle clock");
+
+    ta.advance_minutes(31);
+    let r = b.get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login?expired=1");
+    assert!(b.session().is_none(), "the dead cookie is cleared");
+    let page = b.get("/login?expired=1").await;
+    assert!(page.body.contains("Your session ended"), "{}", page.body);
+}
+
+// ---- 3. CSRF on every state-changing form -------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_state_changing_form_needs_the_sessions_csrf_token() {
+    // OWASP CSRF prevention (synchronizer token): every POST from a signed-in page
+    // carries the session's token; without it, or with another's, 403 and nothing written.
+    let ta = TestApp::start().await;
+    let (c0, c3, c4) = (ta.child(0), ta.child(3), ta.child(4));
+    let note = ta
+        .blocking(move |app| app.store.log(c3).unwrap().into_iter().find(|e| e.event_type == "case-note-recorded").unwrap().id)
+        .await;
+    let sw_id = ta.user_id("socialworker").await;
+    let csc = ta.agency_of_kind("childrens-social-care").await.to_string();
+
+    let mut sw = ta.signed_in("socialworker").await;
+    let mut sup = ta.signed_in("supervisor").await;
+    let mut admin = ta.signed_in("admin").await;
+    let sup_token = sup.csrf().await;
+
+    let children_before = ta.children_count().await;
+    let heads_before = ta.log_heads().await;
+    let users_before = ta.blocking(|app| app.store.users().unwrap()).await;
+    let procs_before = ta.blocking(|app| app.store.proclamations().unwrap()).await;
+    let bg_query = || AccessQuery { only_break_glass: true, limit: 1000, ..Default::default() };
+    let bg_before = ta.blocking(move |app| app.store.access_log(&bg_query()).unwrap().len()).await;
+
+    let child_fields = [("kind", "child"), ("given_name", "Csrf"), ("family_name", "Test"), ("date_of_birth", "2020-01-01"), ("sex", "female")];
+    let note_fields = [("title", "Forged"), ("text", "Should not be written")];
+    let cases: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+        ("socialworker", "/children".into(), child_fields.to_vec()),
+        ("socialworker", format!("/children/{c3}/notes"), note_fields.to_vec()),
+        (
+            "socialworker",
+            format!("/children/{c3}/family"),
+            vec![("kind", "parent"), ("given_name", "Forged"), ("family_name", "Parent"), ("sex", "male"), ("relationship", "Father")],
+        ),
+        ("socialworker", format!("/children/{c3}/entries/{note}/correct"), vec![("reason", "forged correction"), ("title", "X"), ("text", "Y")]),
+        ("socialworker", format!("/children/{c4}/break-glass"), vec![("reason", "Out of hours call about this child")]),
+        ("socialworker", "/account/password".into(), vec![("current_password", "x"), ("new_password", "a-new-password-123"), ("confirm_password", "a-new-password-123")]),
+        ("supervisor", format!("/children/{c0}/restrict"), vec![("reason", "Forged restriction reason")]),
+        (
+            "admin",
+            "/admin/users/new".into(),
+            vec![("username", "forged"), ("display_name", "Forged User"), ("role", "social-worker"), ("agency", csc.as_str())],
+        ),
+        ("admin", format!("/admin/users/{sw_id}/reset-password"), vec![]),
+        ("admin", format!("/admin/users/{sw_id}/active"), vec![("active", "no")]),
+        ("admin", "/admin/calendar".into(), vec![("date", "2026-12-31"), ("name", "Forged holiday")]),
+        ("socialworker", "/logout".into(), vec![]),
+    ];
+    for (who, path, fields) in &cases {
+        let b = match *who {
+            "socialworker" => &mut sw,
+            "supervisor" => &mut sup,
+            _ => &mut admin,
+        };
+        let r = b.post(path, fields).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} without a token");
+        let mut wrong = fields.clone();
+        wrong.push(("csrf_token", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        let r = b.post(path, &wrong).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} with a wrong token");
+        if *who != "supervisor" {
+            // Another user's real token is just as wrong.
+            let mut other = fields.clone();
+            other.push(("csrf_token", sup_token.as_str()));
+            let r = b.post(path, &other).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} with another session's token");
+        }
+    }
+
+    assert_eq!(ta.children_count().await, children_before);
+    assert_eq!(ta.log_heads().await, heads_before, "no event appended");
+    assert_eq!(ta.blocking(|app| app.store.users().unwrap()).await, users_before, "no user created or changed");
+    assert_eq!(ta.blocking(|app| app.store.proclamations().unwrap()).await, procs_before);
+    assert_eq!(ta.blocking(move |app| app.store.access_log(&bg_query()).unwrap().len()).await, bg_before, "no break-glass");
+    assert_eq!(sw.get("/").await.status, StatusCode::OK, "the refused sign-out left the session alive");
+    let r = sw.get("/children").await;
+    assert!(!r.body.contains("Csrf"), "the children list is unchanged");
+}
+
+// ---- 4. security headers ----------------------------------------------------------------
+
+fn assert_page_headers(r: &common::Resp, what: &str) {
+    let csp = r.header("content-security-policy");
+    assert!(!csp.is_empty(), "{what}: CSP present");
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{what}: {csp}");
+    let directive = |name: &str| csp.split(';').map(str::trim).find(|d| d.split_whitespace().next() == Some(name)).map(String::from);
+    let scripts = directive("script-src").or_else(|| directive("default-src")).unwrap_or_else(|| panic!("{what}: scripts not limited: {csp}"));
+    assert!(!scripts.contains('*') && !scripts.contains("data:"), "{what}: scripts limited: {scripts}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert_eq!(r.header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(r.header("x-frame-options"), "DENY", "{what}");
+    assert!(!r.header("x-request-id").is_empty(), "{what}: x-request-id");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_carry_the_security_headers() {
+    // Design brief (security): CSP with no inline script, nosniff, no framing,
+    // no caching of children's records, a request id for support, HSTS over HTTPS.
+    let ta = TestApp::start().await;
+    let login = ta.browser().get("/login").await;
+    assert_page_headers(&login, "GET /login");
+
+    let mut b = ta.signed_in("socialworker").await;
+    let c = ta.child(1);
+    for path in ["/".to_string(), "/children".into(), format!("/children/{c}")] {
+        let r = b.get(&path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_page_headers(&r, &path);
+        assert!(r.header("cache-control").contains("no-store"), "{path}: {}", r.header("cache-control"));
+        assert!(r.header("strict-transport-security").is_empty(), "no HSTS over plain HTTP");
+    }
+
+    // Every response has a request id, whatever it is; each its own.
+    let mut ids = Vec::new();
+    for r in [
+        ta.browser().get("/no-such-page").await,
+        ta.browser().get("/static/together.css").await,
+        ta.browser().get("/healthz").await,
+        ta.api(axum::http::Method::GET, "/api/v1/timescales", None, None).await,
+        b.post("/children", &[]).await,
+    ] {
+        let id = r.header("x-request-id").to_string();
+        assert!(!id.is_empty(), "x-request-id on a {} response", r.status);
+        ids.push(id);
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "request ids are distinct");
+
+    let https = ta.router_with(true);
+    let req = axum::http::Request::get("/login").body(axum::body::Body::empty()).unwrap();
+    let r = send_to(&https, req).await;
+    let hsts = r.header("strict-transport-security");
+    assert!(hsts.contains("max-age=") && !hsts.contains("max-age=0"), "HSTS over HTTPS: {hsts:?}");
+}
+
+// ---- 5. role access ------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_role_reaches_only_its_own_pages() {
+    // Design brief principle (least privilege, one access decision) and WT2026 ¶163:
+    // children's social care holds the record; partners see what is shared about the
+    // children they work with; administrators and the DPO see no case data.
+    let ta = TestApp::start().await;
+    let csc_roles = ["frontdoor", "socialworker", "supervisor", "chair"];
+    let all = ["frontdoor", "socialworker", "supervisor", "chair", "police", "health", "school", "partnership", "admin", "dpo"];
+    for who in all {
+        let mut b = ta.signed_in(who).await;
+        assert_eq!(b.get("/").await.status, StatusCode::OK, "{who} GET /");
+        let want = if csc_roles.contains(&who) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(b.get("/children").await.status, want, "{who} GET /children");
+        let want = if who == "admin" { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(b.get("/admin/users").await.status, want, "{who} GET /admin/users");
+        let want = if who == "dpo" { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        assert_eq!(b.get("/access-log").await.status, want, "{who} GET /access-log");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn childrens_records_are_shown_only_as_far_as_the_role_and_relationship_allow() {
+    // WT2026 ¶29–¶37 (information sharing) and the access decision: partners with a part
+    // in the work see what is shared; others are refused and the refusal is logged.
+    let ta = TestApp::start().await;
+    let c: Vec<_> = (0..6).map(|i| ta.child(i)).collect();
+    let mut refused = Vec::new();
+
+    // The system administrator sees no children's records.
+    let mut admin = ta.signed_in("admin").await;
+    let r = admin.get(&format!("/children/{}", c[1])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    refused.push(("admin", c[1]));
+    for (who, child) in [("partnership", c[0]), ("dpo", c[0])] {
+        let mut b = ta.signed_in(who).await;
+        assert_eq!(b.get(&format!("/children/{child}")).await.status, StatusCode::FORBIDDEN, "{who}");
+        refused.push((who, child));
+    }
+
+    // Police referred children[0]: they see the shared entries only.
+    let mut police = ta.signed_in("police").await;
+    let r = police.get(&format!("/children/{}", c[0])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("You are seeing what has been shared with partner agencies"));
+    assert!(r.body.contains("Police attendance"), "their own shared note");
+    assert!(!r.body.contains("Mother"), "family members are not shared");
+    assert!(!r.body.contains("Family and household"));
+    assert!(!r.body.contains("Postcode"));
+    let r = police.get(&format!("/children/{}", c[1])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "police have no part in children[1]");
+    refused.push(("police", c[1]));
+
+    // Health takes part in work about children[1], whose home visit note is not shared.
+    let mut sw = ta.signed_in("socialworker").await;
+    assert!(sw.get(&format!("/children/{}", c[1])).await.body.contains("Home visit"), "children's social care sees it");
+    let mut health = ta.signed_in("health").await;
+    let r = health.get(&format!("/children/{}", c[1])).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("Home visit"), "an unshared note is not shown to a partner");
+    assert!(r.body.contains("other entries are held by children"), "{}", r.body);
+    let r = health.get(&format!("/children/{}", c[2])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    refused.push(("health", c[2]));
+
+    // The school referred children[2].
+    let mut school = ta.signed_in("school").await;
+    assert_eq!(school.get(&format!("/children/{}", c[2])).await.status, StatusCode::OK);
+    assert_eq!(school.get(&format!("/children/{}", c[3])).await.status, StatusCode::FORBIDDEN);
+    refused.push(("school", c[3]));
+
+    // A restricted record: a social worker not allocated gets the break-glass form.
+    let r = sw.get(&format!("/children/{}", c[4])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let action = format!(r#"action="/children/{}/break-glass""#, c[4]);
+    assert!(r.body.contains(&action), "the break-glass form: {}", r.body);
+    refused.push(("socialworker", c[4]));
+    // The restricted record is refused outright to a partner with no grant.
+    assert_eq!(police.get(&format!("/children/{}", c[4])).await.status, StatusCode::FORBIDDEN);
+    refused.push(("police", c[4]));
+
+    // Break-glass with a reason opens it, says so, and logs it.
+    let sw_id = ta.user_id("socialworker").await;
+    let r = sw.post_csrf(&format!("/children/{}/break-glass", c[4]), &[("reason", "Out of hours call: police concerned for the child tonight")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("You opened this restricted record under break-glass access"), "the page says it was opened under break-glass");
+    assert!(r.body.contains("Chronology"));
+    let c4 = c[4];
+    let bg = ta
+        .blocking(move |app| app.store.access_log(&AccessQuery { child: Some(c4), only_break_glass: true, limit: 1000, ..Default::default() }).unwrap())
+        .await;
+    assert!(
+        bg.iter().any(|e| e.user == Some(sw_id) && e.allowed && e.break_glass && e.reason.contains("Out of hours call")),
+        "a break-glass entry with the stated reason: {bg:?}"
+    );
+    // ...and only for that view: the next plain GET is refused again.
+    assert_eq!(sw.get(&format!("/children/{}", c[4])).await.status, StatusCode::FORBIDDEN);
+
+    // Every refusal is in the access log, refused.
+    for (who, child) in refused {
+        let uid = ta.blocking(move |app| app.store.user_by_username(who).unwrap().unwrap().id).await;
+        let rows = ta
+            .blocking(move |app| app.store.access_log(&AccessQuery { user: Some(uid), child: Some(child), limit: 1000, ..Default::default() }).unwrap())
+            .await;
+        assert!(rows.iter().any(|e| !e.allowed && e.action == "view-child-record"), "{who} refused on {child} is logged: {rows:?}");
+    }
+}
+
+// ---- 6. bad input in the UI ---------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_with_errors_comes_back_with_each_error_by_its_field_and_nothing_written() {
+    // GOV.UK Design System error summary and error message patterns; design brief:
+    // validate at the boundary, never half-write.
+    let ta = TestApp::start().await;
+    let mut b = ta.signed_in("frontdoor").await;
+    let before = ta.children_count().await;
+    let heads = ta.log_heads().await;
+
+    let r = b
+        .post_csrf(
+            "/children",
+            &[("kind", "child"), ("given_name", ""), ("family_name", "Example"), ("date_of_birth", "2026-02-30"), ("sex", "female"), ("nhs_number", "1234567890")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("govuk-error-summary"));
+    assert!(r.body.contains("<title>Error: "), "the title says there is an error");
+    for f in ["given_name", "date_of_birth", "nhs_number"] {
+        assert!(r.body.contains(&format!(r##"href="#{f}""##)), "summary links to #{f}");
+        assert!(r.body.contains(&format!(r#"id="{f}-error""#)), "error message next to {f}");
+        assert!(r.body.contains(&format!(r#"aria-describedby="{f}-hint {f}-error""#)) || r.body.contains(&format!(r#"aria-describedby=" {f}-error""#)), "{f} described by its error");
+    }
+    assert!(r.body.contains(r#"value="2026-02-30""#), "the date typed is kept");
+    assert!(r.body.contains(r#"value="1234567890""#), "the NHS number typed is kept");
+    assert!(r.body.contains(r#"value="Example""#));
+    assert_eq!(ta.children_count().await, before);
+    assert_eq!(ta.log_heads().await, heads);
+
+    // A born child cannot be born tomorrow (the clock says 23 November 2026).
+    let r = b
+        .post_csrf("/children", &[("kind", "child"), ("given_name", "Future"), ("family_name", "Child"), ("date_of_birth", "2026-11-24"), ("sex", "male")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="date_of_birth-error""#), "{}", r.body);
+    assert_eq!(ta.children_count().await, before);
+
+    // A good form opens the record and goes to it.
+    let r = b
+        .post_csrf(
+            "/children",
+            &[("kind", "child"), ("given_name", "Ottilie"), ("family_name", "Quarrington"), ("date_of_birth", "2026-11-23"), ("sex", "female"), ("nhs_number", "943 476 5919")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.location().to_string();
+    assert!(to.starts_with("/children/"), "{to}");
+    let page = b.get(&to).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ottilie Quarrington"));
+    assert_eq!(ta.children_count().await, before + 1);
+}
+
+// ---- 7. case notes and corrections ----------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_note_is_added_and_corrected_with_its_history_kept() {
+    // Design brief: the record is append-only; a correction is a new entry with a
+    // reason, made by the author or a practice supervisor, and both versions are shown.
+    let ta = TestApp::start().await;
+    let child = ta.child(3);
+    let page_path = format!("/children/{child}");
+    let mut sw = ta.signed_in("socialworker").await;
+
+    let r = sw.post_csrf(&format!("{page_path}/notes"), &[("title", "Call with the school"), ("text", "Spoke to the head teacher about attendance.")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().starts_with(&page_path));
+    let page = sw.get(&page_path).await;
+    assert!(page.body.contains("Call with the school") && page.body.contains("Spoke to the head teacher about attendance."));
+    let note = ta
+        .blocking(move |app| app.store.log(child).unwrap().into_iter().rev().find(|e| e.event_type == "case-note-recorded").unwrap().id)
+        .await;
+    let correct = format!("{page_path}/entries/{note}/correct");
+
+    // A correction needs a reason: the error is by the reason field, the text is kept.
+    let heads = ta.log_heads().await;
+    let r = sw.post_csrf(&correct, &[("reason", ""), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about attendance.")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(r#"id="reason-error""#), "{}", r.body);
+    assert!(r.body.contains(r##"href="#reason""##));
+    assert!(r.body.contains("Spoke to the deputy head teacher about attendance."), "the text typed is kept");
+    assert_eq!(ta.log_heads().await, heads, "nothing written");
+
+    // The author corrects it.
+    let r = sw
+        .post_csrf(&correct, &[("reason", "It was the deputy head, not the head teacher"), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about attendance.")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = sw.get(&page_path).await;
+    assert!(page.body.contains("Spoke to the deputy head teacher about attendance."));
+    assert!(page.body.contains("Corrected"));
+    assert!(page.body.contains("What was first recorded"));
+    assert!(page.body.contains("Spoke to the head teacher about attendance."), "the original is kept and shown");
+    assert!(page.body.contains("It was the deputy head, not the head teacher"), "the reason is shown");
+
+    // Another social worker may not correct it.
+    let csc = ta.agency_of_kind("childrens-social-care").await;
+    let (_, password) = ta
+        .blocking(move |app| {
+            app.create_user(
+                None,
+                &NewUserInput {
+                    username: "socialworker2".into(),
+                    display_name: "Sam Other".into(),
+                    role: "social-worker".into(),
+                    agency: csc.to_string(),
+                    team: String::new(),
+                },
+            )
+            .unwrap()
+        })
+        .await;
+    let mut other = ta.signed_in_with("socialworker2", &password).await;
+    let heads = ta.log_heads().await;
+    let r = other.post_csrf(&correct, &[("reason", "I think it was someone else"), ("title", "Call"), ("text", "Other text")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(ta.log_heads().await, heads, "nothing written");
+    assert!(!other.get(&page_path).await.body.contains(&format!("entries/{note}/correct")), "no correction link offered");
+
+    // A practice supervisor may.
+    let mut sup = ta.signed_in("supervisor").await;
+    let r = sup
+        .post_csrf(&correct, &[("reason", "Supervisor review: the call was about lateness"), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about lateness.")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(sup.get(&page_path).await.body.contains("Spoke to the deputy head teacher about lateness."));
+}
+
+// ---- 10. operations -------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_metrics_static_files_and_unknown_pages() {
+    // Design brief (operability): a health check an orchestrator can read, Prometheus
+    // figures, a GOV.UK 404 page, static CSS served as CSS.
+    let ta = TestApp::start().await;
+    let mut b = ta.browser();
+
+    let r = b.get("/healthz").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("application/json"));
+    let h = r.json();
+    assert_eq!(h["status"], "ok");
+    assert_eq!(h["database"], "sqlite");
+
+    b.get("/login").await;
+    let r = b.get("/metrics").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("text/plain"));
+    assert!(r.body.contains("together_http_requests_total"), "{}", r.body);
+    assert!(r.body.contains(r#"together_http_requests_total{method="GET",route="/healthz",status="200"} 1"#), "{}", r.body);
+    assert!(r.body.contains(r#"route="/login""#));
+
+    let r = b.get("/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page not found"));
+    assert!(r.header("content-type").starts_with("text/html"));
+
+    let r = b.get("/static/govuk-frontend.min.css").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("text/css"), "{}", r.header("content-type"));
+    assert!(r.body.len() > 1000);
+    assert_eq!(b.get("/static/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+}
