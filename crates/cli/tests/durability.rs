@@ -33,12 +33,13 @@ struct Acknowledged {
 }
 
 const GIVEN: &[&str] = &["Alys", "Bryn", "Cerys", "Dai", "Efa", "Ffion", "Gethin", "Heledd"];
+const FAMILY: &[&str] = &["Killcombe", "Killdell", "Killfold", "Killgate"];
 
 fn child_body(client: usize, n: usize) -> String {
     serde_json::json!({
         "kind": "child",
         "given_name": GIVEN[(client + n) % GIVEN.len()],
-        "family_name": ["Killcombe", "Killdell", "Killfold", "Killgate"][client % 4],
+        "family_name": FAMILY[client % FAMILY.len()],
         "date_of_birth": "2019-04-02",
         "sex": "female",
     })

@@ -181,7 +181,9 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
 
     let child_fields = [("kind", "child"), ("given_name", "Csrf"), ("family_name", "Test"), ("date_of_birth", "2020-01-01"), ("sex", "female")];
     let note_fields = [("title", "Forged"), ("text", "Should not be written")];
-    let cases: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    // (who posts, where, the form's fields)
+    type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
         ("socialworker", "/children".into(), child_fields.to_vec()),
         ("socialworker", format!("/children/{c3}/notes"), note_fields.to_vec()),
         (
@@ -211,6 +213,7 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
         };
         let r = b.post(path, fields).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} without a token");
+        assert!(r.body.contains("This form has expired"), "{who} POST {path}: refused for the token, not for access: {}", r.body);
         let mut wrong = fields.clone();
         wrong.push(("csrf_token", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
         let r = b.post(path, &wrong).await;
@@ -430,6 +433,13 @@ async fn a_form_with_errors_comes_back_with_each_error_by_its_field_and_nothing_
     assert!(r.body.contains(r#"value="Example""#));
     assert_eq!(ta.children_count().await, before);
     assert_eq!(ta.log_heads().await, heads);
+
+    // What is typed is shown back escaped, never as markup (OWASP XSS prevention).
+    let evil = r#""><script>alert(1)</script>"#;
+    let r = b.post_csrf("/children", &[("kind", "child"), ("given_name", evil), ("family_name", "X"), ("date_of_birth", "nonsense"), ("sex", "female")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.body.contains("<script>"), "{}", r.body);
+    assert!(r.body.contains("&lt;script&gt;") || r.body.contains("&#60;script&#62;"), "the entry is kept, escaped");
 
     // A born child cannot be born tomorrow (the clock says 23 November 2026).
     let r = b
