@@ -13,13 +13,14 @@ LOCKED=()
 if [[ -f Cargo.lock ]]; then LOCKED=(--locked); fi
 
 echo "==> cargo fmt --all --check"
-if ! cargo fmt --all --check; then
-  echo "[lint] cargo fmt: files need formatting (run: cargo fmt --all)" >&2
+if ! cargo fmt --all --check -- --files-with-diff --color=never; then
+  echo "[lint] cargo fmt: the files above need formatting (run: cargo fmt --all); first lines of the diff:" >&2
+  cargo fmt --all --check -- --color=never 2>&1 | head -n 40
   status=1
 fi
 
-echo "==> cargo clippy --workspace --all-targets -- -D warnings"
-if ! cargo clippy --workspace --all-targets "${LOCKED[@]}" -- -D warnings; then
+echo "==> cargo clippy --workspace --all-targets --keep-going -- -D warnings"
+if ! cargo clippy --workspace --all-targets --keep-going "${LOCKED[@]}" -- -D warnings; then
   echo "[lint] clippy reported problems" >&2
   status=1
 fi

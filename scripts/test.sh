@@ -7,7 +7,7 @@
 #   4. Rust tests            cargo nextest run --workspace --no-fail-fast
 #                            (cargo test --workspace if nextest is missing),
 #                            with TOGETHER_REQUIRE_POSTGRES=1
-#   5. cargo build -p together (debug)
+#   5. cargo build --workspace --all-targets (debug; a no-op after step 4)
 #   6. browser end-to-end    node --test tests/e2e/*.test.mjs against the binary
 #
 # Every step runs even if an earlier one failed (setup and PostgreSQL start
@@ -90,7 +90,16 @@ if [[ "${TOGETHER_SKIP_E2E:-0}" != 1 ]]; then
   TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
   export TOGETHER_BIN="${TOGETHER_BIN:-$TARGET_DIR/debug/together}"
 
-  run_step "build together (debug)" cargo build -p together "${LOCKED[@]}"
+  # `--workspace --all-targets` has the same feature set as the test build
+  # above, so after nextest it is a no-op that leaves target/debug/together
+  # (plain `-p together` re-resolves features and recompiles several crates).
+  # If some test target does not compile, still build the binary for e2e.
+  build_bin() {
+    cargo build --workspace --all-targets "${LOCKED[@]}" ||
+      { echo "[test] workspace build failed; building the binary alone" >&2
+        cargo build -p together "${LOCKED[@]}"; }
+  }
+  run_step "build together (debug)" build_bin
 
   run_e2e() {
     if [[ ! -x "$TOGETHER_BIN" ]]; then

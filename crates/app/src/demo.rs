@@ -38,8 +38,15 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         return Ok(None);
     }
     let mut rng = rand::thread_rng();
-    let agency = |name: &str, kind: &str| AgencyRow { id: AgencyId(uuid::Uuid::now_v7()), name: name.into(), kind: kind.into() };
-    let csc = agency("Demo Borough Council Children's Social Care", "childrens-social-care");
+    let agency = |name: &str, kind: &str| AgencyRow {
+        id: AgencyId(uuid::Uuid::now_v7()),
+        name: name.into(),
+        kind: kind.into(),
+    };
+    let csc = agency(
+        "Demo Borough Council Children's Social Care",
+        "childrens-social-care",
+    );
     let police = agency("Demo Constabulary", "police");
     let health = agency("Demo NHS Foundation Trust", "health");
     let school = agency("Demo Primary School", "education");
@@ -50,10 +57,17 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         agency("Demo Housing Association", "housing"),
         agency("Demo Family Support Charity", "voluntary-sector"),
     ];
-    for a in [&csc, &police, &health, &school, &partnership].into_iter().chain(others.iter()) {
+    for a in [&csc, &police, &health, &school, &partnership]
+        .into_iter()
+        .chain(others.iter())
+    {
         app.store.put_agency(a)?;
     }
-    let team = |agency: &AgencyRow, name: &str| TeamRow { id: TeamId(uuid::Uuid::now_v7()), agency: agency.id, name: name.into() };
+    let team = |agency: &AgencyRow, name: &str| TeamRow {
+        id: TeamId(uuid::Uuid::now_v7()),
+        agency: agency.id,
+        name: name.into(),
+    };
     let front_door = team(&csc, &app.profile.front_door_name);
     let assessment = team(&csc, "Assessment and Intervention Team");
     let conferences = team(&csc, "Child Protection Conference Service");
@@ -65,19 +79,33 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
     let people: [(Role, &str, &AgencyRow, Option<&TeamRow>); 10] = [
         (Role::FrontDoorWorker, "frontdoor", &csc, Some(&front_door)),
         (Role::SocialWorker, "socialworker", &csc, Some(&assessment)),
-        (Role::PracticeSupervisor, "supervisor", &csc, Some(&assessment)),
+        (
+            Role::PracticeSupervisor,
+            "supervisor",
+            &csc,
+            Some(&assessment),
+        ),
         (Role::ConferenceChair, "chair", &csc, Some(&conferences)),
         (Role::PartnerPractitioner, "police", &police, None),
         (Role::PartnerPractitioner, "health", &health, None),
         (Role::PartnerPractitioner, "school", &school, None),
-        (Role::PartnershipManager, "partnership", &partnership, Some(&business)),
+        (
+            Role::PartnershipManager,
+            "partnership",
+            &partnership,
+            Some(&business),
+        ),
         (Role::SystemAdministrator, "admin", &csc, None),
         (Role::DataProtectionOfficer, "dpo", &csc, None),
     ];
     let mut logins = Vec::new();
     let mut users = Vec::new();
     for (role, username, agency, team) in people {
-        let display_name = format!("{} {}", names::given_name(&mut rng), names::family_name(&mut rng));
+        let display_name = format!(
+            "{} {}",
+            names::given_name(&mut rng),
+            names::family_name(&mut rng)
+        );
         let (user, password) = app.create_user(
             None,
             &NewUserInput {
@@ -88,7 +116,13 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 team: team.map(|t| t.id.to_string()).unwrap_or_default(),
             },
         )?;
-        logins.push(DemoLogin { role, username: username.into(), password, display_name, agency: agency.name.clone() });
+        logins.push(DemoLogin {
+            role,
+            username: username.into(),
+            password,
+            display_name,
+            agency: agency.name.clone(),
+        });
         users.push(user);
     }
     let caller = |i: usize| -> Result<Caller, AppError> { app.caller_for(&users[i], "demo-seed") };
@@ -103,7 +137,11 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         let unborn = i == 5;
         let input = PersonInput {
             kind: if unborn { "unborn-child" } else { "child" }.into(),
-            given_name: if unborn { "Unborn".into() } else { names::given_name(&mut rng) },
+            given_name: if unborn {
+                "Unborn".into()
+            } else {
+                names::given_name(&mut rng)
+            },
             family_name: family_name.clone(),
             date_of_birth: if unborn {
                 String::new()
@@ -111,9 +149,17 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 let age_days = rng.gen_range(200..(17 * 365));
                 (today - Duration::days(age_days)).to_string()
             },
-            expected_date_of_delivery: if unborn { (today + Duration::days(rng.gen_range(40..150))).to_string() } else { String::new() },
+            expected_date_of_delivery: if unborn {
+                (today + Duration::days(rng.gen_range(40..150))).to_string()
+            } else {
+                String::new()
+            },
             sex: ["female", "male", "unknown"][i % 3].into(),
-            nhs_number: if unborn { String::new() } else { names::test_nhs_number(&mut rng) },
+            nhs_number: if unborn {
+                String::new()
+            } else {
+                names::test_nhs_number(&mut rng)
+            },
             postcode: names::postcode(&mut rng),
         };
         let child = app.open_child_record(&frontdoor, &input)?;
@@ -124,7 +170,10 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 kind: "parent".into(),
                 given_name: names::given_name(&mut rng),
                 family_name: family_name.clone(),
-                date_of_birth: today.with_year(today.year() - rng.gen_range(20..45)).unwrap_or(today).to_string(),
+                date_of_birth: today
+                    .with_year(today.year() - rng.gen_range(20..45))
+                    .unwrap_or(today)
+                    .to_string(),
                 sex: "female".into(),
                 ..Default::default()
             },
@@ -135,7 +184,12 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         if i % 2 == 0 {
             let partner = FamilyMemberInput {
                 person: PersonInput {
-                    kind: if i == 2 { "alleged-perpetrator" } else { "carer" }.into(),
+                    kind: if i == 2 {
+                        "alleged-perpetrator"
+                    } else {
+                        "carer"
+                    }
+                    .into(),
                     given_name: names::given_name(&mut rng),
                     family_name: names::family_name(&mut rng),
                     sex: "male".into(),
@@ -176,10 +230,30 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
     // health takes part in work about the second, the school referred the third.
     let since = format_timestamp(app.clock.now());
     let involvements = [
-        Involvement { child: children[0], user: police_u.id, kind: "referrer".into(), since: since.clone() },
-        Involvement { child: children[1], user: health_u.id, kind: "participant".into(), since: since.clone() },
-        Involvement { child: children[2], user: school_u.id, kind: "referrer".into(), since: since.clone() },
-        Involvement { child: children[0], user: users[1].id, kind: "allocated".into(), since: since.clone() },
+        Involvement {
+            child: children[0],
+            user: police_u.id,
+            kind: "referrer".into(),
+            since: since.clone(),
+        },
+        Involvement {
+            child: children[1],
+            user: health_u.id,
+            kind: "participant".into(),
+            since: since.clone(),
+        },
+        Involvement {
+            child: children[2],
+            user: school_u.id,
+            kind: "referrer".into(),
+            since: since.clone(),
+        },
+        Involvement {
+            child: children[0],
+            user: users[1].id,
+            kind: "allocated".into(),
+            since: since.clone(),
+        },
     ];
     app.store.append(&[], &[], &involvements)?;
     app.add_case_note(
@@ -193,9 +267,17 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         },
     )?;
     // One restricted record, to show restriction and grants at work.
-    app.restrict_record(&supervisor, children[4], "A family member works in the partnership: access on a need-to-know basis.")?;
+    app.restrict_record(
+        &supervisor,
+        children[4],
+        "A family member works in the partnership: access on a need-to-know basis.",
+    )?;
 
     let (_, api_token) = app.create_api_client(None, police.id, "Demo Constabulary case system")?;
     app.store.put_setting(SEEDED, &since)?;
-    Ok(Some(DemoSeed { logins, api_token, children }))
+    Ok(Some(DemoSeed {
+        logins,
+        api_token,
+        children,
+    }))
 }

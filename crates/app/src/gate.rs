@@ -46,7 +46,10 @@ pub(crate) fn relationship(kind: &str) -> Option<Relationship> {
 impl App {
     /// Decide an action that is not about one child's record.
     pub fn authorize(&self, caller: &Caller, action: Action) -> Result<Permit, AppError> {
-        debug_assert!(!action.is_about_a_child(), "use authorize_child for {action:?}");
+        debug_assert!(
+            !action.is_about_a_child(),
+            "use authorize_child for {action:?}"
+        );
         let d = access::authorize(Actor { role: caller.role }, action, Resource::System);
         // Refusals are logged; so is searching children, which reads names and dates of birth.
         if !d.allowed || matches!(action, Action::SearchChildren | Action::OpenChildRecord) {
@@ -55,7 +58,10 @@ impl App {
         if !d.allowed {
             return Err(AppError::Forbidden(d.reason.to_string()));
         }
-        Ok(Permit { scope: d.scope.unwrap_or(Scope::Full), break_glass: false })
+        Ok(Permit {
+            scope: d.scope.unwrap_or(Scope::Full),
+            break_glass: false,
+        })
     }
 
     /// Decide an action on a child's record. `extra` carries relationships only the
@@ -70,7 +76,14 @@ impl App {
     ) -> Result<Permit, AppError> {
         let person = self.store.person(child)?;
         let Some(person) = person.filter(|p| p.kind == "child" || p.kind == "unborn-child") else {
-            self.log_decision(caller, action, Some(child), false, "no such child's record", false)?;
+            self.log_decision(
+                caller,
+                action,
+                Some(child),
+                false,
+                "no such child's record",
+                false,
+            )?;
             return Err(AppError::NotFound);
         };
         let mut rels: Vec<Relationship> = if caller.is_api_client {
@@ -89,17 +102,30 @@ impl App {
         let d = access::authorize(
             Actor { role: caller.role },
             action,
-            Resource::Child { restricted: person.restricted, relationships: &rels },
+            Resource::Child {
+                restricted: person.restricted,
+                relationships: &rels,
+            },
         );
         let reason = match (&caller.break_glass_reason, d.break_glass) {
             (Some(why), true) => format!("{} — stated reason: {why}", d.reason),
             _ => d.reason.to_string(),
         };
-        self.log_decision(caller, action, Some(child), d.allowed, &reason, d.break_glass)?;
+        self.log_decision(
+            caller,
+            action,
+            Some(child),
+            d.allowed,
+            &reason,
+            d.break_glass,
+        )?;
         if !d.allowed {
             return Err(AppError::Forbidden(d.reason.to_string()));
         }
-        Ok(Permit { scope: d.scope.unwrap_or(Scope::SharedOnly), break_glass: d.break_glass })
+        Ok(Permit {
+            scope: d.scope.unwrap_or(Scope::SharedOnly),
+            break_glass: d.break_glass,
+        })
     }
 
     fn log_decision(

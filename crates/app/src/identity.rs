@@ -51,7 +51,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash of a password nobody has, verified for unknown usernames so that a
@@ -113,13 +117,17 @@ impl App {
     pub fn sign_in(&self, username: &str, password: &str) -> Result<NewSession, SignInError> {
         let now = self.clock.now();
         let username = username.trim().to_lowercase();
-        let window_start = format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
+        let window_start =
+            format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
         let failures = self.store.failed_logins_since(&username, &window_start)?;
         if failures >= self.settings.login_max_failures {
             // Still verify, so timing does not reveal the lock; do not record success.
             let _ = verify_password(password, dummy_hash());
-            self.store.record_login_attempt(&username, &format_timestamp(now), false)?;
-            return Err(SignInError::Locked { minutes: self.settings.login_window_minutes });
+            self.store
+                .record_login_attempt(&username, &format_timestamp(now), false)?;
+            return Err(SignInError::Locked {
+                minutes: self.settings.login_window_minutes,
+            });
         }
         let user = self.store.user_by_username(&username)?;
         let ok = match &user {
@@ -129,7 +137,8 @@ impl App {
                 false
             }
         };
-        self.store.record_login_attempt(&username, &format_timestamp(now), ok)?;
+        self.store
+            .record_login_attempt(&username, &format_timestamp(now), ok)?;
         let Some(user) = user.filter(|_| ok) else {
             tracing::info!(target: "together::auth", "sign-in refused");
             return Err(SignInError::BadCredentials);
@@ -145,14 +154,20 @@ impl App {
             last_seen_at: at,
         })?;
         tracing::info!(target: "together::auth", user = %user.id, role = %user.role, "signed in");
-        Ok(NewSession { token, csrf_token, user })
+        Ok(NewSession {
+            token,
+            csrf_token,
+            user,
+        })
     }
 
     /// The session for a cookie's token, if it exists, its user is active and it has
     /// not been idle too long. Touches it (at most once a minute, to spare writes).
     pub fn session(&self, token: &str) -> Result<Option<(SessionRow, UserRow)>, AppError> {
         let hash = sha256_hex(token);
-        let Some(s) = self.store.session(&hash)? else { return Ok(None) };
+        let Some(s) = self.store.session(&hash)? else {
+            return Ok(None);
+        };
         let now = self.clock.now();
         let last = parse_timestamp(&s.last_seen_at).unwrap_or(now);
         if now - last > Duration::minutes(self.settings.session_idle_minutes) {
@@ -175,7 +190,8 @@ impl App {
 
     /// The caller a signed-in user acts as.
     pub fn caller_for(&self, user: &UserRow, request_id: &str) -> Result<Caller, AppError> {
-        let role = Role::from_id(&user.role).ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
+        let role = Role::from_id(&user.role)
+            .ok_or_else(|| AppError::Internal(format!("unknown role {}", user.role)))?;
         Ok(Caller {
             actor_id: user.id,
             is_api_client: false,
@@ -196,8 +212,15 @@ impl App {
             .api_client_by_token_hash(&sha256_hex(bearer))?
             .filter(|c| c.active)
             .ok_or(AppError::Unauthenticated)?;
-        let agency = self.store.agency(client.agency)?.ok_or(AppError::Unauthenticated)?;
-        let role = if agency.kind == "childrens-social-care" { Role::FrontDoorWorker } else { Role::PartnerPractitioner };
+        let agency = self
+            .store
+            .agency(client.agency)?
+            .ok_or(AppError::Unauthenticated)?;
+        let role = if agency.kind == "childrens-social-care" {
+            Role::FrontDoorWorker
+        } else {
+            Role::PartnerPractitioner
+        };
         Ok(Caller {
             actor_id: UserId(client.id),
             is_api_client: true,
@@ -211,12 +234,20 @@ impl App {
 
     /// Issue an API token for an agency's system. The token is returned once; only
     /// its hash is kept.
-    pub fn create_api_client(&self, caller: Option<&Caller>, agency: AgencyId, name: &str) -> Result<(ApiClientRow, String), AppError> {
+    pub fn create_api_client(
+        &self,
+        caller: Option<&Caller>,
+        agency: AgencyId,
+        name: &str,
+    ) -> Result<(ApiClientRow, String), AppError> {
         if let Some(c) = caller {
             self.authorize(c, Action::ManageUsers)?;
         }
-        let name = parse_name("client name", name).map_err(|m| ValidationErrors::single("name", m))?;
-        self.store.agency(agency)?.ok_or_else(|| ValidationErrors::single("agency", "Select an agency"))?;
+        let name =
+            parse_name("client name", name).map_err(|m| ValidationErrors::single("name", m))?;
+        self.store
+            .agency(agency)?
+            .ok_or_else(|| ValidationErrors::single("agency", "Select an agency"))?;
         let token = format!("tgr_{}", random_token(32));
         let row = ApiClientRow {
             id: uuid::Uuid::now_v7(),
@@ -232,7 +263,11 @@ impl App {
 
     /// Create a user with a generated password, returned once. `caller` is None only
     /// for the operator's CLI and the demo seed.
-    pub fn create_user(&self, caller: Option<&Caller>, input: &NewUserInput) -> Result<(UserRow, String), AppError> {
+    pub fn create_user(
+        &self,
+        caller: Option<&Caller>,
+        input: &NewUserInput,
+    ) -> Result<(UserRow, String), AppError> {
         if let Some(c) = caller {
             self.authorize(c, Action::ManageUsers)?;
         }
@@ -240,22 +275,40 @@ impl App {
         let username = input.username.trim().to_lowercase();
         if username.len() < 3
             || username.len() > 64
-            || !username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+            || !username.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')
+            })
         {
             e.add("username", "Username must be 3 to 64 characters: letters, digits, dots, hyphens or underscores");
         }
         let display_name = e.take("display_name", parse_name("full name", &input.display_name));
-        let role = e.take("role", Role::from_id(input.role.trim()).ok_or_else(|| "Select a role".to_string()));
+        let role = e.take(
+            "role",
+            Role::from_id(input.role.trim()).ok_or_else(|| "Select a role".to_string()),
+        );
         let agency = e.take(
             "agency",
-            input.agency.trim().parse::<AgencyId>().ok().and_then(|a| self.store.agency(a).ok().flatten()).ok_or_else(|| "Select an agency".to_string()),
+            input
+                .agency
+                .trim()
+                .parse::<AgencyId>()
+                .ok()
+                .and_then(|a| self.store.agency(a).ok().flatten())
+                .ok_or_else(|| "Select an agency".to_string()),
         );
         let team = if input.team.trim().is_empty() {
             Some(None)
         } else {
             e.take(
                 "team",
-                input.team.trim().parse::<TeamId>().ok().and_then(|t| self.store.team(t).ok().flatten()).map(|t| Some(t.id)).ok_or_else(|| "Select a team".to_string()),
+                input
+                    .team
+                    .trim()
+                    .parse::<TeamId>()
+                    .ok()
+                    .and_then(|t| self.store.team(t).ok().flatten())
+                    .map(|t| Some(t.id))
+                    .ok_or_else(|| "Select a team".to_string()),
             )
         };
         if let (Some(role), Some(agency)) = (role, &agency) {
@@ -263,14 +316,22 @@ impl App {
             // practitioners to a partner agency (their agency decides what they may be shown).
             let csc = agency.kind == "childrens-social-care";
             if role.is_childrens_social_care() && !csc {
-                e.add("agency", "This role is for staff of children's social care: select that agency");
+                e.add(
+                    "agency",
+                    "This role is for staff of children's social care: select that agency",
+                );
             }
             if role == Role::PartnerPractitioner && csc {
-                e.add("agency", "A partner practitioner works for a partner agency: select it");
+                e.add(
+                    "agency",
+                    "A partner practitioner works for a partner agency: select it",
+                );
             }
         }
         e.clone().into_result()?;
-        let (Some(display_name), Some(role), Some(agency), Some(team)) = (display_name, role, agency, team) else {
+        let (Some(display_name), Some(role), Some(agency), Some(team)) =
+            (display_name, role, agency, team)
+        else {
             return Err(AppError::Invalid(e));
         };
         let password = random_password();
@@ -286,14 +347,21 @@ impl App {
             created_at: format_timestamp(self.clock.now()),
         };
         self.store.create_user(&user).map_err(|err| match err {
-            together_store::StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single("username", "That username is already taken")),
+            together_store::StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single(
+                "username",
+                "That username is already taken",
+            )),
             other => other.into(),
         })?;
         Ok((user, password))
     }
 
     /// Give a user a new generated password, returned once, and end their sessions.
-    pub fn reset_password(&self, caller: Option<&Caller>, user: UserId) -> Result<String, AppError> {
+    pub fn reset_password(
+        &self,
+        caller: Option<&Caller>,
+        user: UserId,
+    ) -> Result<String, AppError> {
         if let Some(c) = caller {
             self.authorize(c, Action::ManageUsers)?;
         }
@@ -306,11 +374,19 @@ impl App {
     }
 
     /// Turn an account on or off; turning it off ends its sessions.
-    pub fn set_user_active(&self, caller: Option<&Caller>, user: UserId, active: bool) -> Result<(), AppError> {
+    pub fn set_user_active(
+        &self,
+        caller: Option<&Caller>,
+        user: UserId,
+        active: bool,
+    ) -> Result<(), AppError> {
         if let Some(c) = caller {
             self.authorize(c, Action::ManageUsers)?;
             if c.actor_id == user && !active {
-                return Err(AppError::Invalid(ValidationErrors::single("active", "You cannot deactivate your own account")));
+                return Err(AppError::Invalid(ValidationErrors::single(
+                    "active",
+                    "You cannot deactivate your own account",
+                )));
             }
         }
         let mut u = self.store.user(user)?.ok_or(AppError::NotFound)?;
@@ -323,14 +399,26 @@ impl App {
     }
 
     /// Change one's own password.
-    pub fn change_password(&self, caller: &Caller, current: &str, new: &str, confirm: &str) -> Result<(), AppError> {
-        let mut u = self.store.user(caller.actor_id)?.ok_or(AppError::Unauthenticated)?;
+    pub fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AppError> {
+        let mut u = self
+            .store
+            .user(caller.actor_id)?
+            .ok_or(AppError::Unauthenticated)?;
         let mut e = ValidationErrors::new();
         if !verify_password(current, &u.password_hash) {
             e.add("current_password", "Your current password is not right");
         }
         if new.chars().count() < MIN_PASSWORD_LEN {
-            e.add("new_password", format!("Your new password must be at least {MIN_PASSWORD_LEN} characters"));
+            e.add(
+                "new_password",
+                format!("Your new password must be at least {MIN_PASSWORD_LEN} characters"),
+            );
         } else if new != confirm {
             e.add("confirm_password", "The passwords do not match");
         }

@@ -6,8 +6,8 @@
 pub mod clock;
 pub mod demo;
 mod error;
-pub mod identity;
 mod gate;
+pub mod identity;
 pub mod names;
 pub mod profiles;
 pub mod record;
@@ -35,7 +35,11 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         // NCSC password guidance favours throttling over complexity rules.
-        Settings { session_idle_minutes: 30, login_max_failures: 5, login_window_minutes: 15 }
+        Settings {
+            session_idle_minutes: 30,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+        }
     }
 }
 
@@ -49,8 +53,19 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, profile: Profile, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
-        let app = App { store, profile, clock, settings, calendar: RwLock::new(Calendar::england_and_wales()) };
+    pub fn new(
+        store: Arc<dyn Store>,
+        profile: Profile,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Result<App, AppError> {
+        let app = App {
+            store,
+            profile,
+            clock,
+            settings,
+            calendar: RwLock::new(Calendar::england_and_wales()),
+        };
         app.reload_calendar()?;
         Ok(app)
     }
@@ -69,14 +84,19 @@ impl App {
             .into_iter()
             .filter_map(|p| {
                 let date = NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok()?;
-                let replaces = p.replaces.as_deref().and_then(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok());
+                let replaces = p
+                    .replaces
+                    .as_deref()
+                    .and_then(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok());
                 Some(match replaces {
                     Some(from) => Proclamation::moved(from, date, &p.name),
                     None => Proclamation::added(date, &p.name),
                 })
             })
             .collect();
-        let cal = self.profile.calendar(Calendar::england_and_wales().with_proclamations(extra));
+        let cal = self
+            .profile
+            .calendar(Calendar::england_and_wales().with_proclamations(extra));
         *self.calendar.write().expect("calendar lock") = cal;
         Ok(())
     }

@@ -5,22 +5,35 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 const GIVEN_START: &[&str] = &[
-    "Al", "Bry", "Cael", "Dar", "Ely", "Fen", "Gwyl", "Hal", "Isa", "Jor", "Kae", "Lio", "Mae", "Nyl", "Ori",
-    "Pel", "Quil", "Rhy", "Syl", "Tam", "Ulo", "Vey", "Wyl", "Yse", "Zan",
+    "Al", "Bry", "Cael", "Dar", "Ely", "Fen", "Gwyl", "Hal", "Isa", "Jor", "Kae", "Lio", "Mae",
+    "Nyl", "Ori", "Pel", "Quil", "Rhy", "Syl", "Tam", "Ulo", "Vey", "Wyl", "Yse", "Zan",
 ];
-const GIVEN_END: &[&str] = &["ara", "en", "ion", "ette", "wyn", "ith", "ora", "ius", "anne", "el", "ys", "iro"];
+const GIVEN_END: &[&str] = &[
+    "ara", "en", "ion", "ette", "wyn", "ith", "ora", "ius", "anne", "el", "ys", "iro",
+];
 const FAMILY_START: &[&str] = &[
-    "Amber", "Brack", "Cinder", "Dapple", "Ember", "Fallow", "Gorse", "Heron", "Ivel", "Juni", "Kestle", "Lanter",
-    "Merrow", "Nettle", "Orrin", "Pebble", "Quill", "Rushy", "Sorrel", "Tansy", "Umber", "Vetch", "Wrenna", "Yarrow",
+    "Amber", "Brack", "Cinder", "Dapple", "Ember", "Fallow", "Gorse", "Heron", "Ivel", "Juni",
+    "Kestle", "Lanter", "Merrow", "Nettle", "Orrin", "Pebble", "Quill", "Rushy", "Sorrel", "Tansy",
+    "Umber", "Vetch", "Wrenna", "Yarrow",
 ];
-const FAMILY_END: &[&str] = &["combe", "dell", "fold", "gate", "holm", "mere", "shaw", "stow", "thorpe", "wick", "by", "ling"];
+const FAMILY_END: &[&str] = &[
+    "combe", "dell", "fold", "gate", "holm", "mere", "shaw", "stow", "thorpe", "wick", "by", "ling",
+];
 
 pub fn given_name(rng: &mut impl Rng) -> String {
-    format!("{}{}", GIVEN_START.choose(rng).expect("non-empty"), GIVEN_END.choose(rng).expect("non-empty"))
+    format!(
+        "{}{}",
+        GIVEN_START.choose(rng).expect("non-empty"),
+        GIVEN_END.choose(rng).expect("non-empty")
+    )
 }
 
 pub fn family_name(rng: &mut impl Rng) -> String {
-    format!("{}{}", FAMILY_START.choose(rng).expect("non-empty"), FAMILY_END.choose(rng).expect("non-empty"))
+    format!(
+        "{}{}",
+        FAMILY_START.choose(rng).expect("non-empty"),
+        FAMILY_END.choose(rng).expect("non-empty")
+    )
 }
 
 /// A postcode in the reserved-looking shape of a real one, in an area the demo uses.
@@ -43,11 +56,18 @@ pub fn test_nhs_number(rng: &mut impl Rng) -> String {
         for x in d.iter_mut().take(9).skip(3) {
             *x = rng.gen_range(0..=9);
         }
-        let sum: u32 = d[..9].iter().enumerate().map(|(i, v)| v * (10 - i as u32)).sum();
+        let sum: u32 = d[..9]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * (10 - i as u32))
+            .sum();
         let check = (11 - sum % 11) % 11;
         if check != 10 {
             d[9] = check;
-            return d.iter().map(|v| char::from_digit(*v, 10).expect("digit")).collect();
+            return d
+                .iter()
+                .map(|v| char::from_digit(*v, 10).expect("digit"))
+                .collect();
         }
     }
 }
@@ -64,7 +84,9 @@ mod tests {
             let n = test_nhs_number(&mut rng);
             assert!(n.starts_with("999"));
             NhsNumber::parse(&n).unwrap();
-            assert!(together_domain::person::parse_postcode(&postcode(&mut rng)).unwrap().is_some());
+            assert!(together_domain::person::parse_postcode(&postcode(&mut rng))
+                .unwrap()
+                .is_some());
             assert!(given_name(&mut rng).len() >= 4);
         }
     }

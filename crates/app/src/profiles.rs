@@ -6,15 +6,31 @@ use together_domain::profile::{Profile, ProfileError};
 
 /// (id, file name, text) of every shipped profile, national first.
 pub const SHIPPED: &[(&str, &str, &str)] = &[
-    ("national", "config/partnerships/national.toml", include_str!("../../../config/partnerships/national.toml")),
-    ("set", "config/partnerships/set.toml", include_str!("../../../config/partnerships/set.toml")),
+    (
+        "national",
+        "config/partnerships/national.toml",
+        include_str!("../../../config/partnerships/national.toml"),
+    ),
+    (
+        "set",
+        "config/partnerships/set.toml",
+        include_str!("../../../config/partnerships/set.toml"),
+    ),
     (
         "northamptonshire",
         "config/partnerships/northamptonshire.toml",
         include_str!("../../../config/partnerships/northamptonshire.toml"),
     ),
-    ("hips", "config/partnerships/hips.toml", include_str!("../../../config/partnerships/hips.toml")),
-    ("liverpool", "config/partnerships/liverpool.toml", include_str!("../../../config/partnerships/liverpool.toml")),
+    (
+        "hips",
+        "config/partnerships/hips.toml",
+        include_str!("../../../config/partnerships/hips.toml"),
+    ),
+    (
+        "liverpool",
+        "config/partnerships/liverpool.toml",
+        include_str!("../../../config/partnerships/liverpool.toml"),
+    ),
 ];
 
 /// Where profiles come from: the embedded copies, or a directory.
@@ -40,7 +56,9 @@ impl ProfileSource {
             let name = path.display().to_string();
             return match std::fs::read_to_string(&path) {
                 Ok(t) => Ok((name, t)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(LoadError::Unknown(id.into(), self.ids().join(", "))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(LoadError::Unknown(id.into(), self.ids().join(", ")))
+                }
                 Err(e) => Err(LoadError::Io(name, e)),
             };
         }
@@ -57,7 +75,12 @@ impl ProfileSource {
             let mut v: Vec<String> = std::fs::read_dir(dir)
                 .map(|rd| {
                     rd.filter_map(|e| e.ok())
-                        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(String::from))
+                        .filter_map(|e| {
+                            e.file_name()
+                                .to_str()
+                                .and_then(|n| n.strip_suffix(".toml"))
+                                .map(String::from)
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -96,7 +119,10 @@ mod tests {
 
     #[test]
     fn an_unknown_profile_is_named() {
-        let e = ProfileSource::default().load("atlantis").unwrap_err().to_string();
+        let e = ProfileSource::default()
+            .load("atlantis")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("atlantis") && e.contains("set"), "{e}");
     }
 }

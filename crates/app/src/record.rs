@@ -3,7 +3,10 @@
 
 use crate::{App, AppError, Caller, Permit};
 use together_domain::access::{Action, Relationship, Scope};
-use together_domain::event::{check_correction, chronology, format_timestamp, ChildSummary, ChronologyEntry, EventBody, NewEvent, StoredEvent};
+use together_domain::event::{
+    check_correction, chronology, format_timestamp, ChildSummary, ChronologyEntry, EventBody,
+    NewEvent, StoredEvent,
+};
 use together_domain::ids::{EventId, PersonId};
 use together_domain::person::{PersonDetails, PersonInput};
 use together_domain::validate::{parse_date, parse_text, ValidationErrors};
@@ -48,25 +51,37 @@ pub struct ChildView {
 }
 
 /// The projection row for a person's details.
-fn person_row(id: PersonId, d: &PersonDetails, restricted: bool, created_at: &str, updated_at: &str) -> PersonRow {
-        PersonRow {
-            id,
-            kind: d.kind.id().to_string(),
-            given_name: d.given_name.clone(),
-            family_name: d.family_name.clone(),
-            date_of_birth: d.date_of_birth.map(|x| x.to_string()),
-            expected_date_of_delivery: d.expected_date_of_delivery.map(|x| x.to_string()),
-            sex: d.sex.id().to_string(),
-            nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
-            postcode: d.postcode.clone(),
-            restricted,
-            created_at: created_at.to_string(),
-            updated_at: updated_at.to_string(),
-        }
+fn person_row(
+    id: PersonId,
+    d: &PersonDetails,
+    restricted: bool,
+    created_at: &str,
+    updated_at: &str,
+) -> PersonRow {
+    PersonRow {
+        id,
+        kind: d.kind.id().to_string(),
+        given_name: d.given_name.clone(),
+        family_name: d.family_name.clone(),
+        date_of_birth: d.date_of_birth.map(|x| x.to_string()),
+        expected_date_of_delivery: d.expected_date_of_delivery.map(|x| x.to_string()),
+        sex: d.sex.id().to_string(),
+        nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+        postcode: d.postcode.clone(),
+        restricted,
+        created_at: created_at.to_string(),
+        updated_at: updated_at.to_string(),
+    }
 }
 
 impl App {
-    fn new_event(&self, caller: &Caller, child: PersonId, body: EventBody, effective_at: Option<chrono::DateTime<chrono::Utc>>) -> NewEvent {
+    fn new_event(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        body: EventBody,
+        effective_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> NewEvent {
         let now = self.clock.now();
         NewEvent {
             id: EventId(uuid::Uuid::now_v7()),
@@ -87,7 +102,11 @@ impl App {
     }
 
     /// Open a child's record (born or unborn).
-    pub fn open_child_record(&self, caller: &Caller, input: &PersonInput) -> Result<PersonId, AppError> {
+    pub fn open_child_record(
+        &self,
+        caller: &Caller,
+        input: &PersonInput,
+    ) -> Result<PersonId, AppError> {
         self.authorize(caller, Action::OpenChildRecord)?;
         let details = input.parse(self.today())?;
         if !details.kind.is_child() {
@@ -96,7 +115,12 @@ impl App {
         let id = PersonId(uuid::Uuid::now_v7());
         let at = format_timestamp(self.clock.now());
         let row = person_row(id, &details, false, &at, &at);
-        let ev = self.new_event(caller, id, EventBody::ChildRecordOpened { child: details }, None);
+        let ev = self.new_event(
+            caller,
+            id,
+            EventBody::ChildRecordOpened { child: details },
+            None,
+        );
         self.store.append(&[ev], &[row], &[])?;
         // The opening itself is a write to the child's record: log it against the child.
         self.authorize_child(caller, Action::AppendToChildRecord, id, &[])?;
@@ -104,21 +128,42 @@ impl App {
     }
 
     /// Record a change to the child's details (a later fact; a mistake is a correction).
-    pub fn record_child_details(&self, caller: &Caller, child: PersonId, input: &PersonInput) -> Result<EventId, AppError> {
+    pub fn record_child_details(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        input: &PersonInput,
+    ) -> Result<EventId, AppError> {
         self.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
         let details = input.parse(self.today())?;
         if !details.kind.is_child() {
             return Err(ValidationErrors::single("kind", "Select child or unborn child").into());
         }
         let old = self.store.person(child)?.ok_or(AppError::NotFound)?;
-        let row = person_row(child, &details, old.restricted, &old.created_at, &format_timestamp(self.clock.now()));
-        let ev = self.new_event(caller, child, EventBody::ChildDetailsRecorded { child: details }, None);
+        let row = person_row(
+            child,
+            &details,
+            old.restricted,
+            &old.created_at,
+            &format_timestamp(self.clock.now()),
+        );
+        let ev = self.new_event(
+            caller,
+            child,
+            EventBody::ChildDetailsRecorded { child: details },
+            None,
+        );
         let id = ev.id;
         self.store.append(&[ev], &[row], &[])?;
         Ok(id)
     }
 
-    pub fn add_family_member(&self, caller: &Caller, child: PersonId, input: &FamilyMemberInput) -> Result<PersonId, AppError> {
+    pub fn add_family_member(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        input: &FamilyMemberInput,
+    ) -> Result<PersonId, AppError> {
         self.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
         let mut e = ValidationErrors::new();
         let details = match input.person.parse(self.today()) {
@@ -128,34 +173,53 @@ impl App {
                 None
             }
         };
-        let relationship = e.take("relationship", parse_text("relationship to the child", &input.relationship, 100));
+        let relationship = e.take(
+            "relationship",
+            parse_text("relationship to the child", &input.relationship, 100),
+        );
         if let Some(d) = &details {
             if d.kind.is_child() {
                 e.add("kind", "A brother or sister has a record of their own: open it, then link them as family");
             }
         }
         e.clone().into_result()?;
-        let (Some(details), Some(relationship)) = (details, relationship) else { return Err(e.into()) };
+        let (Some(details), Some(relationship)) = (details, relationship) else {
+            return Err(e.into());
+        };
         let person = PersonId(uuid::Uuid::now_v7());
         let at = format_timestamp(self.clock.now());
         let row = person_row(person, &details, false, &at, &at);
         let ev = self.new_event(
             caller,
             child,
-            EventBody::FamilyMemberAdded { person, details, relationship, lives_with_child: input.lives_with_child },
+            EventBody::FamilyMemberAdded {
+                person,
+                details,
+                relationship,
+                lives_with_child: input.lives_with_child,
+            },
             None,
         );
         self.store.append(&[ev], &[row], &[])?;
         Ok(person)
     }
 
-    pub fn add_case_note(&self, caller: &Caller, child: PersonId, input: &CaseNoteInput) -> Result<EventId, AppError> {
+    pub fn add_case_note(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        input: &CaseNoteInput,
+    ) -> Result<EventId, AppError> {
         let permit = self.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
         let (body, effective_at) = self.parse_case_note(input)?;
         // A partner practitioner's note is their agency's contribution: shared by nature.
         let body = match (permit.scope, body) {
             (Scope::SharedOnly, EventBody::CaseNoteRecorded { title, text, .. }) => {
-                EventBody::CaseNoteRecorded { title, text, shared_with_partners: true }
+                EventBody::CaseNoteRecorded {
+                    title,
+                    text,
+                    shared_with_partners: true,
+                }
             }
             (_, b) => b,
         };
@@ -165,55 +229,109 @@ impl App {
         Ok(id)
     }
 
-    fn parse_case_note(&self, input: &CaseNoteInput) -> Result<(EventBody, Option<chrono::DateTime<chrono::Utc>>), AppError> {
+    fn parse_case_note(
+        &self,
+        input: &CaseNoteInput,
+    ) -> Result<(EventBody, Option<chrono::DateTime<chrono::Utc>>), AppError> {
         let mut e = ValidationErrors::new();
         let title = e.take("title", parse_text("title", &input.title, 200));
         let text = e.take("text", parse_text("note", &input.text, 20_000));
         let effective = if input.effective_date.trim().is_empty() {
             Some(None)
         } else {
-            match e.take("effective_date", parse_date("date of the event", &input.effective_date)) {
+            match e.take(
+                "effective_date",
+                parse_date("date of the event", &input.effective_date),
+            ) {
                 Some(d) if d > self.today() => {
-                    e.add("effective_date", "Date of the event must be today or in the past");
+                    e.add(
+                        "effective_date",
+                        "Date of the event must be today or in the past",
+                    );
                     None
                 }
-                Some(d) => Some(Some(d.and_hms_opt(12, 0, 0).expect("noon exists").and_utc())),
+                Some(d) => Some(Some(
+                    d.and_hms_opt(12, 0, 0).expect("noon exists").and_utc(),
+                )),
                 None => None,
             }
         };
         e.clone().into_result()?;
-        let (Some(title), Some(text), Some(effective)) = (title, text, effective) else { return Err(e.into()) };
-        Ok((EventBody::CaseNoteRecorded { title, text, shared_with_partners: input.shared_with_partners }, effective))
+        let (Some(title), Some(text), Some(effective)) = (title, text, effective) else {
+            return Err(e.into());
+        };
+        Ok((
+            EventBody::CaseNoteRecorded {
+                title,
+                text,
+                shared_with_partners: input.shared_with_partners,
+            },
+            effective,
+        ))
     }
 
     /// Correct an entry: a new event that points at it, with a reason. The author
     /// of the entry or a practice supervisor may do this.
-    pub fn correct_entry(&self, caller: &Caller, child: PersonId, entry: EventId, reason: &str, replacement: EventBody) -> Result<EventId, AppError> {
-        let original = self.store.event(entry)?.filter(|e| e.child == child).ok_or(AppError::NotFound)?;
-        let author = if original.actor == caller.actor_id { vec![Relationship::Author] } else { vec![] };
+    pub fn correct_entry(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        entry: EventId,
+        reason: &str,
+        replacement: EventBody,
+    ) -> Result<EventId, AppError> {
+        let original = self
+            .store
+            .event(entry)?
+            .filter(|e| e.child == child)
+            .ok_or(AppError::NotFound)?;
+        let author = if original.actor == caller.actor_id {
+            vec![Relationship::Author]
+        } else {
+            vec![]
+        };
         self.authorize_child(caller, Action::CorrectChildEntry, child, &author)?;
-        let reason = parse_text("reason for the correction", reason, 2_000).map_err(|m| ValidationErrors::single("reason", m))?;
-        check_correction(&original, &replacement, &reason).map_err(|m| ValidationErrors::single("entry", m))?;
+        let reason = parse_text("reason for the correction", reason, 2_000)
+            .map_err(|m| ValidationErrors::single("reason", m))?;
+        check_correction(&original, &replacement, &reason)
+            .map_err(|m| ValidationErrors::single("entry", m))?;
         // A correction of the child's details also corrects the projection.
         let mut people = Vec::new();
-        if let EventBody::ChildRecordOpened { child: d } | EventBody::ChildDetailsRecorded { child: d } = &replacement {
+        if let EventBody::ChildRecordOpened { child: d }
+        | EventBody::ChildDetailsRecorded { child: d } = &replacement
+        {
             d.check(self.today())?;
             let old = self.store.person(child)?.ok_or(AppError::NotFound)?;
             let latest_details_event = self
                 .store
                 .log(child)?
                 .into_iter()
-                .rfind(|e| matches!(e.event_type.as_str(), "child-record-opened" | "child-details-recorded"))
+                .rfind(|e| {
+                    matches!(
+                        e.event_type.as_str(),
+                        "child-record-opened" | "child-details-recorded"
+                    )
+                })
                 .map(|e| e.id);
             // Only the entry that decides today's details changes the current view.
             if latest_details_event == Some(entry) {
-                people.push(person_row(child, d, old.restricted, &old.created_at, &format_timestamp(self.clock.now())));
+                people.push(person_row(
+                    child,
+                    d,
+                    old.restricted,
+                    &old.created_at,
+                    &format_timestamp(self.clock.now()),
+                ));
             }
         }
         let ev = self.new_event(
             caller,
             child,
-            EventBody::EntryCorrected { corrects: entry, reason, replacement: Box::new(replacement) },
+            EventBody::EntryCorrected {
+                corrects: entry,
+                reason,
+                replacement: Box::new(replacement),
+            },
             None,
         );
         let id = ev.id;
@@ -222,22 +340,40 @@ impl App {
     }
 
     /// Correct a case note from the form's fields.
-    pub fn correct_case_note(&self, caller: &Caller, child: PersonId, entry: EventId, reason: &str, input: &CaseNoteInput) -> Result<EventId, AppError> {
+    pub fn correct_case_note(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        entry: EventId,
+        reason: &str,
+        input: &CaseNoteInput,
+    ) -> Result<EventId, AppError> {
         let (body, _) = self.parse_case_note(input)?;
         self.correct_entry(caller, child, entry, reason, body)
     }
 
     /// Restrict a record (e.g. a child of a staff member, or where disclosure would
     /// put the child at risk); only those allocated or granted may then open it.
-    pub fn restrict_record(&self, caller: &Caller, child: PersonId, reason: &str) -> Result<(), AppError> {
+    pub fn restrict_record(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        reason: &str,
+    ) -> Result<(), AppError> {
         self.authorize_child(caller, Action::RestrictChildRecord, child, &[])?;
-        let reason = parse_text("reason", reason, 2_000).map_err(|m| ValidationErrors::single("reason", m))?;
+        let reason = parse_text("reason", reason, 2_000)
+            .map_err(|m| ValidationErrors::single("reason", m))?;
         let mut row = self.store.person(child)?.ok_or(AppError::NotFound)?;
         row.restricted = true;
         row.updated_at = format_timestamp(self.clock.now());
         let ev = self.new_event(caller, child, EventBody::RecordRestricted { reason }, None);
         // The supervisor who restricts keeps access.
-        let inv = Involvement { child, user: caller.actor_id, kind: "granted".into(), since: row.updated_at.clone() };
+        let inv = Involvement {
+            child,
+            user: caller.actor_id,
+            kind: "granted".into(),
+            since: row.updated_at.clone(),
+        };
         self.store.append(&[ev], &[row], &[inv])?;
         Ok(())
     }
@@ -262,26 +398,52 @@ impl App {
         let summary = match permit.scope {
             Scope::Full => summary,
             // Family members' details are not shared with partners by default (WT2026 ¶29–¶37).
-            Scope::SharedOnly => ChildSummary { family: Vec::new(), granted: Vec::new(), ..summary },
+            Scope::SharedOnly => ChildSummary {
+                family: Vec::new(),
+                granted: Vec::new(),
+                ..summary
+            },
         };
-        Ok(ChildView { person, summary, chronology, permit, withheld })
+        Ok(ChildView {
+            person,
+            summary,
+            chronology,
+            permit,
+            withheld,
+        })
     }
 
     /// One entry of a child's record, for the correction form.
-    pub fn entry(&self, caller: &Caller, child: PersonId, entry: EventId) -> Result<StoredEvent, AppError> {
+    pub fn entry(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        entry: EventId,
+    ) -> Result<StoredEvent, AppError> {
         self.authorize_child(caller, Action::ViewChildRecord, child, &[])?;
-        self.store.event(entry)?.filter(|e| e.child == child).ok_or(AppError::NotFound)
+        self.store
+            .event(entry)?
+            .filter(|e| e.child == child)
+            .ok_or(AppError::NotFound)
     }
 
     /// Children's records, for children's social care staff.
-    pub fn list_children(&self, caller: &Caller, q: &ChildQuery) -> Result<Vec<PersonRow>, AppError> {
+    pub fn list_children(
+        &self,
+        caller: &Caller,
+        q: &ChildQuery,
+    ) -> Result<Vec<PersonRow>, AppError> {
         self.authorize(caller, Action::SearchChildren)?;
         Ok(self.store.children(q)?)
     }
 
     /// The children the caller has a part in (referred, takes part in, allocated to,
     /// granted), limited to those the access decision would let them open.
-    pub fn my_children(&self, caller: &Caller, kind: Option<&str>) -> Result<Vec<PersonRow>, AppError> {
+    pub fn my_children(
+        &self,
+        caller: &Caller,
+        kind: Option<&str>,
+    ) -> Result<Vec<PersonRow>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
         if caller.is_api_client {
             return Ok(Vec::new());
@@ -298,7 +460,10 @@ impl App {
             let d = together_domain::access::authorize(
                 together_domain::access::Actor { role: caller.role },
                 Action::ViewChildRecord,
-                together_domain::access::Resource::Child { restricted: p.restricted, relationships: &rels },
+                together_domain::access::Resource::Child {
+                    restricted: p.restricted,
+                    relationships: &rels,
+                },
             );
             if d.allowed {
                 out.push(p);
@@ -349,10 +514,19 @@ mod tests {
         // 2026: BST from 29 March 01:00 UTC to 25 October 01:00 UTC.
         let utc = |y, m, d, h, mi| chrono::Utc.with_ymd_and_hms(y, m, d, h, mi, 0).unwrap();
         assert_eq!(london_offset(utc(2026, 3, 29, 0, 59)).local_minus_utc(), 0);
-        assert_eq!(london_offset(utc(2026, 3, 29, 1, 0)).local_minus_utc(), 3600);
-        assert_eq!(london_offset(utc(2026, 10, 25, 0, 59)).local_minus_utc(), 3600);
+        assert_eq!(
+            london_offset(utc(2026, 3, 29, 1, 0)).local_minus_utc(),
+            3600
+        );
+        assert_eq!(
+            london_offset(utc(2026, 10, 25, 0, 59)).local_minus_utc(),
+            3600
+        );
         assert_eq!(london_offset(utc(2026, 10, 25, 1, 0)).local_minus_utc(), 0);
         // 23:30 UTC on 30 June is already 1 July in London.
-        assert_eq!(to_london(utc(2026, 6, 30, 23, 30)).date_naive().to_string(), "2026-07-01");
+        assert_eq!(
+            to_london(utc(2026, 6, 30, 23, 30)).date_naive().to_string(),
+            "2026-07-01"
+        );
     }
 }

@@ -12,7 +12,11 @@ use together_domain::calendar::Calendar;
 use together_domain::profile::Profile;
 
 #[derive(Parser)]
-#[command(name = "together", version, about = "Together: working together to safeguard children")]
+#[command(
+    name = "together",
+    version,
+    about = "Together: working together to safeguard children"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,7 +41,11 @@ struct Partnership {
 
 impl Partnership {
     fn load(&self) -> Result<Profile, String> {
-        ProfileSource { dir: self.profiles.clone() }.load(&self.partnership).map_err(|e| e.to_string())
+        ProfileSource {
+            dir: self.profiles.clone(),
+        }
+        .load(&self.partnership)
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -183,6 +191,15 @@ enum ApiClientCommand {
     },
 }
 
+/// Print a line to stdout; a closed pipe (`together ... | head`) ends the program quietly.
+fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").is_err() {
+        std::process::exit(0);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -195,8 +212,14 @@ fn main() -> ExitCode {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).with_current_span(false).with_writer(std::io::stderr).try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn open_app(db: &str, partnership: &Partnership) -> Result<App, String> {
@@ -214,7 +237,13 @@ fn calendar_with(database: &Option<String>, partnership: &Partnership) -> Result
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { db, partnership, listen, demo, public_url } => {
+        Command::Serve {
+            db,
+            partnership,
+            listen,
+            demo,
+            public_url,
+        } => {
             init_logging();
             let app = Arc::new(open_app(&db.database, &partnership)?);
             if demo {
@@ -229,9 +258,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     None => println!("Demo data is already in this database; its passwords were shown when it was created."),
                 }
             }
-            let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-            let state = together_web::AppState { app, metrics: Arc::new(together_web::Metrics::default()), https };
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+            let https = public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"));
+            let state = together_web::AppState {
+                app,
+                metrics: Arc::new(together_web::Metrics::default()),
+                https,
+            };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -247,19 +285,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {
-            let default = Partnership { partnership: "national".into(), profiles: None };
+            let default = Partnership {
+                partnership: "national".into(),
+                profiles: None,
+            };
             match command {
                 CalendarCommand::Holidays { year, database } => {
                     if !(1990..=2100).contains(&year) {
                         return Err(format!("year {year} is outside 1990 to 2100"));
                     }
                     for (d, name) in calendar_with(&database, &default)?.bank_holidays(year) {
-                        println!("{} {name}", d.format("%Y-%m-%d"));
+                        emit(&format!("{} {name}", d.format("%Y-%m-%d")));
                     }
                 }
                 CalendarCommand::AddWorkingDays { date, n, database } => {
-                    let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| format!("{date} is not a real date (YYYY-MM-DD)"))?;
-                    println!("{}", calendar_with(&database, &default)?.add_working_days(d, n).format("%Y-%m-%d"));
+                    let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                        .map_err(|_| format!("{date} is not a real date (YYYY-MM-DD)"))?;
+                    emit(&format!(
+                        "{}",
+                        calendar_with(&database, &default)?
+                            .add_working_days(d, n)
+                            .format("%Y-%m-%d")
+                    ));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -269,10 +316,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 TimescaleCommand::List { partnership, json } => {
                     let p = partnership.load()?;
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "profile": p.version_tag(), "rules": p.rules })).map_err(|e| e.to_string())?);
+                        emit(
+                            &serde_json::to_string_pretty(
+                                &serde_json::json!({ "profile": p.version_tag(), "rules": p.rules }),
+                            )
+                            .map_err(|e| e.to_string())?,
+                        );
                     } else {
                         for r in &p.rules {
-                            println!(
+                            emit(&format!(
                                 "{:<34} {:<18} {:<6} from {:<30} {}{}",
                                 r.id,
                                 r.period().to_string(),
@@ -280,23 +332,33 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                                 r.start_event,
                                 r.citation,
                                 if r.statutory { "" } else { " [local]" }
-                            );
+                            ));
                         }
                     }
                 }
-                TimescaleCommand::Due { rule, from, partnership, database } => {
+                TimescaleCommand::Due {
+                    rule,
+                    from,
+                    partnership,
+                    database,
+                } => {
                     let p = partnership.load()?;
                     let r = p.rule(&rule).ok_or_else(|| {
-                        format!("no timescale \"{rule}\" in {}; see `together timescale list`", p.version_tag())
+                        format!(
+                            "no timescale \"{rule}\" in {}; see `together timescale list`",
+                            p.version_tag()
+                        )
                     })?;
                     let start = parse_start(&from)?;
                     let cal = calendar_with(&database, &partnership)?;
-                    println!("{}", r.due(start, &cal));
+                    emit(&format!("{}", r.due(start, &cal)));
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify { db } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
             let store = together_store::open(&db.database).map_err(|e| e.to_string())?;
             match together_store::audit::verify_all(store.as_ref()) {
                 Ok(r) => {
@@ -310,13 +372,31 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
         }
         Command::User { command } => {
-            let national = Partnership { partnership: "national".into(), profiles: None };
+            let national = Partnership {
+                partnership: "national".into(),
+                profiles: None,
+            };
             match command {
-                UserCommand::Add { db, username, name, role, agency } => {
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    agency,
+                } => {
                     let app = open_app(&db.database, &national)?;
-                    let input = NewUserInput { username, display_name: name, role, agency, team: String::new() };
+                    let input = NewUserInput {
+                        username,
+                        display_name: name,
+                        role,
+                        agency,
+                        team: String::new(),
+                    };
                     let (u, password) = app.create_user(None, &input).map_err(|e| e.to_string())?;
-                    println!("user {} ({}) added; password (shown once): {password}", u.username, u.role);
+                    println!(
+                        "user {} ({}) added; password (shown once): {password}",
+                        u.username, u.role
+                    );
                 }
                 UserCommand::Agencies { db } => {
                     let app = open_app(&db.database, &national)?;
@@ -326,17 +406,33 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
                 UserCommand::ResetPassword { db, username } => {
                     let app = open_app(&db.database, &national)?;
-                    let u = app.store.user_by_username(&username).map_err(|e| e.to_string())?.ok_or("no such user")?;
+                    let u = app
+                        .store
+                        .user_by_username(&username)
+                        .map_err(|e| e.to_string())?
+                        .ok_or("no such user")?;
                     let password = app.reset_password(None, u.id).map_err(|e| e.to_string())?;
                     println!("new password for {} (shown once): {password}", u.username);
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::ApiClient { command: ApiClientCommand::Add { db, agency, name } } => {
-            let app = open_app(&db.database, &Partnership { partnership: "national".into(), profiles: None })?;
-            let agency = agency.parse().map_err(|_| "agency must be an agency id (see `together user agencies`)")?;
-            let (c, token) = app.create_api_client(None, agency, &name).map_err(|e| e.to_string())?;
+        Command::ApiClient {
+            command: ApiClientCommand::Add { db, agency, name },
+        } => {
+            let app = open_app(
+                &db.database,
+                &Partnership {
+                    partnership: "national".into(),
+                    profiles: None,
+                },
+            )?;
+            let agency = agency
+                .parse()
+                .map_err(|_| "agency must be an agency id (see `together user agencies`)")?;
+            let (c, token) = app
+                .create_api_client(None, agency, &name)
+                .map_err(|e| e.to_string())?;
             println!("api client {} added; token (shown once): {token}", c.name);
             Ok(ExitCode::SUCCESS)
         }
@@ -346,11 +442,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 fn parse_start(s: &str) -> Result<chrono::NaiveDateTime, String> {
     let s = s.trim();
     if let Some((d, t)) = s.split_once('T') {
-        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("{d} is not a real date (YYYY-MM-DD)"))?;
-        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| format!("{t} is not a time (HH:MM)"))?;
+        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| format!("{d} is not a real date (YYYY-MM-DD)"))?;
+        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M")
+            .map_err(|_| format!("{t} is not a time (HH:MM)"))?;
         Ok(date.and_time(time))
     } else {
-        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s} is not a real date (YYYY-MM-DD)"))?;
+        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("{s} is not a real date (YYYY-MM-DD)"))?;
         Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists"))
     }
 }

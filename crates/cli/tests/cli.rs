@@ -33,24 +33,46 @@ fn a_year_out_of_range_is_refused() {
 #[test]
 fn working_days_over_christmas() {
     // Christmas Day is a Friday and Boxing Day a Saturday, substituted on Monday 28th.
-    assert_eq!(run_ok(&["calendar", "add-working-days", "2026-12-24", "1"]), "2026-12-29\n");
+    assert_eq!(
+        run_ok(&["calendar", "add-working-days", "2026-12-24", "1"]),
+        "2026-12-29\n"
+    );
     // Day 0 of a non-working day is the next working day.
-    assert_eq!(run_ok(&["calendar", "add-working-days", "2026-12-26", "0"]), "2026-12-29\n");
+    assert_eq!(
+        run_ok(&["calendar", "add-working-days", "2026-12-26", "0"]),
+        "2026-12-29\n"
+    );
     let o = run(&["calendar", "add-working-days", "2026-02-30", "1"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("2026-02-30 is not a real date"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2026-02-30 is not a real date"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn timescale_list_names_icpc_with_its_citation() {
     let out = run_ok(&["timescale", "list"]);
-    let line = out.lines().find(|l| l.split_whitespace().next() == Some("icpc")).unwrap_or_else(|| panic!("no icpc in:\n{out}"));
+    let line = out
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("icpc"))
+        .unwrap_or_else(|| panic!("no icpc in:\n{out}"));
     assert!(line.contains("15 working days"), "{line}");
-    assert!(line.contains("WT2026 ch.3 s4 'Outcome of section 47 enquiries' (003 L1816)"), "{line}");
+    assert!(
+        line.contains("WT2026 ch.3 s4 'Outcome of section 47 enquiries' (003 L1816)"),
+        "{line}"
+    );
 
-    let json: serde_json::Value = serde_json::from_str(&run_ok(&["timescale", "list", "--json"])).expect("--json is JSON");
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&["timescale", "list", "--json"])).expect("--json is JSON");
     assert_eq!(json["profile"], "national@2026.1");
-    let icpc = json["rules"].as_array().expect("rules").iter().find(|r| r["id"] == "icpc").expect("icpc in --json");
+    let icpc = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "icpc")
+        .expect("icpc in --json");
     assert_eq!(icpc["amount"], 15);
     assert_eq!(icpc["unit"], "working_days");
     assert_eq!(icpc["statutory"], true);
@@ -59,20 +81,48 @@ fn timescale_list_names_icpc_with_its_citation() {
 #[test]
 fn timescale_due_dates() {
     // 72 clock hours, through Christmas.
-    assert_eq!(run_ok(&["timescale", "due", "police-protection", "--from", "2026-12-24T16:30"]), "2026-12-27T16:30\n");
+    assert_eq!(
+        run_ok(&[
+            "timescale",
+            "due",
+            "police-protection",
+            "--from",
+            "2026-12-24T16:30"
+        ]),
+        "2026-12-27T16:30\n"
+    );
     // 15 working days from Monday 21 December 2026: 22, 23, 24 (3); 25, 28 Dec and
     // 1 Jan are bank holidays; 29, 30, 31 (6); 4-8 Jan (11); 11-14 Jan (15).
-    assert_eq!(run_ok(&["timescale", "due", "icpc", "--from", "2026-12-21"]), "2027-01-14\n");
+    assert_eq!(
+        run_ok(&["timescale", "due", "icpc", "--from", "2026-12-21"]),
+        "2027-01-14\n"
+    );
 }
 
 #[test]
 fn local_rules_differ_by_partnership() {
     // Northamptonshire: 24 hours (NSCP §5.1); SET: 48 hours ('Initiating the referral').
-    let due = |p: &str| run_ok(&["timescale", "due", "referral-written-confirmation", "--from", "2026-03-02T10:00", "--partnership", p]);
+    let due = |p: &str| {
+        run_ok(&[
+            "timescale",
+            "due",
+            "referral-written-confirmation",
+            "--from",
+            "2026-03-02T10:00",
+            "--partnership",
+            p,
+        ])
+    };
     assert_eq!(due("northamptonshire"), "2026-03-03T10:00\n");
     assert_eq!(due("set"), "2026-03-04T10:00\n");
     // The national profile has no such rule.
-    let o = run(&["timescale", "due", "referral-written-confirmation", "--from", "2026-03-02T10:00"]);
+    let o = run(&[
+        "timescale",
+        "due",
+        "referral-written-confirmation",
+        "--from",
+        "2026-03-02T10:00",
+    ]);
     assert!(!o.status.success());
 }
 
@@ -89,7 +139,10 @@ fn an_unknown_rule_is_refused_with_a_message() {
 #[test]
 fn a_local_profile_may_not_lengthen_a_statutory_rule() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let national = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/partnerships/national.toml");
+    let national = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../config/partnerships/national.toml"
+    );
     std::fs::copy(national, dir.path().join("national.toml")).expect("copy national.toml");
     let local = dir.path().join("lengthy.toml");
     std::fs::write(
@@ -113,14 +166,37 @@ citation = "Nowhere"
     assert!(run_ok(&["timescale", "list", "--profiles", profiles]).contains("icpc"));
 
     for args in [
-        vec!["timescale", "list", "--profiles", profiles, "--partnership", "lengthy"],
-        vec!["timescale", "due", "icpc", "--from", "2026-12-21", "--profiles", profiles, "--partnership", "lengthy"],
+        vec![
+            "timescale",
+            "list",
+            "--profiles",
+            profiles,
+            "--partnership",
+            "lengthy",
+        ],
+        vec![
+            "timescale",
+            "due",
+            "icpc",
+            "--from",
+            "2026-12-21",
+            "--profiles",
+            profiles,
+            "--partnership",
+            "lengthy",
+        ],
     ] {
         let o = run(&args);
         assert!(!o.status.success(), "{args:?} should fail: {}", stdout(&o));
         let err = stderr(&o);
-        assert!(err.contains("\"icpc\""), "the message names the rule: {err}");
-        assert!(err.contains(&local.display().to_string()), "the message names the file: {err}");
+        assert!(
+            err.contains("\"icpc\""),
+            "the message names the rule: {err}"
+        );
+        assert!(
+            err.contains(&local.display().to_string()),
+            "the message names the file: {err}"
+        );
     }
 }
 
@@ -151,8 +227,16 @@ fn audit_verify_catches_one_changed_byte() {
     bytes[at] = if bytes[at] == b'X' { b'Y' } else { b'X' };
     let tampered = String::from_utf8(bytes).expect("still UTF-8");
     assert_eq!(tampered.len(), payload.len());
-    c.execute_batch("DROP TRIGGER events_no_update").expect("drop the trigger");
-    assert_eq!(c.execute("UPDATE events SET payload = ?1 WHERE id = ?2", [&tampered, &id]).expect("tamper"), 1);
+    c.execute_batch("DROP TRIGGER events_no_update")
+        .expect("drop the trigger");
+    assert_eq!(
+        c.execute(
+            "UPDATE events SET payload = ?1 WHERE id = ?2",
+            [&tampered, &id]
+        )
+        .expect("tamper"),
+        1
+    );
     drop(c);
 
     let o = run(&["audit", "verify", "--database", db]);

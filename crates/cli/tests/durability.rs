@@ -32,7 +32,9 @@ struct Acknowledged {
     notes: Vec<(String, String)>,
 }
 
-const GIVEN: &[&str] = &["Alys", "Bryn", "Cerys", "Dai", "Efa", "Ffion", "Gethin", "Heledd"];
+const GIVEN: &[&str] = &[
+    "Alys", "Bryn", "Cerys", "Dai", "Efa", "Ffion", "Gethin", "Heledd",
+];
 const FAMILY: &[&str] = &["Killcombe", "Killdell", "Killfold", "Killgate"];
 
 fn child_body(client: usize, n: usize) -> String {
@@ -64,16 +66,36 @@ fn client(
     count: &AtomicUsize,
     killed: &AtomicBool,
 ) -> Result<(), String> {
-    let stop = |what: String| if killed.load(Ordering::SeqCst) { Ok(()) } else { Err(what) };
+    let stop = |what: String| {
+        if killed.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(what)
+        }
+    };
     for n in 0.. {
-        let child = match http(addr, "POST", "/api/v1/children", Some(token), Some(&child_body(id, n))) {
+        let child = match http(
+            addr,
+            "POST",
+            "/api/v1/children",
+            Some(token),
+            Some(&child_body(id, n)),
+        ) {
             Ok(r) if r.status == 201 => {
-                let child = r.json()["id"].as_str().ok_or_else(|| format!("no id in {}", r.body))?.to_string();
+                let child = r.json()["id"]
+                    .as_str()
+                    .ok_or_else(|| format!("no id in {}", r.body))?
+                    .to_string();
                 acked.lock().unwrap().children.push(child.clone());
                 count.fetch_add(1, Ordering::SeqCst);
                 child
             }
-            Ok(r) => return stop(format!("client {id}: opening a record answered {}: {}", r.status, r.body)),
+            Ok(r) => {
+                return stop(format!(
+                    "client {id}: opening a record answered {}: {}",
+                    r.status, r.body
+                ))
+            }
             Err(e) => return stop(format!("client {id}: opening a record failed: {e}")),
         };
         for k in 0..NOTES_PER_CHILD {
@@ -81,12 +103,24 @@ fn client(
             match http(addr, "POST", &path, Some(token), Some(&note_body(id, n, k))) {
                 Ok(r) if r.status == 201 => {
                     let v = r.json();
-                    let note = v["id"].as_str().ok_or_else(|| format!("no id in {}", r.body))?.to_string();
-                    assert_eq!(v["child"].as_str(), Some(child.as_str()), "the note's child");
+                    let note = v["id"]
+                        .as_str()
+                        .ok_or_else(|| format!("no id in {}", r.body))?
+                        .to_string();
+                    assert_eq!(
+                        v["child"].as_str(),
+                        Some(child.as_str()),
+                        "the note's child"
+                    );
                     acked.lock().unwrap().notes.push((child.clone(), note));
                     count.fetch_add(1, Ordering::SeqCst);
                 }
-                Ok(r) => return stop(format!("client {id}: a case note answered {}: {}", r.status, r.body)),
+                Ok(r) => {
+                    return stop(format!(
+                        "client {id}: a case note answered {}: {}",
+                        r.status, r.body
+                    ))
+                }
                 Err(e) => return stop(format!("client {id}: a case note failed: {e}")),
             }
         }
@@ -124,8 +158,14 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
         killed.store(true, Ordering::SeqCst);
         let at_kill = count.load(Ordering::SeqCst);
         server.kill9();
-        eprintln!("killed the server after {at_kill} acknowledged writes ({:?})", started.elapsed());
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a client panicked".into()))).collect()
+        eprintln!(
+            "killed the server after {at_kill} acknowledged writes ({:?})",
+            started.elapsed()
+        );
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a client panicked".into())))
+            .collect()
     });
     for r in &results {
         if let Err(e) = r {
@@ -134,8 +174,15 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
     }
     let acked = acked.into_inner().unwrap();
     let total = acked.children.len() + acked.notes.len();
-    assert!(total >= ACKNOWLEDGED_BEFORE_KILL, "only {total} writes were acknowledged before the deadline");
-    eprintln!("{} children and {} case notes acknowledged in all", acked.children.len(), acked.notes.len());
+    assert!(
+        total >= ACKNOWLEDGED_BEFORE_KILL,
+        "only {total} writes were acknowledged before the deadline"
+    );
+    eprintln!(
+        "{} children and {} case notes acknowledged in all",
+        acked.children.len(),
+        acked.notes.len()
+    );
 
     // Every acknowledged write is in the database.
     {
@@ -143,15 +190,28 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
         let mut logged: HashSet<String> = HashSet::new();
         for child in &acked.children {
             let pid: PersonId = child.parse().expect("a child id");
-            let person = store.person(pid).expect("read person").unwrap_or_else(|| panic!("acknowledged child {child} is lost"));
+            let person = store
+                .person(pid)
+                .expect("read person")
+                .unwrap_or_else(|| panic!("acknowledged child {child} is lost"));
             assert_eq!(person.kind, "child");
             let log = store.log(pid).expect("read log");
-            assert_eq!(log.first().map(|e| e.event_type.as_str()), Some("child-record-opened"), "child {child}'s log");
+            assert_eq!(
+                log.first().map(|e| e.event_type.as_str()),
+                Some("child-record-opened"),
+                "child {child}'s log"
+            );
             logged.extend(log.iter().map(|e| e.id.to_string()));
         }
         for (child, note) in &acked.notes {
-            assert!(logged.contains(note), "acknowledged case note {note} is not in child {child}'s log");
-            let e = store.event(note.parse::<EventId>().expect("an event id")).expect("read event").expect("the note");
+            assert!(
+                logged.contains(note),
+                "acknowledged case note {note} is not in child {child}'s log"
+            );
+            let e = store
+                .event(note.parse::<EventId>().expect("an event id"))
+                .expect("read event")
+                .expect("the note");
             assert_eq!(e.child.to_string(), *child);
             assert_eq!(e.event_type, "case-note-recorded");
         }
@@ -160,29 +220,63 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
     // The database comes back: a restarted server serves what was acknowledged and takes new writes.
     let server = Server::start(database, &dir.join("server-after-kill.log"));
     assert!(
-        server.lines.iter().any(|l| l.contains("already in this database")),
+        server
+            .lines
+            .iter()
+            .any(|l| l.contains("already in this database")),
         "the restart should find the demo data: {:?}",
         server.lines
     );
     let mut sample: Vec<&String> = acked.children.iter().take(3).collect();
     sample.extend(acked.children.last());
     for child in sample {
-        let r = http(&server.addr, "GET", &format!("/api/v1/children/{child}"), Some(&token), None).expect("GET a child");
+        let r = http(
+            &server.addr,
+            "GET",
+            &format!("/api/v1/children/{child}"),
+            Some(&token),
+            None,
+        )
+        .expect("GET a child");
         assert_eq!(r.status, 200, "{}", r.body);
         let v = r.json();
-        let notes: HashSet<&str> =
-            acked.notes.iter().filter(|(c, _)| c == child).map(|(_, n)| n.as_str()).collect();
-        let chronology: HashSet<&str> =
-            v["chronology"].as_array().expect("chronology").iter().filter_map(|e| e["id"].as_str()).collect();
-        assert!(notes.is_subset(&chronology), "child {child}: notes {notes:?} not all in {chronology:?}");
+        let notes: HashSet<&str> = acked
+            .notes
+            .iter()
+            .filter(|(c, _)| c == child)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        let chronology: HashSet<&str> = v["chronology"]
+            .as_array()
+            .expect("chronology")
+            .iter()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        assert!(
+            notes.is_subset(&chronology),
+            "child {child}: notes {notes:?} not all in {chronology:?}"
+        );
     }
-    let r = http(&server.addr, "POST", "/api/v1/children", Some(&token), Some(&child_body(0, 0))).expect("POST after restart");
+    let r = http(
+        &server.addr,
+        "POST",
+        "/api/v1/children",
+        Some(&token),
+        Some(&child_body(0, 0)),
+    )
+    .expect("POST after restart");
     assert_eq!(r.status, 201, "a write after the restart: {}", r.body);
     server.kill9();
 
     // And the record's integrity holds.
     let o = run(&["audit", "verify", "--database", database]);
-    assert_eq!(o.status.code(), Some(0), "audit verify after the kill:\n{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "audit verify after the kill:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
     assert!(stdout(&o).starts_with("ok: "), "{}", stdout(&o));
     eprintln!("audit verify: {}", stdout(&o).trim());
 }
@@ -196,7 +290,9 @@ fn sigkill_loses_no_acknowledged_write_sqlite() {
 
 #[test]
 fn sigkill_loses_no_acknowledged_write_postgres() {
-    let Some(schema) = PgSchema::create("sigkill_loses_no_acknowledged_write") else { return };
+    let Some(schema) = PgSchema::create("sigkill_loses_no_acknowledged_write") else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     kill_nine_loses_nothing(&schema.url, dir.path());
 }

@@ -120,7 +120,10 @@ pub enum Resource<'a> {
     /// Nothing child-specific: a page, the user list, the calendar, figures.
     System,
     /// One child's record.
-    Child { restricted: bool, relationships: &'a [Relationship] },
+    Child {
+        restricted: bool,
+        relationships: &'a [Relationship],
+    },
 }
 
 /// How much of a record the actor may see.
@@ -145,10 +148,20 @@ pub struct Decision {
 
 impl Decision {
     fn allow(scope: Scope, reason: &'static str) -> Decision {
-        Decision { allowed: true, scope: Some(scope), reason, break_glass: false }
+        Decision {
+            allowed: true,
+            scope: Some(scope),
+            reason,
+            break_glass: false,
+        }
     }
     fn deny(reason: &'static str) -> Decision {
-        Decision { allowed: false, scope: None, reason, break_glass: false }
+        Decision {
+            allowed: false,
+            scope: None,
+            reason,
+            break_glass: false,
+        }
     }
 }
 
@@ -167,23 +180,41 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
         ViewHome => Decision::allow(Scope::Full, "every signed-in user has a home page"),
         SearchChildren | OpenChildRecord => {
             if csc && !(action == OpenChildRecord && role == Role::ConferenceChair) {
-                Decision::allow(Scope::Full, "children's social care holds the children's records")
+                Decision::allow(
+                    Scope::Full,
+                    "children's social care holds the children's records",
+                )
             } else if role == Role::ConferenceChair {
-                Decision::deny("conference chairs do not open records: the front door and social workers do")
+                Decision::deny(
+                    "conference chairs do not open records: the front door and social workers do",
+                )
             } else {
-                Decision::deny("only children's social care staff search and open children's records")
+                Decision::deny(
+                    "only children's social care staff search and open children's records",
+                )
             }
         }
         SubmitReferral => {
-            if role == Role::PartnerPractitioner || matches!(role, Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor) {
-                Decision::allow(Scope::Full, "practitioners refer children to children's social care (WT2026 ¶163)")
+            if role == Role::PartnerPractitioner
+                || matches!(
+                    role,
+                    Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor
+                )
+            {
+                Decision::allow(
+                    Scope::Full,
+                    "practitioners refer children to children's social care (WT2026 ¶163)",
+                )
             } else {
                 Decision::deny("this role does not make referrals")
             }
         }
         ManageUsers | ManageCalendar => {
             if role == Role::SystemAdministrator {
-                Decision::allow(Scope::Full, "system administrators manage users and configuration")
+                Decision::allow(
+                    Scope::Full,
+                    "system administrators manage users and configuration",
+                )
             } else {
                 Decision::deny("only a system administrator manages users and configuration")
             }
@@ -197,13 +228,20 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
         }
         ViewPartnershipFigures => {
             if matches!(role, Role::PartnershipManager | Role::PracticeSupervisor) {
-                Decision::allow(Scope::Full, "managers monitor timeliness and effectiveness (WT2026 ¶113)")
+                Decision::allow(
+                    Scope::Full,
+                    "managers monitor timeliness and effectiveness (WT2026 ¶113)",
+                )
             } else {
                 Decision::deny("partnership figures are for managers")
             }
         }
         ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord => {
-            let Resource::Child { restricted, relationships } = resource else {
+            let Resource::Child {
+                restricted,
+                relationships,
+            } = resource
+            else {
                 return Decision::deny("an action on a child's record needs the record");
             };
             child_record(role, action, restricted, relationships)
@@ -214,20 +252,37 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
 fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationship]) -> Decision {
     use Action::*;
     let has = |r: Relationship| rels.contains(&r);
-    if matches!(role, Role::PartnershipManager | Role::SystemAdministrator | Role::DataProtectionOfficer) {
+    if matches!(
+        role,
+        Role::PartnershipManager | Role::SystemAdministrator | Role::DataProtectionOfficer
+    ) {
         return Decision::deny("this role has no access to identifiable case data");
     }
 
     // First: may the actor see the record at all, and how much of it?
     let view = if role.is_childrens_social_care() {
         if !restricted {
-            Decision::allow(Scope::Full, "children's social care holds the child's record")
+            Decision::allow(
+                Scope::Full,
+                "children's social care holds the child's record",
+            )
         } else if has(Relationship::Allocated) || has(Relationship::Granted) {
-            Decision::allow(Scope::Full, "restricted record: allocated or explicitly granted")
+            Decision::allow(
+                Scope::Full,
+                "restricted record: allocated or explicitly granted",
+            )
         } else if has(Relationship::BreakGlass) {
-            Decision { break_glass: true, ..Decision::allow(Scope::Full, "restricted record: break-glass access with a reason, reported") }
+            Decision {
+                break_glass: true,
+                ..Decision::allow(
+                    Scope::Full,
+                    "restricted record: break-glass access with a reason, reported",
+                )
+            }
         } else {
-            Decision::deny("restricted record: access needs an explicit grant, or break-glass with a reason")
+            Decision::deny(
+                "restricted record: access needs an explicit grant, or break-glass with a reason",
+            )
         }
     } else {
         // Partner practitioners: only with a part in the work, only what is shared.
@@ -237,10 +292,18 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
             } else {
                 Decision::deny("restricted record: access needs an explicit grant")
             }
-        } else if has(Relationship::Referrer) || has(Relationship::Participant) || has(Relationship::Granted) {
-            Decision::allow(Scope::SharedOnly, "partner practitioner with a part in the child's work sees what is shared")
+        } else if has(Relationship::Referrer)
+            || has(Relationship::Participant)
+            || has(Relationship::Granted)
+        {
+            Decision::allow(
+                Scope::SharedOnly,
+                "partner practitioner with a part in the child's work sees what is shared",
+            )
         } else {
-            Decision::deny("partner practitioners see only children they referred or take part in work about")
+            Decision::deny(
+                "partner practitioners see only children they referred or take part in work about",
+            )
         }
     };
     if !view.allowed {
@@ -250,26 +313,43 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
     match action {
         ViewChildRecord => view,
         AppendToChildRecord => {
-            if role == Role::ConferenceChair || role.is_childrens_social_care() || role == Role::PartnerPractitioner {
-                Decision { reason: "may add to a record they may read", ..view }
+            if role == Role::ConferenceChair
+                || role.is_childrens_social_care()
+                || role == Role::PartnerPractitioner
+            {
+                Decision {
+                    reason: "may add to a record they may read",
+                    ..view
+                }
             } else {
                 Decision::deny("this role does not write to children's records")
             }
         }
         CorrectChildEntry => {
             if has(Relationship::Author) {
-                Decision { reason: "the author of an entry may correct it, with a reason", ..view }
+                Decision {
+                    reason: "the author of an entry may correct it, with a reason",
+                    ..view
+                }
             } else if role == Role::PracticeSupervisor {
-                Decision { reason: "a practice supervisor may correct an entry, with a reason", ..view }
+                Decision {
+                    reason: "a practice supervisor may correct an entry, with a reason",
+                    ..view
+                }
             } else {
                 Decision::deny("only the entry's author or a practice supervisor may correct it")
             }
         }
         RestrictChildRecord => {
             if role == Role::PracticeSupervisor && !view.break_glass {
-                Decision { reason: "a practice supervisor decides who may see a restricted record", ..view }
+                Decision {
+                    reason: "a practice supervisor decides who may see a restricted record",
+                    ..view
+                }
             } else {
-                Decision::deny("only a practice supervisor restricts a record or grants access to it")
+                Decision::deny(
+                    "only a practice supervisor restricts a record or grants access to it",
+                )
             }
         }
         _ => unreachable!("child_record is only called for child actions"),

@@ -16,7 +16,12 @@ use std::collections::HashMap;
 
 /// What happened, in the guidance's words. New kinds of work add variants here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    content = "data",
+    rename_all = "kebab-case",
+    deny_unknown_fields
+)]
 pub enum EventBody {
     /// The child's record was opened with what is known of the child.
     ChildRecordOpened { child: PersonDetails },
@@ -32,10 +37,18 @@ pub enum EventBody {
     },
     /// A case note. `shared_with_partners` decides whether partner practitioners
     /// with a part in the child's work may read it (WT2026 ¶29–¶37 on sharing).
-    CaseNoteRecorded { title: String, text: String, shared_with_partners: bool },
+    CaseNoteRecorded {
+        title: String,
+        text: String,
+        shared_with_partners: bool,
+    },
     /// A correction of an earlier entry: `replacement` is what the entry should have
     /// said, of the same type. The history keeps both.
-    EntryCorrected { corrects: EventId, reason: String, replacement: Box<EventBody> },
+    EntryCorrected {
+        corrects: EventId,
+        reason: String,
+        replacement: Box<EventBody>,
+    },
     /// Access to the record is restricted to those allocated or granted (design principle 6).
     RecordRestricted { reason: String },
     /// A named user is granted access to a restricted record.
@@ -61,7 +74,11 @@ impl EventBody {
         match self {
             EventBody::ChildRecordOpened { .. } => "Record opened".into(),
             EventBody::ChildDetailsRecorded { .. } => "Child's details recorded".into(),
-            EventBody::FamilyMemberAdded { details, relationship, .. } => {
+            EventBody::FamilyMemberAdded {
+                details,
+                relationship,
+                ..
+            } => {
                 format!("{} added ({})", details.kind.label(), relationship)
             }
             EventBody::CaseNoteRecorded { title, .. } => format!("Case note: {title}"),
@@ -88,7 +105,10 @@ impl EventBody {
     /// Whether a partner practitioner with a part in the work may read this entry.
     pub fn shared_with_partners(&self) -> bool {
         match self {
-            EventBody::CaseNoteRecorded { shared_with_partners, .. } => *shared_with_partners,
+            EventBody::CaseNoteRecorded {
+                shared_with_partners,
+                ..
+            } => *shared_with_partners,
             EventBody::ChildRecordOpened { .. } | EventBody::ChildDetailsRecorded { .. } => true,
             EventBody::EntryCorrected { replacement, .. } => replacement.shared_with_partners(),
             _ => false,
@@ -139,11 +159,15 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// Timestamps are stored as fixed-width UTC text with microseconds, so that they
 /// hash the same on every backend.
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
-    t.trunc_subsecs(6).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    t.trunc_subsecs(6)
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
 }
 
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -204,7 +228,9 @@ impl StoredEvent {
     }
 
     pub fn body(&self) -> Option<Result<EventBody, serde_json::Error>> {
-        self.payload.as_deref().map(|p| EventBody::from_stored(&self.event_type, p))
+        self.payload
+            .as_deref()
+            .map(|p| EventBody::from_stored(&self.event_type, p))
     }
 }
 
@@ -219,7 +245,11 @@ pub struct ChainBreak {
 
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "child {} event {} (#{}): {}", self.child, self.event, self.seq, self.reason)
+        write!(
+            f,
+            "child {} event {} (#{}): {}",
+            self.child, self.event, self.seq, self.reason
+        )
     }
 }
 
@@ -228,9 +258,18 @@ impl std::fmt::Display for ChainBreak {
 pub fn verify_log(events: &[StoredEvent]) -> Result<(), ChainBreak> {
     let mut prev = GENESIS_HASH.to_string();
     for (i, e) in events.iter().enumerate() {
-        let brk = |reason: String| ChainBreak { child: e.child, event: e.id, seq: e.seq, reason };
+        let brk = |reason: String| ChainBreak {
+            child: e.child,
+            event: e.id,
+            seq: e.seq,
+            reason,
+        };
         if e.seq != i as i64 + 1 {
-            return Err(brk(format!("expected position {} in the log, found {}", i + 1, e.seq)));
+            return Err(brk(format!(
+                "expected position {} in the log, found {}",
+                i + 1,
+                e.seq
+            )));
         }
         if let Some(p) = &e.payload {
             if sha256_hex(p.as_bytes()) != e.payload_hash {
@@ -238,7 +277,9 @@ pub fn verify_log(events: &[StoredEvent]) -> Result<(), ChainBreak> {
             }
         }
         if e.prev_hash != prev {
-            return Err(brk("previous-hash link does not match the event before it".into()));
+            return Err(brk(
+                "previous-hash link does not match the event before it".into()
+            ));
         }
         if e.expected_hash() != e.hash {
             return Err(brk("event hash does not match its contents".into()));
@@ -266,7 +307,12 @@ pub struct ChronologyEntry {
 pub fn chronology(events: &[StoredEvent]) -> Vec<ChronologyEntry> {
     let mut latest: HashMap<EventId, (EventId, EventBody)> = HashMap::new();
     for e in events {
-        if let Some(Ok(EventBody::EntryCorrected { corrects, replacement, .. })) = e.body() {
+        if let Some(Ok(EventBody::EntryCorrected {
+            corrects,
+            replacement,
+            ..
+        })) = e.body()
+        {
             latest.insert(corrects, (e.id, *replacement));
         }
     }
@@ -278,7 +324,12 @@ pub fn chronology(events: &[StoredEvent]) -> Vec<ChronologyEntry> {
                 Some((by, body)) => (Some(*by), Some(body.clone())),
                 None => (None, recorded.clone()),
             };
-            ChronologyEntry { event: e.clone(), recorded, current, corrected_by }
+            ChronologyEntry {
+                event: e.clone(),
+                recorded,
+                current,
+                corrected_by,
+            }
         })
         .collect()
 }
@@ -307,10 +358,16 @@ impl ChildSummary {
         for entry in entries {
             // Corrections are applied through `current`; skip the correction events themselves.
             match &entry.current {
-                Some(EventBody::ChildRecordOpened { child }) | Some(EventBody::ChildDetailsRecorded { child }) => {
+                Some(EventBody::ChildRecordOpened { child })
+                | Some(EventBody::ChildDetailsRecorded { child }) => {
                     s.details = Some(child.clone())
                 }
-                Some(EventBody::FamilyMemberAdded { person, details, relationship, lives_with_child }) => {
+                Some(EventBody::FamilyMemberAdded {
+                    person,
+                    details,
+                    relationship,
+                    lives_with_child,
+                }) => {
                     s.family.retain(|m| m.person != *person);
                     s.family.push(FamilyMember {
                         person: *person,
@@ -330,7 +387,11 @@ impl ChildSummary {
 
 /// Check a correction against the entry it corrects: same type, not itself a
 /// correction, and a reason given.
-pub fn check_correction(original: &StoredEvent, replacement: &EventBody, reason: &str) -> Result<(), String> {
+pub fn check_correction(
+    original: &StoredEvent,
+    replacement: &EventBody,
+    reason: &str,
+) -> Result<(), String> {
     if original.event_type == "entry-corrected" {
         return Err("A correction cannot itself be corrected: correct the original entry".into());
     }
@@ -383,16 +444,26 @@ mod tests {
     fn log() -> Vec<StoredEvent> {
         let c = PersonId::new_random();
         let a = new(c, EventBody::ChildRecordOpened { child: child() });
-        let b = new(c, EventBody::CaseNoteRecorded { title: "Visit".into(), text: "Seen at home".into(), shared_with_partners: false });
+        let b = new(
+            c,
+            EventBody::CaseNoteRecorded {
+                title: "Visit".into(),
+                text: "Seen at home".into(),
+                shared_with_partners: false,
+            },
+        );
         let e1 = a.seal(1, GENESIS_HASH);
         let e2 = b.seal(2, &e1.hash);
         let mut fixed = child();
         fixed.given_name = "Adah".into();
-        let corr = new(c, EventBody::EntryCorrected {
-            corrects: e1.id,
-            reason: "Name misspelt".into(),
-            replacement: Box::new(EventBody::ChildRecordOpened { child: fixed }),
-        });
+        let corr = new(
+            c,
+            EventBody::EntryCorrected {
+                corrects: e1.id,
+                reason: "Name misspelt".into(),
+                replacement: Box::new(EventBody::ChildRecordOpened { child: fixed }),
+            },
+        );
         let e3 = corr.seal(3, &e2.hash);
         vec![e1, e2, e3]
     }
@@ -441,7 +512,10 @@ mod tests {
         assert_eq!(chron.len(), 3);
         assert_eq!(chron[0].corrected_by, Some(l[2].id));
         match (&chron[0].recorded, &chron[0].current) {
-            (Some(EventBody::ChildRecordOpened { child: was }), Some(EventBody::ChildRecordOpened { child: now })) => {
+            (
+                Some(EventBody::ChildRecordOpened { child: was }),
+                Some(EventBody::ChildRecordOpened { child: now }),
+            ) => {
                 assert_eq!(was.given_name, "Ada");
                 assert_eq!(now.given_name, "Adah");
             }
@@ -453,14 +527,25 @@ mod tests {
 
     #[test]
     fn payload_round_trips() {
-        let b = EventBody::CaseNoteRecorded { title: "t".into(), text: "x".into(), shared_with_partners: true };
-        assert_eq!(EventBody::from_stored(b.type_id(), &b.payload_json()).unwrap(), b);
+        let b = EventBody::CaseNoteRecorded {
+            title: "t".into(),
+            text: "x".into(),
+            shared_with_partners: true,
+        };
+        assert_eq!(
+            EventBody::from_stored(b.type_id(), &b.payload_json()).unwrap(),
+            b
+        );
     }
 
     #[test]
     fn corrections_must_match_the_corrected_kind() {
         let l = log();
-        let note = EventBody::CaseNoteRecorded { title: "t".into(), text: "x".into(), shared_with_partners: true };
+        let note = EventBody::CaseNoteRecorded {
+            title: "t".into(),
+            text: "x".into(),
+            shared_with_partners: true,
+        };
         assert!(check_correction(&l[0], &note, "why").is_err());
         assert!(check_correction(&l[1], &note, "why").is_ok());
         assert!(check_correction(&l[1], &note, " ").is_err());

@@ -74,7 +74,9 @@ impl Sex {
         }
     }
     pub fn from_id(s: &str) -> Option<Sex> {
-        [Sex::Female, Sex::Male, Sex::Unknown].into_iter().find(|x| x.id() == s)
+        [Sex::Female, Sex::Male, Sex::Unknown]
+            .into_iter()
+            .find(|x| x.id() == s)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -115,10 +117,16 @@ impl PersonDetails {
         match self.kind {
             PersonKind::UnbornChild => {
                 if self.date_of_birth.is_some() {
-                    e.add("date_of_birth", "An unborn child has no date of birth: give the expected date of delivery");
+                    e.add(
+                        "date_of_birth",
+                        "An unborn child has no date of birth: give the expected date of delivery",
+                    );
                 }
                 match self.expected_date_of_delivery {
-                    None => e.add("expected_date_of_delivery", "Enter the expected date of delivery"),
+                    None => e.add(
+                        "expected_date_of_delivery",
+                        "Enter the expected date of delivery",
+                    ),
                     // A pregnancy lasts at most about 42 weeks; an EDD further out is a typing error.
                     Some(edd) if edd > today + chrono::Days::new(300) => e.add(
                         "expected_date_of_delivery",
@@ -129,21 +137,37 @@ impl PersonDetails {
             }
             _ => {
                 if self.expected_date_of_delivery.is_some() {
-                    e.add("expected_date_of_delivery", "Only an unborn child has an expected date of delivery");
+                    e.add(
+                        "expected_date_of_delivery",
+                        "Only an unborn child has an expected date of delivery",
+                    );
                 }
                 if let Some(dob) = self.date_of_birth {
                     if dob > today {
-                        e.add("date_of_birth", "Date of birth must be today or in the past");
+                        e.add(
+                            "date_of_birth",
+                            "Date of birth must be today or in the past",
+                        );
                     } else if dob < today - chrono::Days::new(365 * 120) {
-                        e.add("date_of_birth", "Date of birth must be within the last 120 years");
+                        e.add(
+                            "date_of_birth",
+                            "Date of birth must be within the last 120 years",
+                        );
                     }
                 }
                 if self.kind == PersonKind::Child {
                     match self.date_of_birth {
                         None => e.add("date_of_birth", "Enter the child's date of birth"),
                         // A child is anyone who has not yet reached their 18th birthday (WT2026, Introduction).
-                        Some(dob) if dob.checked_add_months(chrono::Months::new(18 * 12)).is_some_and(|d18| d18 <= today) => {
-                            e.add("date_of_birth", "A child is under 18: this date of birth is 18 or more years ago")
+                        Some(dob)
+                            if dob
+                                .checked_add_months(chrono::Months::new(18 * 12))
+                                .is_some_and(|d18| d18 <= today) =>
+                        {
+                            e.add(
+                                "date_of_birth",
+                                "A child is under 18: this date of birth is 18 or more years ago",
+                            )
                         }
                         _ => {}
                     }
@@ -183,14 +207,19 @@ impl PersonInput {
         let mut e = ValidationErrors::new();
         let kind = e.take(
             "kind",
-            PersonKind::from_id(self.kind.trim()).ok_or_else(|| "Select who this person is".to_string()),
+            PersonKind::from_id(self.kind.trim())
+                .ok_or_else(|| "Select who this person is".to_string()),
         );
         let given = e.take("given_name", parse_name("first name", &self.given_name));
         let family = e.take("family_name", parse_name("last name", &self.family_name));
         let dob = if self.date_of_birth.trim().is_empty() {
             Some(None)
         } else {
-            e.take("date_of_birth", parse_date("date of birth", &self.date_of_birth)).map(Some)
+            e.take(
+                "date_of_birth",
+                parse_date("date of birth", &self.date_of_birth),
+            )
+            .map(Some)
         };
         let edd = if self.expected_date_of_delivery.trim().is_empty() {
             Some(None)
@@ -203,20 +232,38 @@ impl PersonInput {
         };
         let sex = e.take(
             "sex",
-            Sex::from_id(self.sex.trim()).ok_or_else(|| "Select the person's sex, or 'Not known'".to_string()),
+            Sex::from_id(self.sex.trim())
+                .ok_or_else(|| "Select the person's sex, or 'Not known'".to_string()),
         );
         let nhs = if self.nhs_number.trim().is_empty() {
             Some(None)
         } else {
-            e.take("nhs_number", NhsNumber::parse(&self.nhs_number)).map(Some)
+            e.take("nhs_number", NhsNumber::parse(&self.nhs_number))
+                .map(Some)
         };
         let postcode = parse_postcode(&self.postcode);
         let postcode = e.take("postcode", postcode);
         match (kind, given, family, dob, edd, sex, nhs, postcode) {
-            (Some(kind), Some(given_name), Some(family_name), Some(date_of_birth), Some(expected_date_of_delivery), Some(sex), Some(nhs_number), Some(postcode))
-                if e.is_empty() =>
-            {
-                let d = PersonDetails { kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode };
+            (
+                Some(kind),
+                Some(given_name),
+                Some(family_name),
+                Some(date_of_birth),
+                Some(expected_date_of_delivery),
+                Some(sex),
+                Some(nhs_number),
+                Some(postcode),
+            ) if e.is_empty() => {
+                let d = PersonDetails {
+                    kind,
+                    given_name,
+                    family_name,
+                    date_of_birth,
+                    expected_date_of_delivery,
+                    sex,
+                    nhs_number,
+                    postcode,
+                };
                 d.check(today)?;
                 Ok(d)
             }
@@ -228,16 +275,25 @@ impl PersonInput {
 /// A UK postcode, normalised to upper case with one space before the inward code.
 /// Empty input is no postcode.
 pub fn parse_postcode(s: &str) -> Result<Option<String>, String> {
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     if compact.is_empty() {
         return Ok(None);
     }
     let ok = (5..=7).contains(&compact.len())
         && compact.chars().all(|c| c.is_ascii_alphanumeric())
-        && compact.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && compact
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && {
             let inward: Vec<char> = compact[compact.len() - 3..].chars().collect();
-            inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic()
+            inward[0].is_ascii_digit()
+                && inward[1].is_ascii_alphabetic()
+                && inward[2].is_ascii_alphabetic()
         };
     if !ok {
         return Err("Enter a real postcode, like SS1 2AB".into());
@@ -269,7 +325,10 @@ mod tests {
     #[test]
     fn a_born_child_cannot_have_a_future_date_of_birth() {
         let e = input("child", "2026-11-24", "").parse(today()).unwrap_err();
-        assert_eq!(e.for_field("date_of_birth"), Some("Date of birth must be today or in the past"));
+        assert_eq!(
+            e.for_field("date_of_birth"),
+            Some("Date of birth must be today or in the past")
+        );
         assert!(input("child", "2026-11-23", "").parse(today()).is_ok());
     }
 
@@ -283,8 +342,12 @@ mod tests {
     fn an_unborn_child_needs_an_expected_date_of_delivery() {
         let e = input("unborn-child", "", "").parse(today()).unwrap_err();
         assert!(e.for_field("expected_date_of_delivery").is_some());
-        assert!(input("unborn-child", "", "2027-03-01").parse(today()).is_ok());
-        assert!(input("unborn-child", "2026-01-01", "2027-03-01").parse(today()).is_err());
+        assert!(input("unborn-child", "", "2027-03-01")
+            .parse(today())
+            .is_ok());
+        assert!(input("unborn-child", "2026-01-01", "2027-03-01")
+            .parse(today())
+            .is_err());
     }
 
     #[test]
@@ -296,7 +359,10 @@ mod tests {
 
     #[test]
     fn every_error_is_collected() {
-        let i = PersonInput { kind: "x".into(), ..Default::default() };
+        let i = PersonInput {
+            kind: "x".into(),
+            ..Default::default()
+        };
         let e = i.parse(today()).unwrap_err();
         for f in ["kind", "given_name", "family_name", "sex"] {
             assert!(e.for_field(f).is_some(), "{f}: {e}");
@@ -305,8 +371,14 @@ mod tests {
 
     #[test]
     fn postcodes() {
-        assert_eq!(parse_postcode("ss12ab").unwrap().as_deref(), Some("SS1 2AB"));
-        assert_eq!(parse_postcode(" NN1  1AA ").unwrap().as_deref(), Some("NN1 1AA"));
+        assert_eq!(
+            parse_postcode("ss12ab").unwrap().as_deref(),
+            Some("SS1 2AB")
+        );
+        assert_eq!(
+            parse_postcode(" NN1  1AA ").unwrap().as_deref(),
+            Some("NN1 1AA")
+        );
         assert_eq!(parse_postcode("").unwrap(), None);
         assert!(parse_postcode("12345").is_err());
     }

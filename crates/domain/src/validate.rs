@@ -26,7 +26,10 @@ impl ValidationErrors {
         Self::default()
     }
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.into(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -38,7 +41,10 @@ impl ValidationErrors {
     }
     /// The message for one field, if it has one.
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
     /// Ok(()) when empty, otherwise Err(self).
     pub fn into_result(self) -> Result<(), ValidationErrors> {
@@ -82,19 +88,43 @@ pub fn parse_date(label: &str, s: &str) -> Result<NaiveDate, String> {
         return Err(format!("Enter the {label}"));
     }
     let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(format!("{} must be a date in the form YYYY-MM-DD, for example 2026-03-27", capitalise(label)));
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "{} must be a date in the form YYYY-MM-DD, for example 2026-03-27",
+            capitalise(label)
+        ));
     }
-    let (y, m, d): (i32, u32, u32) = (parts[0].parse().unwrap_or(0), parts[1].parse().unwrap_or(0), parts[2].parse().unwrap_or(0));
+    let (y, m, d): (i32, u32, u32) = (
+        parts[0].parse().unwrap_or(0),
+        parts[1].parse().unwrap_or(0),
+        parts[2].parse().unwrap_or(0),
+    );
     if !(1..=12).contains(&m) {
-        return Err(format!("{} must be a real date: month {m} does not exist", capitalise(label)));
+        return Err(format!(
+            "{} must be a real date: month {m} does not exist",
+            capitalise(label)
+        ));
     }
-    NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| format!("{} must be a real date: {s} does not exist", capitalise(label)))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        format!(
+            "{} must be a real date: {s} does not exist",
+            capitalise(label)
+        )
+    })
 }
 
 /// Parse a date given as day, month and year fields (GOV.UK date input pattern).
-pub fn parse_date_parts(label: &str, day: &str, month: &str, year: &str) -> Result<NaiveDate, String> {
+pub fn parse_date_parts(
+    label: &str,
+    day: &str,
+    month: &str,
+    year: &str,
+) -> Result<NaiveDate, String> {
     let (day, month, year) = (day.trim(), month.trim(), year.trim());
     if day.is_empty() && month.is_empty() && year.is_empty() {
         return Err(format!("Enter the {label}"));
@@ -105,19 +135,32 @@ pub fn parse_date_parts(label: &str, day: &str, month: &str, year: &str) -> Resu
         .map(|(n, _)| *n)
         .collect();
     if !missing.is_empty() {
-        return Err(format!("{} must include a {}", capitalise(label), missing.join(" and ")));
+        return Err(format!(
+            "{} must include a {}",
+            capitalise(label),
+            missing.join(" and ")
+        ));
     }
     let num = |v: &str| v.parse::<u32>().ok();
     match (num(day), num(month), year.parse::<i32>().ok()) {
         (Some(d), Some(m), Some(y)) if year.len() == 4 => {
             if !(1..=12).contains(&m) {
-                return Err(format!("{} must be a real date: month {m} does not exist", capitalise(label)));
+                return Err(format!(
+                    "{} must be a real date: month {m} does not exist",
+                    capitalise(label)
+                ));
             }
             NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-                format!("{} must be a real date: {y:04}-{m:02}-{d:02} does not exist", capitalise(label))
+                format!(
+                    "{} must be a real date: {y:04}-{m:02}-{d:02} does not exist",
+                    capitalise(label)
+                )
             })
         }
-        _ => Err(format!("{} must be a real date, for example 27 3 2026", capitalise(label))),
+        _ => Err(format!(
+            "{} must be a real date, for example 27 3 2026",
+            capitalise(label)
+        )),
     }
 }
 
@@ -136,10 +179,16 @@ pub fn parse_name(label: &str, s: &str) -> Result<String, String> {
         return Err(format!("Enter the {label}"));
     }
     if t.chars().count() > 100 {
-        return Err(format!("{} must be 100 characters or fewer", capitalise(label)));
+        return Err(format!(
+            "{} must be 100 characters or fewer",
+            capitalise(label)
+        ));
     }
     if t.chars().any(|c| c.is_control()) {
-        return Err(format!("{} must not contain control characters", capitalise(label)));
+        return Err(format!(
+            "{} must not contain control characters",
+            capitalise(label)
+        ));
     }
     Ok(t.to_string())
 }
@@ -151,10 +200,18 @@ pub fn parse_text(label: &str, s: &str, max_chars: usize) -> Result<String, Stri
         return Err(format!("Enter the {label}"));
     }
     if t.chars().count() > max_chars {
-        return Err(format!("{} must be {max_chars} characters or fewer", capitalise(label)));
+        return Err(format!(
+            "{} must be {max_chars} characters or fewer",
+            capitalise(label)
+        ));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(format!("{} must not contain control characters", capitalise(label)));
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(format!(
+            "{} must not contain control characters",
+            capitalise(label)
+        ));
     }
     Ok(t.replace("\r\n", "\n"))
 }
@@ -172,7 +229,11 @@ impl NhsNumber {
             return Err("NHS number must be 10 digits".into());
         }
         let d: Vec<u32> = digits.bytes().map(|b| (b - b'0') as u32).collect();
-        let sum: u32 = d[..9].iter().enumerate().map(|(i, v)| v * (10 - i as u32)).sum();
+        let sum: u32 = d[..9]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * (10 - i as u32))
+            .sum();
         let check = 11 - (sum % 11);
         let check = if check == 11 { 0 } else { check };
         if check == 10 || check != d[9] {
@@ -212,9 +273,14 @@ mod tests {
         assert!(e.contains("real date"), "{e}");
         assert!(parse_date("date of birth", "2024-02-29").is_ok());
         assert!(parse_date("date of birth", "2025-02-29").is_err());
-        assert!(parse_date("date of birth", "2025-13-01").unwrap_err().contains("month 13"));
+        assert!(parse_date("date of birth", "2025-13-01")
+            .unwrap_err()
+            .contains("month 13"));
         assert!(parse_date("date of birth", "27/03/2026").is_err());
-        assert_eq!(parse_date("date of birth", "").unwrap_err(), "Enter the date of birth");
+        assert_eq!(
+            parse_date("date of birth", "").unwrap_err(),
+            "Enter the date of birth"
+        );
     }
 
     #[test]
@@ -223,22 +289,32 @@ mod tests {
             parse_date_parts("date of birth", "27", "3", "2026").unwrap(),
             NaiveDate::from_ymd_opt(2026, 3, 27).unwrap()
         );
-        assert!(parse_date_parts("date of birth", "30", "2", "2026").unwrap_err().contains("does not exist"));
-        assert!(parse_date_parts("date of birth", "", "2", "2026").unwrap_err().contains("include a day"));
+        assert!(parse_date_parts("date of birth", "30", "2", "2026")
+            .unwrap_err()
+            .contains("does not exist"));
+        assert!(parse_date_parts("date of birth", "", "2", "2026")
+            .unwrap_err()
+            .contains("include a day"));
         assert!(parse_date_parts("date of birth", "1", "2", "26").is_err());
     }
 
     #[test]
     fn nhs_number_modulus_11() {
         // 943 476 5919 is the NHS Data Dictionary's worked example.
-        assert_eq!(NhsNumber::parse("943 476 5919").unwrap().as_str(), "9434765919");
+        assert_eq!(
+            NhsNumber::parse("943 476 5919").unwrap().as_str(),
+            "9434765919"
+        );
         assert!(NhsNumber::parse("9434765918").is_err());
         assert!(NhsNumber::parse("12345").is_err());
         // 000000006x: weighted sum 12, 11 - (12 mod 11) = 10, so no check digit is valid.
         for last in 0..=9 {
             assert!(NhsNumber::parse(&format!("000000006{last}")).is_err());
         }
-        assert_eq!(NhsNumber::parse("9434765919").unwrap().formatted(), "943 476 5919");
+        assert_eq!(
+            NhsNumber::parse("9434765919").unwrap().formatted(),
+            "943 476 5919"
+        );
     }
 
     #[test]

@@ -152,11 +152,22 @@ const TABLE: &[Row] = &[
     (DataProtectionOfficer, &[], ViewPartnershipFigures, On::S, DENY),
 ];
 
-fn decide(role: Role, rels: &[Relationship], action: Action, on: On) -> together_domain::access::Decision {
+fn decide(
+    role: Role,
+    rels: &[Relationship],
+    action: Action,
+    on: On,
+) -> together_domain::access::Decision {
     let resource = match on {
         On::S => Resource::System,
-        On::R => Resource::Child { restricted: false, relationships: rels },
-        On::X => Resource::Child { restricted: true, relationships: rels },
+        On::R => Resource::Child {
+            restricted: false,
+            relationships: rels,
+        },
+        On::X => Resource::Child {
+            restricted: true,
+            relationships: rels,
+        },
     };
     authorize(Actor { role }, action, resource)
 }
@@ -165,7 +176,11 @@ fn decide(role: Role, rels: &[Relationship], action: Action, on: On) -> together
 fn the_table_holds() {
     for (i, &(role, rels, action, on, expected)) in TABLE.iter().enumerate() {
         let d = decide(role, rels, action, on);
-        assert_eq!(d.allowed, expected.is_some(), "row {i}: {role:?} {rels:?} {action:?} → {d:?}");
+        assert_eq!(
+            d.allowed,
+            expected.is_some(),
+            "row {i}: {role:?} {rels:?} {action:?} → {d:?}"
+        );
         assert_eq!(d.scope, expected, "row {i}: {role:?} {rels:?} {action:?}");
         assert!(!d.reason.is_empty());
     }
@@ -189,13 +204,28 @@ fn the_table_covers_every_role_and_every_action() {
 #[test]
 fn no_relationship_opens_a_record_to_administrators_managers_or_the_dpo() {
     let all = Relationship::ALL;
-    for role in [PartnershipManager, SystemAdministrator, DataProtectionOfficer] {
+    for role in [
+        PartnershipManager,
+        SystemAdministrator,
+        DataProtectionOfficer,
+    ] {
         for action in Action::ALL.into_iter().filter(|a| a.is_about_a_child()) {
             for restricted in [false, true] {
                 for mask in 0u32..(1 << all.len()) {
-                    let rels: Vec<Relationship> =
-                        all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| *r).collect();
-                    let d = authorize(Actor { role }, action, Resource::Child { restricted, relationships: &rels });
+                    let rels: Vec<Relationship> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, r)| *r)
+                        .collect();
+                    let d = authorize(
+                        Actor { role },
+                        action,
+                        Resource::Child {
+                            restricted,
+                            relationships: &rels,
+                        },
+                    );
                     assert!(!d.allowed, "{role:?} {action:?} {rels:?}");
                 }
             }
@@ -211,12 +241,25 @@ fn scopes_and_restriction_hold_for_every_combination() {
     for role in Role::ALL {
         for action in Action::ALL.into_iter().filter(|a| a.is_about_a_child()) {
             for mask in 0u32..(1 << all.len()) {
-                let rels: Vec<Relationship> =
-                    all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| *r).collect();
-                let d = authorize(Actor { role }, action, Resource::Child { restricted: true, relationships: &rels });
+                let rels: Vec<Relationship> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let d = authorize(
+                    Actor { role },
+                    action,
+                    Resource::Child {
+                        restricted: true,
+                        relationships: &rels,
+                    },
+                );
                 if d.allowed {
                     assert!(
-                        rels.contains(&Granted) || rels.contains(&Allocated) || (d.break_glass && rels.contains(&BreakGlass)),
+                        rels.contains(&Granted)
+                            || rels.contains(&Allocated)
+                            || (d.break_glass && rels.contains(&BreakGlass)),
                         "{role:?} {action:?} {rels:?}"
                     );
                 }
@@ -225,7 +268,10 @@ fn scopes_and_restriction_hold_for_every_combination() {
                 }
                 if d.break_glass {
                     // Break-glass is for children's social care only, and is reported.
-                    assert!(role.is_childrens_social_care(), "{role:?} {action:?} {rels:?}");
+                    assert!(
+                        role.is_childrens_social_care(),
+                        "{role:?} {action:?} {rels:?}"
+                    );
                 }
             }
         }

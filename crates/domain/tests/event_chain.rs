@@ -4,7 +4,9 @@
 
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
-use together_domain::event::{chronology, verify_log, EventBody, NewEvent, StoredEvent, GENESIS_HASH};
+use together_domain::event::{
+    chronology, verify_log, EventBody, NewEvent, StoredEvent, GENESIS_HASH,
+};
 use together_domain::ids::{AgencyId, EventId, PersonId, UserId};
 use together_domain::role::Role;
 
@@ -12,11 +14,16 @@ fn seal_log(notes: &[(String, String, bool)]) -> Vec<StoredEvent> {
     let child = PersonId(uuid::Uuid::from_u128(7));
     let mut out: Vec<StoredEvent> = Vec::new();
     for (i, (title, text, shared)) in notes.iter().enumerate() {
-        let t = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + chrono::Duration::minutes(i as i64);
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap()
+            + chrono::Duration::minutes(i as i64);
         let e = NewEvent {
             id: EventId(uuid::Uuid::from_u128(1000 + i as u128)),
             child,
-            body: EventBody::CaseNoteRecorded { title: title.clone(), text: text.clone(), shared_with_partners: *shared },
+            body: EventBody::CaseNoteRecorded {
+                title: title.clone(),
+                text: text.clone(),
+                shared_with_partners: *shared,
+            },
             effective_at: t,
             recorded_at: t,
             actor: UserId(uuid::Uuid::from_u128(1)),
@@ -24,7 +31,10 @@ fn seal_log(notes: &[(String, String, bool)]) -> Vec<StoredEvent> {
             actor_role: Role::SocialWorker,
             profile_version: "national@2026.1".into(),
         };
-        let prev = out.last().map(|p| p.hash.clone()).unwrap_or_else(|| GENESIS_HASH.to_string());
+        let prev = out
+            .last()
+            .map(|p| p.hash.clone())
+            .unwrap_or_else(|| GENESIS_HASH.to_string());
         out.push(e.seal(i as i64 + 1, &prev));
     }
     out

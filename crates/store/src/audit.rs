@@ -29,12 +29,24 @@ pub struct VerifyReport {
 }
 
 fn heads(store: &dyn Store) -> Result<HashMap<PersonId, LogHead>, VerifyError> {
-    Ok(store.log_heads().map_err(VerifyError::Store)?.into_iter().map(|h| (h.child, h)).collect())
+    Ok(store
+        .log_heads()
+        .map_err(VerifyError::Store)?
+        .into_iter()
+        .map(|h| (h.child, h))
+        .collect())
 }
 
 fn broken(child: PersonId, at: Option<&StoredEvent>, reason: String) -> VerifyError {
-    let (event, seq) = at.map(|e| (e.id, e.seq)).unwrap_or((EventId(uuid::Uuid::nil()), 0));
-    VerifyError::Broken(ChainBreak { child, event, seq, reason })
+    let (event, seq) = at
+        .map(|e| (e.id, e.seq))
+        .unwrap_or((EventId(uuid::Uuid::nil()), 0));
+    VerifyError::Broken(ChainBreak {
+        child,
+        event,
+        seq,
+        reason,
+    })
 }
 
 /// Verify every log: each event's payload hash, its link to the event before and
@@ -52,7 +64,11 @@ pub fn verify_all(store: &dyn Store) -> Result<VerifyReport, VerifyError> {
         verify_log(&events).map_err(VerifyError::Broken)?;
         let mut head = snapshot[&child].clone();
         if head.last_seq < 0 {
-            return Err(broken(child, events.first(), "the log has events but no head: its head was removed outside Together".into()));
+            return Err(broken(
+                child,
+                events.first(),
+                "the log has events but no head: its head was removed outside Together".into(),
+            ));
         }
         if events.len() as i64 > head.last_seq {
             // Perhaps appended since the heads were read: read them again.
@@ -64,19 +80,29 @@ pub fn verify_all(store: &dyn Store) -> Result<VerifyReport, VerifyError> {
             return Err(broken(
                 child,
                 events.last(),
-                format!("the log ends at #{n} but its head records #{}: events are missing", head.last_seq),
+                format!(
+                    "the log ends at #{n} but its head records #{}: events are missing",
+                    head.last_seq
+                ),
             ));
         }
         if n > head.last_seq {
             return Err(broken(
                 child,
                 events.get(head.last_seq as usize),
-                format!("the log runs past its head (#{}): events were added outside Together", head.last_seq),
+                format!(
+                    "the log runs past its head (#{}): events were added outside Together",
+                    head.last_seq
+                ),
             ));
         }
         if let Some(last) = events.last() {
             if last.hash != head.last_hash {
-                return Err(broken(child, Some(last), "the last event does not match the log's head".into()));
+                return Err(broken(
+                    child,
+                    Some(last),
+                    "the last event does not match the log's head".into(),
+                ));
             }
         }
         report.logs += 1;

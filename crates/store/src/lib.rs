@@ -41,7 +41,12 @@ pub trait Store: Send + Sync {
 
     /// Append events (to one or more children's logs) and write the projections, in
     /// one transaction: all or nothing. Returns the sealed events in order.
-    fn append(&self, events: &[NewEvent], people: &[PersonRow], involvements: &[Involvement]) -> Result<Vec<StoredEvent>>;
+    fn append(
+        &self,
+        events: &[NewEvent],
+        people: &[PersonRow],
+        involvements: &[Involvement],
+    ) -> Result<Vec<StoredEvent>>;
     /// One child's log in order.
     fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>>;
     /// One event by id.

@@ -17,27 +17,41 @@ pub struct Pooled<'a, C> {
 
 impl<C> Pool<C> {
     pub fn new(max: usize, make: impl Fn() -> Result<C, String> + Send + Sync + 'static) -> Self {
-        Pool { idle: Mutex::new((Vec::new(), 0)), available: Condvar::new(), max, make: Box::new(make) }
+        Pool {
+            idle: Mutex::new((Vec::new(), 0)),
+            available: Condvar::new(),
+            max,
+            make: Box::new(make),
+        }
     }
 
     pub fn get(&self) -> Result<Pooled<'_, C>, String> {
         let mut g = self.idle.lock().map_err(|_| "pool poisoned".to_string())?;
         loop {
             if let Some(c) = g.0.pop() {
-                return Ok(Pooled { pool: self, conn: Some(c) });
+                return Ok(Pooled {
+                    pool: self,
+                    conn: Some(c),
+                });
             }
             if g.1 < self.max {
                 g.1 += 1;
                 drop(g);
                 return match (self.make)() {
-                    Ok(c) => Ok(Pooled { pool: self, conn: Some(c) }),
+                    Ok(c) => Ok(Pooled {
+                        pool: self,
+                        conn: Some(c),
+                    }),
                     Err(e) => {
                         self.idle.lock().map(|mut g| g.1 -= 1).ok();
                         Err(e)
                     }
                 };
             }
-            g = self.available.wait(g).map_err(|_| "pool poisoned".to_string())?;
+            g = self
+                .available
+                .wait(g)
+                .map_err(|_| "pool poisoned".to_string())?;
         }
     }
 

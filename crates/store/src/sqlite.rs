@@ -32,7 +32,8 @@ fn map_err(e: rusqlite::Error) -> StoreError {
 
 fn connect(path: &str) -> std::result::Result<Connection, String> {
     let c = Connection::open(path).map_err(|e| e.to_string())?;
-    c.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    c.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(|e| e.to_string())?;
     c.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -53,12 +54,18 @@ impl SqliteStore {
 
     fn migrate(&self) -> Result<()> {
         let mut c = self.pool.get().map_err(be)?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map_err)?;
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map_err)?;
         tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
             .map_err(map_err)?;
         for (version, sql) in MIGRATIONS {
             let done: Option<i64> = tx
-                .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [version], |r| r.get(0))
+                .query_row(
+                    "SELECT version FROM schema_migrations WHERE version = ?1",
+                    [version],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(map_err)?;
             if done.is_none() {
@@ -80,7 +87,9 @@ impl SqliteStore {
 
     fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut c = self.pool.get().map_err(be)?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(map_err)?;
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map_err)?;
         let out = f(&tx)?;
         tx.commit().map_err(map_err)?;
         Ok(out)
@@ -89,13 +98,19 @@ impl SqliteStore {
 
 fn id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
-    s.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text))
+    s.parse::<T>().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)
+    })
 }
 
 fn opt_id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
     let s: Option<String> = r.get(i)?;
-    s.map(|s| s.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)))
-        .transpose()
+    s.map(|s| {
+        s.parse::<T>().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)
+        })
+    })
+    .transpose()
 }
 
 const EVENT_COLS: &str = "id, child_id, seq, event_type, payload, payload_hash, effective_at, recorded_at, actor_id, actor_agency_id, actor_role, profile_version, corrects, prev_hash, hash";
@@ -139,7 +154,8 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
     })
 }
 
-const USER_COLS: &str = "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
+const USER_COLS: &str =
+    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -178,7 +194,12 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    fn append(&self, events: &[NewEvent], people: &[PersonRow], involvements: &[Involvement]) -> Result<Vec<StoredEvent>> {
+    fn append(
+        &self,
+        events: &[NewEvent],
+        people: &[PersonRow],
+        involvements: &[Involvement],
+    ) -> Result<Vec<StoredEvent>> {
         self.write(|tx| {
             // People first: an event's child must exist in the projection.
             for p in people {
@@ -242,7 +263,9 @@ impl Store for SqliteStore {
 
     fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(&format!("SELECT {EVENT_COLS} FROM events WHERE child_id = ?1 ORDER BY seq"))?;
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {EVENT_COLS} FROM events WHERE child_id = ?1 ORDER BY seq"
+            ))?;
             let rows = st.query_map([child.to_string()], event_row)?;
             rows.collect()
         })
@@ -250,8 +273,12 @@ impl Store for SqliteStore {
 
     fn event(&self, eid: EventId) -> Result<Option<StoredEvent>> {
         self.read(|c| {
-            c.query_row(&format!("SELECT {EVENT_COLS} FROM events WHERE id = ?1"), [eid.to_string()], event_row)
-                .optional()
+            c.query_row(
+                &format!("SELECT {EVENT_COLS} FROM events WHERE id = ?1"),
+                [eid.to_string()],
+                event_row,
+            )
+            .optional()
         })
     }
 
@@ -264,15 +291,25 @@ impl Store for SqliteStore {
                  FROM (SELECT child_id FROM logs UNION SELECT DISTINCT child_id FROM events) c
                  LEFT JOIN logs l ON l.child_id = c.child_id ORDER BY c.child_id",
             )?;
-            let rows = st.query_map([], |r| Ok(LogHead { child: id(r, 0)?, last_seq: r.get(1)?, last_hash: r.get(2)? }))?;
+            let rows = st.query_map([], |r| {
+                Ok(LogHead {
+                    child: id(r, 0)?,
+                    last_seq: r.get(1)?,
+                    last_hash: r.get(2)?,
+                })
+            })?;
             rows.collect()
         })
     }
 
     fn person(&self, pid: PersonId) -> Result<Option<PersonRow>> {
         self.read(|c| {
-            c.query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1"), [pid.to_string()], person_row)
-                .optional()
+            c.query_row(
+                &format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1"),
+                [pid.to_string()],
+                person_row,
+            )
+            .optional()
         })
     }
 
@@ -330,16 +367,30 @@ impl Store for SqliteStore {
     fn agencies(&self) -> Result<Vec<AgencyRow>> {
         self.read(|c| {
             let mut st = c.prepare("SELECT id, name, kind FROM agencies ORDER BY name")?;
-            let rows = st.query_map([], |r| Ok(AgencyRow { id: id(r, 0)?, name: r.get(1)?, kind: r.get(2)? }))?;
+            let rows = st.query_map([], |r| {
+                Ok(AgencyRow {
+                    id: id(r, 0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                })
+            })?;
             rows.collect()
         })
     }
 
     fn agency(&self, aid: AgencyId) -> Result<Option<AgencyRow>> {
         self.read(|c| {
-            c.query_row("SELECT id, name, kind FROM agencies WHERE id = ?1", [aid.to_string()], |r| {
-                Ok(AgencyRow { id: id(r, 0)?, name: r.get(1)?, kind: r.get(2)? })
-            })
+            c.query_row(
+                "SELECT id, name, kind FROM agencies WHERE id = ?1",
+                [aid.to_string()],
+                |r| {
+                    Ok(AgencyRow {
+                        id: id(r, 0)?,
+                        name: r.get(1)?,
+                        kind: r.get(2)?,
+                    })
+                },
+            )
             .optional()
         })
     }
@@ -358,16 +409,30 @@ impl Store for SqliteStore {
     fn teams(&self) -> Result<Vec<TeamRow>> {
         self.read(|c| {
             let mut st = c.prepare("SELECT id, agency_id, name FROM teams ORDER BY name")?;
-            let rows = st.query_map([], |r| Ok(TeamRow { id: id(r, 0)?, agency: id(r, 1)?, name: r.get(2)? }))?;
+            let rows = st.query_map([], |r| {
+                Ok(TeamRow {
+                    id: id(r, 0)?,
+                    agency: id(r, 1)?,
+                    name: r.get(2)?,
+                })
+            })?;
             rows.collect()
         })
     }
 
     fn team(&self, tid: TeamId) -> Result<Option<TeamRow>> {
         self.read(|c| {
-            c.query_row("SELECT id, agency_id, name FROM teams WHERE id = ?1", [tid.to_string()], |r| {
-                Ok(TeamRow { id: id(r, 0)?, agency: id(r, 1)?, name: r.get(2)? })
-            })
+            c.query_row(
+                "SELECT id, agency_id, name FROM teams WHERE id = ?1",
+                [tid.to_string()],
+                |r| {
+                    Ok(TeamRow {
+                        id: id(r, 0)?,
+                        agency: id(r, 1)?,
+                        name: r.get(2)?,
+                    })
+                },
+            )
             .optional()
         })
     }
@@ -377,8 +442,15 @@ impl Store for SqliteStore {
             tx.execute(
                 &format!("INSERT INTO users ({USER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
                 params![
-                    u.id.to_string(), u.username, u.display_name, u.role, u.agency.to_string(),
-                    u.team.map(|t| t.to_string()), u.password_hash, u.active, u.created_at
+                    u.id.to_string(),
+                    u.username,
+                    u.display_name,
+                    u.role,
+                    u.agency.to_string(),
+                    u.team.map(|t| t.to_string()),
+                    u.password_hash,
+                    u.active,
+                    u.created_at
                 ],
             )
             .map(|_| ())
@@ -406,21 +478,31 @@ impl Store for SqliteStore {
 
     fn user(&self, uid: UserId) -> Result<Option<UserRow>> {
         self.read(|c| {
-            c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"), [uid.to_string()], user_row)
-                .optional()
+            c.query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
+                [uid.to_string()],
+                user_row,
+            )
+            .optional()
         })
     }
 
     fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
         self.read(|c| {
-            c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE username = ?1"), [username], user_row)
-                .optional()
+            c.query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE username = ?1"),
+                [username],
+                user_row,
+            )
+            .optional()
         })
     }
 
     fn users(&self) -> Result<Vec<UserRow>> {
         self.read(|c| {
-            let mut st = c.prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY display_name"))?;
+            let mut st = c.prepare(&format!(
+                "SELECT {USER_COLS} FROM users ORDER BY display_name"
+            ))?;
             let rows = st.query_map([], user_row)?;
             rows.collect()
         })
@@ -458,19 +540,31 @@ impl Store for SqliteStore {
 
     fn touch_session(&self, token_hash: &str, last_seen_at: &str) -> Result<()> {
         self.write(|tx| {
-            tx.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![token_hash, last_seen_at])
+            tx.execute(
+                "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+                params![token_hash, last_seen_at],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
                 .map(|_| ())
                 .map_err(map_err)
         })
     }
 
-    fn delete_session(&self, token_hash: &str) -> Result<()> {
-        self.write(|tx| tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash]).map(|_| ()).map_err(map_err))
-    }
-
     fn delete_sessions_of(&self, user: UserId) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.to_string()]).map(|_| ()).map_err(map_err)
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = ?1",
+                [user.to_string()],
+            )
+            .map(|_| ())
+            .map_err(map_err)
         })
     }
 
@@ -553,8 +647,13 @@ impl Store for SqliteStore {
             ))?;
             let rows = st.query_map(
                 params![
-                    q.user.map(|u| u.to_string()), q.child.map(|c| c.to_string()), q.only_denied,
-                    q.only_break_glass, q.from, q.to, limit
+                    q.user.map(|u| u.to_string()),
+                    q.child.map(|c| c.to_string()),
+                    q.only_denied,
+                    q.only_break_glass,
+                    q.from,
+                    q.to,
+                    limit
                 ],
                 access_row,
             )?;
@@ -575,7 +674,9 @@ impl Store for SqliteStore {
 
     fn proclamations(&self) -> Result<Vec<ProclamationRow>> {
         self.read(|c| {
-            let mut st = c.prepare("SELECT date, name, replaces, added_by, added_at FROM proclamations ORDER BY date")?;
+            let mut st = c.prepare(
+                "SELECT date, name, replaces, added_by, added_at FROM proclamations ORDER BY date",
+            )?;
             let rows = st.query_map([], |r| {
                 Ok(ProclamationRow {
                     date: r.get(0)?,
@@ -590,7 +691,12 @@ impl Store for SqliteStore {
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.read(|c| c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional())
+        self.read(|c| {
+            c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+        })
     }
 
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {

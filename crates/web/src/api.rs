@@ -34,11 +34,17 @@ pub fn router() -> Router<AppState> {
         .route("/timescales", get(timescales))
         .route("/timescales/{id}/due", get(due))
         .route("/calendar/bank-holidays", get(bank_holidays))
-        .fallback(|parts: Parts| async move { Problem::new(StatusCode::NOT_FOUND, "Not found", None, &rid(&parts)).into_response() })
+        .fallback(|parts: Parts| async move {
+            Problem::new(StatusCode::NOT_FOUND, "Not found", None, &rid(&parts)).into_response()
+        })
 }
 
 fn rid(parts: &Parts) -> String {
-    parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
 }
 
 /// A partner system, from its bearer token.
@@ -47,7 +53,10 @@ pub struct ApiCaller(pub Caller);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let request_id = rid(parts);
         let token = parts
             .headers
@@ -75,14 +84,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let request_id = req
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
         let json_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim() == "application/json"));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim() == "application/json")
+            });
         if !json_type {
-            return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", Some("Send Content-Type: application/json".into()), &request_id).into_response());
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                Some("Send Content-Type: application/json".into()),
+                &request_id,
+            )
+            .into_response());
         }
         let bytes = match bytes::Bytes::from_request(req, state).await {
             Ok(b) => b,
@@ -93,7 +116,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
                 } else {
                     "The body could not be read".into()
                 };
-                return Err(Problem::new(status, "The body cannot be accepted", Some(detail), &request_id).into_response());
+                return Err(Problem::new(
+                    status,
+                    "The body cannot be accepted",
+                    Some(detail),
+                    &request_id,
+                )
+                .into_response());
             }
         };
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
@@ -110,9 +139,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
                 let message = if inner.is_syntax() || inner.is_eof() {
                     "The body is not valid JSON".to_string()
                 } else {
-                    inner.to_string().split(" at line").next().unwrap_or_default().to_string()
+                    inner
+                        .to_string()
+                        .split(" at line")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
                 };
-                Err(Problem::invalid(vec![FieldError { field, message }], &request_id).into_response())
+                Err(
+                    Problem::invalid(vec![FieldError { field, message }], &request_id)
+                        .into_response(),
+                )
             }
         }
     }
@@ -161,7 +198,11 @@ fn child_json(v: &ChildView) -> Value {
     })
 }
 
-async fn open_child(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, StrictJson(input): StrictJson<PersonInput>) -> Response {
+async fn open_child(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    StrictJson(input): StrictJson<PersonInput>,
+) -> Response {
     let c = caller.clone();
     match blocking(&state, move |app| {
         let id = app.open_child_record(&c, &input)?;
@@ -171,7 +212,9 @@ async fn open_child(state: axum::extract::State<AppState>, ApiCaller(caller): Ap
     {
         Ok(view) => {
             let mut r = (StatusCode::CREATED, Json(child_json(&view))).into_response();
-            if let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/children/{}", view.person.id)) {
+            if let Ok(v) =
+                header::HeaderValue::from_str(&format!("/api/v1/children/{}", view.person.id))
+            {
                 r.headers_mut().insert(header::LOCATION, v);
             }
             r
@@ -181,10 +224,15 @@ async fn open_child(state: axum::extract::State<AppState>, ApiCaller(caller): Ap
 }
 
 fn parse_id(id: &str, caller: &Caller) -> Result<PersonId, Response> {
-    id.parse::<PersonId>().map_err(|_| fail(AppError::NotFound, caller))
+    id.parse::<PersonId>()
+        .map_err(|_| fail(AppError::NotFound, caller))
 }
 
-async fn child(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, Path(id): Path<String>) -> Response {
+async fn child(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Response {
     let child = match parse_id(&id, &caller) {
         Ok(c) => c,
         Err(r) => return r,
@@ -208,12 +256,19 @@ async fn add_case_note(
     };
     let c = caller.clone();
     match blocking(&state, move |app| app.add_case_note(&c, child, &input)).await {
-        Ok(event) => (StatusCode::CREATED, Json(json!({ "id": event, "child": child }))).into_response(),
+        Ok(event) => (
+            StatusCode::CREATED,
+            Json(json!({ "id": event, "child": child })),
+        )
+            .into_response(),
         Err(e) => fail(e, &caller),
     }
 }
 
-async fn timescales(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller) -> Response {
+async fn timescales(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Response {
     let c = caller.clone();
     if let Err(e) = blocking(&state, move |app| app.authorize(&c, Action::ViewHome)).await {
         return fail(e, &caller);
@@ -241,11 +296,22 @@ async fn due(
             let due = rule.due(start, &state.app.calendar());
             Json(json!({ "rule": rule.id, "from": from, "due": due.to_string(), "citation": rule.citation })).into_response()
         }
-        Err(m) => Problem::invalid(vec![FieldError { field: "from".into(), message: m }], &caller.request_id).into_response(),
+        Err(m) => Problem::invalid(
+            vec![FieldError {
+                field: "from".into(),
+                message: m,
+            }],
+            &caller.request_id,
+        )
+        .into_response(),
     }
 }
 
-async fn bank_holidays(state: axum::extract::State<AppState>, ApiCaller(caller): ApiCaller, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn bank_holidays(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let c = caller.clone();
     if let Err(e) = blocking(&state, move |app| app.authorize(&c, Action::ViewHome)).await {
         return fail(e, &caller);
@@ -253,10 +319,22 @@ async fn bank_holidays(state: axum::extract::State<AppState>, ApiCaller(caller):
     let year = match q.get("year").map(|y| y.parse::<i32>()) {
         Some(Ok(y)) if (1990..=2100).contains(&y) => y,
         _ => {
-            return Problem::invalid(vec![FieldError { field: "year".into(), message: "year must be a whole number from 1990 to 2100".into() }], &caller.request_id)
-                .into_response()
+            return Problem::invalid(
+                vec![FieldError {
+                    field: "year".into(),
+                    message: "year must be a whole number from 1990 to 2100".into(),
+                }],
+                &caller.request_id,
+            )
+            .into_response()
         }
     };
-    let days: Vec<Value> = state.app.calendar().bank_holidays(year).into_iter().map(|(d, n)| json!({ "date": d, "name": n })).collect();
+    let days: Vec<Value> = state
+        .app
+        .calendar()
+        .bank_holidays(year)
+        .into_iter()
+        .map(|(d, n)| json!({ "date": d, "name": n }))
+        .collect();
     Json(json!({ "year": year, "bank_holidays": days })).into_response()
 }

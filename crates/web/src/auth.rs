@@ -28,13 +28,21 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
 
 /// A `Set-Cookie` value. `max_age` None is a session cookie; Some(0) deletes it.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"))
-        .expect("cookie values are hex")
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"
+    ))
+    .expect("cookie values are hex")
 }
 
 pub fn request_id(parts: &Parts) -> String {
-    parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
 }
 
 /// A signed-in user.
@@ -49,7 +57,10 @@ pub struct Signed {
 impl FromRequestParts<AppState> for Signed {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let rid = request_id(parts);
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(Redirect::to("/login").into_response());
@@ -57,25 +68,40 @@ impl FromRequestParts<AppState> for Signed {
         let app = state.app.clone();
         let t = token.clone();
         let found = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
-            let Some((session, user)) = app.session(&t)? else { return Ok(None) };
+            let Some((session, user)) = app.session(&t)? else {
+                return Ok(None);
+            };
             let caller = app.caller_for(&user, &rid)?;
-            let agency_name = app.store.agency(user.agency)?.map(|a| a.name).unwrap_or_default();
+            let agency_name = app
+                .store
+                .agency(user.agency)?
+                .map(|a| a.name)
+                .unwrap_or_default();
             Ok(Some((session, user, caller, agency_name)))
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()));
         match found.and_then(|r| r) {
-            Ok(Some((session, user, caller, agency_name))) => {
-                Ok(Signed { caller, user, csrf_token: session.csrf_token, token, agency_name })
-            }
+            Ok(Some((session, user, caller, agency_name))) => Ok(Signed {
+                caller,
+                user,
+                csrf_token: session.csrf_token,
+                token,
+                agency_name,
+            }),
             Ok(None) => {
                 let mut res = Redirect::to("/login?expired=1").into_response();
-                res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
+                res.headers_mut()
+                    .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
                 Err(res)
             }
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                Err((axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Try again.").into_response())
+                Err((
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong. Try again.",
+                )
+                    .into_response())
             }
         }
     }
@@ -84,7 +110,14 @@ impl FromRequestParts<AppState> for Signed {
 impl axum::extract::OptionalFromRequestParts<AppState> for Signed {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        Ok(<Signed as FromRequestParts<AppState>>::from_request_parts(parts, state).await.ok())
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <Signed as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
     }
 }

@@ -27,9 +27,14 @@ pub struct Ctx {
 }
 
 /// Run a blocking application call on the blocking pool.
-pub async fn blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+pub async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     let app = state.app.clone();
-    tokio::task::spawn_blocking(move || f(&app)).await.map_err(|e| AppError::Internal(format!("task failed: {e}")))?
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| AppError::Internal(format!("task failed: {e}")))?
 }
 
 /// The menu for a role: only what the access decision would allow.
@@ -52,7 +57,11 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     items.push(("/account/password", "Your account"));
     items
         .into_iter()
-        .map(|(href, label)| NavItem { href, label, active: href == active || (href != "/" && active.starts_with(href)) })
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            active: href == active || (href != "/" && active.starts_with(href)),
+        })
         .collect()
 }
 
@@ -73,7 +82,11 @@ pub fn render<T: Template>(t: &T) -> Response {
         Ok(s) => Html(s).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong showing this page.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong showing this page.",
+            )
+                .into_response()
         }
     }
 }
@@ -105,11 +118,17 @@ impl Ctx {
     }
 
     pub fn page_with_errors(&self, title: &str, active: &str, has_errors: bool) -> Page {
-        Page { has_errors, ..self.page(title, active) }
+        Page {
+            has_errors,
+            ..self.page(title, active)
+        }
     }
 
     /// Run an application service as this caller.
-    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce(&App, &Caller) -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&App, &Caller) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
         let caller = self.caller();
         blocking(&self.state, move |app| f(app, &caller)).await
     }
@@ -117,7 +136,8 @@ impl Ctx {
     /// The form must carry this session's CSRF token.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), Response> {
         let sent = form.get("csrf_token");
-        if !sent.is_empty() && constant_time_eq(sent.as_bytes(), self.signed.csrf_token.as_bytes()) {
+        if !sent.is_empty() && constant_time_eq(sent.as_bytes(), self.signed.csrf_token.as_bytes())
+        {
             Ok(())
         } else {
             tracing::warn!(request_id = %self.signed.caller.request_id, "csrf token mismatch");
@@ -148,14 +168,32 @@ impl Ctx {
                 "You do not have access to this",
                 &format!("Together did not allow this: {reason}. The attempt has been logged."),
             ),
-            AppError::NotFound => self.error_page(StatusCode::NOT_FOUND, "Page not found", "There is nothing here, or it is not a record you can see."),
-            AppError::Invalid(v) => self.error_page(StatusCode::UNPROCESSABLE_ENTITY, "There is a problem", &v.to_string()),
-            AppError::Conflict(_) => self.error_page(StatusCode::CONFLICT, "Someone else changed this", "Go back, reload the page and try again."),
+            AppError::NotFound => self.error_page(
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here, or it is not a record you can see.",
+            ),
+            AppError::Invalid(v) => self.error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "There is a problem",
+                &v.to_string(),
+            ),
+            AppError::Conflict(_) => self.error_page(
+                StatusCode::CONFLICT,
+                "Someone else changed this",
+                "Go back, reload the page and try again.",
+            ),
             AppError::Unauthenticated => axum::response::Redirect::to("/login").into_response(),
-            AppError::Locked(m) => self.error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", &m),
+            AppError::Locked(m) => {
+                self.error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", &m)
+            }
             AppError::Internal(cause) => {
                 tracing::error!(request_id = %self.signed.caller.request_id, %cause, "internal error");
-                self.error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service", "Nothing was saved. Try again later.")
+                self.error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Nothing was saved. Try again later.",
+                )
             }
         }
     }

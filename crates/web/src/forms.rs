@@ -19,7 +19,16 @@ impl FormData {
     pub fn kept(&self) -> HashMap<String, String> {
         self.0
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "password" | "current_password" | "new_password" | "confirm_password"))
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "csrf_token"
+                        | "password"
+                        | "current_password"
+                        | "new_password"
+                        | "confirm_password"
+                )
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
@@ -31,7 +40,13 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
             .await
-            .map_err(|e| (e.status(), "The form could not be read. Go back and try again.").into_response())?;
+            .map_err(|e| {
+                (
+                    e.status(),
+                    "The form could not be read. Go back and try again.",
+                )
+                    .into_response()
+            })?;
         let mut map = HashMap::new();
         for (k, v) in pairs {
             // A repeated field keeps its first value; these forms have none.

@@ -42,25 +42,52 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
-        .route("/children", get(pages::children::list).post(pages::children::create))
+        .route(
+            "/children",
+            get(pages::children::list).post(pages::children::create),
+        )
         .route("/children/new", get(pages::children::new_form))
         .route("/children/{id}", get(pages::children::view))
-        .route("/children/{id}/break-glass", get(pages::children::break_glass_form).post(pages::children::break_glass))
-        .route("/children/{id}/notes", get(pages::children::note_form).post(pages::children::add_note))
-        .route("/children/{id}/family", get(pages::children::family_form).post(pages::children::add_family))
-        .route("/children/{id}/restrict", get(pages::children::restrict_form).post(pages::children::restrict))
+        .route(
+            "/children/{id}/break-glass",
+            get(pages::children::break_glass_form).post(pages::children::break_glass),
+        )
+        .route(
+            "/children/{id}/notes",
+            get(pages::children::note_form).post(pages::children::add_note),
+        )
+        .route(
+            "/children/{id}/family",
+            get(pages::children::family_form).post(pages::children::add_family),
+        )
+        .route(
+            "/children/{id}/restrict",
+            get(pages::children::restrict_form).post(pages::children::restrict),
+        )
         .route(
             "/children/{id}/entries/{entry}/correct",
             get(pages::children::correct_form).post(pages::children::correct),
         )
         .route("/timescales", get(pages::reference::timescales))
         .route("/calendar", get(pages::reference::calendar))
-        .route("/account/password", get(pages::account::password_form).post(pages::account::change_password))
+        .route(
+            "/account/password",
+            get(pages::account::password_form).post(pages::account::change_password),
+        )
         .route("/admin/users", get(pages::admin::users))
-        .route("/admin/users/new", get(pages::admin::new_user_form).post(pages::admin::create_user))
-        .route("/admin/users/{id}/reset-password", post(pages::admin::reset_password))
+        .route(
+            "/admin/users/new",
+            get(pages::admin::new_user_form).post(pages::admin::create_user),
+        )
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(pages::admin::reset_password),
+        )
         .route("/admin/users/{id}/active", post(pages::admin::set_active))
-        .route("/admin/calendar", get(pages::admin::calendar).post(pages::admin::add_proclamation))
+        .route(
+            "/admin/calendar",
+            get(pages::admin::calendar).post(pages::admin::add_proclamation),
+        )
         .route("/access-log", get(pages::access_log::search));
 
     Router::new()
@@ -71,7 +98,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(pages::ops::static_file))
         .fallback(pages::ops::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::observe,
+        ))
         .with_state(state)
 }
 
@@ -79,7 +109,9 @@ pub fn router(state: AppState) -> Router {
 /// requests (and the writes they are making) finish.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let app = router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

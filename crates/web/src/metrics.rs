@@ -32,10 +32,13 @@ impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, took: Duration) {
         let secs = took.as_secs_f64();
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
+            *r.entry((method.to_string(), route.to_string(), status))
+                .or_default() += 1;
         }
         if let Ok(mut d) = self.durations.lock() {
-            let s = d.entry((method.to_string(), route.to_string())).or_default();
+            let s = d
+                .entry((method.to_string(), route.to_string()))
+                .or_default();
             s.count += 1;
             s.sum += secs;
             for (i, b) in BUCKETS.iter().enumerate() {
@@ -48,10 +51,21 @@ impl Metrics {
 
     pub fn render(&self, backend: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP together_info Build and storage backend.\n# TYPE together_info gauge");
-        let _ = writeln!(out, "together_info{{version=\"{}\",backend=\"{backend}\"}} 1", env!("CARGO_PKG_VERSION"));
+        let _ = writeln!(
+            out,
+            "# HELP together_info Build and storage backend.\n# TYPE together_info gauge"
+        );
+        let _ = writeln!(
+            out,
+            "together_info{{version=\"{}\",backend=\"{backend}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        );
         let _ = writeln!(out, "# HELP together_http_requests_in_flight Requests being served.\n# TYPE together_http_requests_in_flight gauge");
-        let _ = writeln!(out, "together_http_requests_in_flight {}", self.in_flight.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "together_http_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
         let _ = writeln!(out, "# HELP together_http_requests_total Requests served, by route and status.\n# TYPE together_http_requests_total counter");
         if let Ok(r) = self.requests.lock() {
             for ((m, route, status), n) in r.iter() {
@@ -63,11 +77,27 @@ impl Metrics {
             for ((m, route), s) in d.iter() {
                 let labels = format!("method=\"{m}\",route=\"{}\"", esc(route));
                 for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(out, "together_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}", s.buckets[i]);
+                    let _ = writeln!(
+                        out,
+                        "together_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}",
+                        s.buckets[i]
+                    );
                 }
-                let _ = writeln!(out, "together_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-                let _ = writeln!(out, "together_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
-                let _ = writeln!(out, "together_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+                let _ = writeln!(
+                    out,
+                    "together_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                    s.count
+                );
+                let _ = writeln!(
+                    out,
+                    "together_http_request_duration_seconds_sum{{{labels}}} {}",
+                    s.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "together_http_request_duration_seconds_count{{{labels}}} {}",
+                    s.count
+                );
             }
         }
         out

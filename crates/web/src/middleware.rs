@@ -21,7 +21,8 @@ form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 fn incoming_id(req: &Request) -> Option<String> {
     let v = req.headers().get(&X_REQUEST_ID)?.to_str().ok()?;
-    (v.len() <= 64 && !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then(|| v.to_string())
+    (v.len() <= 64 && !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then(|| v.to_string())
 }
 
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -29,7 +30,11 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     // The route template, never the raw path or query: a search query may hold a name.
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
     let method = req.method().clone();
     let is_static = route.starts_with("/static/");
     state.metrics.in_flight(1);
@@ -37,18 +42,42 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     state.metrics.in_flight(-1);
 
     let h = res.headers_mut();
-    h.insert(&X_REQUEST_ID, HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("invalid")));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        &X_REQUEST_ID,
+        HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("invalid")),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
-    h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     if state.https {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     if is_static {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
     } else {
         // Children's records must not linger in browser or proxy caches.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -57,7 +86,9 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
 
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
-    state.metrics.observe(method.as_str(), &route, status, elapsed);
+    state
+        .metrics
+        .observe(method.as_str(), &route, status, elapsed);
     tracing::info!(
         target: "together::http",
         request_id = %id,

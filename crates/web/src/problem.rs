@@ -21,7 +21,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, title: &str, detail: Option<String>, request_id: &str) -> Problem {
+    pub fn new(
+        status: StatusCode,
+        title: &str,
+        detail: Option<String>,
+        request_id: &str,
+    ) -> Problem {
         Problem {
             kind: "about:blank".into(),
             title: title.into(),
@@ -33,7 +38,11 @@ impl Problem {
     }
 
     pub fn invalid(errors: Vec<FieldError>, request_id: &str) -> Problem {
-        let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
         Problem {
             kind: "https://together.invalid/problems/invalid-input".into(),
             title: "The request has invalid fields".into(),
@@ -47,14 +56,38 @@ impl Problem {
     pub fn from_app(e: AppError, request_id: &str) -> Problem {
         match e {
             AppError::Invalid(v) => Problem::invalid(v.0, request_id),
-            AppError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", Some(m), request_id),
-            AppError::NotFound => Problem::new(StatusCode::NOT_FOUND, "Not found", None, request_id),
-            AppError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "Conflict", Some("The request conflicts with the record as it stands".into()), request_id),
-            AppError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "Unauthorised", Some("Send a valid bearer token".into()), request_id),
-            AppError::Locked(m) => Problem::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", Some(m), request_id),
+            AppError::Forbidden(m) => {
+                Problem::new(StatusCode::FORBIDDEN, "Forbidden", Some(m), request_id)
+            }
+            AppError::NotFound => {
+                Problem::new(StatusCode::NOT_FOUND, "Not found", None, request_id)
+            }
+            AppError::Conflict(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "Conflict",
+                Some("The request conflicts with the record as it stands".into()),
+                request_id,
+            ),
+            AppError::Unauthenticated => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorised",
+                Some("Send a valid bearer token".into()),
+                request_id,
+            ),
+            AppError::Locked(m) => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                Some(m),
+                request_id,
+            ),
             AppError::Internal(cause) => {
                 tracing::error!(request_id, %cause, "internal error");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", Some("Something went wrong; nothing was saved".into()), request_id)
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    Some("Something went wrong; nothing was saved".into()),
+                    request_id,
+                )
             }
         }
     }
@@ -64,9 +97,15 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, serde_json::to_string(&self).unwrap_or_default()).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         res
     }

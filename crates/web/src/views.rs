@@ -36,7 +36,10 @@ pub struct FormState {
 
 impl FormState {
     pub fn new(values: HashMap<String, String>) -> Self {
-        FormState { values, errors: ValidationErrors::new() }
+        FormState {
+            values,
+            errors: ValidationErrors::new(),
+        }
     }
     pub fn with_errors(values: HashMap<String, String>, errors: ValidationErrors) -> Self {
         FormState { values, errors }
@@ -50,8 +53,12 @@ impl FormState {
 }
 
 /// Radio options as (value, label).
-pub fn options<I: IntoIterator<Item = (&'static str, &'static str)>>(i: I) -> Vec<(String, String)> {
-    i.into_iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
+pub fn options<I: IntoIterator<Item = (&'static str, &'static str)>>(
+    i: I,
+) -> Vec<(String, String)> {
+    i.into_iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
 }
 
 /// "23 November 2026", as GOV.UK writes dates.
@@ -72,5 +79,7 @@ pub fn long_timestamp(s: &str) -> String {
 
 /// A stored date text ("2026-11-23") shown long, or as given if not a date.
 pub fn long_date_text(s: &str) -> String {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(long_date).unwrap_or_else(|_| s.to_string())
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(long_date)
+        .unwrap_or_else(|_| s.to_string())
 }

@@ -10,15 +10,24 @@ use serde_json::{json, Value};
 
 fn assert_problem(r: &Resp, status: StatusCode, what: &str) -> Value {
     assert_eq!(r.status, status, "{what}: {}", r.body);
-    assert_eq!(r.header("content-type"), "application/problem+json", "{what}");
+    assert_eq!(
+        r.header("content-type"),
+        "application/problem+json",
+        "{what}"
+    );
     let p = r.json();
     assert_eq!(p["status"], status.as_u16(), "{what}: {p}");
-    assert!(p["title"].is_string() && p["type"].is_string(), "{what}: RFC 9457 members: {p}");
+    assert!(
+        p["title"].is_string() && p["type"].is_string(),
+        "{what}: RFC 9457 members: {p}"
+    );
     p
 }
 
 fn first_error_field(p: &Value) -> &str {
-    p["errors"][0]["field"].as_str().unwrap_or_else(|| panic!("errors[0].field: {p}"))
+    p["errors"][0]["field"]
+        .as_str()
+        .unwrap_or_else(|| panic!("errors[0].field: {p}"))
 }
 
 fn child_body() -> Value {
@@ -28,7 +37,12 @@ fn child_body() -> Value {
 /// A token for the local authority's own integration (a children's social care client).
 async fn csc_token(ta: &TestApp) -> String {
     let csc = ta.agency_of_kind("childrens-social-care").await;
-    ta.blocking(move |app| app.create_api_client(None, csc, "LA integration").expect("api client").1).await
+    ta.blocking(move |app| {
+        app.create_api_client(None, csc, "LA integration")
+            .expect("api client")
+            .1
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -39,7 +53,14 @@ async fn calls_without_a_valid_bearer_token_are_refused() {
     assert_problem(&r, StatusCode::UNAUTHORIZED, "no token");
     assert_eq!(r.header("www-authenticate"), "Bearer");
 
-    let r = ta.api(Method::GET, "/api/v1/timescales", Some("tgr_0000000000000000000000000000000000000000000000000000000000000000"), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/timescales",
+            Some("tgr_0000000000000000000000000000000000000000000000000000000000000000"),
+            None,
+        )
+        .await;
     assert_problem(&r, StatusCode::UNAUTHORIZED, "bad token");
     assert_eq!(r.header("www-authenticate"), "Bearer");
 
@@ -61,36 +82,88 @@ async fn a_partner_system_reads_timescales_and_the_calendar() {
     let ta = TestApp::start().await;
     let police = ta.seed.api_token.clone();
 
-    let r = ta.api(Method::GET, "/api/v1/timescales", Some(&police), None).await;
+    let r = ta
+        .api(Method::GET, "/api/v1/timescales", Some(&police), None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let rules = r.json()["rules"].as_array().cloned().expect("rules");
     assert!(rules.iter().any(|x| x["id"] == "icpc"), "{rules:?}");
 
-    let r = ta.api(Method::GET, "/api/v1/calendar/bank-holidays?year=2026", Some(&police), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/calendar/bank-holidays?year=2026",
+            Some(&police),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let days: Vec<String> = r.json()["bank_holidays"].as_array().expect("list").iter().map(|d| d["date"].as_str().unwrap().to_string()).collect();
-    assert!(days.contains(&"2026-12-25".to_string()), "Christmas Day: {days:?}");
+    let days: Vec<String> = r.json()["bank_holidays"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        days.contains(&"2026-12-25".to_string()),
+        "Christmas Day: {days:?}"
+    );
     // 26 December 2026 is a Saturday: the Boxing Day holiday moves to Monday 28th.
-    assert!(days.contains(&"2026-12-28".to_string()), "Boxing Day (substitute): {days:?}");
+    assert!(
+        days.contains(&"2026-12-28".to_string()),
+        "Boxing Day (substitute): {days:?}"
+    );
     assert!(!days.contains(&"2026-12-26".to_string()), "{days:?}");
 
-    let r = ta.api(Method::GET, "/api/v1/calendar/bank-holidays?year=abc", Some(&police), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/calendar/bank-holidays?year=abc",
+            Some(&police),
+            None,
+        )
+        .await;
     let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "year=abc");
     assert_eq!(first_error_field(&p), "year");
 
     // Day 0 is Monday 21 December 2026. Working days after it: 22, 23, 24 Dec (3);
     // 25 Dec (Christmas) and 28 Dec (Boxing Day substitute) are holidays, 26–27 a weekend;
     // 29, 30, 31 Dec (6); 1 Jan 2027 a holiday; 4–8 Jan (11); 11, 12, 13, 14 Jan (15).
-    let r = ta.api(Method::GET, "/api/v1/timescales/icpc/due?from=2026-12-21", Some(&police), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/timescales/icpc/due?from=2026-12-21",
+            Some(&police),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let due = r.json();
     assert_eq!(due["rule"], "icpc");
     assert_eq!(due["due"], "2027-01-14");
 
-    let r = ta.api(Method::GET, "/api/v1/timescales/icpc/due?from=2026-02-30", Some(&police), None).await;
-    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "impossible start date");
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/timescales/icpc/due?from=2026-02-30",
+            Some(&police),
+            None,
+        )
+        .await;
+    let p = assert_problem(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "impossible start date",
+    );
     assert_eq!(first_error_field(&p), "from");
-    let r = ta.api(Method::GET, "/api/v1/timescales/no-such-rule/due?from=2026-12-21", Some(&police), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/timescales/no-such-rule/due?from=2026-12-21",
+            Some(&police),
+            None,
+        )
+        .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "unknown rule");
 }
 
@@ -99,7 +172,14 @@ async fn partner_systems_do_not_open_childrens_records() {
     // WT2026 ¶163: the local authority holds the child's record; partners refer.
     let ta = TestApp::start().await;
     let before = ta.children_count().await;
-    let r = ta.api_json(Method::POST, "/api/v1/children", &ta.seed.api_token, &child_body()).await;
+    let r = ta
+        .api_json(
+            Method::POST,
+            "/api/v1/children",
+            &ta.seed.api_token,
+            &child_body(),
+        )
+        .await;
     assert_problem(&r, StatusCode::FORBIDDEN, "police system opening a record");
     assert_eq!(ta.children_count().await, before);
 }
@@ -113,7 +193,9 @@ async fn the_local_authority_opens_records_and_bad_input_is_refused_by_field() {
     let before = ta.children_count().await;
     let heads_before = ta.log_heads().await.len();
 
-    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &child_body()).await;
+    let r = ta
+        .api_json(Method::POST, "/api/v1/children", &token, &child_body())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let created = r.json();
     let id = created["id"].as_str().expect("id").to_string();
@@ -122,51 +204,129 @@ async fn the_local_authority_opens_records_and_bad_input_is_refused_by_field() {
 
     let mut bad = child_body();
     bad["favourite_colour"] = json!("blue");
-    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await;
+    let r = ta
+        .api_json(Method::POST, "/api/v1/children", &token, &bad)
+        .await;
     let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "unknown field");
     assert_eq!(first_error_field(&p), "favourite_colour", "{p}");
 
     let mut bad = child_body();
     bad["given_name"] = json!(5);
-    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "wrong type");
+    let p = assert_problem(
+        &ta.api_json(Method::POST, "/api/v1/children", &token, &bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "wrong type",
+    );
     assert_eq!(first_error_field(&p), "given_name");
 
     let mut bad = child_body();
     bad["date_of_birth"] = json!("2026-02-30");
-    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "impossible date");
-    assert!(p["errors"].as_array().unwrap().iter().any(|e| e["field"] == "date_of_birth"), "{p}");
+    let p = assert_problem(
+        &ta.api_json(Method::POST, "/api/v1/children", &token, &bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "impossible date",
+    );
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "date_of_birth"),
+        "{p}"
+    );
 
     // The clock stands at 23 November 2026.
     let mut bad = child_body();
     bad["date_of_birth"] = json!("2026-11-24");
-    let p = assert_problem(&ta.api_json(Method::POST, "/api/v1/children", &token, &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "future date of birth");
-    assert!(p["errors"].as_array().unwrap().iter().any(|e| e["field"] == "date_of_birth"), "{p}");
+    let p = assert_problem(
+        &ta.api_json(Method::POST, "/api/v1/children", &token, &bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "future date of birth",
+    );
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "date_of_birth"),
+        "{p}"
+    );
 
-    let r = ta.api(Method::POST, "/api/v1/children", Some(&token), Some(("application/json", br#"{"kind": "child", "given_name": "#.to_vec()))).await;
-    assert!(matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST), "malformed JSON: {}", r.status);
+    let r = ta
+        .api(
+            Method::POST,
+            "/api/v1/children",
+            Some(&token),
+            Some((
+                "application/json",
+                br#"{"kind": "child", "given_name": "#.to_vec(),
+            )),
+        )
+        .await;
+    assert!(
+        matches!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+        ),
+        "malformed JSON: {}",
+        r.status
+    );
     assert_eq!(r.header("content-type"), "application/problem+json");
 
-    let r = ta.api(Method::POST, "/api/v1/children", Some(&token), Some(("text/plain", child_body().to_string().into_bytes()))).await;
+    let r = ta
+        .api(
+            Method::POST,
+            "/api/v1/children",
+            Some(&token),
+            Some(("text/plain", child_body().to_string().into_bytes())),
+        )
+        .await;
     assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "wrong content type");
 
     let mut big = child_body();
     big["postcode"] = json!("x".repeat(70 * 1024));
-    let r = ta.api_json(Method::POST, "/api/v1/children", &token, &big).await;
+    let r = ta
+        .api_json(Method::POST, "/api/v1/children", &token, &big)
+        .await;
     assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "a body over 64 KiB");
 
-    assert_eq!(ta.children_count().await, before + 1, "only the valid call wrote a record");
+    assert_eq!(
+        ta.children_count().await,
+        before + 1,
+        "only the valid call wrote a record"
+    );
     assert_eq!(ta.log_heads().await.len(), heads_before + 1);
 
     // The record, with its chronology.
-    let r = ta.api(Method::GET, &format!("/api/v1/children/{id}"), Some(&token), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            &format!("/api/v1/children/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let child = r.json();
     assert_eq!(child["id"], id.as_str());
     assert_eq!(child["date_of_birth"], "2021-06-01");
     let chron = child["chronology"].as_array().expect("chronology");
-    assert!(chron.iter().any(|e| e["type"] == "child-record-opened"), "{child}");
+    assert!(
+        chron.iter().any(|e| e["type"] == "child-record-opened"),
+        "{child}"
+    );
 
-    let r = ta.api(Method::GET, "/api/v1/children/not-a-uuid", Some(&token), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/children/not-a-uuid",
+            Some(&token),
+            None,
+        )
+        .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not an id");
 }
 
@@ -178,16 +338,29 @@ async fn every_documented_path_answers() {
     let token = csc_token(&ta).await;
     let child = ta.child(0).to_string();
 
-    let r = ta.api(Method::GET, "/api/v1/openapi.json", None, None).await;
+    let r = ta
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")), "{}", doc["openapi"]);
-    let base = doc["servers"][0]["url"].as_str().unwrap_or("/api/v1").to_string();
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1.")),
+        "{}",
+        doc["openapi"]
+    );
+    let base = doc["servers"][0]["url"]
+        .as_str()
+        .unwrap_or("/api/v1")
+        .to_string();
     let resolve = |p: &Value| -> Value {
         match p["$ref"].as_str() {
             Some(r) => {
                 let ptr = r.trim_start_matches('#');
-                doc.pointer(ptr).cloned().unwrap_or_else(|| panic!("dangling $ref {r}"))
+                doc.pointer(ptr)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("dangling $ref {r}"))
             }
             None => p.clone(),
         }
@@ -199,7 +372,13 @@ async fn every_documented_path_answers() {
         for (method, op) in ops.as_object().unwrap() {
             let mut url = format!("{base}{path}");
             let mut query = Vec::new();
-            for p in op["parameters"].as_array().cloned().unwrap_or_default().iter().map(resolve) {
+            for p in op["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(resolve)
+            {
                 let name = p["name"].as_str().unwrap();
                 let value = if p["schema"]["format"] == "uuid" {
                     child.clone()
@@ -221,9 +400,16 @@ async fn every_documented_path_answers() {
             }
             assert!(!url.contains('{'), "unfilled path parameter: {url}");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let body = op.get("requestBody").map(|_| ("application/json", b"{}".to_vec()));
+            let body = op
+                .get("requestBody")
+                .map(|_| ("application/json", b"{}".to_vec()));
             let r = ta.api(m, &url, Some(&token), body).await;
-            assert_ne!(r.status, StatusCode::NOT_FOUND, "{method} {url}: {}", r.body);
+            assert_ne!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {url}: {}",
+                r.body
+            );
             assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {url}");
             assert!(r.status.as_u16() < 500, "{method} {url}: {}", r.body);
             called += 1;
@@ -231,6 +417,8 @@ async fn every_documented_path_answers() {
     }
     assert!(called >= 6, "{called} operations");
     // ...and an undocumented path is a problem+json 404.
-    let r = ta.api(Method::GET, "/api/v1/no-such-thing", Some(&token), None).await;
+    let r = ta
+        .api(Method::GET, "/api/v1/no-such-thing", Some(&token), None)
+        .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "unknown API path");
 }

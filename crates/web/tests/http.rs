@@ -29,9 +29,14 @@ async fn signing_in_sets_a_hardened_session_cookie_and_rotates_it() {
     let r = b.sign_in("socialworker", &password).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/");
-    let cookie = r.set_cookie("together_session").expect("a session cookie is set");
+    let cookie = r
+        .set_cookie("together_session")
+        .expect("a session cookie is set");
     for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
-        assert!(cookie.split(';').any(|a| a.trim() == attr), "{attr} missing from {cookie}");
+        assert!(
+            cookie.split(';').any(|a| a.trim() == attr),
+            "{attr} missing from {cookie}"
+        );
     }
     let first = b.session().expect("session kept");
     assert!(b.get("/").await.status == StatusCode::OK);
@@ -69,7 +74,12 @@ async fn the_sign_in_form_needs_its_csrf_cookie_and_field() {
 
     // Neither cookie nor field.
     let mut b = ta.browser();
-    let r = b.post("/login", &[("username", "socialworker"), ("password", &password)]).await;
+    let r = b
+        .post(
+            "/login",
+            &[("username", "socialworker"), ("password", &password)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(b.session().is_none());
 
@@ -77,14 +87,32 @@ async fn the_sign_in_form_needs_its_csrf_cookie_and_field() {
     let mut b = ta.browser();
     let token = b.get("/login").await.csrf();
     b.cookies.clear();
-    let r = b.post("/login", &[("csrf_token", &token), ("username", "socialworker"), ("password", &password)]).await;
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("username", "socialworker"),
+                ("password", &password),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(b.session().is_none());
 
     // The cookie but a different field.
     let mut b = ta.browser();
     b.get("/login").await;
-    let r = b.post("/login", &[("csrf_token", "abcdef0123456789"), ("username", "socialworker"), ("password", &password)]).await;
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("csrf_token", "abcdef0123456789"),
+                ("username", "socialworker"),
+                ("password", &password),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(b.session().is_none());
 }
@@ -140,9 +168,17 @@ async fn an_idle_session_ends_after_thirty_minutes() {
     let mut b = ta.signed_in("socialworker").await;
 
     ta.advance_minutes(29);
-    assert_eq!(b.get("/").await.status, StatusCode::OK, "29 idle minutes: still signed in");
+    assert_eq!(
+        b.get("/").await.status,
+        StatusCode::OK,
+        "29 idle minutes: still signed in"
+    );
     ta.advance_minutes(29);
-    assert_eq!(b.get("/").await.status, StatusCode::OK, "use resets the idle clock");
+    assert_eq!(
+        b.get("/").await.status,
+        StatusCode::OK,
+        "use resets the idle clock"
+    );
 
     ta.advance_minutes(31);
     let r = b.get("/").await;
@@ -162,7 +198,15 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
     let ta = TestApp::start().await;
     let (c0, c3, c4) = (ta.child(0), ta.child(3), ta.child(4));
     let note = ta
-        .blocking(move |app| app.store.log(c3).unwrap().into_iter().find(|e| e.event_type == "case-note-recorded").unwrap().id)
+        .blocking(move |app| {
+            app.store
+                .log(c3)
+                .unwrap()
+                .into_iter()
+                .find(|e| e.event_type == "case-note-recorded")
+                .unwrap()
+                .id
+        })
         .await;
     let sw_id = ta.user_id("socialworker").await;
     let csc = ta.agency_of_kind("childrens-social-care").await.to_string();
@@ -176,33 +220,96 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
     let heads_before = ta.log_heads().await;
     let users_before = ta.blocking(|app| app.store.users().unwrap()).await;
     let procs_before = ta.blocking(|app| app.store.proclamations().unwrap()).await;
-    let bg_query = || AccessQuery { only_break_glass: true, limit: 1000, ..Default::default() };
-    let bg_before = ta.blocking(move |app| app.store.access_log(&bg_query()).unwrap().len()).await;
+    let bg_query = || AccessQuery {
+        only_break_glass: true,
+        limit: 1000,
+        ..Default::default()
+    };
+    let bg_before = ta
+        .blocking(move |app| app.store.access_log(&bg_query()).unwrap().len())
+        .await;
 
-    let child_fields = [("kind", "child"), ("given_name", "Csrf"), ("family_name", "Test"), ("date_of_birth", "2020-01-01"), ("sex", "female")];
+    let child_fields = [
+        ("kind", "child"),
+        ("given_name", "Csrf"),
+        ("family_name", "Test"),
+        ("date_of_birth", "2020-01-01"),
+        ("sex", "female"),
+    ];
     let note_fields = [("title", "Forged"), ("text", "Should not be written")];
     // (who posts, where, the form's fields)
     type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
     let cases: Vec<Case> = vec![
         ("socialworker", "/children".into(), child_fields.to_vec()),
-        ("socialworker", format!("/children/{c3}/notes"), note_fields.to_vec()),
+        (
+            "socialworker",
+            format!("/children/{c3}/notes"),
+            note_fields.to_vec(),
+        ),
         (
             "socialworker",
             format!("/children/{c3}/family"),
-            vec![("kind", "parent"), ("given_name", "Forged"), ("family_name", "Parent"), ("sex", "male"), ("relationship", "Father")],
+            vec![
+                ("kind", "parent"),
+                ("given_name", "Forged"),
+                ("family_name", "Parent"),
+                ("sex", "male"),
+                ("relationship", "Father"),
+            ],
         ),
-        ("socialworker", format!("/children/{c3}/entries/{note}/correct"), vec![("reason", "forged correction"), ("title", "X"), ("text", "Y")]),
-        ("socialworker", format!("/children/{c4}/break-glass"), vec![("reason", "Out of hours call about this child")]),
-        ("socialworker", "/account/password".into(), vec![("current_password", "x"), ("new_password", "a-new-password-123"), ("confirm_password", "a-new-password-123")]),
-        ("supervisor", format!("/children/{c0}/restrict"), vec![("reason", "Forged restriction reason")]),
+        (
+            "socialworker",
+            format!("/children/{c3}/entries/{note}/correct"),
+            vec![
+                ("reason", "forged correction"),
+                ("title", "X"),
+                ("text", "Y"),
+            ],
+        ),
+        (
+            "socialworker",
+            format!("/children/{c4}/break-glass"),
+            vec![("reason", "Out of hours call about this child")],
+        ),
+        (
+            "socialworker",
+            "/account/password".into(),
+            vec![
+                ("current_password", "x"),
+                ("new_password", "a-new-password-123"),
+                ("confirm_password", "a-new-password-123"),
+            ],
+        ),
+        (
+            "supervisor",
+            format!("/children/{c0}/restrict"),
+            vec![("reason", "Forged restriction reason")],
+        ),
         (
             "admin",
             "/admin/users/new".into(),
-            vec![("username", "forged"), ("display_name", "Forged User"), ("role", "social-worker"), ("agency", csc.as_str())],
+            vec![
+                ("username", "forged"),
+                ("display_name", "Forged User"),
+                ("role", "social-worker"),
+                ("agency", csc.as_str()),
+            ],
         ),
-        ("admin", format!("/admin/users/{sw_id}/reset-password"), vec![]),
-        ("admin", format!("/admin/users/{sw_id}/active"), vec![("active", "no")]),
-        ("admin", "/admin/calendar".into(), vec![("date", "2026-12-31"), ("name", "Forged holiday")]),
+        (
+            "admin",
+            format!("/admin/users/{sw_id}/reset-password"),
+            vec![],
+        ),
+        (
+            "admin",
+            format!("/admin/users/{sw_id}/active"),
+            vec![("active", "no")],
+        ),
+        (
+            "admin",
+            "/admin/calendar".into(),
+            vec![("date", "2026-12-31"), ("name", "Forged holiday")],
+        ),
         ("socialworker", "/logout".into(), vec![]),
     ];
     for (who, path, fields) in &cases {
@@ -212,27 +319,62 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
             _ => &mut admin,
         };
         let r = b.post(path, fields).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} without a token");
-        assert!(r.body.contains("This form has expired"), "{who} POST {path}: refused for the token, not for access: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{who} POST {path} without a token"
+        );
+        assert!(
+            r.body.contains("This form has expired"),
+            "{who} POST {path}: refused for the token, not for access: {}",
+            r.body
+        );
         let mut wrong = fields.clone();
-        wrong.push(("csrf_token", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        wrong.push((
+            "csrf_token",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ));
         let r = b.post(path, &wrong).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} with a wrong token");
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{who} POST {path} with a wrong token"
+        );
         if *who != "supervisor" {
             // Another user's real token is just as wrong.
             let mut other = fields.clone();
             other.push(("csrf_token", sup_token.as_str()));
             let r = b.post(path, &other).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path} with another session's token");
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "{who} POST {path} with another session's token"
+            );
         }
     }
 
     assert_eq!(ta.children_count().await, children_before);
     assert_eq!(ta.log_heads().await, heads_before, "no event appended");
-    assert_eq!(ta.blocking(|app| app.store.users().unwrap()).await, users_before, "no user created or changed");
-    assert_eq!(ta.blocking(|app| app.store.proclamations().unwrap()).await, procs_before);
-    assert_eq!(ta.blocking(move |app| app.store.access_log(&bg_query()).unwrap().len()).await, bg_before, "no break-glass");
-    assert_eq!(sw.get("/").await.status, StatusCode::OK, "the refused sign-out left the session alive");
+    assert_eq!(
+        ta.blocking(|app| app.store.users().unwrap()).await,
+        users_before,
+        "no user created or changed"
+    );
+    assert_eq!(
+        ta.blocking(|app| app.store.proclamations().unwrap()).await,
+        procs_before
+    );
+    assert_eq!(
+        ta.blocking(move |app| app.store.access_log(&bg_query()).unwrap().len())
+            .await,
+        bg_before,
+        "no break-glass"
+    );
+    assert_eq!(
+        sw.get("/").await.status,
+        StatusCode::OK,
+        "the refused sign-out left the session alive"
+    );
     let r = sw.get("/children").await;
     assert!(!r.body.contains("Csrf"), "the children list is unchanged");
 }
@@ -242,10 +384,23 @@ async fn every_state_changing_form_needs_the_sessions_csrf_token() {
 fn assert_page_headers(r: &common::Resp, what: &str) {
     let csp = r.header("content-security-policy");
     assert!(!csp.is_empty(), "{what}: CSP present");
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{what}: {csp}");
-    let directive = |name: &str| csp.split(';').map(str::trim).find(|d| d.split_whitespace().next() == Some(name)).map(String::from);
-    let scripts = directive("script-src").or_else(|| directive("default-src")).unwrap_or_else(|| panic!("{what}: scripts not limited: {csp}"));
-    assert!(!scripts.contains('*') && !scripts.contains("data:"), "{what}: scripts limited: {scripts}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{what}: {csp}"
+    );
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.split_whitespace().next() == Some(name))
+            .map(String::from)
+    };
+    let scripts = directive("script-src")
+        .or_else(|| directive("default-src"))
+        .unwrap_or_else(|| panic!("{what}: scripts not limited: {csp}"));
+    assert!(
+        !scripts.contains('*') && !scripts.contains("data:"),
+        "{what}: scripts limited: {scripts}"
+    );
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
     assert_eq!(r.header("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(r.header("x-frame-options"), "DENY", "{what}");
@@ -262,12 +417,23 @@ async fn pages_carry_the_security_headers() {
 
     let mut b = ta.signed_in("socialworker").await;
     let c = ta.child(1);
-    for path in ["/".to_string(), "/children".into(), format!("/children/{c}")] {
+    for path in [
+        "/".to_string(),
+        "/children".into(),
+        format!("/children/{c}"),
+    ] {
         let r = b.get(&path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert_page_headers(&r, &path);
-        assert!(r.header("cache-control").contains("no-store"), "{path}: {}", r.header("cache-control"));
-        assert!(r.header("strict-transport-security").is_empty(), "no HSTS over plain HTTP");
+        assert!(
+            r.header("cache-control").contains("no-store"),
+            "{path}: {}",
+            r.header("cache-control")
+        );
+        assert!(
+            r.header("strict-transport-security").is_empty(),
+            "no HSTS over plain HTTP"
+        );
     }
 
     // Every response has a request id, whatever it is; each its own.
@@ -276,7 +442,8 @@ async fn pages_carry_the_security_headers() {
         ta.browser().get("/no-such-page").await,
         ta.browser().get("/static/together.css").await,
         ta.browser().get("/healthz").await,
-        ta.api(axum::http::Method::GET, "/api/v1/timescales", None, None).await,
+        ta.api(axum::http::Method::GET, "/api/v1/timescales", None, None)
+            .await,
         b.post("/children", &[]).await,
     ] {
         let id = r.header("x-request-id").to_string();
@@ -288,10 +455,15 @@ async fn pages_carry_the_security_headers() {
     assert_eq!(ids.len(), 5, "request ids are distinct");
 
     let https = ta.router_with(true);
-    let req = axum::http::Request::get("/login").body(axum::body::Body::empty()).unwrap();
+    let req = axum::http::Request::get("/login")
+        .body(axum::body::Body::empty())
+        .unwrap();
     let r = send_to(&https, req).await;
     let hsts = r.header("strict-transport-security");
-    assert!(hsts.contains("max-age=") && !hsts.contains("max-age=0"), "HSTS over HTTPS: {hsts:?}");
+    assert!(
+        hsts.contains("max-age=") && !hsts.contains("max-age=0"),
+        "HSTS over HTTPS: {hsts:?}"
+    );
 }
 
 // ---- 5. role access ------------------------------------------------------------------------
@@ -303,16 +475,47 @@ async fn each_role_reaches_only_its_own_pages() {
     // children they work with; administrators and the DPO see no case data.
     let ta = TestApp::start().await;
     let csc_roles = ["frontdoor", "socialworker", "supervisor", "chair"];
-    let all = ["frontdoor", "socialworker", "supervisor", "chair", "police", "health", "school", "partnership", "admin", "dpo"];
+    let all = [
+        "frontdoor",
+        "socialworker",
+        "supervisor",
+        "chair",
+        "police",
+        "health",
+        "school",
+        "partnership",
+        "admin",
+        "dpo",
+    ];
     for who in all {
         let mut b = ta.signed_in(who).await;
         assert_eq!(b.get("/").await.status, StatusCode::OK, "{who} GET /");
-        let want = if csc_roles.contains(&who) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        let want = if csc_roles.contains(&who) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
         assert_eq!(b.get("/children").await.status, want, "{who} GET /children");
-        let want = if who == "admin" { StatusCode::OK } else { StatusCode::FORBIDDEN };
-        assert_eq!(b.get("/admin/users").await.status, want, "{who} GET /admin/users");
-        let want = if who == "dpo" { StatusCode::OK } else { StatusCode::FORBIDDEN };
-        assert_eq!(b.get("/access-log").await.status, want, "{who} GET /access-log");
+        let want = if who == "admin" {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(
+            b.get("/admin/users").await.status,
+            want,
+            "{who} GET /admin/users"
+        );
+        let want = if who == "dpo" {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(
+            b.get("/access-log").await.status,
+            want,
+            "{who} GET /access-log"
+        );
     }
 }
 
@@ -331,7 +534,11 @@ async fn childrens_records_are_shown_only_as_far_as_the_role_and_relationship_al
     refused.push(("admin", c[1]));
     for (who, child) in [("partnership", c[0]), ("dpo", c[0])] {
         let mut b = ta.signed_in(who).await;
-        assert_eq!(b.get(&format!("/children/{child}")).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            b.get(&format!("/children/{child}")).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
         refused.push((who, child));
     }
 
@@ -339,31 +546,59 @@ async fn childrens_records_are_shown_only_as_far_as_the_role_and_relationship_al
     let mut police = ta.signed_in("police").await;
     let r = police.get(&format!("/children/{}", c[0])).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("You are seeing what has been shared with partner agencies"));
-    assert!(r.body.contains("Police attendance"), "their own shared note");
+    assert!(r
+        .body
+        .contains("You are seeing what has been shared with partner agencies"));
+    assert!(
+        r.body.contains("Police attendance"),
+        "their own shared note"
+    );
     assert!(!r.body.contains("Mother"), "family members are not shared");
     assert!(!r.body.contains("Family and household"));
     assert!(!r.body.contains("Postcode"));
     let r = police.get(&format!("/children/{}", c[1])).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "police have no part in children[1]");
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "police have no part in children[1]"
+    );
     refused.push(("police", c[1]));
 
     // Health takes part in work about children[1], whose home visit note is not shared.
     let mut sw = ta.signed_in("socialworker").await;
-    assert!(sw.get(&format!("/children/{}", c[1])).await.body.contains("Home visit"), "children's social care sees it");
+    assert!(
+        sw.get(&format!("/children/{}", c[1]))
+            .await
+            .body
+            .contains("Home visit"),
+        "children's social care sees it"
+    );
     let mut health = ta.signed_in("health").await;
     let r = health.get(&format!("/children/{}", c[1])).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(!r.body.contains("Home visit"), "an unshared note is not shown to a partner");
-    assert!(r.body.contains("other entries are held by children"), "{}", r.body);
+    assert!(
+        !r.body.contains("Home visit"),
+        "an unshared note is not shown to a partner"
+    );
+    assert!(
+        r.body.contains("other entries are held by children"),
+        "{}",
+        r.body
+    );
     let r = health.get(&format!("/children/{}", c[2])).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     refused.push(("health", c[2]));
 
     // The school referred children[2].
     let mut school = ta.signed_in("school").await;
-    assert_eq!(school.get(&format!("/children/{}", c[2])).await.status, StatusCode::OK);
-    assert_eq!(school.get(&format!("/children/{}", c[3])).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        school.get(&format!("/children/{}", c[2])).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        school.get(&format!("/children/{}", c[3])).await.status,
+        StatusCode::FORBIDDEN
+    );
     refused.push(("school", c[3]));
 
     // A restricted record: a social worker not allocated gets the break-glass form.
@@ -373,33 +608,78 @@ async fn childrens_records_are_shown_only_as_far_as_the_role_and_relationship_al
     assert!(r.body.contains(&action), "the break-glass form: {}", r.body);
     refused.push(("socialworker", c[4]));
     // The restricted record is refused outright to a partner with no grant.
-    assert_eq!(police.get(&format!("/children/{}", c[4])).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        police.get(&format!("/children/{}", c[4])).await.status,
+        StatusCode::FORBIDDEN
+    );
     refused.push(("police", c[4]));
 
     // Break-glass with a reason opens it, says so, and logs it.
     let sw_id = ta.user_id("socialworker").await;
-    let r = sw.post_csrf(&format!("/children/{}/break-glass", c[4]), &[("reason", "Out of hours call: police concerned for the child tonight")]).await;
+    let r = sw
+        .post_csrf(
+            &format!("/children/{}/break-glass", c[4]),
+            &[(
+                "reason",
+                "Out of hours call: police concerned for the child tonight",
+            )],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("You opened this restricted record under break-glass access"), "the page says it was opened under break-glass");
+    assert!(
+        r.body
+            .contains("You opened this restricted record under break-glass access"),
+        "the page says it was opened under break-glass"
+    );
     assert!(r.body.contains("Chronology"));
     let c4 = c[4];
     let bg = ta
-        .blocking(move |app| app.store.access_log(&AccessQuery { child: Some(c4), only_break_glass: true, limit: 1000, ..Default::default() }).unwrap())
+        .blocking(move |app| {
+            app.store
+                .access_log(&AccessQuery {
+                    child: Some(c4),
+                    only_break_glass: true,
+                    limit: 1000,
+                    ..Default::default()
+                })
+                .unwrap()
+        })
         .await;
     assert!(
-        bg.iter().any(|e| e.user == Some(sw_id) && e.allowed && e.break_glass && e.reason.contains("Out of hours call")),
+        bg.iter().any(|e| e.user == Some(sw_id)
+            && e.allowed
+            && e.break_glass
+            && e.reason.contains("Out of hours call")),
         "a break-glass entry with the stated reason: {bg:?}"
     );
     // ...and only for that view: the next plain GET is refused again.
-    assert_eq!(sw.get(&format!("/children/{}", c[4])).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sw.get(&format!("/children/{}", c[4])).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Every refusal is in the access log, refused.
     for (who, child) in refused {
-        let uid = ta.blocking(move |app| app.store.user_by_username(who).unwrap().unwrap().id).await;
-        let rows = ta
-            .blocking(move |app| app.store.access_log(&AccessQuery { user: Some(uid), child: Some(child), limit: 1000, ..Default::default() }).unwrap())
+        let uid = ta
+            .blocking(move |app| app.store.user_by_username(who).unwrap().unwrap().id)
             .await;
-        assert!(rows.iter().any(|e| !e.allowed && e.action == "view-child-record"), "{who} refused on {child} is logged: {rows:?}");
+        let rows = ta
+            .blocking(move |app| {
+                app.store
+                    .access_log(&AccessQuery {
+                        user: Some(uid),
+                        child: Some(child),
+                        limit: 1000,
+                        ..Default::default()
+                    })
+                    .unwrap()
+            })
+            .await;
+        assert!(
+            rows.iter()
+                .any(|e| !e.allowed && e.action == "view-child-record"),
+            "{who} refused on {child} is logged: {rows:?}"
+        );
     }
 }
 
@@ -417,33 +697,84 @@ async fn a_form_with_errors_comes_back_with_each_error_by_its_field_and_nothing_
     let r = b
         .post_csrf(
             "/children",
-            &[("kind", "child"), ("given_name", ""), ("family_name", "Example"), ("date_of_birth", "2026-02-30"), ("sex", "female"), ("nhs_number", "1234567890")],
+            &[
+                ("kind", "child"),
+                ("given_name", ""),
+                ("family_name", "Example"),
+                ("date_of_birth", "2026-02-30"),
+                ("sex", "female"),
+                ("nhs_number", "1234567890"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("govuk-error-summary"));
-    assert!(r.body.contains("<title>Error: "), "the title says there is an error");
+    assert!(
+        r.body.contains("<title>Error: "),
+        "the title says there is an error"
+    );
     for f in ["given_name", "date_of_birth", "nhs_number"] {
-        assert!(r.body.contains(&format!(r##"href="#{f}""##)), "summary links to #{f}");
-        assert!(r.body.contains(&format!(r#"id="{f}-error""#)), "error message next to {f}");
-        assert!(r.body.contains(&format!(r#"aria-describedby="{f}-hint {f}-error""#)) || r.body.contains(&format!(r#"aria-describedby=" {f}-error""#)), "{f} described by its error");
+        assert!(
+            r.body.contains(&format!(r##"href="#{f}""##)),
+            "summary links to #{f}"
+        );
+        assert!(
+            r.body.contains(&format!(r#"id="{f}-error""#)),
+            "error message next to {f}"
+        );
+        assert!(
+            r.body
+                .contains(&format!(r#"aria-describedby="{f}-hint {f}-error""#))
+                || r.body
+                    .contains(&format!(r#"aria-describedby=" {f}-error""#)),
+            "{f} described by its error"
+        );
     }
-    assert!(r.body.contains(r#"value="2026-02-30""#), "the date typed is kept");
-    assert!(r.body.contains(r#"value="1234567890""#), "the NHS number typed is kept");
+    assert!(
+        r.body.contains(r#"value="2026-02-30""#),
+        "the date typed is kept"
+    );
+    assert!(
+        r.body.contains(r#"value="1234567890""#),
+        "the NHS number typed is kept"
+    );
     assert!(r.body.contains(r#"value="Example""#));
     assert_eq!(ta.children_count().await, before);
     assert_eq!(ta.log_heads().await, heads);
 
     // What is typed is shown back escaped, never as markup (OWASP XSS prevention).
     let evil = r#""><script>alert(1)</script>"#;
-    let r = b.post_csrf("/children", &[("kind", "child"), ("given_name", evil), ("family_name", "X"), ("date_of_birth", "nonsense"), ("sex", "female")]).await;
+    let r = b
+        .post_csrf(
+            "/children",
+            &[
+                ("kind", "child"),
+                ("given_name", evil),
+                ("family_name", "X"),
+                ("date_of_birth", "nonsense"),
+                ("sex", "female"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.body.contains("<script>"), "{}", r.body);
-    assert!(r.body.contains("&lt;script&gt;") || r.body.contains("&#60;script&#62;"), "the entry is kept, escaped");
+    assert!(
+        r.body.contains("&lt;script&gt;") || r.body.contains("&#60;script&#62;"),
+        "the entry is kept, escaped"
+    );
 
     // A born child cannot be born tomorrow (the clock says 23 November 2026).
     let r = b
-        .post_csrf("/children", &[("kind", "child"), ("given_name", "Future"), ("family_name", "Child"), ("date_of_birth", "2026-11-24"), ("sex", "male")])
+        .post_csrf(
+            "/children",
+            &[
+                ("kind", "child"),
+                ("given_name", "Future"),
+                ("family_name", "Child"),
+                ("date_of_birth", "2026-11-24"),
+                ("sex", "male"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(r#"id="date_of_birth-error""#), "{}", r.body);
@@ -453,7 +784,14 @@ async fn a_form_with_errors_comes_back_with_each_error_by_its_field_and_nothing_
     let r = b
         .post_csrf(
             "/children",
-            &[("kind", "child"), ("given_name", "Ottilie"), ("family_name", "Quarrington"), ("date_of_birth", "2026-11-23"), ("sex", "female"), ("nhs_number", "943 476 5919")],
+            &[
+                ("kind", "child"),
+                ("given_name", "Ottilie"),
+                ("family_name", "Quarrington"),
+                ("date_of_birth", "2026-11-23"),
+                ("sex", "female"),
+                ("nhs_number", "943 476 5919"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -476,36 +814,88 @@ async fn a_case_note_is_added_and_corrected_with_its_history_kept() {
     let page_path = format!("/children/{child}");
     let mut sw = ta.signed_in("socialworker").await;
 
-    let r = sw.post_csrf(&format!("{page_path}/notes"), &[("title", "Call with the school"), ("text", "Spoke to the head teacher about attendance.")]).await;
+    let r = sw
+        .post_csrf(
+            &format!("{page_path}/notes"),
+            &[
+                ("title", "Call with the school"),
+                ("text", "Spoke to the head teacher about attendance."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().starts_with(&page_path));
     let page = sw.get(&page_path).await;
-    assert!(page.body.contains("Call with the school") && page.body.contains("Spoke to the head teacher about attendance."));
+    assert!(
+        page.body.contains("Call with the school")
+            && page
+                .body
+                .contains("Spoke to the head teacher about attendance.")
+    );
     let note = ta
-        .blocking(move |app| app.store.log(child).unwrap().into_iter().rev().find(|e| e.event_type == "case-note-recorded").unwrap().id)
+        .blocking(move |app| {
+            app.store
+                .log(child)
+                .unwrap()
+                .into_iter()
+                .rev()
+                .find(|e| e.event_type == "case-note-recorded")
+                .unwrap()
+                .id
+        })
         .await;
     let correct = format!("{page_path}/entries/{note}/correct");
 
     // A correction needs a reason: the error is by the reason field, the text is kept.
     let heads = ta.log_heads().await;
-    let r = sw.post_csrf(&correct, &[("reason", ""), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about attendance.")]).await;
+    let r = sw
+        .post_csrf(
+            &correct,
+            &[
+                ("reason", ""),
+                ("title", "Call with the school"),
+                ("text", "Spoke to the deputy head teacher about attendance."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains(r#"id="reason-error""#), "{}", r.body);
     assert!(r.body.contains(r##"href="#reason""##));
-    assert!(r.body.contains("Spoke to the deputy head teacher about attendance."), "the text typed is kept");
+    assert!(
+        r.body
+            .contains("Spoke to the deputy head teacher about attendance."),
+        "the text typed is kept"
+    );
     assert_eq!(ta.log_heads().await, heads, "nothing written");
 
     // The author corrects it.
     let r = sw
-        .post_csrf(&correct, &[("reason", "It was the deputy head, not the head teacher"), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about attendance.")])
+        .post_csrf(
+            &correct,
+            &[
+                ("reason", "It was the deputy head, not the head teacher"),
+                ("title", "Call with the school"),
+                ("text", "Spoke to the deputy head teacher about attendance."),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = sw.get(&page_path).await;
-    assert!(page.body.contains("Spoke to the deputy head teacher about attendance."));
+    assert!(page
+        .body
+        .contains("Spoke to the deputy head teacher about attendance."));
     assert!(page.body.contains("Corrected"));
     assert!(page.body.contains("What was first recorded"));
-    assert!(page.body.contains("Spoke to the head teacher about attendance."), "the original is kept and shown");
-    assert!(page.body.contains("It was the deputy head, not the head teacher"), "the reason is shown");
+    assert!(
+        page.body
+            .contains("Spoke to the head teacher about attendance."),
+        "the original is kept and shown"
+    );
+    assert!(
+        page.body
+            .contains("It was the deputy head, not the head teacher"),
+        "the reason is shown"
+    );
 
     // Another social worker may not correct it.
     let csc = ta.agency_of_kind("childrens-social-care").await;
@@ -526,18 +916,45 @@ async fn a_case_note_is_added_and_corrected_with_its_history_kept() {
         .await;
     let mut other = ta.signed_in_with("socialworker2", &password).await;
     let heads = ta.log_heads().await;
-    let r = other.post_csrf(&correct, &[("reason", "I think it was someone else"), ("title", "Call"), ("text", "Other text")]).await;
+    let r = other
+        .post_csrf(
+            &correct,
+            &[
+                ("reason", "I think it was someone else"),
+                ("title", "Call"),
+                ("text", "Other text"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(ta.log_heads().await, heads, "nothing written");
-    assert!(!other.get(&page_path).await.body.contains(&format!("entries/{note}/correct")), "no correction link offered");
+    assert!(
+        !other
+            .get(&page_path)
+            .await
+            .body
+            .contains(&format!("entries/{note}/correct")),
+        "no correction link offered"
+    );
 
     // A practice supervisor may.
     let mut sup = ta.signed_in("supervisor").await;
     let r = sup
-        .post_csrf(&correct, &[("reason", "Supervisor review: the call was about lateness"), ("title", "Call with the school"), ("text", "Spoke to the deputy head teacher about lateness.")])
+        .post_csrf(
+            &correct,
+            &[
+                ("reason", "Supervisor review: the call was about lateness"),
+                ("title", "Call with the school"),
+                ("text", "Spoke to the deputy head teacher about lateness."),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(sup.get(&page_path).await.body.contains("Spoke to the deputy head teacher about lateness."));
+    assert!(sup
+        .get(&page_path)
+        .await
+        .body
+        .contains("Spoke to the deputy head teacher about lateness."));
 }
 
 // ---- 10. operations -------------------------------------------------------------------------
@@ -560,8 +977,18 @@ async fn health_metrics_static_files_and_unknown_pages() {
     let r = b.get("/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("text/plain"));
-    assert!(r.body.contains("together_http_requests_total"), "{}", r.body);
-    assert!(r.body.contains(r#"together_http_requests_total{method="GET",route="/healthz",status="200"} 1"#), "{}", r.body);
+    assert!(
+        r.body.contains("together_http_requests_total"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(
+            r#"together_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains(r#"route="/login""#));
 
     let r = b.get("/no/such/page").await;
@@ -571,7 +998,14 @@ async fn health_metrics_static_files_and_unknown_pages() {
 
     let r = b.get("/static/govuk-frontend.min.css").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.header("content-type").starts_with("text/css"), "{}", r.header("content-type"));
+    assert!(
+        r.header("content-type").starts_with("text/css"),
+        "{}",
+        r.header("content-type")
+    );
     assert!(r.body.len() > 1000);
-    assert_eq!(b.get("/static/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get("/static/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -17,7 +17,11 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_together");
 /// `TOGETHER_*` settings cannot change what a test sees.
 pub fn together() -> Command {
     let mut c = Command::new(BIN);
-    for var in ["TOGETHER_DATABASE", "TOGETHER_PARTNERSHIP", "TOGETHER_PROFILES"] {
+    for var in [
+        "TOGETHER_DATABASE",
+        "TOGETHER_PARTNERSHIP",
+        "TOGETHER_PROFILES",
+    ] {
         c.env_remove(var);
     }
     c.env("RUST_LOG", "warn");
@@ -26,7 +30,11 @@ pub fn together() -> Command {
 
 /// Run `together ARGS`, returning its output (whatever the exit status).
 pub fn run(args: &[&str]) -> Output {
-    together().args(args).stdin(Stdio::null()).output().expect("run the together binary")
+    together()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the together binary")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -40,7 +48,13 @@ pub fn stderr(o: &Output) -> String {
 /// Run `together ARGS` and expect success; returns stdout.
 pub fn run_ok(args: &[&str]) -> String {
     let o = run(args);
-    assert!(o.status.success(), "together {args:?} failed ({}):\nstdout: {}\nstderr: {}", o.status, stdout(&o), stderr(&o));
+    assert!(
+        o.status.success(),
+        "together {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(&o),
+        stderr(&o)
+    );
     stdout(&o)
 }
 
@@ -59,7 +73,14 @@ impl Server {
     pub fn start(database: &str, log: &Path) -> Server {
         let log_file = std::fs::File::create(log).expect("create the server log file");
         let mut child = together()
-            .args(["serve", "--demo", "--database", database, "--listen", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--demo",
+                "--database",
+                database,
+                "--listen",
+                "127.0.0.1:0",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))
@@ -104,7 +125,10 @@ impl Server {
     pub fn kill9(mut self) {
         self.child.kill().expect("SIGKILL the server");
         let status = self.child.wait().expect("reap the server");
-        assert!(!status.success(), "the server should have died of SIGKILL, not exited: {status}");
+        assert!(
+            !status.success(),
+            "the server should have died of SIGKILL, not exited: {status}"
+        );
     }
 }
 
@@ -125,13 +149,20 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.body))
     }
 }
 
 /// One HTTP/1.1 request on a fresh connection. Any I/O failure (refused, reset,
 /// a response cut short) is an `Err`: the caller cannot count it as acknowledged.
-pub fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> std::io::Result<Response> {
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<Response> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
     s.set_write_timeout(Some(Duration::from_secs(60)))?;
@@ -141,14 +172,22 @@ pub fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Opt
     }
     let body = body.unwrap_or("");
     if method != "GET" {
-        req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
     }
     req.push_str("\r\n");
     req.push_str(body);
     s.write_all(req.as_bytes())?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
-    parse_response(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "incomplete HTTP response"))
+    parse_response(&raw).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "incomplete HTTP response",
+        )
+    })
 }
 
 fn parse_response(raw: &[u8]) -> Option<Response> {
@@ -173,7 +212,15 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
         let mut r = rest;
         loop {
             let eol = r.windows(2).position(|w| w == b"\r\n")?;
-            let size = usize::from_str_radix(std::str::from_utf8(&r[..eol]).ok()?.split(';').next()?.trim(), 16).ok()?;
+            let size = usize::from_str_radix(
+                std::str::from_utf8(&r[..eol])
+                    .ok()?
+                    .split(';')
+                    .next()?
+                    .trim(),
+                16,
+            )
+            .ok()?;
             r = &r[eol + 2..];
             if size == 0 {
                 break;
@@ -192,7 +239,10 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
             None => rest.to_vec(),
         }
     };
-    Some(Response { status, body: String::from_utf8(body).ok()? })
+    Some(Response {
+        status,
+        body: String::from_utf8(body).ok()?,
+    })
 }
 
 /// A token for the demo children's social care agency, issued with the CLI
@@ -207,8 +257,21 @@ pub fn csc_token(database: &str) -> String {
             (kind == "childrens-social-care").then(|| id.to_string())
         })
         .unwrap_or_else(|| panic!("no children's social care agency in:\n{agencies}"));
-    let out = run_ok(&["api-client", "add", "--database", database, "--agency", &csc, "--name", "Durability test client"]);
-    let token = out.split_whitespace().last().unwrap_or_default().to_string();
+    let out = run_ok(&[
+        "api-client",
+        "add",
+        "--database",
+        database,
+        "--agency",
+        &csc,
+        "--name",
+        "Durability test client",
+    ]);
+    let token = out
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string();
     assert!(token.starts_with("tgr_"), "no token in: {out}");
     token
 }
@@ -231,25 +294,36 @@ impl PgSchema {
                 if std::env::var("TOGETHER_REQUIRE_POSTGRES").as_deref() == Ok("1") {
                     panic!("TOGETHER_REQUIRE_POSTGRES=1 but TOGETHER_TEST_POSTGRES_URL is not set");
                 }
-                eprintln!("skipping {test} on PostgreSQL: set TOGETHER_TEST_POSTGRES_URL to run it");
+                eprintln!(
+                    "skipping {test} on PostgreSQL: set TOGETHER_TEST_POSTGRES_URL to run it"
+                );
                 return None;
             }
         };
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).expect("connect to TOGETHER_TEST_POSTGRES_URL");
+        let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls)
+            .expect("connect to TOGETHER_TEST_POSTGRES_URL");
         // Generated above (hex only), not user data.
-        admin.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create the test schema");
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create the test schema");
         // tokio-postgres percent-decodes URL parameters: %20 is a space, %3D an '='.
         let sep = if admin_url.contains('?') { '&' } else { '?' };
         let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
-        Some(PgSchema { admin_url, schema, url })
+        Some(PgSchema {
+            admin_url,
+            schema,
+            url,
+        })
     }
 }
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
         if let Ok(mut admin) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            if let Err(e) = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema)) {
+            if let Err(e) =
+                admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema))
+            {
                 eprintln!("could not drop test schema {}: {e}", self.schema);
             }
         }

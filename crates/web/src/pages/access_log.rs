@@ -33,14 +33,23 @@ struct AccessLogPage {
     rows: Vec<Row>,
 }
 
-pub async fn search(State(state): State<AppState>, signed: Signed, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn search(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut e = ValidationErrors::new();
     let child = if get("child").is_empty() {
         None
     } else {
-        e.take("child", get("child").parse::<PersonId>().map_err(|_| "Enter a record id as shown in the log".to_string()))
+        e.take(
+            "child",
+            get("child")
+                .parse::<PersonId>()
+                .map_err(|_| "Enter a record id as shown in the log".to_string()),
+        )
     };
     let day = |k: &str, label: &str, e: &mut ValidationErrors| {
         if get(k).is_empty() {
@@ -62,7 +71,12 @@ pub async fn search(State(state): State<AppState>, signed: Signed, Query(q): Que
             } else {
                 match app.store.user_by_username(&username.to_lowercase())? {
                     Some(u) => Some(u.id),
-                    None => return Err(AppError::Invalid(ValidationErrors::single("user", "No user has that username"))),
+                    None => {
+                        return Err(AppError::Invalid(ValidationErrors::single(
+                            "user",
+                            "No user has that username",
+                        )))
+                    }
                 }
             };
             let query = AccessQuery {
@@ -70,8 +84,16 @@ pub async fn search(State(state): State<AppState>, signed: Signed, Query(q): Que
                 child,
                 only_denied: denied,
                 only_break_glass: break_glass,
-                from: from.map(|d| format_timestamp(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())),
-                to: to.map(|d| format_timestamp((d + chrono::Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc())),
+                from: from
+                    .map(|d| format_timestamp(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())),
+                to: to.map(|d| {
+                    format_timestamp(
+                        (d + chrono::Days::new(1))
+                            .and_hms_opt(0, 0, 0)
+                            .expect("midnight")
+                            .and_utc(),
+                    )
+                }),
                 limit: 500,
             };
             let rows = app.store.access_log(&query)?;
@@ -105,5 +127,9 @@ pub async fn search(State(state): State<AppState>, signed: Signed, Query(q): Que
         Err(err) => return ctx.fail(err),
     };
     let has_errors = !form.errors.is_empty();
-    render(&AccessLogPage { page: ctx.page_with_errors("Access log", "/access-log", has_errors), form, rows })
+    render(&AccessLogPage {
+        page: ctx.page_with_errors("Access log", "/access-log", has_errors),
+        form,
+        rows,
+    })
 }

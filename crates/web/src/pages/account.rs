@@ -33,7 +33,11 @@ fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
         role: ctx.signed.caller.role.label(),
         fields: vec![
             ("current_password", "Current password", "current-password"),
-            ("new_password", "New password (at least 12 characters)", "new-password"),
+            (
+                "new_password",
+                "New password (at least 12 characters)",
+                "new-password",
+            ),
             ("confirm_password", "New password again", "new-password"),
         ],
     });
@@ -46,18 +50,29 @@ fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
 pub async fn password_form(State(state): State<AppState>, signed: Signed) -> Response {
     let ctx = Ctx::new(state, signed);
     // One's own account: the home permission, through the one decision like every page.
-    if let Err(e) = ctx.run(|app, caller| app.authorize(caller, Action::ViewHome)).await {
+    if let Err(e) = ctx
+        .run(|app, caller| app.authorize(caller, Action::ViewHome))
+        .await
+    {
         return ctx.fail(e);
     }
     page(&ctx, FormState::default(), false)
 }
 
-pub async fn change_password(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    signed: Signed,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
     }
-    let (cur, new, confirm) = (form.get("current_password").to_string(), form.get("new_password").to_string(), form.get("confirm_password").to_string());
+    let (cur, new, confirm) = (
+        form.get("current_password").to_string(),
+        form.get("new_password").to_string(),
+        form.get("confirm_password").to_string(),
+    );
     match ctx
         .run(move |app, caller| {
             app.authorize(caller, Action::ViewHome)?;

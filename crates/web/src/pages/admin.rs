@@ -55,13 +55,23 @@ async fn users_page(ctx: &Ctx, flash: Option<(String, String)>) -> Response {
             id: u.id,
             name: u.display_name,
             username: u.username,
-            role: Role::from_id(&u.role).map(|r| r.label()).unwrap_or("Unknown"),
-            agency: agencies.iter().find(|a| a.id == u.agency).map(|a| a.name.clone()).unwrap_or_default(),
+            role: Role::from_id(&u.role)
+                .map(|r| r.label())
+                .unwrap_or("Unknown"),
+            agency: agencies
+                .iter()
+                .find(|a| a.id == u.agency)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
             active: u.active,
             is_me: u.id == me,
         })
         .collect();
-    render(&UsersPage { page: ctx.page("Users", "/admin/users"), users, flash })
+    render(&UsersPage {
+        page: ctx.page("Users", "/admin/users"),
+        users,
+        flash,
+    })
 }
 
 pub async fn users(State(state): State<AppState>, signed: Signed) -> Response {
@@ -96,7 +106,10 @@ async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
         page: ctx.page_with_errors("Add a user", "/admin/users", has_errors),
         form,
         role_options: options(Role::ALL.map(|r| (r.id(), r.label()))),
-        agency_options: agencies.into_iter().map(|a| (a.id.to_string(), a.name)).collect(),
+        agency_options: agencies
+            .into_iter()
+            .map(|a| (a.id.to_string(), a.name))
+            .collect(),
         team_options,
     };
     let mut r = render(&page);
@@ -110,7 +123,11 @@ pub async fn new_user_form(State(state): State<AppState>, signed: Signed) -> Res
     new_user_page(&Ctx::new(state, signed), FormState::default()).await
 }
 
-pub async fn create_user(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+pub async fn create_user(
+    State(state): State<AppState>,
+    signed: Signed,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -122,18 +139,38 @@ pub async fn create_user(State(state): State<AppState>, signed: Signed, form: Fo
         agency: form.get("agency").into(),
         team: form.get("team").into(),
     };
-    match ctx.run(move |app, caller| app.create_user(Some(caller), &input)).await {
-        Ok((user, password)) => users_page(&ctx, Some((format!("{} can now sign in as {}", user.display_name, user.username), password))).await,
-        Err(AppError::Invalid(e)) => new_user_page(&ctx, FormState::with_errors(form.kept(), e)).await,
+    match ctx
+        .run(move |app, caller| app.create_user(Some(caller), &input))
+        .await
+    {
+        Ok((user, password)) => {
+            users_page(
+                &ctx,
+                Some((
+                    format!("{} can now sign in as {}", user.display_name, user.username),
+                    password,
+                )),
+            )
+            .await
+        }
+        Err(AppError::Invalid(e)) => {
+            new_user_page(&ctx, FormState::with_errors(form.kept(), e)).await
+        }
         Err(e) => ctx.fail(e),
     }
 }
 
 fn user_id(ctx: &Ctx, id: &str) -> Result<UserId, Response> {
-    id.parse::<UserId>().map_err(|_| ctx.fail(AppError::NotFound))
+    id.parse::<UserId>()
+        .map_err(|_| ctx.fail(AppError::NotFound))
 }
 
-pub async fn reset_password(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -142,13 +179,30 @@ pub async fn reset_password(State(state): State<AppState>, signed: Signed, Path(
         Ok(u) => u,
         Err(r) => return r,
     };
-    match ctx.run(move |app, caller| app.reset_password(Some(caller), uid)).await {
-        Ok(password) => users_page(&ctx, Some(("The password is reset and their sessions are ended".into(), password))).await,
+    match ctx
+        .run(move |app, caller| app.reset_password(Some(caller), uid))
+        .await
+    {
+        Ok(password) => {
+            users_page(
+                &ctx,
+                Some((
+                    "The password is reset and their sessions are ended".into(),
+                    password,
+                )),
+            )
+            .await
+        }
         Err(e) => ctx.fail(e),
     }
 }
 
-pub async fn set_active(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn set_active(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -158,8 +212,25 @@ pub async fn set_active(State(state): State<AppState>, signed: Signed, Path(id):
         Err(r) => return r,
     };
     let active = form.get("active") == "yes";
-    match ctx.run(move |app, caller| app.set_user_active(Some(caller), uid, active)).await {
-        Ok(()) => users_page(&ctx, Some((if active { "The account is active again" } else { "The account is deactivated and its sessions ended" }.into(), String::new()))).await,
+    match ctx
+        .run(move |app, caller| app.set_user_active(Some(caller), uid, active))
+        .await
+    {
+        Ok(()) => {
+            users_page(
+                &ctx,
+                Some((
+                    if active {
+                        "The account is active again"
+                    } else {
+                        "The account is deactivated and its sessions ended"
+                    }
+                    .into(),
+                    String::new(),
+                )),
+            )
+            .await
+        }
         Err(e) => ctx.fail(e),
     }
 }
@@ -174,7 +245,12 @@ struct CalendarAdminPage {
 }
 
 async fn calendar_page(ctx: &Ctx, form: FormState, flash: Option<String>) -> Response {
-    let loaded = ctx.run(|app, caller| app.authorize(caller, Action::ManageCalendar).map(|_| app.calendar())).await;
+    let loaded = ctx
+        .run(|app, caller| {
+            app.authorize(caller, Action::ManageCalendar)
+                .map(|_| app.calendar())
+        })
+        .await;
     let cal = match loaded {
         Ok(c) => c,
         Err(e) => return ctx.fail(e),
@@ -182,14 +258,33 @@ async fn calendar_page(ctx: &Ctx, form: FormState, flash: Option<String>) -> Res
     let mut proclamations: Vec<(String, String, String, String)> = cal
         .proclamations()
         .iter()
-        .map(|p| (long_date(p.date), p.name.clone(), p.replaces.map(long_date).unwrap_or_default(), String::new()))
+        .map(|p| {
+            (
+                long_date(p.date),
+                p.name.clone(),
+                p.replaces.map(long_date).unwrap_or_default(),
+                String::new(),
+            )
+        })
         .collect();
-    let built_in: Vec<chrono::NaiveDate> = together_domain::calendar::built_in_proclamations().iter().map(|p| p.date).collect();
+    let built_in: Vec<chrono::NaiveDate> = together_domain::calendar::built_in_proclamations()
+        .iter()
+        .map(|p| p.date)
+        .collect();
     for (row, p) in proclamations.iter_mut().zip(cal.proclamations()) {
-        row.3 = if built_in.contains(&p.date) { "Built in".into() } else { "Added by an administrator".into() };
+        row.3 = if built_in.contains(&p.date) {
+            "Built in".into()
+        } else {
+            "Added by an administrator".into()
+        };
     }
     let has_errors = !form.errors.is_empty();
-    let mut r = render(&CalendarAdminPage { page: ctx.page_with_errors("Bank holidays", "/admin/calendar", has_errors), form, flash, proclamations });
+    let mut r = render(&CalendarAdminPage {
+        page: ctx.page_with_errors("Bank holidays", "/admin/calendar", has_errors),
+        form,
+        flash,
+        proclamations,
+    });
     if has_errors {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -200,18 +295,29 @@ pub async fn calendar(State(state): State<AppState>, signed: Signed) -> Response
     calendar_page(&Ctx::new(state, signed), FormState::default(), None).await
 }
 
-pub async fn add_proclamation(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
+pub async fn add_proclamation(
+    State(state): State<AppState>,
+    signed: Signed,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
     }
     let mut e = ValidationErrors::new();
-    let date = e.take("date", parse_date("date of the bank holiday", form.get("date")));
+    let date = e.take(
+        "date",
+        parse_date("date of the bank holiday", form.get("date")),
+    );
     let name = e.take("name", parse_name("name", form.get("name")));
     let replaces = if form.get("replaces").trim().is_empty() {
         Some(None)
     } else {
-        e.take("replaces", parse_date("date it moves from", form.get("replaces"))).map(Some)
+        e.take(
+            "replaces",
+            parse_date("date it moves from", form.get("replaces")),
+        )
+        .map(Some)
     };
     let (Some(date), Some(name), Some(replaces)) = (date, name, replaces) else {
         return calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await;
@@ -227,15 +333,26 @@ pub async fn add_proclamation(State(state): State<AppState>, signed: Signed, for
                 added_at: format_timestamp(app.clock.now()),
             };
             app.store.add_proclamation(&row).map_err(|err| match err {
-                together_store::StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single("date", "That date is already in the table")),
+                together_store::StoreError::Conflict(_) => AppError::Invalid(
+                    ValidationErrors::single("date", "That date is already in the table"),
+                ),
                 other => other.into(),
             })?;
             app.reload_calendar()
         })
         .await;
     match result {
-        Ok(()) => calendar_page(&ctx, FormState::default(), Some(format!("{} is now a bank holiday.", long_date(date)))).await,
-        Err(AppError::Invalid(e)) => calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await,
+        Ok(()) => {
+            calendar_page(
+                &ctx,
+                FormState::default(),
+                Some(format!("{} is now a bank holiday.", long_date(date))),
+            )
+            .await
+        }
+        Err(AppError::Invalid(e)) => {
+            calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await
+        }
         Err(e) => ctx.fail(e),
     }
     .into_response()

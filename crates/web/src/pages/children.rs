@@ -38,7 +38,8 @@ fn person_input(f: &FormData) -> PersonInput {
 }
 
 fn parse_child_id(ctx: &Ctx, id: &str) -> Result<PersonId, Response> {
-    id.parse::<PersonId>().map_err(|_| ctx.fail(AppError::NotFound))
+    id.parse::<PersonId>()
+        .map_err(|_| ctx.fail(AppError::NotFound))
 }
 
 // ---- the list --------------------------------------------------------------
@@ -66,13 +67,24 @@ pub struct ListQuery {
     name: String,
 }
 
-pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query<ListQuery>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let name = q.name.trim().chars().take(100).collect::<String>();
     let n = name.clone();
     let rows = ctx
         .run(move |app, caller| {
-            app.list_children(caller, &ChildQuery { name: (!n.is_empty()).then_some(n), limit: 100, offset: 0 })
+            app.list_children(
+                caller,
+                &ChildQuery {
+                    name: (!n.is_empty()).then_some(n),
+                    limit: 100,
+                    offset: 0,
+                },
+            )
         })
         .await;
     let rows = match rows {
@@ -90,7 +102,10 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
                 (None, Some(edd)) => format!("Unborn, due {}", long_date_text(edd)),
                 _ => "Not known".into(),
             },
-            nhs: p.nhs_number.map(|n| format!("{} {} {}", &n[..3], &n[3..6], &n[6..])).unwrap_or_else(|| "Not known".into()),
+            nhs: p
+                .nhs_number
+                .map(|n| format!("{} {} {}", &n[..3], &n[3..6], &n[6..]))
+                .unwrap_or_else(|| "Not known".into()),
             restricted: p.restricted,
         })
         .collect();
@@ -119,12 +134,19 @@ struct NewChildPage {
 
 fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
     let page = NewChildPage {
-        page: ctx.page_with_errors("Open a child's record", "/children", !form.errors.is_empty()),
+        page: ctx.page_with_errors(
+            "Open a child's record",
+            "/children",
+            !form.errors.is_empty(),
+        ),
         form,
         heading: "Open a child's record".into(),
         action: "/children".into(),
         submit: "Open the record".into(),
-        kind_options: options([(PersonKind::Child.id(), "A child"), (PersonKind::UnbornChild.id(), "An unborn child")]),
+        kind_options: options([
+            (PersonKind::Child.id(), "A child"),
+            (PersonKind::UnbornChild.id(), "An unborn child"),
+        ]),
         sex_options: sex_options(),
     };
     render(&page)
@@ -132,7 +154,10 @@ fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
 
 pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response {
     let ctx = Ctx::new(state, signed);
-    if let Err(e) = ctx.run(|app, caller| app.authorize(caller, Action::OpenChildRecord)).await {
+    if let Err(e) = ctx
+        .run(|app, caller| app.authorize(caller, Action::OpenChildRecord))
+        .await
+    {
         return ctx.fail(e);
     }
     new_child_page(&ctx, FormState::default())
@@ -144,7 +169,10 @@ pub async fn create(State(state): State<AppState>, signed: Signed, form: FormDat
         return r;
     }
     let input = person_input(&form);
-    match ctx.run(move |app, caller| app.open_child_record(caller, &input)).await {
+    match ctx
+        .run(move |app, caller| app.open_child_record(caller, &input))
+        .await
+    {
         Ok(id) => Redirect::to(&format!("/children/{id}?done=opened")).into_response(),
         Err(AppError::Invalid(e)) => {
             let mut r = new_child_page(&ctx, FormState::with_errors(form.kept(), e));
@@ -214,14 +242,31 @@ fn body_lines(b: &EventBody) -> Vec<String> {
             }
             v
         }
-        EventBody::FamilyMemberAdded { details, relationship, lives_with_child, .. } => vec![format!(
+        EventBody::FamilyMemberAdded {
+            details,
+            relationship,
+            lives_with_child,
+            ..
+        } => vec![format!(
             "{} — {}; {}",
             describe_person(details),
             relationship,
-            if *lives_with_child { "lives with the child" } else { "does not live with the child" }
+            if *lives_with_child {
+                "lives with the child"
+            } else {
+                "does not live with the child"
+            }
         )],
-        EventBody::CaseNoteRecorded { text, shared_with_partners, .. } => {
-            let mut v: Vec<String> = text.split('\n').map(|l| l.trim_end().to_string()).filter(|l| !l.is_empty()).collect();
+        EventBody::CaseNoteRecorded {
+            text,
+            shared_with_partners,
+            ..
+        } => {
+            let mut v: Vec<String> = text
+                .split('\n')
+                .map(|l| l.trim_end().to_string())
+                .filter(|l| !l.is_empty())
+                .collect();
             if *shared_with_partners {
                 v.push("Shared with partner agencies working with the child.".into());
             }
@@ -242,7 +287,9 @@ fn load(app: &together_app::App, caller: &Caller, child: PersonId) -> Result<Loa
     let view = app.view_child(caller, child)?;
     let mut names = HashMap::new();
     for e in &view.chronology {
-        names.entry(e.event.actor).or_insert_with(|| app.actor_name(e.event.actor));
+        names
+            .entry(e.event.actor)
+            .or_insert_with(|| app.actor_name(e.event.actor));
     }
     Ok(Loaded { view, names })
 }
@@ -259,9 +306,17 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
         (None, Some(edd)) => details.push(("Expected date of delivery", long_date_text(edd))),
         _ => {}
     }
-    details.push(("Sex", Sex::from_id(&p.sex).map(|s| s.label().to_string()).unwrap_or_default()));
+    details.push((
+        "Sex",
+        Sex::from_id(&p.sex)
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
+    ));
     if let Some(n) = &p.nhs_number {
-        details.push(("NHS number", format!("{} {} {}", &n[..3], &n[3..6], &n[6..])));
+        details.push((
+            "NHS number",
+            format!("{} {} {}", &n[..3], &n[3..6], &n[6..]),
+        ));
     }
     if view.permit.scope == Scope::Full {
         if let Some(pc) = &p.postcode {
@@ -271,34 +326,45 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
     details.push(("Record opened", long_timestamp(&p.created_at)));
 
     let label_of = |e: &ChronologyEntry| e.event.effective_at.clone();
-    let by_id: HashMap<EventId, &ChronologyEntry> = view.chronology.iter().map(|e| (e.event.id, e)).collect();
+    let by_id: HashMap<EventId, &ChronologyEntry> =
+        view.chronology.iter().map(|e| (e.event.id, e)).collect();
     // Newest first by when it happened (the date a note is about), then by when recorded.
     let mut order: Vec<&ChronologyEntry> = view.chronology.iter().collect();
-    order.sort_by(|a, b| (&b.event.effective_at, b.event.seq).cmp(&(&a.event.effective_at, a.event.seq)));
+    order.sort_by(|a, b| {
+        (&b.event.effective_at, b.event.seq).cmp(&(&a.event.effective_at, a.event.seq))
+    });
     let entries: Vec<EntryView> = order
         .into_iter()
         .map(|e| {
             let is_correction = e.event.event_type == "entry-corrected";
             let title = match (&e.current, is_correction) {
-                (Some(EventBody::EntryCorrected { corrects, .. }), true) => match by_id.get(corrects) {
-                    Some(orig) => format!(
-                        "Correction to “{}” of {}",
-                        orig.recorded.as_ref().map(|b| b.title()).unwrap_or_default(),
-                        long_timestamp(&label_of(orig))
-                    ),
-                    None => "Correction".into(),
-                },
+                (Some(EventBody::EntryCorrected { corrects, .. }), true) => {
+                    match by_id.get(corrects) {
+                        Some(orig) => format!(
+                            "Correction to “{}” of {}",
+                            orig.recorded
+                                .as_ref()
+                                .map(|b| b.title())
+                                .unwrap_or_default(),
+                            long_timestamp(&label_of(orig))
+                        ),
+                        None => "Correction".into(),
+                    }
+                }
                 (Some(b), _) => b.title(),
                 (None, _) => "Entry erased under data protection law".into(),
             };
-            let corrected = e.corrected_by.and_then(|cid| by_id.get(&cid)).map(|c| CorrectionView {
-                original: e.recorded.as_ref().map(body_lines).unwrap_or_default(),
-                reason: match &c.recorded {
-                    Some(EventBody::EntryCorrected { reason, .. }) => reason.clone(),
-                    _ => String::new(),
-                },
-                by: names.get(&c.event.actor).cloned().unwrap_or_default(),
-            });
+            let corrected =
+                e.corrected_by
+                    .and_then(|cid| by_id.get(&cid))
+                    .map(|c| CorrectionView {
+                        original: e.recorded.as_ref().map(body_lines).unwrap_or_default(),
+                        reason: match &c.recorded {
+                            Some(EventBody::EntryCorrected { reason, .. }) => reason.clone(),
+                            _ => String::new(),
+                        },
+                        by: names.get(&c.event.actor).cloned().unwrap_or_default(),
+                    });
             let can_correct = e.event.event_type == "case-note-recorded"
                 && (e.event.actor == caller.actor_id || caller.role == Role::PracticeSupervisor);
             EntryView {
@@ -309,7 +375,9 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
                 recorded_by: format!(
                     "{} ({})",
                     names.get(&e.event.actor).cloned().unwrap_or_default(),
-                    Role::from_id(&e.event.actor_role).map(|r| r.label()).unwrap_or("")
+                    Role::from_id(&e.event.actor_role)
+                        .map(|r| r.label())
+                        .unwrap_or("")
                 ),
                 recorded_at: long_timestamp(&e.event.recorded_at),
                 is_correction,
@@ -325,12 +393,18 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
         actions.push((format!("/children/{}/family", p.id), "Add a family member"));
     }
     if role == Role::PracticeSupervisor && !p.restricted {
-        actions.push((format!("/children/{}/restrict", p.id), "Restrict this record"));
+        actions.push((
+            format!("/children/{}/restrict", p.id),
+            "Restrict this record",
+        ));
     }
     if !authorize(
         Actor { role },
         Action::AppendToChildRecord,
-        Resource::Child { restricted: false, relationships: &[together_domain::access::Relationship::Participant] },
+        Resource::Child {
+            restricted: false,
+            relationships: &[together_domain::access::Relationship::Participant],
+        },
     )
     .allowed
     {
@@ -341,7 +415,12 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
         .family
         .iter()
         .map(|m| {
-            (m.details.full_name(), m.relationship.clone(), m.details.kind.label(), if m.lives_with_child { "Yes" } else { "No" })
+            (
+                m.details.full_name(),
+                m.relationship.clone(),
+                m.details.kind.label(),
+                if m.lives_with_child { "Yes" } else { "No" },
+            )
         })
         .collect();
     let page = ChildPage {
@@ -367,7 +446,12 @@ pub struct ViewQuery {
     done: Option<String>,
 }
 
-pub async fn view(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, Query(q): Query<ViewQuery>) -> Response {
+pub async fn view(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
@@ -385,7 +469,10 @@ pub async fn view(State(state): State<AppState>, signed: Signed, Path(id): Path<
             };
             child_page(&ctx, loaded, flash)
         }
-        Err(AppError::Forbidden(reason)) if reason.contains("break-glass") && ctx.signed.caller.role.is_childrens_social_care() => {
+        Err(AppError::Forbidden(reason))
+            if reason.contains("break-glass")
+                && ctx.signed.caller.role.is_childrens_social_care() =>
+        {
             break_glass_page(&ctx, child, FormState::default(), StatusCode::FORBIDDEN)
         }
         Err(e) => ctx.fail(e),
@@ -425,7 +512,11 @@ fn break_glass_page(ctx: &Ctx, child: PersonId, form: FormState, status: StatusC
     (status, render(&page)).into_response()
 }
 
-pub async fn break_glass_form(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn break_glass_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     match parse_child_id(&ctx, &id) {
         Ok(child) => break_glass_page(&ctx, child, FormState::default(), StatusCode::OK),
@@ -433,7 +524,12 @@ pub async fn break_glass_form(State(state): State<AppState>, signed: Signed, Pat
     }
 }
 
-pub async fn break_glass(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn break_glass(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -444,8 +540,16 @@ pub async fn break_glass(State(state): State<AppState>, signed: Signed, Path(id)
     };
     let reason = form.get("reason").trim().to_string();
     if reason.chars().count() < 10 {
-        let e = together_domain::validate::ValidationErrors::single("reason", "Give your reason in a sentence: at least 10 characters");
-        return break_glass_page(&ctx, child, FormState::with_errors(form.kept(), e), StatusCode::UNPROCESSABLE_ENTITY);
+        let e = together_domain::validate::ValidationErrors::single(
+            "reason",
+            "Give your reason in a sentence: at least 10 characters",
+        );
+        return break_glass_page(
+            &ctx,
+            child,
+            FormState::with_errors(form.kept(), e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     // Break-glass lasts for this one view: the reason goes with the request, never into the session.
     let mut caller = ctx.caller();
@@ -491,7 +595,11 @@ fn note_input(f: &FormData) -> CaseNoteInput {
     }
 }
 
-pub async fn note_form(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn note_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
@@ -513,7 +621,12 @@ pub async fn note_form(State(state): State<AppState>, signed: Signed, Path(id): 
     }
 }
 
-pub async fn add_note(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn add_note(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -523,7 +636,10 @@ pub async fn add_note(State(state): State<AppState>, signed: Signed, Path(id): P
         Err(r) => return r,
     };
     let input = note_input(&form);
-    match ctx.run(move |app, caller| app.add_case_note(caller, child, &input)).await {
+    match ctx
+        .run(move |app, caller| app.add_case_note(caller, child, &input))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/children/{child}?done=note")).into_response(),
         Err(AppError::Invalid(e)) => {
             let (name, scope) = match child_name(&ctx, child).await {
@@ -550,18 +666,29 @@ pub async fn add_note(State(state): State<AppState>, signed: Signed, Path(id): P
 
 fn parse_entry(ctx: &Ctx, id: &str, entry: &str) -> Result<(PersonId, EventId), Response> {
     let child = parse_child_id(ctx, id)?;
-    let entry = entry.parse::<EventId>().map_err(|_| ctx.fail(AppError::NotFound))?;
+    let entry = entry
+        .parse::<EventId>()
+        .map_err(|_| ctx.fail(AppError::NotFound))?;
     Ok((child, entry))
 }
 
-async fn correction_page(ctx: &Ctx, child: PersonId, entry: EventId, form: Option<FormState>) -> Response {
+async fn correction_page(
+    ctx: &Ctx,
+    child: PersonId,
+    entry: EventId,
+    form: Option<FormState>,
+) -> Response {
     let loaded = ctx
         .run(move |app, caller| {
             let e = app.entry(caller, child, entry)?;
             let p = app.store.person(child)?.ok_or(AppError::NotFound)?;
             // Show the entry as it stands now (after any earlier correction).
             let view = app.view_child(caller, child)?;
-            let current = view.chronology.into_iter().find(|c| c.event.id == entry).and_then(|c| c.current);
+            let current = view
+                .chronology
+                .into_iter()
+                .find(|c| c.event.id == entry)
+                .and_then(|c| c.current);
             Ok((e, format!("{} {}", p.given_name, p.family_name), current))
         })
         .await;
@@ -569,8 +696,17 @@ async fn correction_page(ctx: &Ctx, child: PersonId, entry: EventId, form: Optio
         Ok(x) => x,
         Err(e) => return ctx.fail(e),
     };
-    let Some(EventBody::CaseNoteRecorded { title, text, shared_with_partners }) = current else {
-        return ctx.error_page(StatusCode::UNPROCESSABLE_ENTITY, "This entry cannot be corrected here", "Only case notes can be corrected on this page.");
+    let Some(EventBody::CaseNoteRecorded {
+        title,
+        text,
+        shared_with_partners,
+    }) = current
+    else {
+        return ctx.error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This entry cannot be corrected here",
+            "Only case notes can be corrected on this page.",
+        );
     };
     let has_errors = form.as_ref().is_some_and(|f| !f.errors.is_empty());
     let form = form.unwrap_or_else(|| {
@@ -591,7 +727,11 @@ async fn correction_page(ctx: &Ctx, child: PersonId, entry: EventId, form: Optio
         action: format!("/children/{child}/entries/{entry}/correct"),
         submit: "Record the correction".into(),
         show_share: ctx.signed.caller.role.is_childrens_social_care(),
-        original: Some(body_lines(&EventBody::CaseNoteRecorded { title, text, shared_with_partners })),
+        original: Some(body_lines(&EventBody::CaseNoteRecorded {
+            title,
+            text,
+            shared_with_partners,
+        })),
     };
     let mut r = render(&page);
     if has_errors {
@@ -600,7 +740,11 @@ async fn correction_page(ctx: &Ctx, child: PersonId, entry: EventId, form: Optio
     r
 }
 
-pub async fn correct_form(State(state): State<AppState>, signed: Signed, Path((id, entry)): Path<(String, String)>) -> Response {
+pub async fn correct_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path((id, entry)): Path<(String, String)>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     match parse_entry(&ctx, &id, &entry) {
         Ok((child, entry)) => correction_page(&ctx, child, entry, None).await,
@@ -608,7 +752,12 @@ pub async fn correct_form(State(state): State<AppState>, signed: Signed, Path((i
     }
 }
 
-pub async fn correct(State(state): State<AppState>, signed: Signed, Path((id, entry)): Path<(String, String)>, form: FormData) -> Response {
+pub async fn correct(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path((id, entry)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -619,9 +768,20 @@ pub async fn correct(State(state): State<AppState>, signed: Signed, Path((id, en
     };
     let input = note_input(&form);
     let reason = form.get("reason").to_string();
-    match ctx.run(move |app, caller| app.correct_case_note(caller, child, entry, &reason, &input)).await {
+    match ctx
+        .run(move |app, caller| app.correct_case_note(caller, child, entry, &reason, &input))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/children/{child}?done=corrected")).into_response(),
-        Err(AppError::Invalid(e)) => correction_page(&ctx, child, entry, Some(FormState::with_errors(form.kept(), e))).await,
+        Err(AppError::Invalid(e)) => {
+            correction_page(
+                &ctx,
+                child,
+                entry,
+                Some(FormState::with_errors(form.kept(), e)),
+            )
+            .await
+        }
         Err(e) => ctx.fail(e),
     }
 }
@@ -647,7 +807,13 @@ fn family_page(ctx: &Ctx, child: PersonId, name: String, form: FormState) -> Res
         child_id: child,
         child_name: name,
         kind_options: options(
-            [PersonKind::Parent, PersonKind::Carer, PersonKind::FamilyNetworkMember, PersonKind::AllegedPerpetrator].map(|k| (k.id(), k.label())),
+            [
+                PersonKind::Parent,
+                PersonKind::Carer,
+                PersonKind::FamilyNetworkMember,
+                PersonKind::AllegedPerpetrator,
+            ]
+            .map(|k| (k.id(), k.label())),
         ),
         sex_options: sex_options(),
     };
@@ -658,7 +824,11 @@ fn family_page(ctx: &Ctx, child: PersonId, name: String, form: FormState) -> Res
     r
 }
 
-pub async fn family_form(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn family_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
@@ -666,12 +836,19 @@ pub async fn family_form(State(state): State<AppState>, signed: Signed, Path(id)
     };
     match child_name(&ctx, child).await {
         Ok((name, Scope::Full)) => family_page(&ctx, child, name, FormState::default()),
-        Ok(_) => ctx.fail(AppError::Forbidden("family details are recorded by children's social care".into())),
+        Ok(_) => ctx.fail(AppError::Forbidden(
+            "family details are recorded by children's social care".into(),
+        )),
         Err(e) => ctx.fail(e),
     }
 }
 
-pub async fn add_family(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn add_family(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -689,7 +866,9 @@ pub async fn add_family(State(state): State<AppState>, signed: Signed, Path(id):
         .run(move |app, caller| {
             let permit = app.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
             if permit.scope != Scope::Full {
-                return Err(AppError::Forbidden("family details are recorded by children's social care".into()));
+                return Err(AppError::Forbidden(
+                    "family details are recorded by children's social care".into(),
+                ));
             }
             app.add_family_member(caller, child, &input)
         })
@@ -722,19 +901,33 @@ fn restrict_page(ctx: &Ctx, child: PersonId, form: FormState, status: StatusCode
     (status, render(&page)).into_response()
 }
 
-pub async fn restrict_form(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn restrict_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    match ctx.run(move |app, caller| app.authorize_child(caller, Action::RestrictChildRecord, child, &[])).await {
+    match ctx
+        .run(move |app, caller| {
+            app.authorize_child(caller, Action::RestrictChildRecord, child, &[])
+        })
+        .await
+    {
         Ok(_) => restrict_page(&ctx, child, FormState::default(), StatusCode::OK),
         Err(e) => ctx.fail(e),
     }
 }
 
-pub async fn restrict(State(state): State<AppState>, signed: Signed, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn restrict(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     if let Err(r) = ctx.check_csrf(&form) {
         return r;
@@ -744,9 +937,17 @@ pub async fn restrict(State(state): State<AppState>, signed: Signed, Path(id): P
         Err(r) => return r,
     };
     let reason = form.get("reason").to_string();
-    match ctx.run(move |app, caller| app.restrict_record(caller, child, &reason)).await {
+    match ctx
+        .run(move |app, caller| app.restrict_record(caller, child, &reason))
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/children/{child}?done=restricted")).into_response(),
-        Err(AppError::Invalid(e)) => restrict_page(&ctx, child, FormState::with_errors(form.kept(), e), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Invalid(e)) => restrict_page(
+            &ctx,
+            child,
+            FormState::with_errors(form.kept(), e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => ctx.fail(e),
     }
 }

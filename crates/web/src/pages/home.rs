@@ -48,12 +48,24 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
                 Role::SocialWorker => {
                     let mine = app.my_children(caller, Some("allocated"))?;
                     if mine.is_empty() {
-                        app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() })
+                        app.list_children(
+                            caller,
+                            &ChildQuery {
+                                limit: 10,
+                                ..Default::default()
+                            },
+                        )
                     } else {
                         Ok(mine)
                     }
                 }
-                r if r.is_childrens_social_care() => app.list_children(caller, &ChildQuery { limit: 10, ..Default::default() }),
+                r if r.is_childrens_social_care() => app.list_children(
+                    caller,
+                    &ChildQuery {
+                        limit: 10,
+                        ..Default::default()
+                    },
+                ),
                 _ => Ok(Vec::new()),
             }
         })
@@ -64,11 +76,23 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
     };
     let links: Vec<(&str, &str)> = match role {
         Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor => {
-            vec![("/children", "Find a child's record"), ("/children/new", "Open a child's record")]
+            vec![
+                ("/children", "Find a child's record"),
+                ("/children/new", "Open a child's record"),
+            ]
         }
         Role::ConferenceChair => vec![("/children", "Find a child's record")],
-        Role::SystemAdministrator => vec![("/admin/users", "Manage users"), ("/admin/calendar", "Bank holidays and closures")],
-        Role::DataProtectionOfficer => vec![("/access-log", "Search the access log"), ("/access-log?break_glass=yes", "Break-glass access to review")],
+        Role::SystemAdministrator => vec![
+            ("/admin/users", "Manage users"),
+            ("/admin/calendar", "Bank holidays and closures"),
+        ],
+        Role::DataProtectionOfficer => vec![
+            ("/access-log", "Search the access log"),
+            (
+                "/access-log?break_glass=yes",
+                "Break-glass access to review",
+            ),
+        ],
         _ => vec![],
     };
     let page = HomePage {
@@ -82,7 +106,10 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
             _ => "Records opened most recently",
         },
         children,
-        links: links.into_iter().chain([("/timescales", "Timescales in force")]).collect(),
+        links: links
+            .into_iter()
+            .chain([("/timescales", "Timescales in force")])
+            .collect(),
     };
     render(&page)
 }

@@ -40,14 +40,18 @@ fn login_page(state: &AppState, form: FormState, status: StatusCode) -> Response
         idle_minutes: s.session_idle_minutes,
     };
     let mut res = (status, render(&page)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, Some(3600)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_CSRF_COOKIE, &token, Some(3600)),
+    );
     res
 }
 
 pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     let mut f = FormState::default();
     if q.expired.is_some() {
-        f.errors.add("username", "Your session ended. Sign in again to carry on.");
+        f.errors
+            .add("username", "Your session ended. Sign in again to carry on.");
     }
     login_page(&state, f, StatusCode::OK)
 }
@@ -60,7 +64,11 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, form: For
         .is_some_and(|c| constant_time_eq(c.as_bytes(), form.get("csrf_token").as_bytes()));
     if !csrf_ok {
         let e = ValidationErrors::single("username", "The sign-in page expired. Sign in again.");
-        return login_page(&state, FormState::with_errors(kept, e), StatusCode::FORBIDDEN);
+        return login_page(
+            &state,
+            FormState::with_errors(kept, e),
+            StatusCode::FORBIDDEN,
+        );
     }
     let mut e = ValidationErrors::new();
     if username.trim().is_empty() {
@@ -70,32 +78,57 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, form: For
         e.add("password", "Enter your password");
     }
     if !e.is_empty() {
-        return login_page(&state, FormState::with_errors(kept, e), StatusCode::UNPROCESSABLE_ENTITY);
+        return login_page(
+            &state,
+            FormState::with_errors(kept, e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let result = blocking(&state, move |app| Ok(app.sign_in(&username, &password))).await;
     match result {
         Ok(Ok(session)) => {
             let mut res = Redirect::to("/").into_response();
             let h = res.headers_mut();
-            h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, None));
-            h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", Some(0)));
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &session.token, None),
+            );
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(LOGIN_CSRF_COOKIE, "", Some(0)),
+            );
             res
         }
         Ok(Err(SignInError::BadCredentials)) => {
             let e = ValidationErrors::single("username", "The username or password is not right");
-            login_page(&state, FormState::with_errors(kept, e), StatusCode::UNAUTHORIZED)
+            login_page(
+                &state,
+                FormState::with_errors(kept, e),
+                StatusCode::UNAUTHORIZED,
+            )
         }
         Ok(Err(SignInError::Locked { minutes })) => {
             let e = ValidationErrors::single(
                 "username",
                 format!("Too many failed attempts. Try again in {minutes} minutes, or ask your system administrator."),
             );
-            login_page(&state, FormState::with_errors(kept, e), StatusCode::TOO_MANY_REQUESTS)
+            login_page(
+                &state,
+                FormState::with_errors(kept, e),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
         }
         Ok(Err(SignInError::Internal(err))) | Err(err) => {
             tracing::error!(error = %err, "sign-in failed");
-            let e = ValidationErrors::single("username", "Sorry, there is a problem with the service. Try again later.");
-            login_page(&state, FormState::with_errors(kept, e), StatusCode::INTERNAL_SERVER_ERROR)
+            let e = ValidationErrors::single(
+                "username",
+                "Sorry, there is a problem with the service. Try again later.",
+            );
+            login_page(
+                &state,
+                FormState::with_errors(kept, e),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
         }
     }
 }
@@ -110,6 +143,7 @@ pub async fn logout(State(state): State<AppState>, signed: Signed, form: FormDat
         return ctx.fail(e);
     }
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
     res
 }

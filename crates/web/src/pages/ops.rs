@@ -13,11 +13,23 @@ const TOGETHER_CSS: &str = include_str!("../../static/together.css");
 /// Liveness and readiness: the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let app = state.app.clone();
-    let ok = tokio::task::spawn_blocking(move || app.store.setting("health-probe").is_ok()).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || app.store.setting("health-probe").is_ok())
+        .await
+        .unwrap_or(false);
     let backend = state.app.store.backend();
-    let body = serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": backend });
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    let body =
+        serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": backend });
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
@@ -36,7 +48,11 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
 
 pub async fn not_found(State(state): State<AppState>, signed: Option<Signed>) -> Response {
     match signed {
-        Some(s) => Ctx::new(state, s).error_page(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct."),
+        Some(s) => Ctx::new(state, s).error_page(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "If you typed the web address, check it is correct.",
+        ),
         None => {
             let page = ErrorPage {
                 page: anonymous_page(&state, "Page not found", false),

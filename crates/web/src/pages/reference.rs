@@ -39,10 +39,13 @@ pub fn parse_start(s: &str) -> Result<NaiveDateTime, String> {
     let s = s.trim();
     if let Some((d, t)) = s.split_once('T') {
         let date = parse_date("start date", d)?;
-        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| "Time must be HH:MM, for example 16:30".to_string())?;
+        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M")
+            .map_err(|_| "Time must be HH:MM, for example 16:30".to_string())?;
         Ok(date.and_time(time))
     } else {
-        Ok(parse_date("start date", s)?.and_hms_opt(9, 0, 0).expect("09:00 exists"))
+        Ok(parse_date("start date", s)?
+            .and_hms_opt(9, 0, 0)
+            .expect("09:00 exists"))
     }
 }
 
@@ -53,9 +56,16 @@ fn describe_due(d: &Due) -> String {
     }
 }
 
-pub async fn timescales(State(state): State<AppState>, signed: Signed, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn timescales(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
-    if let Err(e) = ctx.run(|app, caller| app.authorize(caller, Action::ViewHome)).await {
+    if let Err(e) = ctx
+        .run(|app, caller| app.authorize(caller, Action::ViewHome))
+        .await
+    {
         return ctx.fail(e);
     }
     let app = &ctx.state.app;
@@ -72,7 +82,11 @@ pub async fn timescales(State(state): State<AppState>, signed: Signed, Query(q):
                 Strength::Must => "Must",
                 Strength::Should => "Should",
             },
-            extenders: if r.extendable_by.is_empty() { "Nobody".into() } else { r.extendable_by.join(", ").replace('-', " ") },
+            extenders: if r.extendable_by.is_empty() {
+                "Nobody".into()
+            } else {
+                r.extendable_by.join(", ").replace('-', " ")
+            },
             citation: r.citation.clone(),
             statutory: r.statutory,
         })
@@ -85,15 +99,32 @@ pub async fn timescales(State(state): State<AppState>, signed: Signed, Query(q):
         if rule.is_none() {
             errors.add("rule", "Select a timescale");
         }
-        let start = errors.take("from", parse_start(q.get("from").map(String::as_str).unwrap_or("")));
+        let start = errors.take(
+            "from",
+            parse_start(q.get("from").map(String::as_str).unwrap_or("")),
+        );
         if let (Some(rule), Some(start)) = (rule, start) {
             let due = rule.due(start, &app.calendar());
-            result = Some((describe_due(&due), format!("{} — {} from {}. {}", rule.title, rule.period(), rule.start_event.replace('-', " "), rule.citation)));
+            result = Some((
+                describe_due(&due),
+                format!(
+                    "{} — {} from {}. {}",
+                    rule.title,
+                    rule.period(),
+                    rule.start_event.replace('-', " "),
+                    rule.citation
+                ),
+            ));
         }
         form.errors = errors;
     }
     let has_errors = !form.errors.is_empty();
-    render(&TimescalesPage { page: ctx.page_with_errors("Timescales", "/timescales", has_errors), form, rules, result })
+    render(&TimescalesPage {
+        page: ctx.page_with_errors("Timescales", "/timescales", has_errors),
+        form,
+        rules,
+        result,
+    })
 }
 
 #[derive(Template)]
@@ -107,15 +138,30 @@ struct CalendarPage {
     result: Option<String>,
 }
 
-pub async fn calendar(State(state): State<AppState>, signed: Signed, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn calendar(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
-    if let Err(e) = ctx.run(|app, caller| app.authorize(caller, Action::ViewHome)).await {
+    if let Err(e) = ctx
+        .run(|app, caller| app.authorize(caller, Action::ViewHome))
+        .await
+    {
         return ctx.fail(e);
     }
     let cal = ctx.state.app.calendar();
     let today = ctx.state.app.today();
-    let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1990..=2100).contains(y)).unwrap_or(today.year());
-    let holidays = cal.bank_holidays(year).into_iter().map(|(d, n)| (long_date(d), n)).collect();
+    let year = q
+        .get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .unwrap_or(today.year());
+    let holidays = cal
+        .bank_holidays(year)
+        .into_iter()
+        .map(|(d, n)| (long_date(d), n))
+        .collect();
     let closures = cal
         .local_closures()
         .into_iter()
@@ -126,7 +172,10 @@ pub async fn calendar(State(state): State<AppState>, signed: Signed, Query(q): Q
     let mut result = None;
     if q.contains_key("from") {
         let mut e = ValidationErrors::new();
-        let from = e.take("from", parse_date("from date", q.get("from").map(String::as_str).unwrap_or("")));
+        let from = e.take(
+            "from",
+            parse_date("from date", q.get("from").map(String::as_str).unwrap_or("")),
+        );
         let days = e.take(
             "days",
             q.get("days")
@@ -136,10 +185,21 @@ pub async fn calendar(State(state): State<AppState>, signed: Signed, Query(q): Q
         );
         if let (Some(from), Some(days)) = (from, days) {
             let to: NaiveDate = cal.add_working_days(from, days);
-            result = Some(format!("{days} working days after {} is {}.", long_date(from), to.format("%A %-d %B %Y")));
+            result = Some(format!(
+                "{days} working days after {} is {}.",
+                long_date(from),
+                to.format("%A %-d %B %Y")
+            ));
         }
         form.errors = e;
     }
     let has_errors = !form.errors.is_empty();
-    render(&CalendarPage { page: ctx.page_with_errors("Working days", "/calendar", has_errors), year, holidays, closures, form, result })
+    render(&CalendarPage {
+        page: ctx.page_with_errors("Working days", "/calendar", has_errors),
+        year,
+        holidays,
+        closures,
+        form,
+        result,
+    })
 }

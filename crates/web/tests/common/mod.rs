@@ -38,31 +38,58 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh, seeded app served without HTTPS.
     pub async fn start() -> TestApp {
-        tokio::task::spawn_blocking(|| TestApp::build(false)).await.expect("build task")
+        tokio::task::spawn_blocking(|| TestApp::build(false))
+            .await
+            .expect("build task")
     }
 
     fn build(https: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("together.db");
         let store = together_store::open(path.to_str().expect("utf-8 path")).expect("open store");
-        let profile = ProfileSource::default().load("national").expect("national profile");
+        let profile = ProfileSource::default()
+            .load("national")
+            .expect("national profile");
         let clock = Arc::new(FixedClock::at(start_time()));
-        let app = Arc::new(App::new(store, profile, clock.clone(), Settings::default()).expect("app"));
-        let seed = together_app::demo::seed(&app).expect("seed").expect("a fresh database is seeded");
+        let app =
+            Arc::new(App::new(store, profile, clock.clone(), Settings::default()).expect("app"));
+        let seed = together_app::demo::seed(&app)
+            .expect("seed")
+            .expect("a fresh database is seeded");
         let metrics = Arc::new(Metrics::default());
-        let router = together_web::router(AppState { app: app.clone(), metrics: metrics.clone(), https });
-        TestApp { app, clock, seed, metrics, router, _dir: dir }
+        let router = together_web::router(AppState {
+            app: app.clone(),
+            metrics: metrics.clone(),
+            https,
+        });
+        TestApp {
+            app,
+            clock,
+            seed,
+            metrics,
+            router,
+            _dir: dir,
+        }
     }
 
     /// Another router over the same app and database, e.g. served over HTTPS.
     pub fn router_with(&self, https: bool) -> Router {
-        together_web::router(AppState { app: self.app.clone(), metrics: self.metrics.clone(), https })
+        together_web::router(AppState {
+            app: self.app.clone(),
+            metrics: self.metrics.clone(),
+            https,
+        })
     }
 
     /// Run a synchronous store/app call off the async threads.
-    pub async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&App) -> T + Send + 'static) -> T {
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&App) -> T + Send + 'static,
+    ) -> T {
         let app = self.app.clone();
-        tokio::task::spawn_blocking(move || f(&app)).await.expect("blocking task")
+        tokio::task::spawn_blocking(move || f(&app))
+            .await
+            .expect("blocking task")
     }
 
     pub fn advance_minutes(&self, m: i64) {
@@ -74,7 +101,13 @@ impl TestApp {
     }
 
     pub fn password(&self, username: &str) -> String {
-        self.seed.logins.iter().find(|l| l.username == username).unwrap_or_else(|| panic!("no demo login {username}")).password.clone()
+        self.seed
+            .logins
+            .iter()
+            .find(|l| l.username == username)
+            .unwrap_or_else(|| panic!("no demo login {username}"))
+            .password
+            .clone()
     }
 
     pub fn child(&self, i: usize) -> PersonId {
@@ -82,7 +115,10 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser<'_> {
-        Browser { ta: self, cookies: HashMap::new() }
+        Browser {
+            ta: self,
+            cookies: HashMap::new(),
+        }
     }
 
     /// A browser signed in as a demo user.
@@ -94,51 +130,110 @@ impl TestApp {
     pub async fn signed_in_with(&self, username: &str, password: &str) -> Browser<'_> {
         let mut b = self.browser();
         let r = b.sign_in(username, password).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in as {username}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in as {username}: {}",
+            r.body
+        );
         assert_eq!(r.location(), "/");
         b
     }
 
     pub async fn children_count(&self) -> usize {
-        self.blocking(|app| app.store.children(&ChildQuery { limit: 10_000, ..Default::default() }).expect("children").len()).await
+        self.blocking(|app| {
+            app.store
+                .children(&ChildQuery {
+                    limit: 10_000,
+                    ..Default::default()
+                })
+                .expect("children")
+                .len()
+        })
+        .await
     }
 
     pub async fn log_heads(&self) -> Vec<LogHead> {
-        self.blocking(|app| app.store.log_heads().expect("log heads")).await
+        self.blocking(|app| app.store.log_heads().expect("log heads"))
+            .await
     }
 
     pub async fn agency_of_kind(&self, kind: &'static str) -> AgencyId {
-        self.blocking(move |app| app.store.agencies().expect("agencies").into_iter().find(|a| a.kind == kind).expect("agency of kind").id).await
+        self.blocking(move |app| {
+            app.store
+                .agencies()
+                .expect("agencies")
+                .into_iter()
+                .find(|a| a.kind == kind)
+                .expect("agency of kind")
+                .id
+        })
+        .await
     }
 
     pub async fn user_id(&self, username: &'static str) -> together_domain::ids::UserId {
-        self.blocking(move |app| app.store.user_by_username(username).expect("user").expect("user exists").id).await
+        self.blocking(move |app| {
+            app.store
+                .user_by_username(username)
+                .expect("user")
+                .expect("user exists")
+                .id
+        })
+        .await
     }
 
     /// A call to the JSON API, with an optional bearer token and body.
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<(&str, Vec<u8>)>) -> Resp {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some((content_type, bytes)) => b.header(header::CONTENT_TYPE, content_type).body(Body::from(bytes)),
+            Some((content_type, bytes)) => b
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(bytes)),
             None => b.body(Body::empty()),
         };
         self.send(req.expect("request")).await
     }
 
-    pub async fn api_json(&self, method: Method, path: &str, token: &str, json: &serde_json::Value) -> Resp {
-        self.api(method, path, Some(token), Some(("application/json", json.to_string().into_bytes()))).await
+    pub async fn api_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        json: &serde_json::Value,
+    ) -> Resp {
+        self.api(
+            method,
+            path,
+            Some(token),
+            Some(("application/json", json.to_string().into_bytes())),
+        )
+        .await
     }
 }
 
 pub async fn send_to(router: &Router, req: Request<Body>) -> Resp {
-    let res = router.clone().oneshot(req).await.expect("router is infallible");
+    let res = router
+        .clone()
+        .oneshot(req)
+        .await
+        .expect("router is infallible");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// A response, read whole.
@@ -150,7 +245,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     pub fn location(&self) -> &str {
         self.header("location")
@@ -159,15 +257,23 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(String::from).collect()
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(String::from)
+            .collect()
     }
     /// The whole `Set-Cookie` header that sets `name`, if any.
     pub fn set_cookie(&self, name: &str) -> Option<String> {
-        self.set_cookies().into_iter().find(|c| c.starts_with(&format!("{name}=")))
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
     }
     /// The value of the page's hidden `csrf_token` input.
     pub fn csrf(&self) -> String {
-        hidden_csrf(&self.body).unwrap_or_else(|| panic!("no csrf_token on the page: {}", self.body))
+        hidden_csrf(&self.body)
+            .unwrap_or_else(|| panic!("no csrf_token on the page: {}", self.body))
     }
 }
 
@@ -183,13 +289,19 @@ pub fn form_encode(fields: &[(&str, &str)]) -> String {
     fn enc(s: &str) -> String {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                    (b as char).to_string()
+                }
                 b' ' => "+".to_string(),
                 _ => format!("%{b:02X}"),
             })
             .collect()
     }
-    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// A browser: a cookie jar over the test app.
@@ -199,14 +311,26 @@ pub struct Browser<'a> {
 }
 
 impl Browser<'_> {
-    pub async fn request(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Resp {
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if !self.cookies.is_empty() {
-            let jar = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let jar = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             b = b.header(header::COOKIE, jar);
         }
         let req = match form {
-            Some(fields) => b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form_encode(fields))),
+            Some(fields) => b
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form_encode(fields))),
             None => b.body(Body::empty()),
         }
         .expect("request");
@@ -243,7 +367,11 @@ impl Browser<'_> {
     /// This session's CSRF token, as a page carries it.
     pub async fn csrf(&mut self) -> String {
         let home = self.get("/").await;
-        assert_eq!(home.status, StatusCode::OK, "home page to read the CSRF token");
+        assert_eq!(
+            home.status,
+            StatusCode::OK,
+            "home page to read the CSRF token"
+        );
         home.csrf()
     }
 
@@ -251,9 +379,20 @@ impl Browser<'_> {
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Resp {
         let page = self.get("/login").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(self.cookies.contains_key("together_login_csrf"), "GET /login sets the login CSRF cookie");
+        assert!(
+            self.cookies.contains_key("together_login_csrf"),
+            "GET /login sets the login CSRF cookie"
+        );
         let token = page.csrf();
-        self.post("/login", &[("csrf_token", token.as_str()), ("username", username), ("password", password)]).await
+        self.post(
+            "/login",
+            &[
+                ("csrf_token", token.as_str()),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
     }
 
     pub fn session(&self) -> Option<String> {
