@@ -119,7 +119,7 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 -- A log's head moves forward as events are appended, but is never removed.
 CREATE FUNCTION logs_keep_heads() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'log heads are never removed'
+    RAISE EXCEPTION 'log heads are append-only: they are never removed'
         USING ERRCODE = 'insufficient_privilege';
 END
 $$;

@@ -110,7 +110,7 @@ END;
 -- A log's head moves forward as events are appended, but is never removed.
 CREATE TRIGGER logs_no_delete BEFORE DELETE ON logs
 BEGIN
-    SELECT RAISE(ABORT, 'log heads are never removed');
+    SELECT RAISE(ABORT, 'log heads are append-only: they are never removed');
 END;
 
 CREATE TABLE involvements (
