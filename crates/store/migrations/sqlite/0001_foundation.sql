@@ -67,7 +67,6 @@ CREATE TABLE people (
 );
 -- The children list, newest first, reads one page of this index rather than sorting everyone.
 CREATE INDEX people_children_created ON people(created_at DESC, id) WHERE kind IN ('child','unborn-child');
-CREATE INDEX people_kind_created ON people(kind, created_at);
 CREATE INDEX people_family_name ON people(family_name COLLATE NOCASE);
 CREATE INDEX people_nhs_number ON people(nhs_number);
 
