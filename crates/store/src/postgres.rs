@@ -808,7 +808,7 @@ impl Store for PgStore {
                      WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR child_id = $2)
                        AND (NOT $3::bool OR NOT allowed) AND (NOT $4::bool OR break_glass)
                        AND ($5::text IS NULL OR at >= $5) AND ($6::text IS NULL OR at < $6)
-                     ORDER BY at DESC, id LIMIT $7"
+                     ORDER BY at DESC, id DESC LIMIT $7"
                 ),
                 &[&opt_str(&q.user), &opt_str(&q.child), &q.only_denied, &q.only_break_glass, &q.from, &q.to, &limit],
             )?;

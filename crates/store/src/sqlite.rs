@@ -643,7 +643,7 @@ impl Store for SqliteStore {
                  WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR child_id = ?2)
                    AND (?3 = 0 OR allowed = 0) AND (?4 = 0 OR break_glass = 1)
                    AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
-                 ORDER BY at DESC, id LIMIT ?7"
+                 ORDER BY at DESC, id DESC LIMIT ?7"
             ))?;
             let rows = st.query_map(
                 params![

@@ -768,6 +768,12 @@ fn records_involvements(s: &dyn Store) {
         .involvements(PersonId::new_random(), u)
         .unwrap()
         .is_empty());
+    // The children a user is involved with, of any kind or of one kind; each child once.
+    let mine = s.children_involving(u, None).unwrap();
+    assert_eq!(mine.iter().map(|p| p.id).collect::<Vec<_>>(), [c]);
+    assert_eq!(s.children_involving(u, Some("allocated")).unwrap().len(), 1);
+    assert!(s.children_involving(u, Some("participant")).unwrap().is_empty());
+    assert!(s.children_involving(other, None).unwrap().is_empty());
 }
 
 // ---- partnership, agencies, teams, users -------------------------------------------------------
