@@ -5,7 +5,12 @@
 //! - shorten a national rule, or tighten it (should → must, fewer people who
 //!   may extend it, a smaller extension cap) with an `[[override]]`;
 //! - add its own rules with `[[rule]]` (new ids);
-//! - list local closure days and notes shown to users.
+//! - list local closure days and notes shown to users;
+//! - carry a threshold model (`[threshold]`, [`crate::threshold`]) and a
+//!   practice model (`[practice_model]`, [`crate::practice`]). WT2026 ¶125
+//!   leaves the threshold document to each partnership and ¶154 the practice
+//!   framework, so the national profile has neither; a local profile without
+//!   one inherits the national profile's (none, as shipped).
 //!
 //! It may never lengthen a national rule: WT2026 sets the maximum and a
 //! local procedure can only ask for faster action (WT2026 ¶169 "should be no
@@ -15,7 +20,9 @@
 //! This module parses text; reading the files is the caller's job.
 
 use crate::calendar::Calendar;
+use crate::practice::PracticeModel;
 use crate::role::Role;
+use crate::threshold::ThresholdModel;
 use crate::timescale::{Period, Strength, TimescaleRule, Unit};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -57,6 +64,10 @@ pub struct Profile {
     /// Effective rules: national rules with local overrides applied, then local rules.
     pub rules: Vec<TimescaleRule>,
     pub notes: Vec<ProfileNote>,
+    /// The partnership's threshold model (continuum of need), if it has one.
+    pub threshold: Option<ThresholdModel>,
+    /// The partnership's practice model (e.g. Signs of Safety), if it has one.
+    pub practice_model: Option<PracticeModel>,
     /// The national profile's version this was merged with; `None` for the national profile.
     pub national_version: Option<String>,
     /// The name of the text this was parsed from, used in error messages.
@@ -107,6 +118,10 @@ struct ProfileFile {
     overrides: Vec<OverrideSpec>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleSpec>,
+    #[serde(default)]
+    threshold: Option<ThresholdModel>,
+    #[serde(default)]
+    practice_model: Option<PracticeModel>,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +227,8 @@ impl Profile {
             local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,
+            threshold: file.threshold,
+            practice_model: file.practice_model,
             national_version: None,
             source_name: source_name.to_string(),
         })
@@ -278,6 +295,10 @@ impl Profile {
             local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,
+            threshold: file.threshold.or_else(|| national.threshold.clone()),
+            practice_model: file
+                .practice_model
+                .or_else(|| national.practice_model.clone()),
             national_version: Some(national.version.clone()),
             source_name: source_name.to_string(),
         })
@@ -353,6 +374,12 @@ fn check_header(file: &ProfileFile, source_name: &str) -> Result<(), ProfileErro
     if file.name.trim().is_empty() || file.front_door_name.trim().is_empty() {
         return Err(invalid("name and front_door_name must not be empty".into()));
     }
+    if let Some(t) = &file.threshold {
+        t.validate().map_err(invalid)?;
+    }
+    if let Some(p) = &file.practice_model {
+        p.validate().map_err(invalid)?;
+    }
     let mut days = HashSet::new();
     for c in &file.local_closures {
         if !days.insert(c.date) {
@@ -365,7 +392,7 @@ fn check_header(file: &ProfileFile, source_name: &str) -> Result<(), ProfileErro
     Ok(())
 }
 
-fn is_id(s: &str) -> bool {
+pub(crate) fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
