@@ -772,7 +772,10 @@ fn records_involvements(s: &dyn Store) {
     let mine = s.children_involving(u, None).unwrap();
     assert_eq!(mine.iter().map(|p| p.id).collect::<Vec<_>>(), [c]);
     assert_eq!(s.children_involving(u, Some("allocated")).unwrap().len(), 1);
-    assert!(s.children_involving(u, Some("participant")).unwrap().is_empty());
+    assert!(s
+        .children_involving(u, Some("participant"))
+        .unwrap()
+        .is_empty());
     assert!(s.children_involving(other, None).unwrap().is_empty());
 }
 

@@ -53,6 +53,16 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     if may(Action::ViewAccessLog) {
         items.push(("/access-log", "Access log"));
     }
+    if matches!(
+        role,
+        Role::FrontDoorWorker
+            | Role::SocialWorker
+            | Role::PracticeSupervisor
+            | Role::ConferenceChair
+            | Role::PartnerPractitioner
+    ) {
+        items.push(("/threshold", "Threshold"));
+    }
     items.push(("/timescales", "Timescales"));
     items.push(("/account/password", "Your account"));
     items

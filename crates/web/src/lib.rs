@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::children::correct_form).post(pages::children::correct),
         )
         .route("/timescales", get(pages::reference::timescales))
+        .route("/threshold", get(pages::threshold::support))
         .route("/calendar", get(pages::reference::calendar))
         .route(
             "/account/password",

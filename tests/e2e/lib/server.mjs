@@ -50,10 +50,10 @@ function parseExtras(rest) {
  * Start the server; resolves once the "listening on" line has been printed
  * and /login answers. Rejects (with the server's output) on timeout or exit.
  */
-export async function startServer({ bin = defaultBin(), logFile, timeoutMs = 60_000 } = {}) {
+export async function startServer({ bin = defaultBin(), logFile, timeoutMs = 60_000, extraArgs = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'together-e2e-'));
   const port = await freePort();
-  const args = ['serve', '--demo', '--database', join(dir, 'together.db'), '--listen', `127.0.0.1:${port}`];
+  const args = ['serve', '--demo', '--database', join(dir, 'together.db'), '--listen', `127.0.0.1:${port}`, ...extraArgs];
   const log = logFile ? createWriteStream(logFile) : null;
   const started = Date.now();
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });

@@ -8,3 +8,4 @@ pub mod home;
 pub mod login;
 pub mod ops;
 pub mod reference;
+pub mod threshold;
