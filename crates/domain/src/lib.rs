@@ -10,6 +10,7 @@ pub mod event;
 pub mod ids;
 pub mod person;
 pub mod profile;
+pub mod referral;
 pub mod role;
 pub mod timescale;
 pub mod validate;
