@@ -11,6 +11,7 @@ pub mod ids;
 pub mod person;
 pub mod practice;
 pub mod profile;
+pub mod referral;
 pub mod role;
 pub mod threshold;
 pub mod timescale;
