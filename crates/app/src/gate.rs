@@ -128,6 +128,31 @@ impl App {
         })
     }
 
+    /// Log the write that opens a new child's record, decided as for any new,
+    /// unrestricted record with no relationships yet.
+    pub(crate) fn log_new_record(&self, caller: &Caller, child: PersonId) -> Result<(), AppError> {
+        let d = access::authorize(
+            Actor { role: caller.role },
+            Action::AppendToChildRecord,
+            Resource::Child {
+                restricted: false,
+                relationships: &[],
+            },
+        );
+        self.log_decision(
+            caller,
+            Action::AppendToChildRecord,
+            Some(child),
+            d.allowed,
+            d.reason,
+            false,
+        )?;
+        if !d.allowed {
+            return Err(AppError::Forbidden(d.reason.to_string()));
+        }
+        Ok(())
+    }
+
     fn log_decision(
         &self,
         caller: &Caller,

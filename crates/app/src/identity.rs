@@ -119,12 +119,14 @@ impl App {
         let username = username.trim().to_lowercase();
         let window_start =
             format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
+        // Record the attempt as a failure *before* checking the password, so parallel
+        // guesses all count against the limit; a success is recorded after, and resets it.
+        let at = format_timestamp(now);
+        self.store.record_login_attempt(&username, &at, false)?;
         let failures = self.store.failed_logins_since(&username, &window_start)?;
-        if failures >= self.settings.login_max_failures {
-            // Still verify, so timing does not reveal the lock; do not record success.
+        if failures > self.settings.login_max_failures {
+            // Still verify, so timing does not reveal the lock.
             let _ = verify_password(password, dummy_hash());
-            self.store
-                .record_login_attempt(&username, &format_timestamp(now), false)?;
             return Err(SignInError::Locked {
                 minutes: self.settings.login_window_minutes,
             });
@@ -137,8 +139,9 @@ impl App {
                 false
             }
         };
-        self.store
-            .record_login_attempt(&username, &format_timestamp(now), ok)?;
+        if ok {
+            self.store.record_login_attempt(&username, &at, true)?;
+        }
         let Some(user) = user.filter(|_| ok) else {
             tracing::info!(target: "together::auth", "sign-in refused");
             return Err(SignInError::BadCredentials);
@@ -368,8 +371,10 @@ impl App {
         let mut u = self.store.user(user)?.ok_or(AppError::NotFound)?;
         let password = random_password();
         u.password_hash = hash_password(&password)?;
-        self.store.update_user(&u)?;
+        // End their sessions first: if the update then fails, nobody is left signed in
+        // on the old password.
         self.store.delete_sessions_of(u.id)?;
+        self.store.update_user(&u)?;
         Ok(password)
     }
 

@@ -50,6 +50,10 @@ pub struct ChildView {
     pub withheld: usize,
 }
 
+/// Shown to partners in place of a correction's reason when the entry it corrects
+/// was not shared with them at first.
+pub const WITHHELD_REASON: &str = "The reason is held by children's social care.";
+
 /// The projection row for a person's details.
 fn person_row(
     id: PersonId,
@@ -121,9 +125,10 @@ impl App {
             EventBody::ChildRecordOpened { child: details },
             None,
         );
+        // The opening is a write to the child's record: log it against the child *before*
+        // writing, so a record can never exist without its access-log entry.
+        self.log_new_record(caller, id)?;
         self.store.append(&[ev], &[row], &[])?;
-        // The opening itself is a write to the child's record: log it against the child.
-        self.authorize_child(caller, Action::AppendToChildRecord, id, &[])?;
         Ok(id)
     }
 
@@ -290,7 +295,18 @@ impl App {
         } else {
             vec![]
         };
-        self.authorize_child(caller, Action::CorrectChildEntry, child, &author)?;
+        let permit = self.authorize_child(caller, Action::CorrectChildEntry, child, &author)?;
+        // A partner's entries are their agency's contribution and stay shared, as when added.
+        let replacement = match (permit.scope, replacement) {
+            (Scope::SharedOnly, EventBody::CaseNoteRecorded { title, text, .. }) => {
+                EventBody::CaseNoteRecorded {
+                    title,
+                    text,
+                    shared_with_partners: true,
+                }
+            }
+            (_, r) => r,
+        };
         let reason = parse_text("reason for the correction", reason, 2_000)
             .map_err(|m| ValidationErrors::single("reason", m))?;
         check_correction(&original, &replacement, &reason)
@@ -389,10 +405,47 @@ impl App {
         let total = all.len();
         let chronology: Vec<ChronologyEntry> = match permit.scope {
             Scope::Full => all,
-            Scope::SharedOnly => all
-                .into_iter()
-                .filter(|e| e.current.as_ref().is_some_and(|b| b.shared_with_partners()))
-                .collect(),
+            Scope::SharedOnly => {
+                // What each entry first said, and whether that was shared: a correction can
+                // share an entry that was not shared at first, and must not carry the
+                // unshared words (nor a reason that may speak of them) to partners.
+                let first_shared: std::collections::HashMap<EventId, bool> = all
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.event.id,
+                            e.recorded
+                                .as_ref()
+                                .is_some_and(|b| b.shared_with_partners()),
+                        )
+                    })
+                    .collect();
+                all.into_iter()
+                    .filter(|e| e.current.as_ref().is_some_and(|b| b.shared_with_partners()))
+                    .map(|mut e| {
+                        // Partners get the parsed, filtered bodies only, never raw payloads.
+                        e.event.payload = None;
+                        if !e
+                            .recorded
+                            .as_ref()
+                            .is_some_and(|b| b.shared_with_partners())
+                        {
+                            e.recorded = None;
+                        }
+                        for body in [&mut e.recorded, &mut e.current].into_iter().flatten() {
+                            if let EventBody::EntryCorrected {
+                                corrects, reason, ..
+                            } = body
+                            {
+                                if !first_shared.get(corrects).copied().unwrap_or(false) {
+                                    *reason = WITHHELD_REASON.to_string();
+                                }
+                            }
+                        }
+                        e
+                    })
+                    .collect()
+            }
         };
         let withheld = total - chronology.len();
         let summary = match permit.scope {
@@ -434,7 +487,25 @@ impl App {
         q: &ChildQuery,
     ) -> Result<Vec<PersonRow>, AppError> {
         self.authorize(caller, Action::SearchChildren)?;
-        Ok(self.store.children(q)?)
+        let mut rows = self.store.children(q)?;
+        // A restricted record shows who it is only to those allocated or granted: to
+        // everyone else it appears, so that the child is known, but without identifiers.
+        for p in rows.iter_mut().filter(|p| p.restricted) {
+            let may_see = self
+                .store
+                .involvements(p.id, caller.actor_id)?
+                .iter()
+                .any(|i| i.kind == "allocated" || i.kind == "granted");
+            if !may_see {
+                p.given_name = "Restricted".into();
+                p.family_name = "record".into();
+                p.date_of_birth = None;
+                p.expected_date_of_delivery = None;
+                p.nhs_number = None;
+                p.postcode = None;
+            }
+        }
+        Ok(rows)
     }
 
     /// The children the caller has a part in (referred, takes part in, allocated to,

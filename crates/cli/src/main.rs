@@ -214,6 +214,13 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // The database clients log query parameters (names, dates of birth) at debug: never
+    // let an operator's RUST_LOG=debug put personal data in the log.
+    let filter = ["tokio_postgres=info", "postgres=info", "rusqlite=info"]
+        .into_iter()
+        .fold(filter, |f, d| {
+            f.add_directive(d.parse().expect("valid directive"))
+        });
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)

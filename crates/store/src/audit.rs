@@ -62,46 +62,51 @@ pub fn verify_all(store: &dyn Store) -> Result<VerifyReport, VerifyError> {
     for child in children {
         let events = store.log(child).map_err(VerifyError::Store)?;
         verify_log(&events).map_err(VerifyError::Broken)?;
-        let mut head = snapshot[&child].clone();
-        if head.last_seq < 0 {
+        // Heads read before the log (`first`) and, if needed, after it (`second`): for
+        // an honest log, first.last_seq <= events <= second.last_seq, because appends
+        // only ever move a head forward while we read.
+        let first = snapshot[&child].clone();
+        if first.last_seq < 0 {
             return Err(broken(
                 child,
                 events.first(),
                 "the log has events but no head: its head was removed outside Together".into(),
             ));
         }
-        if events.len() as i64 > head.last_seq {
-            // Perhaps appended since the heads were read: read them again.
-            snapshot = heads(store)?;
-            head = snapshot[&child].clone();
-        }
         let n = events.len() as i64;
-        if n < head.last_seq {
+        if n < first.last_seq {
             return Err(broken(
                 child,
                 events.last(),
                 format!(
                     "the log ends at #{n} but its head records #{}: events are missing",
-                    head.last_seq
+                    first.last_seq
                 ),
             ));
         }
-        if n > head.last_seq {
-            return Err(broken(
-                child,
-                events.get(head.last_seq as usize),
-                format!(
-                    "the log runs past its head (#{}): events were added outside Together",
-                    head.last_seq
-                ),
-            ));
-        }
-        if let Some(last) = events.last() {
-            if last.hash != head.last_hash {
+        if n > first.last_seq {
+            // Perhaps appended since the heads were read: read them again.
+            snapshot = heads(store)?;
+            let second = &snapshot[&child];
+            if n > second.last_seq {
                 return Err(broken(
                     child,
-                    Some(last),
-                    "the last event does not match the log's head".into(),
+                    events.get(second.last_seq.max(0) as usize),
+                    format!(
+                        "the log runs past its head (#{}): events were added outside Together",
+                        second.last_seq
+                    ),
+                ));
+            }
+        }
+        // The event the first head names must be the one it recorded.
+        if first.last_seq > 0 {
+            let at = &events[first.last_seq as usize - 1];
+            if at.hash != first.last_hash {
+                return Err(broken(
+                    child,
+                    Some(at),
+                    "the event at the log's head does not match the head".into(),
                 ));
             }
         }

@@ -210,7 +210,7 @@ impl Store for SqliteStore {
                            family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
                            expected_date_of_delivery=excluded.expected_date_of_delivery, sex=excluded.sex,
                            nhs_number=excluded.nhs_number, postcode=excluded.postcode,
-                           restricted=excluded.restricted, updated_at=excluded.updated_at"
+                           restricted=(people.restricted OR excluded.restricted), updated_at=excluded.updated_at"
                     ),
                     params![
                         p.id.to_string(), p.kind, p.given_name, p.family_name, p.date_of_birth,

@@ -206,15 +206,24 @@ async fn open_child(
     let c = caller.clone();
     match blocking(&state, move |app| {
         let id = app.open_child_record(&c, &input)?;
-        app.view_child(&c, id)
+        // The record is written: if reading it back fails, still answer 201 with its id,
+        // so the caller does not send it again and make a second record.
+        Ok((
+            id,
+            app.view_child(&c, id)
+                .map_err(|e| tracing::error!(error = %e, "reading back a new record failed"))
+                .ok(),
+        ))
     })
     .await
     {
-        Ok(view) => {
-            let mut r = (StatusCode::CREATED, Json(child_json(&view))).into_response();
-            if let Ok(v) =
-                header::HeaderValue::from_str(&format!("/api/v1/children/{}", view.person.id))
-            {
+        Ok((id, view)) => {
+            let body = view
+                .as_ref()
+                .map(child_json)
+                .unwrap_or_else(|| json!({ "id": id }));
+            let mut r = (StatusCode::CREATED, Json(body)).into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/children/{id}")) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
             r

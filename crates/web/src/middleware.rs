@@ -27,7 +27,12 @@ fn incoming_id(req: &Request) -> Option<String> {
 
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    // Our own id always; a caller's id (from a proxy or partner system) is kept beside it,
+    // so nobody outside can choose what the access log records as the request.
+    let id = match incoming_id(&req) {
+        Some(theirs) => format!("{}.{theirs}", uuid::Uuid::new_v4()),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
     req.extensions_mut().insert(RequestId(id.clone()));
     // The route template, never the raw path or query: a search query may hold a name.
     let route = req

@@ -59,6 +59,8 @@ struct ChildrenPage {
     name: String,
     can_open: bool,
     children: Vec<ChildRow>,
+    /// More matched than are shown.
+    more: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -81,7 +83,7 @@ pub async fn list(
                 caller,
                 &ChildQuery {
                     name: (!n.is_empty()).then_some(n),
-                    limit: 100,
+                    limit: 101,
                     offset: 0,
                 },
             )
@@ -92,8 +94,11 @@ pub async fn list(
         Err(e) => return ctx.fail(e),
     };
     let role = ctx.signed.caller.role;
+    // One more than we show tells us the list is cut short.
+    let more = rows.len() > 100;
     let children = rows
         .into_iter()
+        .take(100)
         .map(|p| ChildRow {
             id: p.id,
             name: format!("{} {}", p.given_name, p.family_name),
@@ -114,6 +119,7 @@ pub async fn list(
         name,
         can_open: authorize(Actor { role }, Action::OpenChildRecord, Resource::System).allowed,
         children,
+        more,
     };
     render(&page)
 }
@@ -325,6 +331,7 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
     }
     details.push(("Record opened", long_timestamp(&p.created_at)));
 
+    let shared_only = view.permit.scope == Scope::SharedOnly;
     let label_of = |e: &ChronologyEntry| e.event.effective_at.clone();
     let by_id: HashMap<EventId, &ChronologyEntry> =
         view.chronology.iter().map(|e| (e.event.id, e)).collect();
@@ -358,8 +365,26 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
                 e.corrected_by
                     .and_then(|cid| by_id.get(&cid))
                     .map(|c| CorrectionView {
-                        original: e.recorded.as_ref().map(body_lines).unwrap_or_default(),
+                        // A partner sees what was first recorded only if that, too, was shared.
+                        original: match (&e.recorded, shared_only) {
+                            (Some(b), false) => body_lines(b),
+                            (Some(b), true) if b.shared_with_partners() => body_lines(b),
+                            _ => {
+                                vec!["The first version was not shared with partner agencies."
+                                    .into()]
+                            }
+                        },
                         reason: match &c.recorded {
+                            // The reason may speak of what was not shared: partners see it only
+                            // when the first version was shared with them too.
+                            _ if shared_only
+                                && !e
+                                    .recorded
+                                    .as_ref()
+                                    .is_some_and(|b| b.shared_with_partners()) =>
+                            {
+                                "the reason is held by children's social care".into()
+                            }
                             Some(EventBody::EntryCorrected { reason, .. }) => reason.clone(),
                             _ => String::new(),
                         },
@@ -371,7 +396,20 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
                 id: e.event.id,
                 when: long_timestamp(&e.event.effective_at),
                 title,
-                lines: e.current.as_ref().map(body_lines).unwrap_or_default(),
+                lines: match &e.current {
+                    // A correction's reason may speak of what was not shared with partners.
+                    Some(EventBody::EntryCorrected { corrects, .. })
+                        if shared_only
+                            && !by_id
+                                .get(corrects)
+                                .and_then(|o| o.recorded.as_ref())
+                                .is_some_and(|b| b.shared_with_partners()) =>
+                    {
+                        vec!["The reason is held by children's social care.".into()]
+                    }
+                    Some(b) => body_lines(b),
+                    None => Vec::new(),
+                },
                 recorded_by: format!(
                     "{} ({})",
                     names.get(&e.event.actor).cloned().unwrap_or_default(),
