@@ -21,6 +21,28 @@ pub struct ErrorPage {
     pub request_id: String,
 }
 
+/// A signed-in user's form submission whose CSRF token has been checked. Taking this
+/// extractor is how a state-changing handler gets its form, so none can skip the check.
+pub struct Posted {
+    pub ctx: Ctx,
+    pub form: FormData,
+}
+
+impl axum::extract::FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let signed = Signed::from_request_parts(&mut parts, state).await?;
+        let form =
+            FormData::from_request(axum::extract::Request::from_parts(parts, body), state).await?;
+        let ctx = Ctx::new(state.clone(), signed);
+        ctx.check_csrf(&form)?;
+        Ok(Posted { ctx, form })
+    }
+}
+
 pub struct Ctx {
     pub state: AppState,
     pub signed: Signed,
@@ -144,7 +166,7 @@ impl Ctx {
     }
 
     /// The form must carry this session's CSRF token.
-    pub fn check_csrf(&self, form: &FormData) -> Result<(), Response> {
+    fn check_csrf(&self, form: &FormData) -> Result<(), Response> {
         let sent = form.get("csrf_token");
         if !sent.is_empty() && constant_time_eq(sent.as_bytes(), self.signed.csrf_token.as_bytes())
         {

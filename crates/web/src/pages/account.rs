@@ -1,8 +1,7 @@
 //! The user's own account: change password.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx};
-use crate::forms::FormData;
+use crate::ctx::{render, Ctx, Posted};
 use crate::views::{FormState, Page};
 use crate::AppState;
 use askama::Template;
@@ -59,15 +58,7 @@ pub async fn password_form(State(state): State<AppState>, signed: Signed) -> Res
     page(&ctx, FormState::default(), false)
 }
 
-pub async fn change_password(
-    State(state): State<AppState>,
-    signed: Signed,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn change_password(Posted { ctx, form }: Posted) -> Response {
     let (cur, new, confirm) = (
         form.get("current_password").to_string(),
         form.get("new_password").to_string(),

@@ -2,8 +2,7 @@
 //! administrators manage these and see no children's records.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx};
-use crate::forms::FormData;
+use crate::ctx::{render, Ctx, Posted};
 use crate::views::{long_date, options, FormState, Page};
 use crate::AppState;
 use askama::Template;
@@ -123,15 +122,7 @@ pub async fn new_user_form(State(state): State<AppState>, signed: Signed) -> Res
     new_user_page(&Ctx::new(state, signed), FormState::default()).await
 }
 
-pub async fn create_user(
-    State(state): State<AppState>,
-    signed: Signed,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn create_user(Posted { ctx, form }: Posted) -> Response {
     let input = NewUserInput {
         username: form.get("username").into(),
         display_name: form.get("display_name").into(),
@@ -165,16 +156,7 @@ fn user_id(ctx: &Ctx, id: &str) -> Result<UserId, Response> {
         .map_err(|_| ctx.fail(AppError::NotFound))
 }
 
-pub async fn reset_password(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn reset_password(Path(id): Path<String>, Posted { ctx, .. }: Posted) -> Response {
     let uid = match user_id(&ctx, &id) {
         Ok(u) => u,
         Err(r) => return r,
@@ -197,16 +179,7 @@ pub async fn reset_password(
     }
 }
 
-pub async fn set_active(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn set_active(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
     let uid = match user_id(&ctx, &id) {
         Ok(u) => u,
         Err(r) => return r,
@@ -295,15 +268,7 @@ pub async fn calendar(State(state): State<AppState>, signed: Signed) -> Response
     calendar_page(&Ctx::new(state, signed), FormState::default(), None).await
 }
 
-pub async fn add_proclamation(
-    State(state): State<AppState>,
-    signed: Signed,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn add_proclamation(Posted { ctx, form }: Posted) -> Response {
     let mut e = ValidationErrors::new();
     let date = e.take(
         "date",

@@ -2,7 +2,7 @@
 //! correcting an entry, restricting it, and break-glass access.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx};
+use crate::ctx::{render, Ctx, Posted};
 use crate::forms::FormData;
 use crate::views::{long_date, long_date_text, long_timestamp, options, FormState, Page};
 use crate::AppState;
@@ -169,11 +169,7 @@ pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response
     new_child_page(&ctx, FormState::default())
 }
 
-pub async fn create(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn create(Posted { ctx, form }: Posted) -> Response {
     let input = person_input(&form);
     match ctx
         .run(move |app, caller| app.open_child_record(caller, &input))
@@ -562,16 +558,7 @@ pub async fn break_glass_form(
     }
 }
 
-pub async fn break_glass(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn break_glass(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
         Err(r) => return r,
@@ -659,16 +646,7 @@ pub async fn note_form(
     }
 }
 
-pub async fn add_note(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn add_note(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
         Err(r) => return r,
@@ -791,15 +769,9 @@ pub async fn correct_form(
 }
 
 pub async fn correct(
-    State(state): State<AppState>,
-    signed: Signed,
     Path((id, entry)): Path<(String, String)>,
-    form: FormData,
+    Posted { ctx, form }: Posted,
 ) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
     let (child, entry) = match parse_entry(&ctx, &id, &entry) {
         Ok(x) => x,
         Err(r) => return r,
@@ -881,16 +853,7 @@ pub async fn family_form(
     }
 }
 
-pub async fn add_family(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn add_family(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
         Err(r) => return r,
@@ -960,16 +923,7 @@ pub async fn restrict_form(
     }
 }
 
-pub async fn restrict(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn restrict(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
     let child = match parse_child_id(&ctx, &id) {
         Ok(c) => c,
         Err(r) => return r,

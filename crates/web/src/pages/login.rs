@@ -1,7 +1,7 @@
 //! Sign in and sign out.
 
-use crate::auth::{cookie, set_cookie, Signed, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
-use crate::ctx::{anonymous_page, blocking, constant_time_eq, render, Ctx};
+use crate::auth::{cookie, set_cookie, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::ctx::{anonymous_page, blocking, constant_time_eq, render, Posted};
 use crate::forms::FormData;
 use crate::views::{FormState, Page};
 use crate::AppState;
@@ -133,11 +133,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, form: For
     }
 }
 
-pub async fn logout(State(state): State<AppState>, signed: Signed, form: FormData) -> Response {
-    let ctx = Ctx::new(state, signed);
-    if let Err(r) = ctx.check_csrf(&form) {
-        return r;
-    }
+pub async fn logout(Posted { ctx, .. }: Posted) -> Response {
     let token = ctx.signed.token.clone();
     if let Err(e) = blocking(&ctx.state, move |app| app.sign_out(&token)).await {
         return ctx.fail(e);
