@@ -356,7 +356,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             p.version_tag()
                         )
                     })?;
-                    let start = parse_start(&from)?;
+                    let start = together_domain::timescale::parse_start(&from)?;
                     let cal = calendar_with(&database, &partnership)?;
                     emit(&format!("{}", r.due(start, &cal)));
                 }
@@ -443,20 +443,5 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("api client {} added; token (shown once): {token}", c.name);
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn parse_start(s: &str) -> Result<chrono::NaiveDateTime, String> {
-    let s = s.trim();
-    if let Some((d, t)) = s.split_once('T') {
-        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| format!("{d} is not a real date (YYYY-MM-DD)"))?;
-        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M")
-            .map_err(|_| format!("{t} is not a time (HH:MM)"))?;
-        Ok(date.and_time(time))
-    } else {
-        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("{s} is not a real date (YYYY-MM-DD)"))?;
-        Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists"))
     }
 }

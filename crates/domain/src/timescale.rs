@@ -246,3 +246,15 @@ impl TimescaleRule {
         self.extendable_by.iter().any(|r| r == role_id)
     }
 }
+
+/// Parse when a clock started, as typed into a calculator: `YYYY-MM-DD` or
+/// `YYYY-MM-DDTHH:MM`. A date alone starts at 00:00, the earliest it could mean, so an
+/// hour rule's due time is never later than the truth.
+pub fn parse_start(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    let (d, t) = s.split_once('T').unwrap_or((s, "00:00"));
+    let date = crate::validate::parse_date("start date", d)?;
+    let time = NaiveTime::parse_from_str(t, "%H:%M")
+        .map_err(|_| "Time must be HH:MM, for example 16:30".to_string())?;
+    Ok(date.and_time(time))
+}

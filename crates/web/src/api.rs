@@ -300,7 +300,7 @@ async fn due(
         return fail(AppError::NotFound, &caller);
     };
     let from = q.get("from").map(String::as_str).unwrap_or("");
-    match crate::pages::reference::parse_start(from) {
+    match together_domain::timescale::parse_start(from) {
         Ok(start) => {
             let due = rule.due(start, &state.app.calendar());
             Json(json!({ "rule": rule.id, "from": from, "due": due.to_string(), "citation": rule.citation })).into_response()

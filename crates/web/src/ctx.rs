@@ -123,6 +123,15 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
+/// Render a page with a form: 422 when it comes back with errors, 200 otherwise.
+pub fn render_form<T: Template>(t: &T, has_errors: bool) -> Response {
+    let mut r = render(t);
+    if has_errors && r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
 impl Ctx {
     pub fn new(state: AppState, signed: Signed) -> Ctx {
         Ctx { state, signed }

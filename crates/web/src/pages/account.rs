@@ -1,12 +1,11 @@
 //! The user's own account: change password.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx, Posted};
+use crate::ctx::{render_form, Ctx, Posted};
 use crate::views::{FormState, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use together_app::AppError;
 use together_domain::access::Action;
@@ -24,26 +23,25 @@ struct PasswordPage {
 
 fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
     let has_errors = !form.errors.is_empty();
-    let mut r = render(&PasswordPage {
-        page: ctx.page_with_errors("Your account", "/account/password", has_errors),
-        form,
-        done,
-        username: ctx.signed.user.username.clone(),
-        role: ctx.signed.caller.role.label(),
-        fields: vec![
-            ("current_password", "Current password", "current-password"),
-            (
-                "new_password",
-                "New password (at least 12 characters)",
-                "new-password",
-            ),
-            ("confirm_password", "New password again", "new-password"),
-        ],
-    });
-    if has_errors {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(
+        &PasswordPage {
+            page: ctx.page_with_errors("Your account", "/account/password", has_errors),
+            form,
+            done,
+            username: ctx.signed.user.username.clone(),
+            role: ctx.signed.caller.role.label(),
+            fields: vec![
+                ("current_password", "Current password", "current-password"),
+                (
+                    "new_password",
+                    "New password (at least 12 characters)",
+                    "new-password",
+                ),
+                ("confirm_password", "New password again", "new-password"),
+            ],
+        },
+        has_errors,
+    )
 }
 
 pub async fn password_form(State(state): State<AppState>, signed: Signed) -> Response {

@@ -2,12 +2,11 @@
 //! administrators manage these and see no children's records.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx, Posted};
+use crate::ctx::{render, render_form, Ctx, Posted};
 use crate::views::{long_date, options, FormState, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use together_app::identity::NewUserInput;
 use together_app::AppError;
@@ -111,11 +110,7 @@ async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
             .collect(),
         team_options,
     };
-    let mut r = render(&page);
-    if has_errors {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(&page, has_errors)
 }
 
 pub async fn new_user_form(State(state): State<AppState>, signed: Signed) -> Response {
@@ -252,16 +247,15 @@ async fn calendar_page(ctx: &Ctx, form: FormState, flash: Option<String>) -> Res
         };
     }
     let has_errors = !form.errors.is_empty();
-    let mut r = render(&CalendarAdminPage {
-        page: ctx.page_with_errors("Bank holidays", "/admin/calendar", has_errors),
-        form,
-        flash,
-        proclamations,
-    });
-    if has_errors {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(
+        &CalendarAdminPage {
+            page: ctx.page_with_errors("Bank holidays", "/admin/calendar", has_errors),
+            form,
+            flash,
+            proclamations,
+        },
+        has_errors,
+    )
 }
 
 pub async fn calendar(State(state): State<AppState>, signed: Signed) -> Response {

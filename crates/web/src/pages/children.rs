@@ -2,7 +2,7 @@
 //! correcting an entry, restricting it, and break-glass access.
 
 use crate::auth::Signed;
-use crate::ctx::{render, Ctx, Posted};
+use crate::ctx::{render, render_form, Ctx, Posted};
 use crate::forms::FormData;
 use crate::views::{long_date, long_date_text, long_timestamp, options, FormState, Page};
 use crate::AppState;
@@ -749,11 +749,7 @@ async fn correction_page(
             shared_with_partners,
         })),
     };
-    let mut r = render(&page);
-    if has_errors {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(&page, has_errors)
 }
 
 pub async fn correct_form(
@@ -827,11 +823,7 @@ fn family_page(ctx: &Ctx, child: PersonId, name: String, form: FormState) -> Res
         ),
         sex_options: sex_options(),
     };
-    let mut r = render(&page);
-    if has_errors {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    render_form(&page, has_errors)
 }
 
 pub async fn family_form(

@@ -8,10 +8,10 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use together_domain::access::Action;
-use together_domain::timescale::{Due, Strength};
+use together_domain::timescale::{parse_start, Due, Strength};
 use together_domain::validate::{parse_date, ValidationErrors};
 
 struct RuleRow {
@@ -32,21 +32,6 @@ struct TimescalesPage {
     form: FormState,
     rules: Vec<RuleRow>,
     result: Option<(String, String)>,
-}
-
-/// Parse `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (a date alone starts at 09:00 for hour rules).
-pub fn parse_start(s: &str) -> Result<NaiveDateTime, String> {
-    let s = s.trim();
-    if let Some((d, t)) = s.split_once('T') {
-        let date = parse_date("start date", d)?;
-        let time = chrono::NaiveTime::parse_from_str(t, "%H:%M")
-            .map_err(|_| "Time must be HH:MM, for example 16:30".to_string())?;
-        Ok(date.and_time(time))
-    } else {
-        Ok(parse_date("start date", s)?
-            .and_hms_opt(9, 0, 0)
-            .expect("09:00 exists"))
-    }
 }
 
 fn describe_due(d: &Due) -> String {
