@@ -161,6 +161,7 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 names::test_nhs_number(&mut rng)
             },
             postcode: names::postcode(&mut rng),
+            upn: String::new(),
         };
         let child = app.open_child_record(&frontdoor, &input)?;
         children.push(child);

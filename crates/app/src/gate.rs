@@ -174,6 +174,7 @@ impl App {
             reason: reason.to_string(),
             break_glass,
             request_id: caller.request_id.clone(),
+            referral: None,
         };
         self.store.log_access(&entry)?;
         // Ids only: no names or dates of birth in the application log.

@@ -55,7 +55,7 @@ pub struct ChildView {
 pub const WITHHELD_REASON: &str = "The reason is held by children's social care.";
 
 /// The projection row for a person's details.
-fn person_row(
+pub(crate) fn person_row(
     id: PersonId,
     d: &PersonDetails,
     restricted: bool,
@@ -71,6 +71,7 @@ fn person_row(
         expected_date_of_delivery: d.expected_date_of_delivery.map(|x| x.to_string()),
         sex: d.sex.id().to_string(),
         nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+        upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
         postcode: d.postcode.clone(),
         restricted,
         created_at: created_at.to_string(),

@@ -242,6 +242,7 @@ fn row(id: PersonId, d: &PersonDetails, at: &str) -> PersonRow {
         expected_date_of_delivery: d.expected_date_of_delivery.map(|x| x.to_string()),
         sex: d.sex.id().to_string(),
         nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+        upn: None,
         postcode: d.postcode.clone(),
         restricted: false,
         created_at: at.to_string(),
@@ -285,6 +286,7 @@ impl Generator<'_> {
         let unborn = rng.gen_range(0..100) < 3;
         let family_name = names::family_name(rng);
         let details = PersonDetails {
+            upn: None,
             kind: if unborn {
                 PersonKind::UnbornChild
             } else {
@@ -336,6 +338,7 @@ impl Generator<'_> {
                 _ => (PersonKind::FamilyNetworkMember, "Grandmother", Sex::Female),
             };
             let d = PersonDetails {
+                upn: None,
                 kind,
                 given_name: names::given_name(rng),
                 family_name: if i < 2 {

@@ -30,6 +30,13 @@ pub enum Action {
     RestrictChildRecord,
     /// Submit a referral (a partner agency's practitioner or system).
     SubmitReferral,
+    /// Read a referral: the front door's triage view, or the referrer's own view of
+    /// what they sent and its outcome (WT2026 ¶165).
+    ViewReferral,
+    /// Act on a referral: acknowledge, link children, record checks, recommend, decide,
+    /// escalate, answer. The referral's own rules (`referral::decide`) then say which
+    /// role may do which; this is the gate before them.
+    WorkOnReferral,
     /// Manage users, teams and API clients.
     ManageUsers,
     /// Manage the calendar of proclaimed bank holidays and closures.
@@ -41,7 +48,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewHome,
         Action::SearchChildren,
         Action::OpenChildRecord,
@@ -50,11 +57,18 @@ impl Action {
         Action::CorrectChildEntry,
         Action::RestrictChildRecord,
         Action::SubmitReferral,
+        Action::ViewReferral,
+        Action::WorkOnReferral,
         Action::ManageUsers,
         Action::ManageCalendar,
         Action::ViewAccessLog,
         Action::ViewPartnershipFigures,
     ];
+
+    /// Actions on one referral: these need a `Resource::Referral` and are logged.
+    pub fn is_about_a_referral(self) -> bool {
+        matches!(self, Action::ViewReferral | Action::WorkOnReferral)
+    }
 
     /// Actions on one child's record: these need a `Resource::Child` and are logged.
     pub fn is_about_a_child(self) -> bool {
@@ -77,6 +91,8 @@ impl Action {
             Action::CorrectChildEntry => "correct-child-entry",
             Action::RestrictChildRecord => "restrict-child-record",
             Action::SubmitReferral => "submit-referral",
+            Action::ViewReferral => "view-referral",
+            Action::WorkOnReferral => "work-on-referral",
             Action::ManageUsers => "manage-users",
             Action::ManageCalendar => "manage-calendar",
             Action::ViewAccessLog => "view-access-log",
@@ -124,6 +140,8 @@ pub enum Resource<'a> {
         restricted: bool,
         relationships: &'a [Relationship],
     },
+    /// One referral; `made_by_actor` when the actor (user, or agency system) made it.
+    Referral { made_by_actor: bool },
 }
 
 /// How much of a record the actor may see.
@@ -236,6 +254,12 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
                 Decision::deny("partnership figures are for managers")
             }
         }
+        ViewReferral | WorkOnReferral => {
+            let Resource::Referral { made_by_actor } = resource else {
+                return Decision::deny("an action on a referral needs the referral");
+            };
+            referral(role, made_by_actor)
+        }
         ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord => {
             let Resource::Child {
                 restricted,
@@ -246,6 +270,24 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
             };
             child_record(role, action, restricted, relationships)
         }
+    }
+}
+
+/// The front door's staff see and work every referral; the referrer sees and may
+/// escalate their own, with the outcome they are owed (WT2026 ¶165); nobody else sees
+/// referrals, which name children before anyone has checked who they are.
+fn referral(role: Role, made_by_actor: bool) -> Decision {
+    if crate::referral::is_front_door_staff(role) {
+        Decision::allow(Scope::Full, "the front door triages and decides referrals")
+    } else if role == Role::PartnerPractitioner && made_by_actor {
+        Decision::allow(
+            Scope::SharedOnly,
+            "a referrer sees the referral they made and its outcome (WT2026 ¶165)",
+        )
+    } else if role == Role::PartnerPractitioner {
+        Decision::deny("partner practitioners see only the referrals they made")
+    } else {
+        Decision::deny("this role does not see referrals")
     }
 }
 

@@ -136,6 +136,7 @@ pub struct NewEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredEvent {
     pub id: EventId,
+    /// The log's id: the child's, or for a referral's log the referral's.
     pub child: PersonId,
     /// Position in the child's log, from 1.
     pub seq: i64,
@@ -177,25 +178,67 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl NewEvent {
     /// Seal the event as the `seq`-th of its log, after `prev_hash`.
     pub fn seal(&self, seq: i64, prev_hash: &str) -> StoredEvent {
-        let payload = self.body.payload_json();
-        let corrects = match &self.body {
-            EventBody::EntryCorrected { corrects, .. } => Some(*corrects),
-            _ => None,
-        };
+        NewEntry::from(self).seal(seq, prev_hash)
+    }
+}
+
+/// An entry for any log, already serialised: a child's event ([`NewEvent`]) or an
+/// event of a log that is not a child's, such as a referral's (`referral::ReferralEvent`:
+/// a referral exists before its children are identified). Every log is sealed and
+/// verified the same way; `log` is the child's id or the referral's.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub id: EventId,
+    pub log: uuid::Uuid,
+    pub event_type: String,
+    pub payload: String,
+    pub corrects: Option<EventId>,
+    pub effective_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub actor: UserId,
+    pub actor_agency: AgencyId,
+    pub actor_role: Role,
+    pub profile_version: String,
+}
+
+impl From<&NewEvent> for NewEntry {
+    fn from(e: &NewEvent) -> NewEntry {
+        NewEntry {
+            id: e.id,
+            log: e.child.0,
+            event_type: e.body.type_id().to_string(),
+            payload: e.body.payload_json(),
+            corrects: match &e.body {
+                EventBody::EntryCorrected { corrects, .. } => Some(*corrects),
+                _ => None,
+            },
+            effective_at: e.effective_at,
+            recorded_at: e.recorded_at,
+            actor: e.actor,
+            actor_agency: e.actor_agency,
+            actor_role: e.actor_role,
+            profile_version: e.profile_version.clone(),
+        }
+    }
+}
+
+impl NewEntry {
+    /// Seal the entry as the `seq`-th of its log, after `prev_hash`.
+    pub fn seal(&self, seq: i64, prev_hash: &str) -> StoredEvent {
         let mut e = StoredEvent {
             id: self.id,
-            child: self.child,
+            child: PersonId(self.log),
             seq,
-            event_type: self.body.type_id().to_string(),
-            payload_hash: sha256_hex(payload.as_bytes()),
-            payload: Some(payload),
+            event_type: self.event_type.clone(),
+            payload_hash: sha256_hex(self.payload.as_bytes()),
+            payload: Some(self.payload.clone()),
             effective_at: format_timestamp(self.effective_at),
             recorded_at: format_timestamp(self.recorded_at),
             actor: self.actor,
             actor_agency: self.actor_agency,
             actor_role: self.actor_role.id().to_string(),
             profile_version: self.profile_version.clone(),
-            corrects,
+            corrects: self.corrects,
             prev_hash: prev_hash.to_string(),
             hash: String::new(),
         };
@@ -415,6 +458,7 @@ mod tests {
 
     fn child() -> PersonDetails {
         PersonDetails {
+            upn: None,
             kind: PersonKind::Child,
             given_name: "Ada".into(),
             family_name: "Example".into(),

@@ -145,7 +145,7 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// The fields of a person's details (UPN and household are not in them). For an
+    /// The fields of a person's details (household is not in them). For an
     /// unborn child the expected date of delivery stands in for the date of birth, so
     /// the born child is found by a near date.
     pub fn from_details(d: &PersonDetails) -> Probe {
@@ -155,7 +155,7 @@ impl Probe {
             date_of_birth: d.date_of_birth.or(d.expected_date_of_delivery),
             sex: Some(d.sex),
             nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
-            upn: None,
+            upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
             postcode: d.postcode.clone(),
             household: Vec::new(),
         }

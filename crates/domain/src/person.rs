@@ -102,6 +102,9 @@ pub struct PersonDetails {
     pub sex: Sex,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nhs_number: Option<NhsNumber>,
+    /// The unique pupil number (DfE), checked by its check letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<crate::upn::Upn>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
 }
@@ -198,6 +201,8 @@ pub struct PersonInput {
     #[serde(default)]
     pub nhs_number: String,
     #[serde(default)]
+    pub upn: String,
+    #[serde(default)]
     pub postcode: String,
 }
 
@@ -241,9 +246,14 @@ impl PersonInput {
             e.take("nhs_number", NhsNumber::parse(&self.nhs_number))
                 .map(Some)
         };
+        let upn = if self.upn.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take("upn", crate::upn::Upn::parse(&self.upn)).map(Some)
+        };
         let postcode = parse_postcode(&self.postcode);
         let postcode = e.take("postcode", postcode);
-        match (kind, given, family, dob, edd, sex, nhs, postcode) {
+        match (kind, given, family, dob, edd, sex, nhs, postcode, upn) {
             (
                 Some(kind),
                 Some(given_name),
@@ -253,6 +263,7 @@ impl PersonInput {
                 Some(sex),
                 Some(nhs_number),
                 Some(postcode),
+                Some(upn),
             ) if e.is_empty() => {
                 let d = PersonDetails {
                     kind,
@@ -262,6 +273,7 @@ impl PersonInput {
                     expected_date_of_delivery,
                     sex,
                     nhs_number,
+                    upn,
                     postcode,
                 };
                 d.check(today)?;

@@ -8,12 +8,15 @@ use Action::*;
 use Relationship::*;
 use Role::*;
 
-/// `R` = unrestricted record, `X` = restricted record, `S` = system resource.
+/// `R` = unrestricted record, `X` = restricted record, `S` = system resource,
+/// `Mine` = a referral the actor made, `Ref` = someone else's referral.
 #[derive(Clone, Copy)]
 enum On {
     S,
     R,
     X,
+    Mine,
+    Ref,
 }
 
 const ALLOW_FULL: Option<Scope> = Some(Scope::Full);
@@ -51,6 +54,40 @@ const TABLE: &[Row] = &[
     (PartnershipManager, &[], OpenChildRecord, On::S, DENY),
     (SystemAdministrator, &[], OpenChildRecord, On::S, DENY),
     (DataProtectionOfficer, &[], OpenChildRecord, On::S, DENY),
+    // Referrals (WT2026 ¶163–¶167): the front door's staff work every referral; a referrer sees
+    // and may escalate only their own (¶165); conference chairs stay independent of the case.
+    (FrontDoorWorker, &[], ViewReferral, On::Mine, ALLOW_FULL),
+    (FrontDoorWorker, &[], ViewReferral, On::Ref, ALLOW_FULL),
+    (SocialWorker, &[], ViewReferral, On::Mine, ALLOW_FULL),
+    (SocialWorker, &[], ViewReferral, On::Ref, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewReferral, On::Mine, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewReferral, On::Ref, ALLOW_FULL),
+    (ConferenceChair, &[], ViewReferral, On::Mine, DENY),
+    (ConferenceChair, &[], ViewReferral, On::Ref, DENY),
+    (PartnerPractitioner, &[], ViewReferral, On::Mine, ALLOW_SHARED),
+    (PartnerPractitioner, &[], ViewReferral, On::Ref, DENY),
+    (PartnershipManager, &[], ViewReferral, On::Mine, DENY),
+    (PartnershipManager, &[], ViewReferral, On::Ref, DENY),
+    (SystemAdministrator, &[], ViewReferral, On::Mine, DENY),
+    (SystemAdministrator, &[], ViewReferral, On::Ref, DENY),
+    (DataProtectionOfficer, &[], ViewReferral, On::Mine, DENY),
+    (DataProtectionOfficer, &[], ViewReferral, On::Ref, DENY),
+    (FrontDoorWorker, &[], WorkOnReferral, On::Mine, ALLOW_FULL),
+    (FrontDoorWorker, &[], WorkOnReferral, On::Ref, ALLOW_FULL),
+    (SocialWorker, &[], WorkOnReferral, On::Mine, ALLOW_FULL),
+    (SocialWorker, &[], WorkOnReferral, On::Ref, ALLOW_FULL),
+    (PracticeSupervisor, &[], WorkOnReferral, On::Mine, ALLOW_FULL),
+    (PracticeSupervisor, &[], WorkOnReferral, On::Ref, ALLOW_FULL),
+    (ConferenceChair, &[], WorkOnReferral, On::Mine, DENY),
+    (ConferenceChair, &[], WorkOnReferral, On::Ref, DENY),
+    (PartnerPractitioner, &[], WorkOnReferral, On::Mine, ALLOW_SHARED),
+    (PartnerPractitioner, &[], WorkOnReferral, On::Ref, DENY),
+    (PartnershipManager, &[], WorkOnReferral, On::Mine, DENY),
+    (PartnershipManager, &[], WorkOnReferral, On::Ref, DENY),
+    (SystemAdministrator, &[], WorkOnReferral, On::Mine, DENY),
+    (SystemAdministrator, &[], WorkOnReferral, On::Ref, DENY),
+    (DataProtectionOfficer, &[], WorkOnReferral, On::Mine, DENY),
+    (DataProtectionOfficer, &[], WorkOnReferral, On::Ref, DENY),
     // Viewing a record.
     (FrontDoorWorker, &[], ViewChildRecord, On::R, ALLOW_FULL),
     (SocialWorker, &[], ViewChildRecord, On::R, ALLOW_FULL),
@@ -167,6 +204,12 @@ fn decide(
         On::X => Resource::Child {
             restricted: true,
             relationships: rels,
+        },
+        On::Mine => Resource::Referral {
+            made_by_actor: true,
+        },
+        On::Ref => Resource::Referral {
+            made_by_actor: false,
         },
     };
     authorize(Actor { role }, action, resource)

@@ -14,7 +14,7 @@ mod types;
 pub use types::*;
 
 use std::sync::Arc;
-use together_domain::event::{NewEvent, StoredEvent};
+use together_domain::event::{NewEntry, NewEvent, StoredEvent};
 use together_domain::ids::{AgencyId, EventId, PersonId, TeamId, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +61,36 @@ pub trait Store: Send + Sync {
     fn children_involving(&self, user: UserId, kind: Option<&str>) -> Result<Vec<PersonRow>>;
     /// How `user` stands to `child` (referrer, participant, allocated, granted).
     fn involvements(&self, child: PersonId, user: UserId) -> Result<Vec<Involvement>>;
+
+    // ---- the front door --------------------------------------------------------
+
+    /// Append entries to a referral's log (and to children's logs, if any) and replace
+    /// the referral's projection, in one transaction.
+    fn append_referral(
+        &self,
+        entries: &[NewEntry],
+        projection: &ReferralProjection,
+    ) -> Result<Vec<StoredEvent>>;
+    fn referral(&self, id: uuid::Uuid) -> Result<Option<ReferralRow>>;
+    /// The referral an agency system already sent with this idempotency key.
+    fn referral_by_idempotency_key(
+        &self,
+        client: uuid::Uuid,
+        key: &str,
+    ) -> Result<Option<ReferralRow>>;
+    /// Referrals, newest first.
+    fn referrals(&self, q: &ReferralQuery) -> Result<Vec<ReferralRow>>;
+    /// Every referral a person has been linked to, newest first.
+    fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>>;
+    /// Open work, soonest overdue first.
+    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>>;
+    /// Children (born and unborn) with their households, in id order after `after`,
+    /// for building the matching index.
+    fn matchable_children(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> Result<Vec<MatchablePerson>>;
 
     // ---- partnership, agencies, teams, users ----------------------------------
 

@@ -18,12 +18,18 @@ use ::postgres::error::SqlState;
 use ::postgres::{Client, NoTls, Row, Transaction};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use together_domain::event::GENESIS_HASH;
+use together_domain::event::{EventBody, NewEntry, GENESIS_HASH};
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_front_door.sql"),
+    ),
+];
 
 const POOL_SIZE: usize = 8;
 
@@ -296,7 +302,7 @@ fn event_row(r: &Row) -> PgResult<StoredEvent> {
     })
 }
 
-const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at";
+const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at, upn";
 
 fn person_row(r: &Row) -> PgResult<PersonRow> {
     Ok(PersonRow {
@@ -312,6 +318,7 @@ fn person_row(r: &Row) -> PgResult<PersonRow> {
         restricted: r.try_get(9)?,
         created_at: r.try_get(10)?,
         updated_at: r.try_get(11)?,
+        upn: r.try_get(12)?,
     })
 }
 
@@ -332,7 +339,7 @@ fn user_row(r: &Row) -> PgResult<UserRow> {
     })
 }
 
-const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id";
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id";
 
 fn access_row(r: &Row) -> PgResult<AccessEntry> {
     Ok(AccessEntry {
@@ -347,7 +354,104 @@ fn access_row(r: &Row) -> PgResult<AccessEntry> {
         reason: r.try_get(8)?,
         break_glass: r.try_get(9)?,
         request_id: r.try_get(10)?,
+        referral: opt_id(r, 11)?,
     })
+}
+
+const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at";
+
+fn referral_row(r: &Row) -> PgResult<ReferralRow> {
+    Ok(ReferralRow {
+        id: id(r, 0)?,
+        received_at: r.try_get(1)?,
+        channel: r.try_get(2)?,
+        stage: r.try_get(3)?,
+        summary: r.try_get(4)?,
+        referrer_name: r.try_get(5)?,
+        referrer_agency_name: r.try_get(6)?,
+        submitted_by_user: opt_id(r, 7)?,
+        submitted_by_client: opt_id(r, 8)?,
+        submitted_by_agency: opt_id(r, 9)?,
+        idempotency_key: r.try_get(10)?,
+        decision_due: r.try_get(11)?,
+        decided_at: r.try_get(12)?,
+        outcome: r.try_get(13)?,
+        repeat_referral: r.try_get(14)?,
+        open_work: r.try_get(15)?,
+        updated_at: r.try_get(16)?,
+    })
+}
+
+type Heads = BTreeMap<String, (i64, String)>;
+
+/// Lock the head of every log `entries` touch, in log-id order, so that two appends
+/// touching the same logs never wait on each other in a cycle. A missing head row is
+/// created; ON CONFLICT waits for a concurrent creator, and FOR UPDATE then sees its commit.
+fn lock_heads(tx: &mut Transaction<'_>, entries: &[NewEntry]) -> PgResult<Heads> {
+    let mut heads: Heads = BTreeMap::new();
+    for e in entries {
+        heads.entry(e.log.to_string()).or_default();
+    }
+    for (log, head) in heads.iter_mut() {
+        tx.execute(
+            "INSERT INTO logs (child_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (child_id) DO NOTHING",
+            &[log, &GENESIS_HASH],
+        )?;
+        let r = tx.query_one(
+            "SELECT last_seq, last_hash FROM logs WHERE child_id = $1 FOR UPDATE",
+            &[log],
+        )?;
+        *head = (r.try_get(0)?, r.try_get(1)?);
+    }
+    Ok(heads)
+}
+
+/// Seal and insert entries after the locked heads, then move the heads.
+fn insert_entries(
+    tx: &mut Transaction<'_>,
+    mut heads: Heads,
+    entries: &[NewEntry],
+) -> PgResult<Vec<StoredEvent>> {
+    let insert = tx.prepare(&format!(
+        "INSERT INTO events ({EVENT_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+    ))?;
+    let mut sealed = Vec::with_capacity(entries.len());
+    for e in entries {
+        let log = e.log.to_string();
+        let head = heads
+            .get_mut(&log)
+            .expect("every entry's log head is locked first");
+        let s = e.seal(head.0 + 1, &head.1);
+        tx.execute(
+            &insert,
+            &[
+                &s.id.to_string(),
+                &log,
+                &s.seq,
+                &s.event_type,
+                &s.payload,
+                &s.payload_hash,
+                &s.effective_at,
+                &s.recorded_at,
+                &s.actor.to_string(),
+                &s.actor_agency.to_string(),
+                &s.actor_role,
+                &s.profile_version,
+                &opt_str(&s.corrects),
+                &s.prev_hash,
+                &s.hash,
+            ],
+        )?;
+        *head = (s.seq, s.hash.clone());
+        sealed.push(s);
+    }
+    for (log, (seq, hash)) in &heads {
+        tx.execute(
+            "UPDATE logs SET last_seq = $2, last_hash = $3 WHERE child_id = $1",
+            &[log, seq, hash],
+        )?;
+    }
+    Ok(sealed)
 }
 
 fn agency_row(r: &Row) -> PgResult<AgencyRow> {
@@ -378,22 +482,8 @@ impl Store for PgStore {
         involvements: &[Involvement],
     ) -> Result<Vec<StoredEvent>> {
         self.write(|tx| {
-            // Lock every affected log head first, in child-id order, so that two
-            // appends touching the same children never wait on each other in a cycle.
-            // The head row is created if missing; ON CONFLICT waits for a concurrent
-            // creator to finish, and FOR UPDATE then waits for (and sees) its commit.
-            let mut heads: BTreeMap<String, (i64, String)> = BTreeMap::new();
-            for e in events {
-                heads.entry(e.child.to_string()).or_default();
-            }
-            for (child, head) in heads.iter_mut() {
-                tx.execute(
-                    "INSERT INTO logs (child_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (child_id) DO NOTHING",
-                    &[child, &GENESIS_HASH],
-                )?;
-                let r = tx.query_one("SELECT last_seq, last_hash FROM logs WHERE child_id = $1 FOR UPDATE", &[child])?;
-                *head = (r.try_get(0)?, r.try_get(1)?);
-            }
+            let entries: Vec<NewEntry> = events.iter().map(NewEntry::from).collect();
+            let heads = lock_heads(tx, &entries)?;
             // The projection, in id order for the same reason (a stable sort keeps
             // the caller's order between two rows for one person: the later wins).
             let mut ordered: Vec<&PersonRow> = people.iter().collect();
@@ -401,41 +491,28 @@ impl Store for PgStore {
             for p in ordered {
                 tx.execute(
                     &*format!(
-                        "INSERT INTO people ({PERSON_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+                        "INSERT INTO people ({PERSON_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
                          ON CONFLICT (id) DO UPDATE SET kind=excluded.kind, given_name=excluded.given_name,
                            family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
                            expected_date_of_delivery=excluded.expected_date_of_delivery, sex=excluded.sex,
-                           nhs_number=excluded.nhs_number, postcode=excluded.postcode,
+                           nhs_number=excluded.nhs_number, postcode=excluded.postcode, upn=excluded.upn,
                            restricted=(people.restricted OR excluded.restricted), updated_at=excluded.updated_at"
                     ),
                     &[
                         &p.id.to_string(), &p.kind, &p.given_name, &p.family_name, &p.date_of_birth,
                         &p.expected_date_of_delivery, &p.sex, &p.nhs_number, &p.postcode, &p.restricted,
-                        &p.created_at, &p.updated_at,
+                        &p.created_at, &p.updated_at, &p.upn,
                     ],
                 )?;
             }
-            let insert = tx.prepare(&format!(
-                "INSERT INTO events ({EVENT_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
-            ))?;
-            let mut sealed = Vec::with_capacity(events.len());
+            let sealed = insert_entries(tx, heads, &entries)?;
             for e in events {
-                let child = e.child.to_string();
-                let head = heads.get_mut(&child).expect("every event's log head is locked above");
-                let s = e.seal(head.0 + 1, &head.1);
-                tx.execute(
-                    &insert,
-                    &[
-                        &s.id.to_string(), &child, &s.seq, &s.event_type, &s.payload, &s.payload_hash, &s.effective_at,
-                        &s.recorded_at, &s.actor.to_string(), &s.actor_agency.to_string(), &s.actor_role,
-                        &s.profile_version, &opt_str(&s.corrects), &s.prev_hash, &s.hash,
-                    ],
-                )?;
-                *head = (s.seq, s.hash.clone());
-                sealed.push(s);
-            }
-            for (child, (seq, hash)) in &heads {
-                tx.execute("UPDATE logs SET last_seq = $2, last_hash = $3 WHERE child_id = $1", &[child, seq, hash])?;
+                if let EventBody::FamilyMemberAdded { person, lives_with_child: true, .. } = &e.body {
+                    tx.execute(
+                        "INSERT INTO households (child_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        &[&e.child.to_string(), &person.to_string()],
+                    )?;
+                }
             }
             for i in involvements {
                 tx.execute(
@@ -542,6 +619,164 @@ impl Store for PgStore {
                 &[&child.to_string(), &user.to_string()],
             )?;
             rows(rs, |r| Ok(Involvement { child: id(r, 0)?, user: id(r, 1)?, kind: r.try_get(2)?, since: r.try_get(3)? }))
+        })
+    }
+
+    fn append_referral(
+        &self,
+        entries: &[NewEntry],
+        p: &ReferralProjection,
+    ) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let heads = lock_heads(tx, entries)?;
+            let r = &p.row;
+            let rid = r.id.to_string();
+            tx.execute(
+                &*format!(
+                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+                     ON CONFLICT (id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
+                       referrer_name=excluded.referrer_name, referrer_agency_name=excluded.referrer_agency_name,
+                       decision_due=excluded.decision_due, decided_at=excluded.decided_at, outcome=excluded.outcome,
+                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at"
+                ),
+                &[
+                    &rid, &r.received_at, &r.channel, &r.stage, &r.summary, &r.referrer_name, &r.referrer_agency_name,
+                    &opt_str(&r.submitted_by_user), &opt_str(&r.submitted_by_client), &opt_str(&r.submitted_by_agency),
+                    &r.idempotency_key, &r.decision_due, &r.decided_at, &r.outcome, &r.repeat_referral, &r.open_work,
+                    &r.updated_at,
+                ],
+            )?;
+            let sealed = insert_entries(tx, heads, entries)?;
+            tx.execute("DELETE FROM referral_children WHERE referral_id = $1", &[&rid])?;
+            for c in &p.children {
+                tx.execute(
+                    "INSERT INTO referral_children (referral_id, child_index, person_id, received_at) VALUES ($1,$2,$3,$4)",
+                    &[&rid, &c.child_index, &c.person.to_string(), &c.received_at],
+                )?;
+            }
+            tx.execute("DELETE FROM work_items WHERE referral_id = $1", &[&rid])?;
+            for w in &p.work {
+                tx.execute(
+                    "INSERT INTO work_items (referral_id, work_key, queue, title, due, overdue_from, rule_id, citation)
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                    &[&rid, &w.key, &w.queue, &w.title, &w.due, &w.overdue_from, &w.rule_id, &w.citation],
+                )?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn referral(&self, rid: uuid::Uuid) -> Result<Option<ReferralRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                &*format!("SELECT {REFERRAL_COLS} FROM referrals WHERE id = $1"),
+                &[&rid.to_string()],
+            )?;
+            opt_row(r, referral_row)
+        })
+    }
+
+    fn referral_by_idempotency_key(
+        &self,
+        client: uuid::Uuid,
+        key: &str,
+    ) -> Result<Option<ReferralRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                &*format!("SELECT {REFERRAL_COLS} FROM referrals WHERE submitted_by_client = $1 AND idempotency_key = $2"),
+                &[&client.to_string(), &key],
+            )?;
+            opt_row(r, referral_row)
+        })
+    }
+
+    fn referrals(&self, q: &ReferralQuery) -> Result<Vec<ReferralRow>> {
+        let limit = i64::from(if q.limit == 0 { 100 } else { q.limit.min(1000) });
+        let offset = i64::from(q.offset);
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {REFERRAL_COLS} FROM referrals
+                     WHERE ($1::text IS NULL OR submitted_by_user = $1) AND ($2::text IS NULL OR submitted_by_client = $2)
+                       AND (NOT $3::bool OR open_work > 0)
+                     ORDER BY received_at DESC, id LIMIT $4 OFFSET $5"
+                ),
+                &[&opt_str(&q.submitted_by_user), &opt_str(&q.submitted_by_client), &q.open_only, &limit, &offset],
+            )?;
+            rows(rs, referral_row)
+        })
+    }
+
+    fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT referral_id, child_index, person_id, received_at FROM referral_children
+                 WHERE person_id = $1 ORDER BY received_at DESC",
+                &[&person.to_string()],
+            )?;
+            rows(rs, |r| {
+                Ok(ReferralChildRow {
+                    referral: id(r, 0)?,
+                    child_index: r.try_get(1)?,
+                    person: id(r, 2)?,
+                    received_at: r.try_get(3)?,
+                })
+            })
+        })
+    }
+
+    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
+                 FROM work_items w JOIN referrals r ON r.id = w.referral_id
+                 WHERE ($1::text IS NULL OR w.queue = $1)
+                 ORDER BY w.overdue_from, r.received_at, w.work_key LIMIT $2",
+                &[&q.queue, &limit],
+            )?;
+            rows(rs, |r| {
+                Ok(WorkItemRow {
+                    referral: id(r, 0)?,
+                    key: r.try_get(1)?,
+                    queue: r.try_get(2)?,
+                    title: r.try_get(3)?,
+                    due: r.try_get(4)?,
+                    overdue_from: r.try_get(5)?,
+                    rule_id: r.try_get(6)?,
+                    citation: r.try_get(7)?,
+                    summary: r.try_get(8)?,
+                })
+            })
+        })
+    }
+
+    fn matchable_children(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> Result<Vec<MatchablePerson>> {
+        let limit = i64::from(limit);
+        self.read(|c| {
+            let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
+            let rs = c.query(
+                &*format!(
+                    "SELECT {cols}, (SELECT string_agg(m.given_name || ' ' || m.family_name, chr(31))
+                                      FROM households h JOIN people m ON m.id = h.person_id WHERE h.child_id = p.id)
+                     FROM people p WHERE p.kind IN ('child','unborn-child') AND ($1::text IS NULL OR p.id > $1)
+                     ORDER BY p.id LIMIT $2"
+                ),
+                &[&opt_str(&after), &limit],
+            )?;
+            rows(rs, |r| {
+                let household: Option<String> = r.try_get(13)?;
+                Ok(MatchablePerson {
+                    person: person_row(r)?,
+                    household: household
+                        .map(|h| h.split('\u{1f}').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                })
+            })
         })
     }
 
@@ -789,10 +1024,10 @@ impl Store for PgStore {
     fn log_access(&self, e: &AccessEntry) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                &*format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
+                &*format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"),
                 &[
                     &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
-                    &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id,
+                    &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id, &opt_str(&e.referral),
                 ],
             )?;
             Ok(())
@@ -808,9 +1043,13 @@ impl Store for PgStore {
                      WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR child_id = $2)
                        AND (NOT $3::bool OR NOT allowed) AND (NOT $4::bool OR break_glass)
                        AND ($5::text IS NULL OR at >= $5) AND ($6::text IS NULL OR at < $6)
+                       AND ($8::text IS NULL OR referral_id = $8)
                      ORDER BY at DESC, id DESC LIMIT $7"
                 ),
-                &[&opt_str(&q.user), &opt_str(&q.child), &q.only_denied, &q.only_break_glass, &q.from, &q.to, &limit],
+                &[
+                    &opt_str(&q.user), &opt_str(&q.child), &q.only_denied, &q.only_break_glass, &q.from, &q.to, &limit,
+                    &opt_str(&q.referral),
+                ],
             )?;
             rows(rs, access_row)
         })

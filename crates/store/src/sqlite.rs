@@ -5,9 +5,12 @@
 use crate::pool::Pool;
 use crate::*;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
-use together_domain::event::GENESIS_HASH;
+use together_domain::event::{EventBody, GENESIS_HASH};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../migrations/sqlite/0002_front_door.sql")),
+];
 
 pub struct SqliteStore {
     pool: Pool<Connection>,
@@ -135,7 +138,7 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     })
 }
 
-const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at";
+const PERSON_COLS: &str = "id, kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, nhs_number, postcode, restricted, created_at, updated_at, upn";
 
 fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
     Ok(PersonRow {
@@ -151,6 +154,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
         restricted: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        upn: r.get(12)?,
     })
 }
 
@@ -171,7 +175,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
-const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id";
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id";
 
 fn access_row(r: &Row<'_>) -> rusqlite::Result<AccessEntry> {
     Ok(AccessEntry {
@@ -186,7 +190,72 @@ fn access_row(r: &Row<'_>) -> rusqlite::Result<AccessEntry> {
         reason: r.get(8)?,
         break_glass: r.get(9)?,
         request_id: r.get(10)?,
+        referral: opt_id(r, 11)?,
     })
+}
+
+const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at";
+
+fn referral_row(r: &Row<'_>) -> rusqlite::Result<ReferralRow> {
+    Ok(ReferralRow {
+        id: id(r, 0)?,
+        received_at: r.get(1)?,
+        channel: r.get(2)?,
+        stage: r.get(3)?,
+        summary: r.get(4)?,
+        referrer_name: r.get(5)?,
+        referrer_agency_name: r.get(6)?,
+        submitted_by_user: opt_id(r, 7)?,
+        submitted_by_client: opt_id(r, 8)?,
+        submitted_by_agency: opt_id(r, 9)?,
+        idempotency_key: r.get(10)?,
+        decision_due: r.get(11)?,
+        decided_at: r.get(12)?,
+        outcome: r.get(13)?,
+        repeat_referral: r.get(14)?,
+        open_work: r.get(15)?,
+        updated_at: r.get(16)?,
+    })
+}
+
+/// Seal and insert entries, each at the head of its log, moving the head.
+fn append_entries(
+    tx: &rusqlite::Transaction<'_>,
+    entries: &[NewEntry],
+) -> Result<Vec<StoredEvent>> {
+    let mut sealed = Vec::with_capacity(entries.len());
+    for e in entries {
+        let log = e.log.to_string();
+        tx.execute(
+            "INSERT INTO logs (child_id, last_seq, last_hash) VALUES (?1, 0, ?2) ON CONFLICT(child_id) DO NOTHING",
+            params![log, GENESIS_HASH],
+        )
+        .map_err(map_err)?;
+        let (last_seq, last_hash): (i64, String) = tx
+            .query_row(
+                "SELECT last_seq, last_hash FROM logs WHERE child_id = ?1",
+                [&log],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(map_err)?;
+        let s = e.seal(last_seq + 1, &last_hash);
+        tx.execute(
+            &format!("INSERT INTO events ({EVENT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
+            params![
+                s.id.to_string(), log, s.seq, s.event_type, s.payload, s.payload_hash, s.effective_at,
+                s.recorded_at, s.actor.to_string(), s.actor_agency.to_string(), s.actor_role,
+                s.profile_version, s.corrects.map(|c| c.to_string()), s.prev_hash, s.hash
+            ],
+        )
+        .map_err(map_err)?;
+        tx.execute(
+            "UPDATE logs SET last_seq = ?2, last_hash = ?3 WHERE child_id = ?1",
+            params![log, s.seq, s.hash],
+        )
+        .map_err(map_err)?;
+        sealed.push(s);
+    }
+    Ok(sealed)
 }
 
 impl Store for SqliteStore {
@@ -205,50 +274,32 @@ impl Store for SqliteStore {
             for p in people {
                 tx.execute(
                     &format!(
-                        "INSERT INTO people ({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
+                        "INSERT INTO people ({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)
                          ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, given_name=excluded.given_name,
                            family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
                            expected_date_of_delivery=excluded.expected_date_of_delivery, sex=excluded.sex,
-                           nhs_number=excluded.nhs_number, postcode=excluded.postcode,
+                           nhs_number=excluded.nhs_number, postcode=excluded.postcode, upn=excluded.upn,
                            restricted=(people.restricted OR excluded.restricted), updated_at=excluded.updated_at"
                     ),
                     params![
                         p.id.to_string(), p.kind, p.given_name, p.family_name, p.date_of_birth,
                         p.expected_date_of_delivery, p.sex, p.nhs_number, p.postcode, p.restricted,
-                        p.created_at, p.updated_at
+                        p.created_at, p.updated_at, p.upn
                     ],
                 )
                 .map_err(map_err)?;
             }
-            let mut sealed = Vec::with_capacity(events.len());
+            let entries: Vec<NewEntry> = events.iter().map(NewEntry::from).collect();
+            let sealed = append_entries(tx, &entries)?;
+            // Households, for matching on the people a child lives with.
             for e in events {
-                let child = e.child.to_string();
-                tx.execute(
-                    "INSERT INTO logs (child_id, last_seq, last_hash) VALUES (?1, 0, ?2) ON CONFLICT(child_id) DO NOTHING",
-                    params![child, GENESIS_HASH],
-                )
-                .map_err(map_err)?;
-                let (last_seq, last_hash): (i64, String) = tx
-                    .query_row("SELECT last_seq, last_hash FROM logs WHERE child_id = ?1", [&child], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
+                if let EventBody::FamilyMemberAdded { person, lives_with_child: true, .. } = &e.body {
+                    tx.execute(
+                        "INSERT INTO households (child_id, person_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                        params![e.child.to_string(), person.to_string()],
+                    )
                     .map_err(map_err)?;
-                let s = e.seal(last_seq + 1, &last_hash);
-                tx.execute(
-                    &format!("INSERT INTO events ({EVENT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
-                    params![
-                        s.id.to_string(), child, s.seq, s.event_type, s.payload, s.payload_hash, s.effective_at,
-                        s.recorded_at, s.actor.to_string(), s.actor_agency.to_string(), s.actor_role,
-                        s.profile_version, s.corrects.map(|c| c.to_string()), s.prev_hash, s.hash
-                    ],
-                )
-                .map_err(map_err)?;
-                tx.execute(
-                    "UPDATE logs SET last_seq = ?2, last_hash = ?3 WHERE child_id = ?1",
-                    params![child, s.seq, s.hash],
-                )
-                .map_err(map_err)?;
-                sealed.push(s);
+                }
             }
             for i in involvements {
                 tx.execute(
@@ -348,6 +399,171 @@ impl Store for SqliteStore {
             )?;
             let rows = st.query_map([child.to_string(), user.to_string()], |r| {
                 Ok(Involvement { child: id(r, 0)?, user: id(r, 1)?, kind: r.get(2)?, since: r.get(3)? })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn append_referral(
+        &self,
+        entries: &[NewEntry],
+        p: &ReferralProjection,
+    ) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let r = &p.row;
+            let rid = r.id.to_string();
+            tx.execute(
+                &format!(
+                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)
+                     ON CONFLICT(id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
+                       referrer_name=excluded.referrer_name, referrer_agency_name=excluded.referrer_agency_name,
+                       decision_due=excluded.decision_due, decided_at=excluded.decided_at, outcome=excluded.outcome,
+                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at"
+                ),
+                params![
+                    rid, r.received_at, r.channel, r.stage, r.summary, r.referrer_name, r.referrer_agency_name,
+                    r.submitted_by_user.map(|u| u.to_string()), r.submitted_by_client.map(|c| c.to_string()),
+                    r.submitted_by_agency.map(|a| a.to_string()), r.idempotency_key, r.decision_due, r.decided_at,
+                    r.outcome, r.repeat_referral, r.open_work, r.updated_at
+                ],
+            )
+            .map_err(map_err)?;
+            let sealed = append_entries(tx, entries)?;
+            tx.execute("DELETE FROM referral_children WHERE referral_id = ?1", [&rid]).map_err(map_err)?;
+            for c in &p.children {
+                tx.execute(
+                    "INSERT INTO referral_children (referral_id, child_index, person_id, received_at) VALUES (?1,?2,?3,?4)",
+                    params![rid, c.child_index, c.person.to_string(), c.received_at],
+                )
+                .map_err(map_err)?;
+            }
+            tx.execute("DELETE FROM work_items WHERE referral_id = ?1", [&rid]).map_err(map_err)?;
+            for w in &p.work {
+                tx.execute(
+                    "INSERT INTO work_items (referral_id, work_key, queue, title, due, overdue_from, rule_id, citation)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                    params![rid, w.key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation],
+                )
+                .map_err(map_err)?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn referral(&self, rid: uuid::Uuid) -> Result<Option<ReferralRow>> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {REFERRAL_COLS} FROM referrals WHERE id = ?1"),
+                [rid.to_string()],
+                referral_row,
+            )
+            .optional()
+        })
+    }
+
+    fn referral_by_idempotency_key(
+        &self,
+        client: uuid::Uuid,
+        key: &str,
+    ) -> Result<Option<ReferralRow>> {
+        self.read(|c| {
+            c.query_row(
+                &format!("SELECT {REFERRAL_COLS} FROM referrals WHERE submitted_by_client = ?1 AND idempotency_key = ?2"),
+                params![client.to_string(), key],
+                referral_row,
+            )
+            .optional()
+        })
+    }
+
+    fn referrals(&self, q: &ReferralQuery) -> Result<Vec<ReferralRow>> {
+        let limit = if q.limit == 0 { 100 } else { q.limit.min(1000) };
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {REFERRAL_COLS} FROM referrals
+                 WHERE (?1 IS NULL OR submitted_by_user = ?1) AND (?2 IS NULL OR submitted_by_client = ?2)
+                   AND (?3 = 0 OR open_work > 0)
+                 ORDER BY received_at DESC, id LIMIT ?4 OFFSET ?5"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    q.submitted_by_user.map(|u| u.to_string()),
+                    q.submitted_by_client.map(|c| c.to_string()),
+                    q.open_only,
+                    limit,
+                    q.offset
+                ],
+                referral_row,
+            )?;
+            rows.collect()
+        })
+    }
+
+    fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT referral_id, child_index, person_id, received_at FROM referral_children
+                 WHERE person_id = ?1 ORDER BY received_at DESC",
+            )?;
+            let rows = st.query_map([person.to_string()], |r| {
+                Ok(ReferralChildRow {
+                    referral: id(r, 0)?,
+                    child_index: r.get(1)?,
+                    person: id(r, 2)?,
+                    received_at: r.get(3)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
+                 FROM work_items w JOIN referrals r ON r.id = w.referral_id
+                 WHERE (?1 IS NULL OR w.queue = ?1)
+                 ORDER BY w.overdue_from, r.received_at, w.work_key LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![q.queue, limit], |r| {
+                Ok(WorkItemRow {
+                    referral: id(r, 0)?,
+                    key: r.get(1)?,
+                    queue: r.get(2)?,
+                    title: r.get(3)?,
+                    due: r.get(4)?,
+                    overdue_from: r.get(5)?,
+                    rule_id: r.get(6)?,
+                    citation: r.get(7)?,
+                    summary: r.get(8)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn matchable_children(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> Result<Vec<MatchablePerson>> {
+        self.read(|c| {
+            let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {cols}, (SELECT group_concat(m.given_name || ' ' || m.family_name, char(31))
+                                  FROM households h JOIN people m ON m.id = h.person_id WHERE h.child_id = p.id)
+                 FROM people p WHERE p.kind IN ('child','unborn-child') AND (?1 IS NULL OR p.id > ?1)
+                 ORDER BY p.id LIMIT ?2"
+            ))?;
+            let rows = st.query_map(params![after.map(|a| a.to_string()), limit], |r| {
+                let household: Option<String> = r.get(13)?;
+                Ok(MatchablePerson {
+                    person: person_row(r)?,
+                    household: household
+                        .map(|h| h.split('\u{1f}').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                })
             })?;
             rows.collect()
         })
@@ -624,10 +840,11 @@ impl Store for SqliteStore {
     fn log_access(&self, e: &AccessEntry) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
                 params![
                     e.id.to_string(), e.at, e.user.map(|u| u.to_string()), e.api_client.map(|u| u.to_string()),
-                    e.role, e.action, e.child.map(|c| c.to_string()), e.allowed, e.reason, e.break_glass, e.request_id
+                    e.role, e.action, e.child.map(|c| c.to_string()), e.allowed, e.reason, e.break_glass, e.request_id,
+                    e.referral.map(|r| r.to_string())
                 ],
             )
             .map(|_| ())
@@ -643,6 +860,7 @@ impl Store for SqliteStore {
                  WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR child_id = ?2)
                    AND (?3 = 0 OR allowed = 0) AND (?4 = 0 OR break_glass = 1)
                    AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
+                   AND (?8 IS NULL OR referral_id = ?8)
                  ORDER BY at DESC, id DESC LIMIT ?7"
             ))?;
             let rows = st.query_map(
@@ -653,7 +871,8 @@ impl Store for SqliteStore {
                     q.only_break_glass,
                     q.from,
                     q.to,
-                    limit
+                    limit,
+                    q.referral.map(|r| r.to_string())
                 ],
                 access_row,
             )?;

@@ -15,6 +15,7 @@ pub struct PersonRow {
     pub expected_date_of_delivery: Option<String>,
     pub sex: String,
     pub nhs_number: Option<String>,
+    pub upn: Option<String>,
     pub postcode: Option<String>,
     pub restricted: bool,
     pub created_at: String,
@@ -113,12 +114,15 @@ pub struct AccessEntry {
     pub reason: String,
     pub break_glass: bool,
     pub request_id: String,
+    /// The referral the decision was about, if any.
+    pub referral: Option<uuid::Uuid>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct AccessQuery {
     pub user: Option<UserId>,
     pub child: Option<PersonId>,
+    pub referral: Option<uuid::Uuid>,
     pub only_denied: bool,
     pub only_break_glass: bool,
     pub from: Option<String>,
@@ -133,4 +137,100 @@ pub struct ProclamationRow {
     pub replaces: Option<String>,
     pub added_by: Option<UserId>,
     pub added_at: String,
+}
+
+/// A referral as the lists and trays show it: a projection of the referral's own log
+/// (the log itself is read with `Store::log`, keyed by the referral id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReferralRow {
+    pub id: uuid::Uuid,
+    /// UTC timestamp, as events are stored.
+    pub received_at: String,
+    /// `Channel` id.
+    pub channel: String,
+    /// `Stage` id.
+    pub stage: String,
+    /// The children, as named or described ("Ada Smith, the unborn child of Jo Smith").
+    pub summary: String,
+    /// As the front door sees it (a member of the public who asked not to be named is
+    /// still named here: their identity is withheld from the family and other agencies).
+    pub referrer_name: String,
+    pub referrer_agency_name: Option<String>,
+    /// The signed-in user who sent it from the referral form.
+    pub submitted_by_user: Option<UserId>,
+    /// The agency system (API client) that posted it.
+    pub submitted_by_client: Option<uuid::Uuid>,
+    pub submitted_by_agency: Option<AgencyId>,
+    pub idempotency_key: Option<String>,
+    /// The decision's due date as shown ("2026-12-29" or "2026-12-29T17:00:00").
+    pub decision_due: String,
+    pub decided_at: Option<String>,
+    /// The decision's outcome ids, comma-separated.
+    pub outcome: Option<String>,
+    pub repeat_referral: bool,
+    /// How many pieces of open work the referral has.
+    pub open_work: i64,
+    pub updated_at: String,
+}
+
+/// Child `child_index` of a referral is the person `person`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReferralChildRow {
+    pub referral: uuid::Uuid,
+    pub child_index: i64,
+    pub person: PersonId,
+    pub received_at: String,
+}
+
+/// One piece of open work in a tray.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkItemRow {
+    pub referral: uuid::Uuid,
+    pub key: String,
+    /// `Queue` id: "front-door" or "supervisor".
+    pub queue: String,
+    pub title: String,
+    /// `Due` as JSON, e.g. `{"date":"2026-12-29"}`.
+    pub due: String,
+    /// The first instant the work is overdue, as wall-clock time in England
+    /// ("2026-12-30T00:00:00"): the tray's order.
+    pub overdue_from: String,
+    pub rule_id: Option<String>,
+    pub citation: String,
+    /// The referral's summary (filled in when read; ignored when written).
+    pub summary: String,
+}
+
+/// What a referral's latest event makes of its projection: the row, its linked
+/// children and its open work, each replacing what was there.
+#[derive(Clone, Debug)]
+pub struct ReferralProjection {
+    pub row: ReferralRow,
+    pub children: Vec<ReferralChildRow>,
+    pub work: Vec<WorkItemRow>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ReferralQuery {
+    pub submitted_by_user: Option<UserId>,
+    pub submitted_by_client: Option<uuid::Uuid>,
+    /// Only referrals with open work.
+    pub open_only: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WorkQuery {
+    /// `Queue` id; None for every queue.
+    pub queue: Option<String>,
+    pub limit: u32,
+}
+
+/// A child as the matching index holds them: the projection row and the full names of
+/// the people recorded as living with them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchablePerson {
+    pub person: PersonRow,
+    pub household: Vec<String>,
 }

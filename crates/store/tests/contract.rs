@@ -277,6 +277,11 @@ macro_rules! all_backends {
                     keeps_proclamations,
                     keeps_settings,
                     concurrent_appends_lose_and_duplicate_nothing,
+                    keeps_a_referral_log_and_replaces_its_projection,
+                    an_agency_systems_idempotency_key_is_unique,
+                    orders_the_trays_by_when_work_is_overdue,
+                    lists_referrals_by_who_sent_them_and_by_child,
+                    lists_matchable_children_with_their_households,
                 ],
                 raw: [
                     the_database_refuses_to_change_events,
@@ -308,6 +313,7 @@ fn ts(minutes: i64) -> String {
 
 fn details(given: &str, family: &str) -> PersonDetails {
     PersonDetails {
+        upn: None,
         kind: PersonKind::Child,
         given_name: given.into(),
         family_name: family.into(),
@@ -363,6 +369,7 @@ fn person(id: PersonId, kind: &str, given: &str, family: &str, created: i64) -> 
         expected_date_of_delivery: None,
         sex: "female".into(),
         nhs_number: None,
+        upn: None,
         postcode: Some("SS1 1AA".into()),
         restricted: false,
         created_at: ts(created),
@@ -1046,6 +1053,7 @@ fn access(
         },
         break_glass,
         request_id: format!("req-{at}"),
+        referral: None,
     }
 }
 
@@ -1430,7 +1438,11 @@ fn reopening_and_concurrent_opens_are_safe(s: &dyn Store, db: &dyn RawDb) {
         let hs: Vec<_> = (0..4).map(|_| scope.spawn(|| db.reopen())).collect();
         hs.into_iter().map(|h| h.join().expect("open")).collect()
     });
-    assert_eq!(db.count("SELECT COUNT(*) FROM schema_migrations"), 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM schema_migrations"),
+        db.count("SELECT MAX(version) FROM schema_migrations"),
+        "each migration applied once"
+    );
     for other in &stores {
         assert_eq!(other.backend(), s.backend());
         assert_eq!(other.log(a).unwrap(), log);
@@ -1473,4 +1485,321 @@ fn survives_lost_connections(s: &dyn Store, db: &dyn RawDb) {
     s.put_setting("k", "v").unwrap();
     assert_eq!(s.setting("k").unwrap().as_deref(), Some("v"));
     assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 1, events: 2 });
+}
+
+// ---- the front door --------------------------------------------------------------------
+
+fn entry(
+    log: uuid::Uuid,
+    event_type: &str,
+    payload: &str,
+    minutes: i64,
+) -> together_domain::event::NewEntry {
+    together_domain::event::NewEntry {
+        id: EventId::new_random(),
+        log,
+        event_type: event_type.into(),
+        payload: payload.into(),
+        corrects: None,
+        effective_at: t(minutes),
+        recorded_at: t(minutes),
+        actor: UserId::new_random(),
+        actor_agency: AgencyId::new_random(),
+        actor_role: Role::FrontDoorWorker,
+        profile_version: "national@2026.1".into(),
+    }
+}
+
+fn referral_row(id: uuid::Uuid, minutes: i64) -> ReferralRow {
+    ReferralRow {
+        id,
+        received_at: ts(minutes),
+        channel: "online-form".into(),
+        stage: "received".into(),
+        summary: "Ada Example".into(),
+        referrer_name: "J Teacher".into(),
+        referrer_agency_name: Some("Park School".into()),
+        submitted_by_user: None,
+        submitted_by_client: None,
+        submitted_by_agency: None,
+        idempotency_key: None,
+        decision_due: "2026-11-24".into(),
+        decided_at: None,
+        outcome: None,
+        repeat_referral: false,
+        open_work: 0,
+        updated_at: ts(minutes),
+    }
+}
+
+fn work(referral: uuid::Uuid, key: &str, queue: &str, overdue_from: &str) -> WorkItemRow {
+    WorkItemRow {
+        referral,
+        key: key.into(),
+        queue: queue.into(),
+        title: format!("Do {key}"),
+        due: r#"{"date":"2026-11-24"}"#.into(),
+        overdue_from: overdue_from.into(),
+        rule_id: Some("referral-decision".into()),
+        citation: "WT2026 ¶167".into(),
+        summary: String::new(),
+    }
+}
+
+fn keeps_a_referral_log_and_replaces_its_projection(s: &dyn Store) {
+    let id = uuid::Uuid::new_v4();
+    let child = PersonId::new_random();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let mut row = referral_row(id, 1);
+    row.open_work = 2;
+    let first = s
+        .append_referral(
+            &[entry(id, "referral-received", "{}", 1)],
+            &ReferralProjection {
+                row: row.clone(),
+                children: vec![],
+                work: vec![
+                    work(id, "acknowledge", "front-door", "2026-11-25T00:00:00"),
+                    work(id, "decide", "supervisor", "2026-11-25T00:00:00"),
+                ],
+            },
+        )
+        .unwrap();
+    assert_eq!(first[0].seq, 1);
+    assert_eq!(first[0].prev_hash, GENESIS_HASH);
+    row.stage = "acknowledged".into();
+    row.open_work = 1;
+    let second = s
+        .append_referral(
+            &[entry(id, "child-linked", "{\"child\":0}", 2)],
+            &ReferralProjection {
+                row: row.clone(),
+                children: vec![ReferralChildRow {
+                    referral: id,
+                    child_index: 0,
+                    person: child,
+                    received_at: ts(1),
+                }],
+                work: vec![work(id, "decide", "supervisor", "2026-11-25T00:00:00")],
+            },
+        )
+        .unwrap();
+    assert_eq!(second[0].seq, 2);
+    assert_eq!(second[0].prev_hash, first[0].hash);
+    // The log reads back in order, keyed by the referral id, and verifies with the rest.
+    let log = s.log(PersonId(id)).unwrap();
+    assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(s.referral(id).unwrap().unwrap(), row);
+    let w = s.work_items(&WorkQuery::default()).unwrap();
+    assert_eq!(w.len(), 1, "the projection replaced the earlier open work");
+    assert_eq!(w[0].key, "decide");
+    assert_eq!(w[0].summary, "Ada Example");
+    assert_eq!(s.referrals_of_person(child).unwrap().len(), 1);
+    let report = verify_all(s).unwrap();
+    assert_eq!(report.logs, 2, "the child's log and the referral's");
+    // All or nothing: an entry for a log whose row cannot be written leaves nothing behind.
+    let bad = ReferralProjection {
+        row: row.clone(),
+        children: vec![ReferralChildRow {
+            referral: id,
+            child_index: 0,
+            person: PersonId::new_random(), // not in people: the foreign key refuses it
+            received_at: ts(1),
+        }],
+        work: vec![],
+    };
+    assert!(s
+        .append_referral(&[entry(id, "child-linked", "{}", 3)], &bad)
+        .is_err());
+    assert_eq!(s.log(PersonId(id)).unwrap().len(), 2);
+    assert_eq!(s.work_items(&WorkQuery::default()).unwrap().len(), 1);
+}
+
+fn an_agency_systems_idempotency_key_is_unique(s: &dyn Store) {
+    let client = uuid::Uuid::new_v4();
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let mut ra = referral_row(a, 1);
+    ra.submitted_by_client = Some(client);
+    ra.idempotency_key = Some("key-1".into());
+    let p = |row: ReferralRow| ReferralProjection {
+        row,
+        children: vec![],
+        work: vec![],
+    };
+    s.append_referral(&[entry(a, "referral-received", "{}", 1)], &p(ra.clone()))
+        .unwrap();
+    let mut rb = referral_row(b, 2);
+    rb.submitted_by_client = Some(client);
+    rb.idempotency_key = Some("key-1".into());
+    assert!(matches!(
+        s.append_referral(&[entry(b, "referral-received", "{}", 2)], &p(rb.clone())),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        s.log(PersonId(b)).unwrap().is_empty(),
+        "nothing of the duplicate is kept"
+    );
+    assert_eq!(
+        s.referral_by_idempotency_key(client, "key-1")
+            .unwrap()
+            .unwrap()
+            .id,
+        a
+    );
+    assert!(s
+        .referral_by_idempotency_key(uuid::Uuid::new_v4(), "key-1")
+        .unwrap()
+        .is_none());
+    // Another client may use the same key.
+    rb.submitted_by_client = Some(uuid::Uuid::new_v4());
+    s.append_referral(&[entry(b, "referral-received", "{}", 2)], &p(rb))
+        .unwrap();
+}
+
+fn orders_the_trays_by_when_work_is_overdue(s: &dyn Store) {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    s.append_referral(
+        &[entry(a, "referral-received", "{}", 1)],
+        &ReferralProjection {
+            row: referral_row(a, 1),
+            children: vec![],
+            work: vec![
+                work(a, "acknowledge", "front-door", "2026-11-24T00:00:00"),
+                work(a, "decide", "supervisor", "2026-11-26T00:00:00"),
+            ],
+        },
+    )
+    .unwrap();
+    s.append_referral(
+        &[entry(b, "referral-received", "{}", 2)],
+        &ReferralProjection {
+            row: referral_row(b, 2),
+            children: vec![],
+            work: vec![
+                work(b, "decide", "supervisor", "2026-11-25T00:00:00"),
+                work(
+                    b,
+                    "written-confirmation",
+                    "front-door",
+                    "2026-11-23T17:00:00",
+                ),
+            ],
+        },
+    )
+    .unwrap();
+    let sup = s
+        .work_items(&WorkQuery {
+            queue: Some("supervisor".into()),
+            limit: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        sup.iter()
+            .map(|w| (w.referral, w.key.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(b, "decide"), (a, "decide")]
+    );
+    let all = s.work_items(&WorkQuery::default()).unwrap();
+    assert_eq!(all[0].key, "written-confirmation");
+    assert_eq!(all.len(), 4);
+}
+
+fn lists_referrals_by_who_sent_them_and_by_child(s: &dyn Store) {
+    let user = UserId::new_random();
+    let ids: Vec<uuid::Uuid> = (0..3).map(|_| uuid::Uuid::new_v4()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let mut row = referral_row(*id, i as i64);
+        if i < 2 {
+            row.submitted_by_user = Some(user);
+        }
+        row.open_work = if i == 0 { 0 } else { 1 };
+        s.append_referral(
+            &[entry(*id, "referral-received", "{}", i as i64)],
+            &ReferralProjection {
+                row,
+                children: vec![],
+                work: vec![],
+            },
+        )
+        .unwrap();
+    }
+    let mine = s
+        .referrals(&ReferralQuery {
+            submitted_by_user: Some(user),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        mine.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[1], ids[0]],
+        "newest first"
+    );
+    let open = s
+        .referrals(&ReferralQuery {
+            open_only: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(open.len(), 2);
+    let page = s
+        .referrals(&ReferralQuery {
+            limit: 1,
+            offset: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page[0].id, ids[1]);
+}
+
+fn lists_matchable_children_with_their_households(s: &dyn Store) {
+    let child = PersonId::new_random();
+    let mother = PersonId::new_random();
+    let visitor = PersonId::new_random();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    for (p, given, lives) in [(mother, "Jo", true), (visitor, "Sam", false)] {
+        s.append(
+            &[event(
+                child,
+                EventBody::FamilyMemberAdded {
+                    person: p,
+                    details: details(given, "Example"),
+                    relationship: "relative".into(),
+                    lives_with_child: lives,
+                },
+            )],
+            &[person(p, "parent", given, "Example", 1)],
+            &[],
+        )
+        .unwrap();
+    }
+    let other = PersonId::new_random();
+    s.append(
+        &[opened(other)],
+        &[person(other, "child", "Bo", "Other", 2)],
+        &[],
+    )
+    .unwrap();
+    let all = s.matchable_children(None, 10).unwrap();
+    assert_eq!(all.len(), 2, "children only, not the parent");
+    let ada = all.iter().find(|m| m.person.id == child).unwrap();
+    assert_eq!(
+        ada.household,
+        vec!["Jo Example".to_string()],
+        "only those living with the child"
+    );
+    // Paging by id covers everyone once.
+    let first = s.matchable_children(None, 1).unwrap();
+    let rest = s.matchable_children(Some(first[0].person.id), 10).unwrap();
+    assert_eq!(first.len() + rest.len(), 2);
+    assert_ne!(first[0].person.id, rest[0].person.id);
 }

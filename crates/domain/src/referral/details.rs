@@ -9,6 +9,7 @@
 
 use crate::person::{parse_postcode, Sex};
 use crate::role::AgencyKind;
+use crate::upn::Upn;
 use crate::validate::{parse_date, parse_name, parse_text, NhsNumber, ValidationErrors};
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -163,6 +164,9 @@ pub struct ReferredChild {
     pub sex: Sex,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nhs_number: Option<NhsNumber>,
+    /// The unique pupil number, when a school refers (checked by its check letter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<Upn>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
     /// How to recognise the child when the name is not known ("boy of about 7 at
@@ -343,6 +347,58 @@ impl ReferralDetails {
         }
     }
 
+    /// How child `i` is shown in trays and lists: the name as given, "unborn child of
+    /// <mother>", or the start of the description.
+    pub fn child_label(&self, i: usize) -> String {
+        let Some(c) = self.children.get(i) else {
+            return "the child".into();
+        };
+        let name = [c.given_name.as_deref(), c.family_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if c.unborn {
+            let mother = c
+                .mother
+                .and_then(|m| self.family.get(m))
+                .map(|m| {
+                    [m.given_name.as_deref(), m.family_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|n| !n.is_empty());
+            return match mother {
+                Some(m) => format!("the unborn child of {m}"),
+                None => "an unborn child".into(),
+            };
+        }
+        if !name.is_empty() {
+            return name;
+        }
+        match &c.description {
+            Some(d) => {
+                let short: String = d.chars().take(40).collect();
+                if short.len() < d.len() {
+                    format!("a child described as \"{short}…\"")
+                } else {
+                    format!("a child described as \"{short}\"")
+                }
+            }
+            None => "an unnamed child".into(),
+        }
+    }
+
+    /// Every child, as [`Self::child_label`], joined for a one-line summary.
+    pub fn children_summary(&self) -> String {
+        (0..self.children.len())
+            .map(|i| self.child_label(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The indexes of the children who need identification.
     pub fn children_needing_identification(&self) -> Vec<usize> {
         (0..self.children.len())
@@ -384,6 +440,7 @@ pub struct ChildInput {
     /// A [`Sex`] id; empty is "not known".
     pub sex: String,
     pub nhs_number: String,
+    pub upn: String,
     pub postcode: String,
     pub description: String,
     /// For an unborn child, the index (from 0) of the mother in `family`.
@@ -716,6 +773,14 @@ impl ChildInput {
                 NhsNumber::parse(&self.nhs_number).map(Some)
             },
         );
+        let upn = e.take(
+            &f("upn"),
+            if self.upn.trim().is_empty() {
+                Ok(None)
+            } else {
+                Upn::parse(&self.upn).map(Some)
+            },
+        );
         let postcode = e.take(&f("postcode"), parse_postcode(&self.postcode));
         let description = e.take(
             &f("description"),
@@ -800,6 +865,7 @@ impl ChildInput {
             expected_date_of_delivery: edd?,
             sex: sex?,
             nhs_number: nhs?,
+            upn: upn?,
             postcode: postcode?,
             description: description?,
             mother: if unborn_v { mother? } else { None },

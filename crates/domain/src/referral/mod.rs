@@ -28,6 +28,7 @@ pub mod details;
 pub mod repeat;
 pub mod sharing;
 pub mod state;
+pub mod tray;
 pub mod work;
 
 pub use decide::{decide, DecideInput, DecisionContext, ReferralCommand, Refusal};
@@ -36,6 +37,7 @@ pub use details::{
 };
 pub use repeat::{repeat_of, within_twelve_months};
 pub use state::{apply, replay, Referral, ReferralEvent, ReferralState, Stage};
+pub use tray::{open_work, OpenWork, Queue};
 pub use work::{Outcome, Signpost, StrategyUrgency, WorkItem, WorkKind};
 
 use crate::ids::UserId;

@@ -82,6 +82,7 @@ pub async fn search(
             let query = AccessQuery {
                 user,
                 child,
+                referral: None,
                 only_denied: denied,
                 only_break_glass: break_glass,
                 from: from

@@ -33,6 +33,7 @@ fn person_input(f: &FormData) -> PersonInput {
         expected_date_of_delivery: f.get("expected_date_of_delivery").into(),
         sex: f.get("sex").into(),
         nhs_number: f.get("nhs_number").into(),
+        upn: f.get("upn").into(),
         postcode: f.get("postcode").into(),
     }
 }

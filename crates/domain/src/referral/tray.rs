@@ -1,0 +1,135 @@
+//! What a referral still needs, for the work trays of the front door and of practice
+//! supervisors (issue 3: "ordered by due time, with overdue items marked").
+//!
+//! Derived from the referral's state, so the trays can never disagree with it: the app
+//! recomputes a referral's open work after every event and stores it as a projection.
+
+use super::state::{Referral, WrittenConfirmation};
+use super::work::WorkKind;
+use crate::calendar::Calendar;
+use crate::timescale::Due;
+use serde::{Deserialize, Serialize};
+
+/// Whose tray the work is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Queue {
+    /// Front door workers (and the social workers on duty with them).
+    FrontDoor,
+    /// Practice supervisors and managers: decisions, escalations, allocation.
+    Supervisor,
+}
+
+impl Queue {
+    pub fn id(self) -> &'static str {
+        match self {
+            Queue::FrontDoor => "front-door",
+            Queue::Supervisor => "supervisor",
+        }
+    }
+}
+
+/// One thing still to do on a referral.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenWork {
+    /// Stable within the referral ("acknowledge", "identify-0", "next-1"...).
+    pub key: String,
+    pub queue: Queue,
+    pub title: String,
+    pub due: Due,
+    pub rule_id: Option<String>,
+    pub citation: String,
+}
+
+/// Everything still to do on `r`, in no particular order (the store orders by due).
+pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
+    let mut out = Vec::new();
+    if r.acknowledgement.is_none() {
+        out.push(OpenWork {
+            key: "acknowledge".into(),
+            queue: Queue::FrontDoor,
+            title: "Acknowledge the referral to the referrer".into(),
+            due: r.due.acknowledgement.due,
+            rule_id: Some(r.due.acknowledgement.rule_id.clone()),
+            citation: r.due.acknowledgement.citation.clone(),
+        });
+    }
+    if r.written_confirmation == WrittenConfirmation::Pending {
+        if let Some(w) = &r.due.written_confirmation {
+            out.push(OpenWork {
+                key: "written-confirmation".into(),
+                queue: Queue::FrontDoor,
+                title: "Chase the referrer's written confirmation".into(),
+                due: w.due,
+                rule_id: Some(w.rule_id.clone()),
+                citation: w.citation.clone(),
+            });
+        }
+    }
+    if !r.is_decided() {
+        // "Is this child known?" comes before the decision (SET 2.4.19–2.4.20).
+        for (i, link) in r.children.iter().enumerate() {
+            if link.person.is_none() {
+                out.push(OpenWork {
+                    key: format!("identify-{i}"),
+                    queue: Queue::FrontDoor,
+                    title: format!(
+                        "Check whether {} is known and link the record",
+                        r.details.child_label(i)
+                    ),
+                    due: r.due.decision.due,
+                    rule_id: Some(r.due.decision.rule_id.clone()),
+                    citation: r.due.decision.citation.clone(),
+                });
+            }
+        }
+        out.push(OpenWork {
+            key: "decide".into(),
+            queue: Queue::Supervisor,
+            title: "Decide next steps".into(),
+            due: r.due.decision.due,
+            rule_id: Some(r.due.decision.rule_id.clone()),
+            citation: r.due.decision.citation.clone(),
+        });
+    }
+    if let Some(x) = r.open_escalation() {
+        out.push(OpenWork {
+            key: format!("escalation-{}", x.number),
+            queue: Queue::Supervisor,
+            title: if x.ask_for_line_manager {
+                "Answer the referrer's escalation (line manager asked for)".into()
+            } else {
+                "Answer the referrer's escalation".into()
+            },
+            due: escalation_answer_due(x.raised_at, calendar),
+            rule_id: None,
+            citation: ESCALATION_CITATION.into(),
+        });
+    }
+    if let Some(d) = r.current_decision() {
+        for (i, w) in d.next_work.iter().enumerate() {
+            out.push(OpenWork {
+                key: format!("next-{}-{i}", d.number),
+                queue: Queue::Supervisor,
+                title: next_work_title(w.kind),
+                due: w.due,
+                rule_id: w.rule_id.clone(),
+                citation: w.citation.clone(),
+            });
+        }
+    }
+    out
+}
+
+const ESCALATION_CITATION: &str = "WT2026 ¶165; SET 2.4 (L585–L588): answered by the end of the next working day (docs/decisions.md)";
+
+/// An escalation is answered by the end of the next working day: the guidance gives no
+/// timescale, and a referrer who chases is owed an answer as promptly as an
+/// acknowledgement (docs/decisions.md, "An escalation is answered within a working day").
+pub fn escalation_answer_due(raised_at: chrono::NaiveDateTime, calendar: &Calendar) -> Due {
+    Due::Date(calendar.add_working_days(raised_at.date(), 1))
+}
+
+fn next_work_title(kind: WorkKind) -> String {
+    kind.label().to_string()
+}
