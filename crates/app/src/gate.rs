@@ -128,6 +128,74 @@ impl App {
         })
     }
 
+    /// Decide an action on a referral. `made_by_actor` when the caller (user, or agency
+    /// system) sent it. Logged whatever it is, against the referral.
+    pub fn authorize_referral(
+        &self,
+        caller: &Caller,
+        action: Action,
+        referral: uuid::Uuid,
+        made_by_actor: bool,
+    ) -> Result<Permit, AppError> {
+        let d = access::authorize(
+            Actor { role: caller.role },
+            action,
+            Resource::Referral { made_by_actor },
+        );
+        self.log_entry(
+            caller,
+            action,
+            None,
+            Some(referral),
+            d.allowed,
+            d.reason,
+            false,
+        )?;
+        if !d.allowed {
+            return Err(AppError::Forbidden(d.reason.to_string()));
+        }
+        Ok(Permit {
+            scope: d.scope.unwrap_or(Scope::SharedOnly),
+            break_glass: false,
+        })
+    }
+
+    /// Log a refusal the referral's own rules made after the gate let the caller in
+    /// (e.g. a front door worker deciding: only a practice supervisor may).
+    pub(crate) fn log_referral_refusal(
+        &self,
+        caller: &Caller,
+        referral: uuid::Uuid,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        self.log_entry(
+            caller,
+            Action::WorkOnReferral,
+            None,
+            Some(referral),
+            false,
+            reason,
+            false,
+        )
+    }
+
+    /// Log a search for a child made from a referral ("is this child known?").
+    pub(crate) fn log_referral_search(
+        &self,
+        caller: &Caller,
+        referral: uuid::Uuid,
+    ) -> Result<(), AppError> {
+        self.log_entry(
+            caller,
+            Action::SearchChildren,
+            None,
+            Some(referral),
+            true,
+            "is this child known? — searched from a referral",
+            false,
+        )
+    }
+
     /// Log the write that opens a new child's record, decided as for any new,
     /// unrestricted record with no relationships yet.
     pub(crate) fn log_new_record(&self, caller: &Caller, child: PersonId) -> Result<(), AppError> {
@@ -162,6 +230,20 @@ impl App {
         reason: &str,
         break_glass: bool,
     ) -> Result<(), AppError> {
+        self.log_entry(caller, action, child, None, allowed, reason, break_glass)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn log_entry(
+        &self,
+        caller: &Caller,
+        action: Action,
+        child: Option<PersonId>,
+        referral: Option<uuid::Uuid>,
+        allowed: bool,
+        reason: &str,
+        break_glass: bool,
+    ) -> Result<(), AppError> {
         let entry = AccessEntry {
             id: uuid::Uuid::now_v7(),
             at: format_timestamp(self.clock.now()),
@@ -174,7 +256,7 @@ impl App {
             reason: reason.to_string(),
             break_glass,
             request_id: caller.request_id.clone(),
-            referral: None,
+            referral,
         };
         self.store.log_access(&entry)?;
         // Ids only: no names or dates of birth in the application log.
@@ -185,6 +267,7 @@ impl App {
             role = caller.role.id(),
             action = action.id(),
             child = child.map(|c| c.to_string()),
+            referral = referral.map(|r| r.to_string()),
             allowed,
             break_glass,
             "access decision"

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod demo;
 mod error;
+pub mod front_door;
 mod gate;
 pub mod identity;
 pub mod names;
@@ -50,6 +51,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     calendar: RwLock<Calendar>,
+    matcher: front_door::Matcher,
 }
 
 impl App {
@@ -65,6 +67,7 @@ impl App {
             clock,
             settings,
             calendar: RwLock::new(Calendar::england_and_wales()),
+            matcher: front_door::Matcher::default(),
         };
         app.reload_calendar()?;
         Ok(app)

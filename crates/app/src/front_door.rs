@@ -1,0 +1,767 @@
+//! The front door (WT2026 ¶163–¶168): referrals in by three ways, "is this child
+//! known?", the trays, the decision, feedback to the referrer and escalation.
+//!
+//! Each command loads the referral's own log, replays it, asks the pure
+//! `referral::decide`, and appends what it returns together with the new projection
+//! (row, linked children, open work) in one transaction. Every read and write goes
+//! through [`App::authorize_referral`] and is logged against the referral.
+
+use crate::gate::relationship;
+use crate::record::{person_row, to_london};
+use crate::{App, AppError, Caller};
+use chrono::{Months, NaiveDateTime};
+use std::sync::RwLock;
+use together_domain::access::{self, Action, Relationship, Resource, Scope};
+use together_domain::event::{format_timestamp, EventBody, NewEntry, StoredEvent};
+use together_domain::ids::{EventId, PersonId};
+use together_domain::matching::{Index, Known, MatchReason, Probe};
+use together_domain::person::{PersonDetails, PersonKind};
+use together_domain::referral::{
+    self, decide, open_work, replay, Actor, Channel, DecisionContext, Referral, ReferralCommand,
+    ReferralDetails, ReferralEvent, ReferralId, ReferralState, Refusal,
+};
+use together_domain::validate::ValidationErrors;
+use together_store::{
+    MatchablePerson, PersonRow, ReferralChildRow, ReferralProjection, ReferralQuery, ReferralRow,
+    WorkItemRow, WorkQuery,
+};
+
+/// The matching index, built from the store on first use and kept up to date as
+/// records are opened (design: "is this child known?" in milliseconds at 1M people).
+#[derive(Default)]
+pub struct Matcher {
+    index: RwLock<Option<Index>>,
+}
+
+/// A referral as a caller may see it.
+#[derive(Clone, Debug)]
+pub struct ReferralView {
+    pub row: ReferralRow,
+    pub referral: Referral,
+    /// The referral's log, for its history.
+    pub log: Vec<StoredEvent>,
+    /// `Full` for the front door; `SharedOnly` for the referrer.
+    pub scope: Scope,
+    /// The caller made the referral.
+    pub is_referrer: bool,
+}
+
+/// What the threshold model said when the supervisor decided (from the ticked
+/// indicators on the decision page).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThresholdSupport {
+    pub suggested_level: Option<u8>,
+    pub strategy_discussion_required: bool,
+}
+
+/// One person who may be the referred child, as the front door sees them.
+#[derive(Clone, Debug)]
+pub struct CandidateView {
+    pub person: PersonId,
+    pub score: f32,
+    pub likely: bool,
+    /// None when the record is restricted and the caller holds no grant: the front door
+    /// learns only that a restricted record matches (design principle 6).
+    pub details: Option<PersonRow>,
+    pub reasons: Vec<String>,
+    /// Referrals of this person within the last 12 months (received dates, UTC).
+    pub recent_referrals: Vec<String>,
+    pub restricted: bool,
+}
+
+/// A piece of open work, with whether it is overdue now.
+#[derive(Clone, Debug)]
+pub struct TrayItem {
+    pub work: WorkItemRow,
+    pub overdue: bool,
+    pub due: Option<together_domain::timescale::Due>,
+}
+
+fn london_now(app: &App) -> NaiveDateTime {
+    to_london(app.clock.now()).naive_local()
+}
+
+/// The local wall-clock time in England for a stored UTC timestamp.
+pub fn local_time(utc: &str) -> Option<NaiveDateTime> {
+    together_domain::event::parse_timestamp(utc).map(|t| to_london(t).naive_local())
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::Forbidden { .. } => AppError::Forbidden(r.to_string()),
+        Refusal::NotReceived => AppError::NotFound,
+        Refusal::Conflict(m) => AppError::Conflict(m),
+        Refusal::NotYet { .. } => AppError::Conflict(r.to_string()),
+        Refusal::Invalid(_) | Refusal::OverrideReasonNeeded(_) => {
+            AppError::Invalid(r.field_errors().unwrap_or_default())
+        }
+        Refusal::MissingRule(m) => AppError::Internal(format!("profile has no rule {m}")),
+    }
+}
+
+fn events_of(log: &[StoredEvent]) -> Result<Vec<ReferralEvent>, AppError> {
+    log.iter()
+        .map(|e| {
+            let payload = e
+                .payload
+                .as_deref()
+                .ok_or_else(|| AppError::Internal(format!("referral event {} erased", e.id)))?;
+            ReferralEvent::from_stored(&e.event_type, payload)
+                .map_err(|x| AppError::Internal(format!("referral event {}: {x}", e.id)))
+        })
+        .collect()
+}
+
+impl App {
+    fn made_by(&self, caller: &Caller, row: &ReferralRow) -> bool {
+        if caller.is_api_client {
+            row.submitted_by_client == Some(caller.actor_id.0)
+        } else {
+            row.submitted_by_user == Some(caller.actor_id)
+        }
+    }
+
+    fn load(&self, id: ReferralId) -> Result<(ReferralRow, Vec<StoredEvent>, Referral), AppError> {
+        let row = self.store.referral(id.0)?.ok_or(AppError::NotFound)?;
+        let log = self.store.log(PersonId(id.0))?;
+        let events = events_of(&log)?;
+        match replay(events.iter()) {
+            ReferralState::Open(r) => Ok((row, log, *r)),
+            ReferralState::NotReceived => Err(AppError::Internal(format!(
+                "referral {id} has a row but no received event"
+            ))),
+        }
+    }
+
+    fn context<'a>(
+        &'a self,
+        caller: &Caller,
+        is_referrer: bool,
+        calendar: &'a together_domain::calendar::Calendar,
+        threshold: ThresholdSupport,
+    ) -> DecisionContext<'a> {
+        DecisionContext {
+            now: london_now(self),
+            actor: Actor {
+                user: caller.actor_id,
+                role: caller.role,
+            },
+            actor_is_referrer: is_referrer,
+            profile: &self.profile,
+            calendar,
+            suggested_level: threshold.suggested_level,
+            strategy_discussion_required: threshold.strategy_discussion_required,
+        }
+    }
+
+    fn referral_entry(&self, caller: &Caller, id: ReferralId, e: &ReferralEvent) -> NewEntry {
+        let now = self.clock.now();
+        NewEntry {
+            id: EventId(uuid::Uuid::now_v7()),
+            log: id.0,
+            event_type: e.type_id().to_string(),
+            payload: e.payload_json(),
+            corrects: None,
+            effective_at: now,
+            recorded_at: now,
+            actor: caller.actor_id,
+            actor_agency: caller.agency,
+            actor_role: caller.role,
+            profile_version: self.profile.version_tag(),
+        }
+    }
+
+    /// The projection of `r` after its latest event.
+    fn project(
+        &self,
+        r: &Referral,
+        previous: Option<&ReferralRow>,
+        submitted: (&Caller, bool),
+        received_at_utc: &str,
+    ) -> ReferralProjection {
+        let calendar = self.calendar();
+        let work: Vec<WorkItemRow> = open_work(r, &calendar)
+            .into_iter()
+            .map(|w| WorkItemRow {
+                referral: r.id.0,
+                key: w.key,
+                queue: w.queue.id().to_string(),
+                title: w.title,
+                due: serde_json::to_string(&w.due).expect("Due serialises"),
+                overdue_from: referral::state::missed_from(&w.due)
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string(),
+                rule_id: w.rule_id,
+                citation: w.citation,
+                summary: String::new(),
+            })
+            .collect();
+        let (caller, from_partner) = submitted;
+        let (user, client, agency) = match previous {
+            Some(p) => (
+                p.submitted_by_user,
+                p.submitted_by_client,
+                p.submitted_by_agency,
+            ),
+            None if from_partner && caller.is_api_client => {
+                (None, Some(caller.actor_id.0), Some(caller.agency))
+            }
+            None if from_partner => (Some(caller.actor_id), None, Some(caller.agency)),
+            None => (None, None, None),
+        };
+        let decision = r.current_decision();
+        let (referrer_name, referrer_agency_name) = match &r.details.referrer {
+            referral::Referrer::Professional {
+                name, agency_name, ..
+            } => (name.clone(), Some(agency_name.clone())),
+            other => (other.display_name().to_string(), None),
+        };
+        let row = ReferralRow {
+            id: r.id.0,
+            received_at: received_at_utc.to_string(),
+            channel: r.channel.id().to_string(),
+            stage: stage_id(r),
+            summary: r.details.children_summary(),
+            referrer_name,
+            referrer_agency_name,
+            submitted_by_user: user,
+            submitted_by_client: client,
+            submitted_by_agency: agency,
+            idempotency_key: r.idempotency_key.clone(),
+            decision_due: due_text(&r.due.decision.due),
+            decided_at: decision.map(|d| d.decided_at.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            outcome: decision.map(|d| {
+                d.outcomes
+                    .iter()
+                    .map(|o| o.id())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+            repeat_referral: r.is_repeat_referral(),
+            open_work: work.len() as i64,
+            updated_at: format_timestamp(self.clock.now()),
+        };
+        let children = r
+            .children
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                l.person.map(|p| ReferralChildRow {
+                    referral: r.id.0,
+                    child_index: i as i64,
+                    person: p,
+                    received_at: received_at_utc.to_string(),
+                })
+            })
+            .collect();
+        ReferralProjection {
+            row,
+            children,
+            work,
+        }
+    }
+
+    // ---- intake --------------------------------------------------------------------
+
+    /// Receive a referral: from a signed-in partner's form, an agency system, or a
+    /// contact the front door records (phone or in person, possibly earlier today).
+    /// Returns the row, and whether it is new (false: the idempotency key was seen).
+    pub fn receive_referral(
+        &self,
+        caller: &Caller,
+        details: ReferralDetails,
+        channel: Channel,
+        received_at: Option<NaiveDateTime>,
+        idempotency_key: Option<String>,
+    ) -> Result<(ReferralRow, bool), AppError> {
+        self.authorize(caller, Action::SubmitReferral)?;
+        let recorded_by_front_door = channel.is_verbal();
+        if recorded_by_front_door && !referral::is_front_door_staff(caller.role) {
+            return Err(AppError::Forbidden(
+                "only the front door records telephone and in-person contacts".into(),
+            ));
+        }
+        if let (true, Some(key)) = (caller.is_api_client, idempotency_key.as_deref()) {
+            if let Some(row) = self
+                .store
+                .referral_by_idempotency_key(caller.actor_id.0, key)?
+            {
+                return Ok((row, false));
+            }
+        }
+        let id = ReferralId(uuid::Uuid::now_v7());
+        let calendar = self.calendar();
+        let ctx = self.context(caller, true, &calendar, ThresholdSupport::default());
+        let cmd = ReferralCommand::Receive {
+            referral: id,
+            details: Box::new(details),
+            channel,
+            received_at,
+            idempotency_key: idempotency_key.clone(),
+        };
+        let events = decide(&ReferralState::NotReceived, &cmd, &ctx).map_err(refusal)?;
+        let state = events
+            .iter()
+            .fold(ReferralState::NotReceived, referral::apply);
+        let r = state
+            .referral()
+            .ok_or_else(|| AppError::Internal("receive produced no referral".into()))?;
+        let entries: Vec<NewEntry> = events
+            .iter()
+            .map(|e| self.referral_entry(caller, id, e))
+            .collect();
+        let received_utc = format_timestamp(self.clock.now());
+        let projection = self.project(r, None, (caller, !recorded_by_front_door), &received_utc);
+        match self.store.append_referral(&entries, &projection) {
+            Ok(_) => {}
+            // Two identical API calls at once: the second finds the first's referral.
+            Err(together_store::StoreError::Conflict(_)) if idempotency_key.is_some() => {
+                let key = idempotency_key.as_deref().unwrap_or_default();
+                let row = self
+                    .store
+                    .referral_by_idempotency_key(caller.actor_id.0, key)?
+                    .ok_or_else(|| AppError::Conflict("duplicate referral".into()))?;
+                return Ok((row, false));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door)
+            .ok();
+        Ok((projection.row, true))
+    }
+
+    // ---- reading ---------------------------------------------------------------------
+
+    /// One referral, if the caller may see it (logged).
+    pub fn referral(&self, caller: &Caller, id: ReferralId) -> Result<ReferralView, AppError> {
+        let Some(row) = self.store.referral(id.0)? else {
+            self.authorize_referral(caller, Action::ViewReferral, id.0, false)?;
+            return Err(AppError::NotFound);
+        };
+        let is_referrer = self.made_by(caller, &row);
+        let permit = self.authorize_referral(caller, Action::ViewReferral, id.0, is_referrer)?;
+        let (row, log, referral) = self.load(id)?;
+        Ok(ReferralView {
+            row,
+            referral,
+            log,
+            scope: permit.scope,
+            is_referrer,
+        })
+    }
+
+    /// The referrals the caller made (partners) or every recent referral (front door).
+    pub fn referrals_for(
+        &self,
+        caller: &Caller,
+        open_only: bool,
+        limit: u32,
+    ) -> Result<Vec<ReferralRow>, AppError> {
+        let mut q = ReferralQuery {
+            open_only,
+            limit,
+            ..Default::default()
+        };
+        if referral::is_front_door_staff(caller.role) {
+            self.authorize(caller, Action::ViewHome)?;
+        } else {
+            self.authorize(caller, Action::SubmitReferral)?;
+            if caller.is_api_client {
+                q.submitted_by_client = Some(caller.actor_id.0);
+            } else {
+                q.submitted_by_user = Some(caller.actor_id);
+            }
+        }
+        Ok(self.store.referrals(&q)?)
+    }
+
+    /// The caller's tray: front door work for front door workers and social workers,
+    /// decisions and escalations for practice supervisors (who also see the front
+    /// door's queue, below their own). Ordered by when each item is overdue.
+    pub fn tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let queue = match caller.role {
+            together_domain::role::Role::FrontDoorWorker
+            | together_domain::role::Role::SocialWorker => Some("front-door"),
+            together_domain::role::Role::PracticeSupervisor => None,
+            _ => return Ok(Vec::new()),
+        };
+        let now = london_now(self).format("%Y-%m-%dT%H:%M:%S").to_string();
+        let items = self.store.work_items(&WorkQuery {
+            queue: queue.map(str::to_string),
+            limit: 500,
+        })?;
+        Ok(items
+            .into_iter()
+            .map(|w| TrayItem {
+                overdue: w.overdue_from <= now,
+                due: serde_json::from_str(&w.due).ok(),
+                work: w,
+            })
+            .collect())
+    }
+
+    // ---- commands --------------------------------------------------------------------
+
+    /// Do something to a referral: acknowledge, recommend, decide, escalate, answer,
+    /// link or unlink a child, record a disclosure, record written confirmation.
+    pub fn act_on_referral(
+        &self,
+        caller: &Caller,
+        id: ReferralId,
+        command: ReferralCommand,
+        threshold: ThresholdSupport,
+    ) -> Result<ReferralView, AppError> {
+        let Some(row) = self.store.referral(id.0)? else {
+            self.authorize_referral(caller, Action::WorkOnReferral, id.0, false)?;
+            return Err(AppError::NotFound);
+        };
+        let is_referrer = self.made_by(caller, &row);
+        let permit = self.authorize_referral(caller, Action::WorkOnReferral, id.0, is_referrer)?;
+        let (row, log, referral) = self.load(id)?;
+        let calendar = self.calendar();
+        let ctx = self.context(caller, is_referrer, &calendar, threshold);
+        let state = ReferralState::Open(Box::new(referral));
+        let events = match decide(&state, &command, &ctx) {
+            Ok(e) => e,
+            Err(r @ Refusal::Forbidden { .. }) => {
+                self.log_referral_refusal(caller, id.0, &r.to_string())?;
+                return Err(refusal(r));
+            }
+            Err(r) => return Err(refusal(r)),
+        };
+        let state = events.iter().fold(state, referral::apply);
+        let referral = match state {
+            ReferralState::Open(r) => *r,
+            ReferralState::NotReceived => unreachable!("an open referral stays open"),
+        };
+        let entries: Vec<NewEntry> = events
+            .iter()
+            .map(|e| self.referral_entry(caller, id, e))
+            .collect();
+        let projection = self.project(&referral, Some(&row), (caller, false), &row.received_at);
+        let mut log = log;
+        log.extend(self.store.append_referral(&entries, &projection)?);
+        Ok(ReferralView {
+            row: projection.row,
+            referral,
+            log,
+            scope: permit.scope,
+            is_referrer,
+        })
+    }
+
+    /// Link child `child` of the referral to the record `person`, flagging a repeat
+    /// referral from the person's other referrals (SET 2.4.20; CIN census: within 12
+    /// months).
+    pub fn link_referred_child(
+        &self,
+        caller: &Caller,
+        id: ReferralId,
+        child: usize,
+        person: PersonId,
+    ) -> Result<ReferralView, AppError> {
+        let p = self.store.person(person)?;
+        if !p.is_some_and(|p| p.kind == "child" || p.kind == "unborn-child") {
+            return Err(
+                ValidationErrors::single("person", "Select a child's record to link").into(),
+            );
+        }
+        let previous_referrals = self
+            .store
+            .referrals_of_person(person)?
+            .into_iter()
+            .filter(|r| r.referral != id.0)
+            .filter_map(|r| local_time(&r.received_at).map(|t| t.date()))
+            .collect();
+        self.act_on_referral(
+            caller,
+            id,
+            ReferralCommand::LinkChild {
+                child,
+                person,
+                previous_referrals,
+            },
+            ThresholdSupport::default(),
+        )
+    }
+
+    /// Open a new record for child `child` of the referral from what the referral says,
+    /// and link it ("a front-door worker confirms a link or creates a new person").
+    pub fn open_record_for_referred_child(
+        &self,
+        caller: &Caller,
+        id: ReferralId,
+        child: usize,
+    ) -> Result<ReferralView, AppError> {
+        let view = self.referral(caller, id)?;
+        if view.scope != Scope::Full {
+            return Err(AppError::Forbidden(
+                "only the front door opens records from a referral".into(),
+            ));
+        }
+        let c =
+            view.referral.details.children.get(child).ok_or_else(|| {
+                ValidationErrors::single("child", "No such child on the referral")
+            })?;
+        if view.referral.children[child].person.is_some() {
+            return Err(AppError::Conflict(
+                "This child is already linked to a record: unlink it first".into(),
+            ));
+        }
+        let mut e = ValidationErrors::new();
+        let unborn = c.unborn;
+        let (given, family) = if unborn {
+            let mother = c.mother.and_then(|m| view.referral.details.family.get(m));
+            (
+                "Unborn".to_string(),
+                mother
+                    .and_then(|m| m.family_name.clone())
+                    .unwrap_or_default(),
+            )
+        } else {
+            (
+                c.given_name.clone().unwrap_or_default(),
+                c.family_name.clone().unwrap_or_default(),
+            )
+        };
+        if given.is_empty() || family.is_empty() {
+            e.add(
+                "child",
+                "The child needs a first and last name before a record can be opened: find out who they are first",
+            );
+        }
+        if !e.is_empty() {
+            return Err(e.into());
+        }
+        let details = PersonDetails {
+            kind: if unborn {
+                PersonKind::UnbornChild
+            } else {
+                PersonKind::Child
+            },
+            given_name: given,
+            family_name: family,
+            date_of_birth: c.date_of_birth,
+            expected_date_of_delivery: c.expected_date_of_delivery,
+            sex: c.sex,
+            nhs_number: c.nhs_number.clone(),
+            upn: c.upn.clone(),
+            postcode: c.postcode.clone(),
+        };
+        details.check(self.today())?;
+        self.authorize(caller, Action::OpenChildRecord)?;
+        let person = PersonId(uuid::Uuid::now_v7());
+        let at = format_timestamp(self.clock.now());
+        let row = person_row(person, &details, false, &at, &at);
+        let ev = together_domain::event::NewEvent {
+            id: EventId(uuid::Uuid::now_v7()),
+            child: person,
+            body: EventBody::ChildRecordOpened {
+                child: details.clone(),
+            },
+            effective_at: self.clock.now(),
+            recorded_at: self.clock.now(),
+            actor: caller.actor_id,
+            actor_agency: caller.agency,
+            actor_role: caller.role,
+            profile_version: self.profile.version_tag(),
+        };
+        self.log_new_record(caller, person)?;
+        self.store.append(&[ev], &[row.clone()], &[])?;
+        self.note_new_person(&row, Vec::new());
+        self.link_referred_child(caller, id, child, person)
+    }
+
+    // ---- is this child known? ----------------------------------------------------------
+
+    fn with_index<T>(&self, f: impl FnOnce(&Index) -> T) -> Result<T, AppError> {
+        {
+            let guard = self.matcher.index.read().expect("matcher lock");
+            if let Some(ix) = guard.as_ref() {
+                return Ok(f(ix));
+            }
+        }
+        let mut guard = self.matcher.index.write().expect("matcher lock");
+        if guard.is_none() {
+            *guard = Some(self.build_index()?);
+        }
+        Ok(f(guard.as_ref().expect("built above")))
+    }
+
+    /// Build the matching index from every child in the store, a page at a time.
+    pub fn build_index(&self) -> Result<Index, AppError> {
+        let mut ix = Index::new();
+        let mut after = None;
+        loop {
+            let page = self.store.matchable_children(after, 10_000)?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.person.id);
+            for m in page {
+                ix.insert(known(&m));
+            }
+        }
+        Ok(ix)
+    }
+
+    /// Add a newly opened record to the index, if it has been built.
+    pub(crate) fn note_new_person(&self, row: &PersonRow, household: Vec<String>) {
+        let mut guard = self.matcher.index.write().expect("matcher lock");
+        if let Some(ix) = guard.as_mut() {
+            ix.insert(known(&MatchablePerson {
+                person: row.clone(),
+                household,
+            }));
+        }
+    }
+
+    /// Candidates for child `child` of the referral, best first, with why they match
+    /// and what is open for them. Logged as a search from the referral.
+    pub fn candidates(
+        &self,
+        caller: &Caller,
+        view: &ReferralView,
+        child: usize,
+        limit: usize,
+    ) -> Result<Vec<CandidateView>, AppError> {
+        if view.scope != Scope::Full {
+            return Err(AppError::Forbidden(
+                "only the front door searches for the referred child".into(),
+            ));
+        }
+        self.authorize(caller, Action::SearchChildren)?;
+        self.log_referral_search(caller, view.row.id)?;
+        let Some(probe) = probe_for(&view.referral.details, child) else {
+            return Ok(Vec::new());
+        };
+        let found = self.with_index(|ix| ix.search(&probe, limit))?;
+        let since = (london_now(self) - Months::new(12))
+            .format("%Y-%m-%d")
+            .to_string();
+        let mut out = Vec::with_capacity(found.len());
+        for c in found {
+            let Some(row) = self.store.person(c.person)? else {
+                continue;
+            };
+            let may_see = !row.restricted || {
+                let rels: Vec<Relationship> = self
+                    .store
+                    .involvements(c.person, caller.actor_id)?
+                    .iter()
+                    .filter_map(|i| relationship(&i.kind))
+                    .collect();
+                access::authorize(
+                    access::Actor { role: caller.role },
+                    Action::ViewChildRecord,
+                    Resource::Child {
+                        restricted: true,
+                        relationships: &rels,
+                    },
+                )
+                .allowed
+            };
+            let recent_referrals = self
+                .store
+                .referrals_of_person(c.person)?
+                .into_iter()
+                .filter(|r| r.referral != view.row.id && r.received_at.as_str() >= since.as_str())
+                .map(|r| r.received_at)
+                .collect();
+            out.push(CandidateView {
+                person: c.person,
+                score: c.score,
+                likely: c.is_likely(),
+                reasons: if may_see {
+                    c.reasons.iter().map(MatchReason::to_string).collect()
+                } else {
+                    Vec::new()
+                },
+                restricted: row.restricted,
+                details: may_see.then_some(row),
+                recent_referrals,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Work items in every tray, for the figures and the demo (no access: internal).
+    pub fn all_open_work(&self) -> Result<Vec<WorkItemRow>, AppError> {
+        Ok(self.store.work_items(&WorkQuery::default())?)
+    }
+}
+
+/// The index entry for a stored child.
+fn known(m: &MatchablePerson) -> Known {
+    let p = &m.person;
+    Known {
+        id: p.id,
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        date_of_birth: p
+            .date_of_birth
+            .as_deref()
+            .or(p.expected_date_of_delivery.as_deref())
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        sex: together_domain::person::Sex::from_id(&p.sex),
+        nhs_number: p.nhs_number.clone(),
+        upn: p.upn.clone(),
+        postcode: p.postcode.clone(),
+        household: m.household.clone(),
+    }
+}
+
+/// The search child `i` of a referral makes: its own details and the people it lives
+/// with. An unborn child is looked for as the expected date of delivery under the
+/// mother's family name (an older sibling's record is then among the candidates).
+pub fn probe_for(d: &ReferralDetails, i: usize) -> Option<Probe> {
+    let c = d.children.get(i)?;
+    let household: Vec<String> = d
+        .family
+        .iter()
+        .filter(|m| m.lives_with_child != Some(false))
+        .filter_map(|m| match (&m.given_name, &m.family_name) {
+            (Some(g), Some(f)) => Some(format!("{g} {f}")),
+            _ => None,
+        })
+        .collect();
+    let family_name = c
+        .family_name
+        .clone()
+        .or_else(|| {
+            c.mother
+                .and_then(|m| d.family.get(m))
+                .and_then(|m| m.family_name.clone())
+        })
+        .unwrap_or_default();
+    let given_name = c.given_name.clone().unwrap_or_default();
+    if given_name.is_empty() && family_name.is_empty() && c.nhs_number.is_none() && c.upn.is_none()
+    {
+        return None;
+    }
+    Some(Probe {
+        given_name,
+        family_name,
+        date_of_birth: c.date_of_birth.or(c.expected_date_of_delivery),
+        sex: Some(c.sex),
+        nhs_number: c.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+        upn: c.upn.as_ref().map(|u| u.as_str().to_string()),
+        postcode: c.postcode.clone(),
+        household,
+    })
+}
+
+/// The stage id stored in the projection.
+fn stage_id(r: &Referral) -> String {
+    serde_json::to_value(r.stage())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A due date as shown and stored: "2026-12-29" or "2026-12-29T17:00:00".
+pub fn due_text(d: &together_domain::timescale::Due) -> String {
+    match d {
+        together_domain::timescale::Due::Date(d) => d.to_string(),
+        together_domain::timescale::Due::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+    }
+}
