@@ -274,6 +274,8 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         "A family member works in the partnership: access on a need-to-know basis.",
     )?;
 
+    seed_referrals(app, &users, &children)?;
+
     let (_, api_token) = app.create_api_client(None, police.id, "Demo Constabulary case system")?;
     app.store.put_setting(SEEDED, &since)?;
     Ok(Some(DemoSeed {
@@ -281,4 +283,181 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
         api_token,
         children,
     }))
+}
+
+/// Referrals in every state (issue 3): waiting for a decision (one about a known child,
+/// one described only), an overdue telephone contact, decided with next work, decided
+/// with no further action and then escalated by the referrer.
+fn seed_referrals(
+    app: &App,
+    users: &[together_store::UserRow],
+    children: &[PersonId],
+) -> Result<(), AppError> {
+    use together_domain::referral::details::{
+        ChildInput, ConcernInput, ConsentInput, FamilyMemberInput, ReferrerInput,
+        SignsOfSafetyInput,
+    };
+    use together_domain::referral::{
+        Channel, DecideInput, Outcome, ReferralCommand, ReferralId, ReferralInput, Signpost,
+    };
+    let by = |name: &str| -> Result<crate::Caller, AppError> {
+        let u = users
+            .iter()
+            .find(|u| u.username == name)
+            .ok_or_else(|| AppError::Internal(format!("demo user {name}")))?;
+        app.caller_for(u, "demo-seed")
+    };
+    let (fd, sup) = (by("frontdoor")?, by("supervisor")?);
+    let child_input = |p: &together_store::PersonRow| ChildInput {
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        date_of_birth: p.date_of_birth.clone().unwrap_or_default(),
+        sex: p.sex.clone(),
+        postcode: p.postcode.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    let referral = |referrer: ReferrerInput, child: ChildInput, what: &str| ReferralInput {
+        referrer,
+        children: vec![child],
+        family: vec![FamilyMemberInput {
+            relationship: "mother".into(),
+            given_name: "Demo".into(),
+            family_name: "Parent".into(),
+            lives_with_child: "yes".into(),
+            ..Default::default()
+        }],
+        concern: ConcernInput {
+            what_happened: what.into(),
+            seen_or_heard: "Recorded as told to the referrer (invented demo text).".into(),
+            ..Default::default()
+        },
+        consent: ConsentInput {
+            family_knows: "yes".into(),
+            family_consents: "yes".into(),
+            ..Default::default()
+        },
+        immediate_risk: "no".into(),
+        signs_of_safety: SignsOfSafetyInput {
+            worried_about: what.into(),
+            scale: "4".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let professional = |name: &str, agency: &str, kind: &str| ReferrerInput {
+        kind: "professional".into(),
+        name: name.into(),
+        job_title: "Designated safeguarding lead".into(),
+        agency_name: agency.into(),
+        agency_kind: kind.into(),
+        email: "referrer@example.org".into(),
+        ..Default::default()
+    };
+    let today = app.today();
+    let receive = |caller: &crate::Caller,
+                   input: ReferralInput,
+                   channel: Channel,
+                   at: Option<chrono::NaiveDateTime>|
+     -> Result<ReferralId, AppError> {
+        let d = input.parse(today)?;
+        let (row, _) = app.receive_referral(caller, d, channel, at, None)?;
+        Ok(ReferralId(row.id))
+    };
+    let third = app.store.person(children[2])?.ok_or(AppError::NotFound)?;
+    let first = app.store.person(children[0])?.ok_or(AppError::NotFound)?;
+    let second = app.store.person(children[1])?.ok_or(AppError::NotFound)?;
+
+    // 1. The school refers a child it knows; waiting for the front door to link and decide.
+    receive(
+        &by("school")?,
+        referral(
+            professional("Sam Okafor", "Park Road Primary School", "education"),
+            child_input(&third),
+            "Came to school hungry three days this week and said there was no food at home.",
+        ),
+        Channel::OnlineForm,
+        None,
+    )?;
+    // 2. A neighbour telephoned four days ago about a child described only: overdue.
+    let four_days_ago =
+        crate::record::to_london(app.clock.now()).naive_local() - chrono::Duration::days(4);
+    receive(
+        &fd,
+        referral(
+            ReferrerInput {
+                kind: "member-of-public".into(),
+                name: "A neighbour".into(),
+                phone: "01632 960 123".into(),
+                share_identity: "no".into(),
+                ..Default::default()
+            },
+            ChildInput {
+                description: "Girl of about 6 at the flats on Mill Lane, often out alone late"
+                    .into(),
+                sex: "female".into(),
+                ..Default::default()
+            },
+            "Often seen out alone after dark; shouting heard from the flat.",
+        ),
+        Channel::Telephone,
+        Some(four_days_ago),
+    )?;
+    // 3. Police refer the first child: linked and decided, a strategy discussion to convene.
+    let police_ref = receive(
+        &by("police")?,
+        referral(
+            professional("PC Demo Officer", "Demo Constabulary", "police"),
+            child_input(&first),
+            "Officers attended a disturbance; the child was present and frightened.",
+        ),
+        Channel::OnlineForm,
+        None,
+    )?;
+    app.link_referred_child(&fd, police_ref, 0, children[0])?;
+    app.act_on_referral(
+        &sup,
+        police_ref,
+        ReferralCommand::Decide(Box::new(DecideInput {
+            outcomes: vec![Outcome::StrategyDiscussion, Outcome::SeeChild],
+            reasons: "Reasonable cause to suspect significant harm from domestic abuse.".into(),
+            strategy_by: Some(today + chrono::Duration::days(1)),
+            see_child_by: Some(today),
+            ..Default::default()
+        })),
+        crate::front_door::ThresholdSupport::default(),
+    )?;
+    // 4. Health refer the second child: no further action with signposting, then escalated.
+    let health = by("health")?;
+    let health_ref = receive(
+        &health,
+        referral(
+            professional("Demo Health Visitor", "Demo Health Visiting", "health"),
+            child_input(&second),
+            "Missed two developmental reviews; mother low in mood.",
+        ),
+        Channel::OnlineForm,
+        None,
+    )?;
+    app.link_referred_child(&fd, health_ref, 0, children[1])?;
+    app.act_on_referral(
+        &sup,
+        health_ref,
+        ReferralCommand::Decide(Box::new(DecideInput {
+            outcomes: vec![Outcome::NoFurtherAction],
+            reasons: "Needs can be met by early help with the family's agreement.".into(),
+            signposting: vec![Signpost::EarlyHelp],
+            ..Default::default()
+        })),
+        crate::front_door::ThresholdSupport::default(),
+    )?;
+    app.act_on_referral(
+        &health,
+        health_ref,
+        ReferralCommand::Escalate {
+            reason: "I am worried the mother will not engage with early help.".into(),
+            ask_for_line_manager: true,
+        },
+        crate::front_door::ThresholdSupport::default(),
+    )?;
+    Ok(())
 }

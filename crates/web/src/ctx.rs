@@ -63,6 +63,9 @@ pub async fn blocking<T: Send + 'static>(
 fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     let may = |a: Action| authorize(Actor { role }, a, Resource::System).allowed;
     let mut items = vec![("/", "Home")];
+    if may(Action::SubmitReferral) {
+        items.push(("/referrals", "Referrals"));
+    }
     if may(Action::SearchChildren) {
         items.push(("/children", "Children"));
     }

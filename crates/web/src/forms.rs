@@ -6,9 +6,17 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 /// A submitted `application/x-www-form-urlencoded` form.
-pub struct FormData(pub HashMap<String, String>);
+pub struct FormData(pub HashMap<String, String>, Vec<(String, String)>);
 
 impl FormData {
+    /// Every value of a repeated field (checkboxes), in order.
+    pub fn all(&self, k: &str) -> Vec<&str> {
+        self.1
+            .iter()
+            .filter(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
     pub fn get(&self, k: &str) -> &str {
         self.0.get(k).map(String::as_str).unwrap_or("")
     }
@@ -48,10 +56,10 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                     .into_response()
             })?;
         let mut map = HashMap::new();
-        for (k, v) in pairs {
-            // A repeated field keeps its first value; these forms have none.
-            map.entry(k).or_insert(v);
+        for (k, v) in &pairs {
+            // A repeated field keeps its first value here; `all` has every value.
+            map.entry(k.clone()).or_insert(v.clone());
         }
-        Ok(FormData(map))
+        Ok(FormData(map, pairs))
     }
 }

@@ -70,6 +70,37 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/timescales", get(pages::reference::timescales))
         .route("/threshold", get(pages::threshold::support))
+        .route("/referrals", get(pages::referrals::list))
+        .route(
+            "/referrals/new",
+            get(pages::referrals::new_referral).post(pages::referrals::create_referral),
+        )
+        .route(
+            "/contacts/new",
+            get(pages::referrals::new_contact).post(pages::referrals::create_contact),
+        )
+        .route("/referrals/{id}", get(pages::referrals::view))
+        .route(
+            "/referrals/{id}/acknowledge",
+            post(pages::referrals::acknowledge),
+        )
+        .route(
+            "/referrals/{id}/written-confirmation",
+            post(pages::referrals::written_confirmation),
+        )
+        .route("/referrals/{id}/link", post(pages::referrals::link))
+        .route("/referrals/{id}/unlink", post(pages::referrals::unlink))
+        .route(
+            "/referrals/{id}/recommend",
+            post(pages::referrals::recommend),
+        )
+        .route("/referrals/{id}/decide", post(pages::referrals::decide))
+        .route("/referrals/{id}/escalate", post(pages::referrals::escalate))
+        .route("/referrals/{id}/answer", post(pages::referrals::answer))
+        .route(
+            "/referrals/{id}/disclosure",
+            post(pages::referrals::disclosure),
+        )
         .route("/calendar", get(pages::reference::calendar))
         .route(
             "/account/password",

@@ -18,10 +18,19 @@ struct HomePage {
     page: Page,
     greeting: String,
     role_intro: &'static str,
-    tray: Vec<(String, String, String)>,
+    tray: Vec<TrayRow>,
+    referrals: Vec<crate::pages::referrals::ListRow>,
     children_heading: &'static str,
     children: Vec<PersonRow>,
     links: Vec<(&'static str, &'static str)>,
+}
+
+struct TrayRow {
+    title: String,
+    summary: String,
+    due: String,
+    href: String,
+    overdue: bool,
 }
 
 fn intro(role: Role) -> &'static str {
@@ -74,14 +83,49 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
         Ok(c) => c,
         Err(e) => return ctx.fail(e),
     };
+    let work = ctx
+        .run(move |app, caller| {
+            let tray = app.tray(caller)?;
+            let referrals = if role == Role::PartnerPractitioner {
+                app.referrals_for(caller, false, 10)?
+            } else {
+                Vec::new()
+            };
+            Ok((tray, referrals))
+        })
+        .await;
+    let (tray, referrals) = match work {
+        Ok(w) => w,
+        Err(e) => return ctx.fail(e),
+    };
+    let tray = tray
+        .into_iter()
+        .map(|t| TrayRow {
+            title: t.work.title.clone(),
+            summary: t.work.summary.clone(),
+            due: t
+                .due
+                .as_ref()
+                .map(crate::pages::referrals::due_label)
+                .unwrap_or_default(),
+            href: format!("/referrals/{}", t.work.referral),
+            overdue: t.overdue,
+        })
+        .collect();
     let links: Vec<(&str, &str)> = match role {
         Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor => {
             vec![
+                ("/referrals", "Referrals"),
+                ("/contacts/new", "Record a telephone or in-person contact"),
                 ("/children", "Find a child's record"),
                 ("/children/new", "Open a child's record"),
             ]
         }
         Role::ConferenceChair => vec![("/children", "Find a child's record")],
+        Role::PartnerPractitioner => vec![
+            ("/referrals/new", "Refer a child"),
+            ("/referrals", "Your referrals and their outcomes"),
+        ],
         Role::SystemAdministrator => vec![
             ("/admin/users", "Manage users"),
             ("/admin/calendar", "Bank holidays and closures"),
@@ -99,7 +143,11 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
         page: ctx.page("Home", "/"),
         greeting: format!("Hello, {}", ctx.signed.user.display_name),
         role_intro: intro(role),
-        tray: Vec::new(),
+        tray,
+        referrals: referrals
+            .into_iter()
+            .map(crate::pages::referrals::list_row)
+            .collect(),
         children_heading: match role {
             Role::PartnerPractitioner => "Children you work with",
             Role::SocialWorker => "Your children",

@@ -8,4 +8,5 @@ pub mod home;
 pub mod login;
 pub mod ops;
 pub mod reference;
+pub mod referrals;
 pub mod threshold;

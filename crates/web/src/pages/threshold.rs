@@ -13,24 +13,73 @@ use axum::response::Response;
 use together_domain::access::Action;
 use together_domain::threshold::{assess, ThresholdModel, ThresholdSuggestion};
 
-struct Tick {
-    id: String,
-    text: String,
-    s47: bool,
-    ticked: bool,
+pub struct Tick {
+    pub id: String,
+    pub text: String,
+    pub s47: bool,
+    pub ticked: bool,
 }
 
-struct LevelGroup {
-    number: u8,
-    name: String,
-    indicators: Vec<Tick>,
+pub struct LevelGroup {
+    pub number: u8,
+    pub name: String,
+    pub indicators: Vec<Tick>,
 }
 
-struct DomainGroup {
-    name: String,
-    ticked: usize,
-    open: bool,
-    levels: Vec<LevelGroup>,
+pub struct DomainGroup {
+    pub name: String,
+    pub ticked: usize,
+    pub open: bool,
+    pub levels: Vec<LevelGroup>,
+}
+
+/// The model's indicators grouped by domain and level, and its section 47 list, each
+/// ticked as in `ticked`: shared by this page and the decision form.
+pub fn tick_groups(m: &ThresholdModel, ticked: &[String]) -> (Vec<DomainGroup>, Vec<Tick>) {
+    let is_ticked = |id: &str| ticked.iter().any(|t| t == id);
+    let mut domains = Vec::new();
+    for d in &m.domains {
+        let levels: Vec<LevelGroup> = m
+            .levels
+            .iter()
+            .map(|l| LevelGroup {
+                number: l.number,
+                name: l.name.clone(),
+                indicators: m
+                    .indicators_in(&d.id, l.number)
+                    .map(|i| Tick {
+                        id: i.id.clone(),
+                        text: i.text.clone(),
+                        s47: i.s47,
+                        ticked: is_ticked(&i.id),
+                    })
+                    .collect(),
+            })
+            .filter(|g| !g.indicators.is_empty())
+            .collect();
+        let n = levels
+            .iter()
+            .flat_map(|l| &l.indicators)
+            .filter(|i| i.ticked)
+            .count();
+        domains.push(DomainGroup {
+            name: d.name.clone(),
+            ticked: n,
+            open: n > 0,
+            levels,
+        });
+    }
+    let s47 = m
+        .s47_list
+        .iter()
+        .map(|i| Tick {
+            id: i.id.clone(),
+            text: i.text.clone(),
+            s47: true,
+            ticked: is_ticked(&i.id),
+        })
+        .collect();
+    (domains, s47)
 }
 
 #[derive(Template)]
@@ -80,48 +129,7 @@ pub async fn support(
                 }
             }
         }
-        let is_ticked = |id: &str| ticked.iter().any(|t| t == id);
-        for d in &m.domains {
-            let levels: Vec<LevelGroup> = m
-                .levels
-                .iter()
-                .map(|l| LevelGroup {
-                    number: l.number,
-                    name: l.name.clone(),
-                    indicators: m
-                        .indicators_in(&d.id, l.number)
-                        .map(|i| Tick {
-                            id: i.id.clone(),
-                            text: i.text.clone(),
-                            s47: i.s47,
-                            ticked: is_ticked(&i.id),
-                        })
-                        .collect(),
-                })
-                .filter(|g| !g.indicators.is_empty())
-                .collect();
-            let n = levels
-                .iter()
-                .flat_map(|l| &l.indicators)
-                .filter(|i| i.ticked)
-                .count();
-            domains.push(DomainGroup {
-                name: d.name.clone(),
-                ticked: n,
-                open: n > 0,
-                levels,
-            });
-        }
-        s47_items = m
-            .s47_list
-            .iter()
-            .map(|i| Tick {
-                id: i.id.clone(),
-                text: i.text.clone(),
-                s47: true,
-                ticked: is_ticked(&i.id),
-            })
-            .collect();
+        (domains, s47_items) = tick_groups(m, &ticked);
     }
     let s47_open = s47_items.iter().any(|i| i.ticked);
     let message_lines = suggestion
