@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/children", post(open_child))
         .route("/children/{id}", get(child))
         .route("/children/{id}/case-notes", post(add_case_note))
+        .route("/referrals", post(submit_referral).get(my_referrals))
+        .route("/referrals/{id}", get(referral))
         .route("/timescales", get(timescales))
         .route("/timescales/{id}/due", get(due))
         .route("/calendar/bank-holidays", get(bank_holidays))
@@ -346,4 +348,129 @@ async fn bank_holidays(
         .map(|(d, n)| json!({ "date": d, "name": n }))
         .collect();
     Json(json!({ "year": year, "bank_holidays": days })).into_response()
+}
+
+/// A referral as the API shows it: to the referrer, the outcome and feedback they are
+/// owed (WT2026 ¶165); to the front door, the same with the work still open.
+fn referral_json(v: &together_app::front_door::ReferralView) -> Value {
+    let r = &v.referral;
+    let d = r.current_decision();
+    json!({
+        "id": v.row.id,
+        "received_at": v.row.received_at,
+        "channel": r.channel,
+        "stage": r.stage(),
+        "children": r.details.children_summary(),
+        "repeat_referral": r.is_repeat_referral(),
+        "acknowledgement": {
+            "due": r.due.acknowledgement.due,
+            "rule_id": r.due.acknowledgement.rule_id,
+            "citation": r.due.acknowledgement.citation,
+            "acknowledged_at": r.acknowledgement.as_ref().map(|a| a.at),
+            "method": r.acknowledgement.as_ref().map(|a| a.method),
+        },
+        "decision": {
+            "due": r.due.decision.due,
+            "rule_id": r.due.decision.rule_id,
+            "citation": r.due.decision.citation,
+            "decided_at": d.map(|d| d.decided_at),
+            "on_time": d.map(|d| d.on_time),
+            "outcomes": d.map(|d| &d.feedback.outcomes),
+            "threshold_not_met_reasons": d.and_then(|d| d.feedback.threshold_not_met_reasons.clone()),
+            "suggestions": d.map(|d| &d.feedback.suggestions),
+            "suggestions_note": d.and_then(|d| d.feedback.suggestions_note.clone()),
+        },
+        "escalations": r.escalations.iter().map(|x| json!({
+            "number": x.number,
+            "raised_at": x.raised_at,
+            "reason": x.reason,
+            "answered_at": x.answer.as_ref().map(|a| a.at),
+            "answer": x.answer.as_ref().map(|a| &a.answer),
+            "outcome": x.answer.as_ref().map(|a| a.outcome),
+        })).collect::<Vec<_>>(),
+        "may_chase_from": r.may_chase_from(),
+    })
+}
+
+/// `POST /api/v1/referrals`: a partner agency's system refers a child. The
+/// `Idempotency-Key` header makes a retry safe: the same key returns the same referral
+/// (200) instead of making a second one (201).
+async fn submit_referral(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    headers: axum::http::HeaderMap,
+    StrictJson(input): StrictJson<together_domain::referral::ReferralInput>,
+) -> Response {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let c = caller.clone();
+    match blocking(&state, move |app| {
+        let details = input.parse(app.today())?;
+        let (row, created) = app.receive_referral(
+            &c,
+            details,
+            together_domain::referral::Channel::Api,
+            None,
+            key,
+        )?;
+        let view = app.referral(&c, together_domain::referral::ReferralId(row.id))?;
+        Ok((created, view))
+    })
+    .await
+    {
+        Ok((created, view)) => {
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let mut r = (status, Json(referral_json(&view))).into_response();
+            if let Ok(v) =
+                header::HeaderValue::from_str(&format!("/api/v1/referrals/{}", view.row.id))
+            {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/referrals/{id}`: the referral and its outcome, for its referrer.
+async fn referral(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<together_domain::referral::ReferralId>() else {
+        return fail(AppError::NotFound, &caller);
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| app.referral(&c, id)).await {
+        Ok(v) => Json(referral_json(&v)).into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/referrals`: the referrals this agency system sent, newest first.
+async fn my_referrals(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Response {
+    let c = caller.clone();
+    match blocking(&state, move |app| app.referrals_for(&c, false, 200)).await {
+        Ok(rows) => Json(json!({ "referrals": rows.iter().map(|r| json!({
+            "id": r.id,
+            "received_at": r.received_at,
+            "stage": r.stage,
+            "children": r.summary,
+            "decision_due": r.decision_due,
+            "outcome": r.outcome,
+        })).collect::<Vec<_>>() }))
+        .into_response(),
+        Err(e) => fail(e, &caller),
+    }
 }

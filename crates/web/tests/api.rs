@@ -367,6 +367,18 @@ async fn every_documented_path_answers() {
     };
     let paths = doc["paths"].as_object().expect("paths");
     assert!(!paths.is_empty());
+    // A referral the token's agency may read: the demo police referral (the token here
+    // is police's, see above) or, failing that, any; 403 is an answer too.
+    let referral = ta
+        .blocking(|app| {
+            app.store
+                .referrals(&Default::default())
+                .unwrap()
+                .first()
+                .map(|r| r.id.to_string())
+                .unwrap_or_default()
+        })
+        .await;
     let mut called = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -380,7 +392,12 @@ async fn every_documented_path_answers() {
                 .map(resolve)
             {
                 let name = p["name"].as_str().unwrap();
-                let value = if p["schema"]["format"] == "uuid" {
+                if p["in"] == "header" {
+                    continue; // optional headers (Idempotency-Key)
+                }
+                let value = if p["schema"]["format"] == "uuid" && path.starts_with("/referrals") {
+                    referral.clone()
+                } else if p["schema"]["format"] == "uuid" {
                     child.clone()
                 } else if let Some(e) = p["example"].as_str() {
                     e.to_string()
@@ -421,4 +438,108 @@ async fn every_documented_path_answers() {
         .api(Method::GET, "/api/v1/no-such-thing", Some(&token), None)
         .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "unknown API path");
+}
+
+fn referral_body(nhs: &str) -> Value {
+    json!({
+        "referrer": { "kind": "professional", "name": "Sam Okafor", "job_title": "DSL",
+                      "agency_name": "Park Road Primary", "agency_kind": "education",
+                      "email": "dsl@example.org" },
+        "children": [{ "given_name": "Api", "family_name": "Referred", "date_of_birth": "2019-05-01",
+                       "sex": "female", "nhs_number": nhs }],
+        "concern": { "what_happened": "Bruising", "seen_or_heard": "Finger-mark bruises" },
+        "consent": { "family_knows": "yes", "family_consents": "yes" },
+        "immediate_risk": "no"
+    })
+}
+
+async fn post_referral(ta: &TestApp, token: &str, key: Option<&str>, body: &Value) -> Resp {
+    let mut b = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/referrals")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    ta.send(b.body(axum::body::Body::from(body.to_string())).unwrap())
+        .await
+}
+
+/// Issue 3: an agency system refers through the API and gets the referral id and its
+/// acknowledgement back; the same idempotency key returns the same referral; an invalid
+/// NHS number is named; another agency cannot read it; the referrer reads the outcome
+/// with the reasons and suggestions when the threshold is not met (WT2026 ¶165).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_system_refers_idempotently_and_reads_the_feedback() {
+    let ta = TestApp::start().await;
+    let school = ta.agency_of_kind("education").await;
+    let police = ta.agency_of_kind("police").await;
+    let (token, other) = ta
+        .blocking(move |app| {
+            (
+                app.create_api_client(None, school, "School MIS").unwrap().1,
+                app.create_api_client(None, police, "Police system")
+                    .unwrap()
+                    .1,
+            )
+        })
+        .await;
+    let bad = post_referral(&ta, &token, Some("k-1"), &referral_body("943 476 5918")).await;
+    let p = assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "bad NHS number");
+    assert_eq!(first_error_field(&p), "children[0].nhs_number");
+
+    let first = post_referral(&ta, &token, Some("k-1"), &referral_body("943 476 5919")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let r = first.json();
+    let id = r["id"].as_str().unwrap().to_string();
+    assert_eq!(r["acknowledgement"]["rule_id"], "referral-acknowledgement");
+    assert!(r["acknowledgement"]["acknowledged_at"].is_string(), "{r}");
+    assert_eq!(r["decision"]["rule_id"], "referral-decision");
+    let again = post_referral(&ta, &token, Some("k-1"), &referral_body("943 476 5919")).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["id"], id.as_str(), "same referral back");
+    let mine = ta
+        .api(Method::GET, "/api/v1/referrals", Some(&token), None)
+        .await
+        .json();
+    assert_eq!(
+        mine["referrals"].as_array().unwrap().len(),
+        1,
+        "no second referral"
+    );
+
+    let path = format!("/api/v1/referrals/{id}");
+    let theirs = ta.api(Method::GET, &path, Some(&other), None).await;
+    assert_problem(&theirs, StatusCode::FORBIDDEN, "another agency");
+
+    let rid = together_domain::referral::ReferralId(id.parse().unwrap());
+    ta.blocking(move |app| {
+        let u = app.store.user_by_username("supervisor").unwrap().unwrap();
+        let sup = app.caller_for(&u, "t").unwrap();
+        app.act_on_referral(
+            &sup,
+            rid,
+            together_domain::referral::ReferralCommand::Decide(Box::new(
+                together_domain::referral::DecideInput {
+                    outcomes: vec![together_domain::referral::Outcome::NoFurtherAction],
+                    reasons: "The school's pastoral plan meets the need.".into(),
+                    signposting: vec![together_domain::referral::Signpost::EarlyHelp],
+                    ..Default::default()
+                },
+            )),
+            together_app::front_door::ThresholdSupport::default(),
+        )
+        .unwrap();
+    })
+    .await;
+    let fb = ta.api(Method::GET, &path, Some(&token), None).await;
+    assert_eq!(fb.status, StatusCode::OK, "{}", fb.body);
+    let fb = fb.json();
+    assert_eq!(fb["decision"]["outcomes"], json!(["no-further-action"]));
+    assert_eq!(
+        fb["decision"]["threshold_not_met_reasons"],
+        "The school's pastoral plan meets the need."
+    );
+    assert_eq!(fb["decision"]["suggestions"], json!(["early-help"]));
 }

@@ -50,6 +50,28 @@ pub fn spec() -> Value {
                     "responses": with(("201", json!({ "description": "The note's event id", "content": { "application/json": { "schema": { "type": "object", "required": ["id", "child"], "properties": { "id": { "type": "string", "format": "uuid" }, "child": { "type": "string", "format": "uuid" } } } } } })))
                 }
             },
+            "/referrals": {
+                "post": {
+                    "operationId": "submitReferral",
+                    "summary": "Refer a child to children's social care (WT2026 ¶163–¶164). Send an Idempotency-Key header so that a retry returns the same referral (200) rather than a second one",
+                    "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 } }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "ReferralInput: referrer, children, family, concern, consent, immediate_risk, immediate_risk_details, prior_assessment, signs_of_safety; every value a string as on the form (see docs/decisions.md); unknown fields are refused" } } } },
+                    "responses": with(("201", json!({ "description": "The referral, received, with its acknowledgement and the decision's due date (200 when the idempotency key was seen before)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Referral" } } } })))
+                },
+                "get": {
+                    "operationId": "listMyReferrals",
+                    "summary": "The referrals this agency system sent, newest first",
+                    "responses": with(("200", json!({ "description": "Referrals", "content": { "application/json": { "schema": { "type": "object", "properties": { "referrals": { "type": "array", "items": { "type": "object" } } } } } } })))
+                }
+            },
+            "/referrals/{id}": {
+                "get": {
+                    "operationId": "getReferral",
+                    "summary": "A referral and its outcome: the decision and, where the threshold is not met, the reasons and other support suggested (WT2026 ¶165)",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with(("200", json!({ "description": "The referral", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Referral" } } } })))
+                }
+            },
             "/timescales": {
                 "get": {
                     "operationId": "listTimescales",
@@ -86,6 +108,22 @@ pub fn spec() -> Value {
                 "Problem": { "description": "A problem (RFC 9457)", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
             },
             "schemas": {
+                "Referral": {
+                    "type": "object",
+                    "required": ["id", "received_at", "stage", "acknowledgement", "decision"],
+                    "properties": {
+                        "id": { "type": "string", "format": "uuid" },
+                        "received_at": { "type": "string" },
+                        "channel": { "type": "string" },
+                        "stage": { "type": "string", "enum": ["received", "acknowledged", "recommended", "decided", "escalated", "escalation-answered"] },
+                        "children": { "type": "string" },
+                        "repeat_referral": { "type": "boolean" },
+                        "acknowledgement": { "type": "object" },
+                        "decision": { "type": "object" },
+                        "escalations": { "type": "array", "items": { "type": "object" } },
+                        "may_chase_from": { "type": "string" }
+                    }
+                },
                 "Problem": {
                     "type": "object",
                     "required": ["type", "title", "status", "request_id"],
