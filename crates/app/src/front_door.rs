@@ -568,7 +568,7 @@ impl App {
             profile_version: self.profile.version_tag(),
         };
         self.log_new_record(caller, person)?;
-        self.store.append(&[ev], &[row.clone()], &[])?;
+        self.store.append(&[ev], std::slice::from_ref(&row), &[])?;
         self.note_new_person(&row, Vec::new());
         self.link_referred_child(caller, id, child, person)
     }

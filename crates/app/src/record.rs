@@ -129,7 +129,7 @@ impl App {
         // The opening is a write to the child's record: log it against the child *before*
         // writing, so a record can never exist without its access-log entry.
         self.log_new_record(caller, id)?;
-        self.store.append(&[ev], &[row.clone()], &[])?;
+        self.store.append(&[ev], std::slice::from_ref(&row), &[])?;
         self.note_new_person(&row, Vec::new());
         Ok(id)
     }
