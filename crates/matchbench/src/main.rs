@@ -21,8 +21,17 @@
 //!    people; per-error breakdowns; search latency, index build time and memory.
 //!
 //! Results print as Markdown for BENCHMARKS.md. This is not a test.
+//!
+//! With `--sqlite PATH`, `--people` counts children (the application indexes
+//! children only), and after the in-memory results the same probes go through the
+//! application's own path on a SQLite store: see the `sqlite` module.
+//!
+//! ```text
+//! cargo run --release -p together-matchbench -- --people 1000000 --probes 5000 --seed 1 --sqlite /tmp/mb.db
+//! ```
 
 mod names;
+mod sqlite;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::prelude::*;
@@ -71,7 +80,12 @@ const USAGE: &str =
   --probes N   searches to make (default 5000)
   --seed N     random seed (default 1)
   --absent F   share of probes about people who are not known (default 0.1)
-  --limit N    candidates asked for per search (default 10)";
+  --limit N    candidates asked for per search (default 10)
+  --sqlite PATH  also load a new SQLite store at PATH (which must not exist) and measure
+               the application's path end to end; --people then counts children
+  --batch N    children per append when loading the store (default 1000)
+  --referrals N  referrals written to the store, each linking one random household's
+               known children (default: one for every 20 children known)";
 
 struct Opts {
     people: usize,
@@ -79,6 +93,9 @@ struct Opts {
     seed: u64,
     absent: f64,
     limit: usize,
+    sqlite: Option<String>,
+    batch: usize,
+    referrals: Option<usize>,
 }
 
 fn parse_opts() -> Result<Opts, String> {
@@ -88,6 +105,9 @@ fn parse_opts() -> Result<Opts, String> {
         seed: 1,
         absent: 0.1,
         limit: 10,
+        sqlite: None,
+        batch: 1000,
+        referrals: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -97,6 +117,9 @@ fn parse_opts() -> Result<Opts, String> {
             "--probes" => o.probes = num(&val()?)?,
             "--seed" => o.seed = num(&val()?)? as u64,
             "--limit" => o.limit = num(&val()?)?.max(5),
+            "--sqlite" => o.sqlite = Some(val()?),
+            "--batch" => o.batch = num(&val()?)?.max(1),
+            "--referrals" => o.referrals = Some(num(&val()?)?),
             "--absent" => {
                 o.absent = val()?
                     .parse()
@@ -131,6 +154,8 @@ struct Person {
     upn: Option<String>,
     postcode: String,
     household: usize,
+    /// One of the household's children (not an adult).
+    child: bool,
 }
 
 impl Person {
@@ -150,16 +175,29 @@ fn random_dob(rng: &mut impl Rng, min_age: i64, max_age: i64) -> NaiveDate {
     today() - Duration::days(rng.gen_range(min_age * 365..max_age * 365 + 365))
 }
 
+/// What `--people` counts: everyone (the in-memory default, where adults are
+/// indexed too) or children only (the SQLite mode, indexed as the application does).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Everyone,
+    Children,
+}
+
 /// Local authority codes for generated UPNs (shape only: the matcher does not check them).
 const LA_CODES: &[u32] = &[881, 882, 883, 926, 928, 940, 941];
 
-fn generate(rng: &mut StdRng, names: &names::Names, n: usize) -> Population {
+fn generate(rng: &mut StdRng, names: &names::Names, n: usize, counted: Counted) -> Population {
     let mut nhs_pool = names::test_nhs_numbers(rng).into_iter();
     let mut upns = HashSet::new();
     let mut people: Vec<Person> = Vec::with_capacity(n + 16);
     let mut households = Vec::new();
     let (mut twins, mut double_barrelled) = (0, 0);
-    while people.len() < n {
+    let mut all_children = 0;
+    while match counted {
+        Counted::Everyone => people.len(),
+        Counted::Children => all_children,
+    } < n
+    {
         let h = households.len();
         let family = names.family(rng);
         let other_family = names.family(rng);
@@ -196,6 +234,7 @@ fn generate(rng: &mut StdRng, names: &names::Names, n: usize) -> Population {
                 upn: None,
                 postcode: postcode.clone(),
                 household: h,
+                child: false,
             }
         };
         // Children first, then their parents' ages follow from the eldest.
@@ -245,13 +284,16 @@ fn generate(rng: &mut StdRng, names: &names::Names, n: usize) -> Population {
             let dob = mother_dob + Duration::days(rng.gen_range(-8 * 365..5 * 365));
             add(&mut people, person(rng, false, &fam, dob));
         }
+        all_children += children.len();
         for c in children {
-            add(&mut people, c);
+            add(&mut people, Person { child: true, ..c });
         }
         households.push(members);
     }
+    // The test range has 909,091 valid numbers: with children counted, a million
+    // of them come with 1.8 million people, so only children are given one.
     for p in people.iter_mut() {
-        if rng.gen_bool(0.85) {
+        if rng.gen_bool(0.85) && (p.child || counted == Counted::Everyone) {
             p.nhs = nhs_pool.next().map(|v| v.to_string());
         }
         let age = (today() - p.dob).num_days() / 365;
@@ -282,27 +324,44 @@ fn generate(rng: &mut StdRng, names: &names::Names, n: usize) -> Population {
     }
 }
 
-fn known(pop: &Population, i: usize, absent: &HashSet<usize>) -> Known {
-    let p = &pop.people[i];
-    let given = match &p.middle {
+/// The id person `i` is known by (in the index and in the store).
+fn person_id(i: usize) -> PersonId {
+    PersonId(Uuid::from_u128(i as u128 + 1))
+}
+
+/// The given name as recorded: with the middle name, if any.
+fn recorded_given(p: &Person) -> String {
+    match &p.middle {
         Some(m) => format!("{} {m}", p.given),
         None => p.given.clone(),
-    };
+    }
+}
+
+/// The people recorded as living with person `i`: relationships are recorded only
+/// between people who are known.
+fn household_of(pop: &Population, i: usize, absent: &HashSet<usize>) -> Vec<usize> {
+    pop.households[pop.people[i].household]
+        .iter()
+        .copied()
+        .filter(|m| *m != i && !absent.contains(m))
+        .take(6)
+        .collect()
+}
+
+fn known(pop: &Population, i: usize, absent: &HashSet<usize>) -> Known {
+    let p = &pop.people[i];
     Known {
-        id: PersonId(Uuid::from_u128(i as u128 + 1)),
-        given_name: given,
+        id: person_id(i),
+        given_name: recorded_given(p),
         family_name: p.family.clone(),
         date_of_birth: Some(p.dob),
         sex: Some(p.sex),
         nhs_number: p.nhs.clone(),
         upn: p.upn.clone(),
         postcode: Some(p.postcode.clone()),
-        // Relationships are recorded only between people who are known.
-        household: pop.households[p.household]
-            .iter()
-            .filter(|m| **m != i && !absent.contains(m))
-            .take(6)
-            .map(|m| pop.people[*m].full_name())
+        household: household_of(pop, i, absent)
+            .into_iter()
+            .map(|m| pop.people[m].full_name())
             .collect(),
     }
 }
@@ -722,7 +781,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let o = match parse_opts() {
+    let o = match parse_opts().and_then(|o| match &o.sqlite {
+        Some(path) => sqlite::check_new(path).map(|_| o),
+        None => Ok(o),
+    }) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
@@ -734,12 +796,21 @@ fn main() {
     let n_absent = ((o.probes as f64) * o.absent).round() as usize;
     let n_present = o.probes - n_absent;
 
+    let counted = if o.sqlite.is_some() {
+        Counted::Children
+    } else {
+        Counted::Everyone
+    };
     let t = Instant::now();
-    let pop = generate(&mut rng, &names, o.people + n_absent);
+    let pop = generate(&mut rng, &names, o.people + n_absent, counted);
+    // Who may be indexed: everyone, or with --sqlite children only (as the application).
+    let eligible: Vec<usize> = (0..pop.people.len())
+        .filter(|i| counted == Counted::Everyone || pop.people[*i].child)
+        .collect();
     // Hold back random people: they are the ones not known.
-    let mut order: Vec<usize> = (0..pop.people.len()).collect();
+    let mut order = eligible.clone();
     order.shuffle(&mut rng);
-    let extra = pop.people.len() - o.people;
+    let extra = eligible.len() - o.people;
     let absent: HashSet<usize> = order[..extra].iter().copied().collect();
     let absent_probe_people: Vec<usize> = order[..extra].iter().copied().take(n_absent).collect();
     let gen_secs = t.elapsed().as_secs_f64();
@@ -754,9 +825,10 @@ fn main() {
     let live_before = live_bytes();
     let t = Instant::now();
     let index = Index::build(
-        (0..pop.people.len())
+        eligible
+            .iter()
             .filter(|i| !absent.contains(i))
-            .map(|i| known(&pop, i, &absent)),
+            .map(|i| known(&pop, *i, &absent)),
     );
     let build_secs = t.elapsed().as_secs_f64();
     let index_bytes = live_bytes() - live_before;
@@ -768,7 +840,7 @@ fn main() {
     let present_people: Vec<usize> = order[extra..].to_vec();
     for _ in 0..n_present {
         let i = *present_people.choose(&mut rng).expect("people");
-        let id = PersonId(Uuid::from_u128(i as u128 + 1));
+        let id = person_id(i);
         cases.push(make_probe(&mut rng, &names, &pop, i, Some(id)));
     }
     for &i in &absent_probe_people {
@@ -785,10 +857,12 @@ fn main() {
     let verbose = std::env::var_os("MATCHBENCH_MISSES").is_some();
     let (mut not_blocked, mut ranked_low) = (0usize, 0usize);
     let mut tops: Vec<(f32, bool, bool)> = Vec::with_capacity(cases.len());
+    let mut top_fives: Vec<Vec<(PersonId, f32)>> = Vec::with_capacity(cases.len());
     for c in &cases {
         let t = Instant::now();
         let found = index.search(&c.probe, o.limit);
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        top_fives.push(found.iter().take(5).map(|f| (f.person, f.score)).collect());
         cands_total += found.len();
         for f in &found {
             if f.is_likely() {
@@ -886,8 +960,13 @@ fn main() {
     let above = overall.linked_right + overall.linked_wrong + absent_linked;
     let precision = Tally::pct(overall.linked_right, above);
     println!(
-        "## Person matching: {} people known, seed {}\n",
-        o.people, o.seed
+        "## Person matching: {} {} known, seed {}\n",
+        o.people,
+        match counted {
+            Counted::Everyone => "people",
+            Counted::Children => "children (only children indexed)",
+        },
+        o.seed
     );
     println!(
         "Generated: {} people in {} households ({} twin pairs, {} double-barrelled surnames, {} distinct invented family names); {} probes ({} of known people, {} of people not known), limit {}.\n",
@@ -999,5 +1078,18 @@ fn main() {
             Tally::pct(t.linked_right, t.n),
             t.linked_wrong
         );
+    }
+    drop(index);
+    if let Some(path) = &o.sqlite {
+        let inputs = sqlite::Inputs {
+            pop: &pop,
+            absent: &absent,
+            cases: &cases,
+            in_memory: &top_fives,
+        };
+        if let Err(e) = sqlite::run(path, &o, &inputs) {
+            eprintln!("--sqlite: {e}");
+            std::process::exit(1);
+        }
     }
 }
