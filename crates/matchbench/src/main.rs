@@ -75,6 +75,7 @@ fn live_bytes() -> usize {
 
 const USAGE: &str =
     "usage: together-matchbench [--people N] [--probes N] [--seed N] [--absent F] [--limit N]
+                           [--sqlite PATH [--batch N] [--referrals N]]
 
   --people N   people known (indexed) (default 100000)
   --probes N   searches to make (default 5000)
