@@ -918,11 +918,11 @@ impl ReferralInput {
         let c = &self.concern;
         let what_happened = e.take(
             "concern.what_happened",
-            parse_text("what happened", &c.what_happened, MAX_NARRATIVE),
+            parse_text("account of what happened", &c.what_happened, MAX_NARRATIVE),
         );
         let seen_or_heard = e.take(
             "concern.seen_or_heard",
-            parse_text("what you saw or heard", &c.seen_or_heard, MAX_NARRATIVE),
+            parse_text("account of what you saw or heard", &c.seen_or_heard, MAX_NARRATIVE),
         );
         let dev = e.take(
             "concern.developmental_needs",
