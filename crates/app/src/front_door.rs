@@ -6,13 +6,12 @@
 //! (row, linked children, open work) in one transaction. Every read and write goes
 //! through [`App::authorize_referral`] and is logged against the referral.
 
-use crate::gate::relationship;
-use crate::record::{person_row, to_london};
+use crate::record::to_london;
 use crate::{App, AppError, Caller};
 use chrono::{Months, NaiveDateTime};
 use std::sync::RwLock;
-use together_domain::access::{self, Action, Relationship, Resource, Scope};
-use together_domain::event::{format_timestamp, EventBody, NewEntry, StoredEvent};
+use together_domain::access::{self, Action, Resource, Scope};
+use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
 use together_domain::ids::{EventId, PersonId};
 use together_domain::matching::{Index, Known, MatchReason, Probe};
 use together_domain::person::{PersonDetails, PersonKind};
@@ -121,12 +120,12 @@ impl App {
         }
     }
 
-    fn load(&self, id: ReferralId) -> Result<(ReferralRow, Vec<StoredEvent>, Referral), AppError> {
-        let row = self.store.referral(id.0)?.ok_or(AppError::NotFound)?;
+    /// The referral's log and the state it replays to.
+    fn load(&self, id: ReferralId) -> Result<(Vec<StoredEvent>, Referral), AppError> {
         let log = self.store.log(PersonId(id.0))?;
         let events = events_of(&log)?;
         match replay(events.iter()) {
-            ReferralState::Open(r) => Ok((row, log, *r)),
+            ReferralState::Open(r) => Ok((log, *r)),
             ReferralState::NotReceived => Err(AppError::Internal(format!(
                 "referral {id} has a row but no received event"
             ))),
@@ -325,6 +324,8 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
+        // The new referral's first access-log entry. It is written after the referral, so
+        // a failure here must not answer "not received" and invite a second referral.
         self.authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door)
             .ok();
         Ok((projection.row, true))
@@ -340,7 +341,7 @@ impl App {
         };
         let is_referrer = self.made_by(caller, &row);
         let permit = self.authorize_referral(caller, Action::ViewReferral, id.0, is_referrer)?;
-        let (row, log, referral) = self.load(id)?;
+        let (log, referral) = self.load(id)?;
         Ok(ReferralView {
             row,
             referral,
@@ -418,7 +419,7 @@ impl App {
         };
         let is_referrer = self.made_by(caller, &row);
         let permit = self.authorize_referral(caller, Action::WorkOnReferral, id.0, is_referrer)?;
-        let (row, log, referral) = self.load(id)?;
+        let (log, referral) = self.load(id)?;
         let calendar = self.calendar();
         let ctx = self.context(caller, is_referrer, &calendar, threshold);
         let state = ReferralState::Open(Box::new(referral));
@@ -551,25 +552,7 @@ impl App {
         };
         details.check(self.today())?;
         self.authorize(caller, Action::OpenChildRecord)?;
-        let person = PersonId(uuid::Uuid::now_v7());
-        let at = format_timestamp(self.clock.now());
-        let row = person_row(person, &details, false, &at, &at);
-        let ev = together_domain::event::NewEvent {
-            id: EventId(uuid::Uuid::now_v7()),
-            child: person,
-            body: EventBody::ChildRecordOpened {
-                child: details.clone(),
-            },
-            effective_at: self.clock.now(),
-            recorded_at: self.clock.now(),
-            actor: caller.actor_id,
-            actor_agency: caller.agency,
-            actor_role: caller.role,
-            profile_version: self.profile.version_tag(),
-        };
-        self.log_new_record(caller, person)?;
-        self.store.append(&[ev], std::slice::from_ref(&row), &[])?;
-        self.note_new_person(&row, Vec::new());
+        let person = self.open_record(caller, details)?;
         self.link_referred_child(caller, id, child, person)
     }
 
@@ -629,8 +612,7 @@ impl App {
                 "only the front door searches for the referred child".into(),
             ));
         }
-        self.authorize(caller, Action::SearchChildren)?;
-        self.log_referral_search(caller, view.row.id)?;
+        self.authorize_referral_search(caller, view.row.id)?;
         let Some(probe) = probe_for(&view.referral.details, child) else {
             return Ok(Vec::new());
         };
@@ -644,12 +626,7 @@ impl App {
                 continue;
             };
             let may_see = !row.restricted || {
-                let rels: Vec<Relationship> = self
-                    .store
-                    .involvements(c.person, caller.actor_id)?
-                    .iter()
-                    .filter_map(|i| relationship(&i.kind))
-                    .collect();
+                let rels = self.relationships(caller, c.person)?;
                 access::authorize(
                     access::Actor { role: caller.role },
                     Action::ViewChildRecord,
@@ -682,11 +659,6 @@ impl App {
             });
         }
         Ok(out)
-    }
-
-    /// Work items in every tray, for the figures and the demo (no access: internal).
-    pub fn all_open_work(&self) -> Result<Vec<WorkItemRow>, AppError> {
-        Ok(self.store.work_items(&WorkQuery::default())?)
     }
 }
 

@@ -64,6 +64,24 @@ impl App {
         })
     }
 
+    /// How the caller stands to the child, from the stored involvements (an agency
+    /// system has none of its own).
+    pub(crate) fn relationships(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+    ) -> Result<Vec<Relationship>, AppError> {
+        if caller.is_api_client {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .involvements(child, caller.actor_id)?
+            .iter()
+            .filter_map(|i| relationship(&i.kind))
+            .collect())
+    }
+
     /// Decide an action on a child's record. `extra` carries relationships only the
     /// caller's service knows (e.g. `Author` of the entry being corrected). The
     /// decision is logged whatever it is.
@@ -86,15 +104,7 @@ impl App {
             )?;
             return Err(AppError::NotFound);
         };
-        let mut rels: Vec<Relationship> = if caller.is_api_client {
-            Vec::new()
-        } else {
-            self.store
-                .involvements(child, caller.actor_id)?
-                .iter()
-                .filter_map(|i| relationship(&i.kind))
-                .collect()
-        };
+        let mut rels = self.relationships(caller, child)?;
         rels.extend_from_slice(extra);
         if caller.break_glass_reason.is_some() {
             rels.push(Relationship::BreakGlass);
@@ -179,21 +189,31 @@ impl App {
         )
     }
 
-    /// Log a search for a child made from a referral ("is this child known?").
-    pub(crate) fn log_referral_search(
+    /// Decide a search for the referred child ("is this child known?"): the decision for
+    /// searching children, logged once, against the referral.
+    pub(crate) fn authorize_referral_search(
         &self,
         caller: &Caller,
         referral: uuid::Uuid,
     ) -> Result<(), AppError> {
+        let d = access::authorize(
+            Actor { role: caller.role },
+            Action::SearchChildren,
+            Resource::System,
+        );
         self.log_entry(
             caller,
             Action::SearchChildren,
             None,
             Some(referral),
-            true,
-            "is this child known? — searched from a referral",
+            d.allowed,
+            d.reason,
             false,
-        )
+        )?;
+        if !d.allowed {
+            return Err(AppError::Forbidden(d.reason.to_string()));
+        }
+        Ok(())
     }
 
     /// Log the write that opens a new child's record, decided as for any new,

@@ -55,7 +55,7 @@ pub struct ChildView {
 pub const WITHHELD_REASON: &str = "The reason is held by children's social care.";
 
 /// The projection row for a person's details.
-pub(crate) fn person_row(
+fn person_row(
     id: PersonId,
     d: &PersonDetails,
     restricted: bool,
@@ -117,6 +117,16 @@ impl App {
         if !details.kind.is_child() {
             return Err(ValidationErrors::single("kind", "Select child or unborn child").into());
         }
+        self.open_record(caller, details)
+    }
+
+    /// Write a new child's record from checked details, after `OpenChildRecord` was
+    /// authorised, and add it to the matching index.
+    pub(crate) fn open_record(
+        &self,
+        caller: &Caller,
+        details: PersonDetails,
+    ) -> Result<PersonId, AppError> {
         let id = PersonId(uuid::Uuid::now_v7());
         let at = format_timestamp(self.clock.now());
         let row = person_row(id, &details, false, &at, &at);

@@ -65,11 +65,6 @@ impl Action {
         Action::ViewPartnershipFigures,
     ];
 
-    /// Actions on one referral: these need a `Resource::Referral` and are logged.
-    pub fn is_about_a_referral(self) -> bool {
-        matches!(self, Action::ViewReferral | Action::WorkOnReferral)
-    }
-
     /// Actions on one child's record: these need a `Resource::Child` and are logged.
     pub fn is_about_a_child(self) -> bool {
         matches!(

@@ -763,10 +763,10 @@ impl Store for PgStore {
                 &*format!(
                     "SELECT {cols}, (SELECT string_agg(m.given_name || ' ' || m.family_name, chr(31))
                                       FROM households h JOIN people m ON m.id = h.person_id WHERE h.child_id = p.id)
-                     FROM people p WHERE p.kind IN ('child','unborn-child') AND ($1::text IS NULL OR p.id > $1)
+                     FROM people p WHERE p.kind IN ('child','unborn-child') AND p.id > $1
                      ORDER BY p.id LIMIT $2"
                 ),
-                &[&opt_str(&after), &limit],
+                &[&after.map(|a| a.to_string()).unwrap_or_default(), &limit],
             )?;
             rows(rs, |r| {
                 let household: Option<String> = r.try_get(13)?;

@@ -550,13 +550,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<MatchablePerson>> {
         self.read(|c| {
             let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
+            // `p.id > ''` for the first page: a plain bound, so every page is an index seek.
             let mut st = c.prepare_cached(&format!(
                 "SELECT {cols}, (SELECT group_concat(m.given_name || ' ' || m.family_name, char(31))
                                   FROM households h JOIN people m ON m.id = h.person_id WHERE h.child_id = p.id)
-                 FROM people p WHERE p.kind IN ('child','unborn-child') AND (?1 IS NULL OR p.id > ?1)
+                 FROM people p WHERE p.kind IN ('child','unborn-child') AND p.id > ?1
                  ORDER BY p.id LIMIT ?2"
             ))?;
-            let rows = st.query_map(params![after.map(|a| a.to_string()), limit], |r| {
+            let rows = st.query_map(params![after.map(|a| a.to_string()).unwrap_or_default(), limit], |r| {
                 let household: Option<String> = r.get(13)?;
                 Ok(MatchablePerson {
                     person: person_row(r)?,

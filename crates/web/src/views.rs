@@ -69,12 +69,14 @@ pub fn long_date(d: chrono::NaiveDate) -> String {
 /// A stored UTC timestamp shown in UK time: "23 November 2026 at 9:30am".
 pub fn long_timestamp(s: &str) -> String {
     match together_domain::event::parse_timestamp(s) {
-        Some(t) => {
-            let l = together_app::record::to_london(t);
-            format!("{} at {}", l.format("%-d %B %Y"), l.format("%-I:%M%P"))
-        }
+        Some(t) => long_local_time(together_app::record::to_london(t).naive_local()),
         None => s.to_string(),
     }
+}
+
+/// A wall-clock time in England: "23 November 2026 at 9:30am".
+pub fn long_local_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%-d %B %Y at %-I:%M%P").to_string()
 }
 
 /// A stored date text ("2026-11-23") shown long, or as given if not a date.

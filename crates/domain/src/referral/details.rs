@@ -922,7 +922,11 @@ impl ReferralInput {
         );
         let seen_or_heard = e.take(
             "concern.seen_or_heard",
-            parse_text("account of what you saw or heard", &c.seen_or_heard, MAX_NARRATIVE),
+            parse_text(
+                "account of what you saw or heard",
+                &c.seen_or_heard,
+                MAX_NARRATIVE,
+            ),
         );
         let dev = e.take(
             "concern.developmental_needs",

@@ -5,7 +5,6 @@
 //! recomputes a referral's open work after every event and stores it as a projection.
 
 use super::state::{Referral, WrittenConfirmation};
-use super::work::WorkKind;
 use crate::calendar::Calendar;
 use crate::timescale::Due;
 use serde::{Deserialize, Serialize};
@@ -111,7 +110,7 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
             out.push(OpenWork {
                 key: format!("next-{}-{i}", d.number),
                 queue: Queue::Supervisor,
-                title: next_work_title(w.kind),
+                title: w.kind.label().to_string(),
                 due: w.due,
                 rule_id: w.rule_id.clone(),
                 citation: w.citation.clone(),
@@ -128,8 +127,4 @@ const ESCALATION_CITATION: &str = "WT2026 ¶165; SET 2.4 (L585–L588): answered
 /// acknowledgement (docs/decisions.md, "An escalation is answered within a working day").
 pub fn escalation_answer_due(raised_at: chrono::NaiveDateTime, calendar: &Calendar) -> Due {
     Due::Date(calendar.add_working_days(raised_at.date(), 1))
-}
-
-fn next_work_title(kind: WorkKind) -> String {
-    kind.label().to_string()
 }

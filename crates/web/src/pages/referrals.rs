@@ -8,7 +8,7 @@ use crate::auth::Signed;
 use crate::ctx::{render, render_form, Ctx, Posted};
 use crate::forms::FormData;
 use crate::pages::threshold::{tick_groups, DomainGroup, Tick};
-use crate::views::{long_timestamp, FormState, Page};
+use crate::views::{long_local_time as when, long_timestamp, FormState, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -394,10 +394,6 @@ struct EscalationView {
     answer: Option<(String, String, String)>,
 }
 
-fn when(t: chrono::NaiveDateTime) -> String {
-    t.format("%-d %B %Y at %-I:%M%P").to_string()
-}
-
 fn views_of(v: &ReferralView) -> (Option<DecisionView>, Vec<EscalationView>, Vec<Vec<String>>) {
     let r = &v.referral;
     let decision = r.current_decision().map(|d| DecisionView {
@@ -667,22 +663,25 @@ async fn command(
         }
         Err(e) => Err(AppError::Invalid(e)),
     };
-    match result {
-        Ok(_) => Redirect::to(&format!("/referrals/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            show(ctx, id, FormState::with_errors(kept, errors), form_name).await
-        }
-        Err(AppError::Conflict(m)) => {
-            show(
-                ctx,
-                id,
-                FormState::with_errors(kept, ValidationErrors::single(form_name, m)),
-                form_name,
-            )
-            .await
-        }
-        Err(e) => ctx.fail(e),
-    }
+    after_command(ctx, id, result, kept, form_name).await
+}
+
+/// After a command on the referral: back to its page, or the page again with the errors
+/// by the form's fields (a conflict named against the form) and what was typed kept.
+async fn after_command<T>(
+    ctx: Ctx,
+    id: ReferralId,
+    result: Result<T, AppError>,
+    kept: std::collections::HashMap<String, String>,
+    form_name: &str,
+) -> Response {
+    let errors = match result {
+        Ok(_) => return Redirect::to(&format!("/referrals/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Conflict(m)) => ValidationErrors::single(form_name, m),
+        Err(e) => return ctx.fail(e),
+    };
+    show(ctx, id, FormState::with_errors(kept, errors), form_name).await
 }
 
 fn no_threshold(
@@ -886,26 +885,5 @@ pub async fn link(Path(id): Path<String>, p: Posted) -> Response {
             }
         })
         .await;
-    match r {
-        Ok(_) => Redirect::to(&format!("/referrals/{rid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            show(
-                ctx,
-                rid,
-                FormState::with_errors(form.kept(), errors),
-                "link",
-            )
-            .await
-        }
-        Err(AppError::Conflict(m)) => {
-            show(
-                ctx,
-                rid,
-                FormState::with_errors(form.kept(), ValidationErrors::single("link", m)),
-                "link",
-            )
-            .await
-        }
-        Err(e) => ctx.fail(e),
-    }
+    after_command(ctx, rid, r, form.kept(), "link").await
 }
