@@ -68,3 +68,9 @@ impl fmt::Display for PartnershipId {
         f.write_str(&self.0)
     }
 }
+
+uuid_id!(
+    /// One episode of help for one child: from the decision that opens it to its
+    /// closure (the CIN census "CIN episode"). Its events are a log of their own.
+    CaseId
+);

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod case;
 pub mod event;
 pub mod ids;
 pub mod matching;
