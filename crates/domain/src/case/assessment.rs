@@ -83,9 +83,13 @@ impl AssessmentKind {
 pub enum SeenAlone {
     Alone,
     /// With a trusted adult the child asked for.
-    WithTrustedAdult { who: String },
+    WithTrustedAdult {
+        who: String,
+    },
     /// Not alone, and why.
-    NotAlone { reason: String },
+    NotAlone {
+        reason: String,
+    },
 }
 
 /// One visit at which the child was seen.

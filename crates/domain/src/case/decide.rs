@@ -6,7 +6,9 @@
 //! may write to that Family Help case and nothing else (issue 4, "Interfaces and
 //! access"; ¶138). The owner of an action may record it done.
 
-use super::assessment::{AssessmentKind, AssessmentOutcome, AssessmentRecord, ChildSeen, SeenAlone};
+use super::assessment::{
+    AssessmentKind, AssessmentOutcome, AssessmentRecord, ChildSeen, SeenAlone,
+};
 use super::plan::{Attendee, Meeting, Owner, Plan, PlanAction, PlanKind};
 use super::state::{Case, CaseEvent, Change, FgcStage};
 use super::{Actor, ClosureReason, Practitioner, Service, MAX_SHORT, MAX_TEXT};
@@ -254,17 +256,15 @@ impl Command {
             }
             Command::ExtendAssessment { .. } => "extend the assessment timescale",
             Command::MakePlan { .. } => "make this plan",
-            Command::AddAction { .. }
-            | Command::HoldMeeting { .. }
-            | Command::EndPlan { .. } => "work on this plan",
+            Command::AddAction { .. } | Command::HoldMeeting { .. } | Command::EndPlan { .. } => {
+                "work on this plan"
+            }
             Command::CompleteAction { .. } => "record this action done",
             Command::RecordFamilyGroupConference { .. } => "record family group decision-making",
             Command::RequestStepUp { .. } => "ask for a step up",
             Command::StepUp { .. } | Command::StepDown { .. } => "step a case up or down",
             Command::RecordSharing { .. } => "record what was shared with the family",
-            Command::StartTransfer { .. } | Command::CompleteTransfer { .. } => {
-                "transfer a case"
-            }
+            Command::StartTransfer { .. } | Command::CompleteTransfer { .. } => "transfer a case",
             Command::Close { .. } => "close a case",
         }
     }
@@ -311,7 +311,13 @@ fn optional_text(errors: &mut ValidationErrors, field: &str, label: &str, v: &st
     }
 }
 
-fn not_future(errors: &mut ValidationErrors, field: &str, label: &str, d: NaiveDate, today: NaiveDate) {
+fn not_future(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    d: NaiveDate,
+    today: NaiveDate,
+) {
     if d > today {
         errors.add(field, format!("The {label} must be today or in the past"));
     }
@@ -354,10 +360,25 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             });
         }
         let mut e = ValidationErrors::new();
-        let reason = text(&mut e, "reason", "reason for opening the case", &reason, MAX_TEXT);
-        let local_authority = text(&mut e, "local_authority", "local authority", &local_authority, MAX_SHORT);
+        let reason = text(
+            &mut e,
+            "reason",
+            "reason for opening the case",
+            &reason,
+            MAX_TEXT,
+        );
+        let local_authority = text(
+            &mut e,
+            "local_authority",
+            "local authority",
+            &local_authority,
+            MAX_SHORT,
+        );
         if referral_date > ctx.today() {
-            e.add("referral_date", "The date of the referral must be today or in the past");
+            e.add(
+                "referral_date",
+                "The date of the referral must be today or in the past",
+            );
         }
         e.into_result().map_err(Refusal::Invalid)?;
         return Ok(vec![event(Change::Opened {
@@ -410,7 +431,9 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 .and_then(|a| a.owner.user());
             social_care || is_lead || owner == Some(ctx.actor.user)
         }
-        Command::RequestStepUp { .. } => case.service == Service::FamilyHelp && (is_lead || social_care),
+        Command::RequestStepUp { .. } => {
+            case.service == Service::FamilyHelp && (is_lead || social_care)
+        }
         c if c.is_family_help_work(case) => {
             social_care || (is_lead && case.service == Service::FamilyHelp)
         }
@@ -433,7 +456,9 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             // ¶170; SET L797, 2.5.3: children's social care work is led by a social
             // worker; in Family Help the lead may work in a partner agency (¶138).
             let eligible = match case.service {
-                Service::SocialCare => matches!(to.role, Role::SocialWorker | Role::PracticeSupervisor),
+                Service::SocialCare => {
+                    matches!(to.role, Role::SocialWorker | Role::PracticeSupervisor)
+                }
                 Service::FamilyHelp => matches!(
                     to.role,
                     Role::SocialWorker | Role::PracticeSupervisor | Role::PartnerPractitioner
@@ -449,7 +474,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 );
             }
             if case.lead_user() == Some(to.user) {
-                e.add("practitioner", format!("{} is already the lead practitioner", to.name));
+                e.add(
+                    "practitioner",
+                    format!("{} is already the lead practitioner", to.name),
+                );
             }
             let family_views = text(
                 &mut e,
@@ -459,7 +487,13 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 MAX_TEXT,
             );
             let handover = if case.lead.is_some() {
-                text(&mut e, "handover", "handover for the new lead practitioner", &handover, MAX_TEXT)
+                text(
+                    &mut e,
+                    "handover",
+                    "handover for the new lead practitioner",
+                    &handover,
+                    MAX_TEXT,
+                )
             } else {
                 optional_text(&mut e, "handover", "handover", &handover)
             };
@@ -487,7 +521,13 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             told,
             on,
         } => {
-            let given_by = text(&mut e, "given_by", "name of who answered for the family", &given_by, MAX_SHORT);
+            let given_by = text(
+                &mut e,
+                "given_by",
+                "name of who answered for the family",
+                &given_by,
+                MAX_SHORT,
+            );
             // ¶146: even when the family declines, "still inform individuals that
             // their data will be recorded and shared, and the purpose of this explained".
             let told = text(
@@ -518,7 +558,11 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 return Err(Refusal::Conflict(format!(
                     "a {} belongs to {}; this case is in {}",
                     kind.label(),
-                    if kind.is_statutory() { "children's social care" } else { "Family Help" },
+                    if kind.is_statutory() {
+                        "children's social care"
+                    } else {
+                        "Family Help"
+                    },
                     case.service.label()
                 )));
             }
@@ -528,21 +572,36 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 ));
             }
             if case.open_assessments().any(|a| a.kind == kind) {
-                return Err(Refusal::Conflict(format!("a {} is already in progress", kind.label())));
+                return Err(Refusal::Conflict(format!(
+                    "a {} is already in progress",
+                    kind.label()
+                )));
             }
             not_future(&mut e, "started_on", "start date", started_on, today);
             let about = match kind {
-                AssessmentKind::YoungCarer => text(&mut e, "about", "who the young carer cares for", &about, MAX_SHORT),
-                AssessmentKind::ParentCarer => text(&mut e, "about", "parent carer's name", &about, MAX_SHORT),
+                AssessmentKind::YoungCarer => text(
+                    &mut e,
+                    "about",
+                    "who the young carer cares for",
+                    &about,
+                    MAX_SHORT,
+                ),
+                AssessmentKind::ParentCarer => {
+                    text(&mut e, "about", "parent carer's name", &about, MAX_SHORT)
+                }
                 _ => optional_text(&mut e, "about", "note", &about),
             };
             let mut about = about;
             if kind == AssessmentKind::PreBirth {
                 match gestation_weeks {
-                    None => e.add("gestation_weeks", "Enter the weeks of pregnancy at the start of the assessment"),
-                    Some(w) if !(4..=42).contains(&w) => {
-                        e.add("gestation_weeks", "Weeks of pregnancy must be between 4 and 42")
-                    }
+                    None => e.add(
+                        "gestation_weeks",
+                        "Enter the weeks of pregnancy at the start of the assessment",
+                    ),
+                    Some(w) if !(4..=42).contains(&w) => e.add(
+                        "gestation_weeks",
+                        "Weeks of pregnancy must be between 4 and 42",
+                    ),
                     // SET 2.6.5: "ideally between 8- and 12-weeks' gestation", with a
                     // recorded management decision and rationale.
                     Some(w) if w > 12 => {
@@ -597,67 +656,137 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         Command::RecordChildSeen { assessment, seen } => {
             open_assessment(case, assessment)?;
             not_future(&mut e, "on", "date the child was seen", seen.on, today);
-            let by = text(&mut e, "by", "name of who saw the child", &seen.by, MAX_SHORT);
+            let by = text(
+                &mut e,
+                "by",
+                "name of who saw the child",
+                &seen.by,
+                MAX_SHORT,
+            );
             let alone = match seen.alone {
                 SeenAlone::Alone => SeenAlone::Alone,
                 SeenAlone::WithTrustedAdult { who } => SeenAlone::WithTrustedAdult {
-                    who: text(&mut e, "trusted_adult", "trusted adult the child asked for", &who, MAX_SHORT),
+                    who: text(
+                        &mut e,
+                        "trusted_adult",
+                        "trusted adult the child asked for",
+                        &who,
+                        MAX_SHORT,
+                    ),
                 },
                 SeenAlone::NotAlone { reason } => SeenAlone::NotAlone {
-                    reason: text(&mut e, "not_alone_reason", "reason the child was not seen alone", &reason, MAX_TEXT),
+                    reason: text(
+                        &mut e,
+                        "not_alone_reason",
+                        "reason the child was not seen alone",
+                        &reason,
+                        MAX_TEXT,
+                    ),
                 },
             };
             let note = optional_text(&mut e, "note", "note", &seen.note);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::ChildSeen {
                 assessment,
-                seen: ChildSeen { on: seen.on, by, alone, note },
+                seen: ChildSeen {
+                    on: seen.on,
+                    by,
+                    alone,
+                    note,
+                },
             }
         }
 
-        Command::RequestContribution { assessment, agency, on } => {
+        Command::RequestContribution {
+            assessment,
+            agency,
+            on,
+        } => {
             open_assessment(case, assessment)?;
             let agency = text(&mut e, "agency", "agency", &agency, MAX_SHORT);
             not_future(&mut e, "on", "date", on, today);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ContributionRequested { assessment, agency, on }
+            Change::ContributionRequested {
+                assessment,
+                agency,
+                on,
+            }
         }
-        Command::ChaseContribution { assessment, index, on } => {
+        Command::ChaseContribution {
+            assessment,
+            index,
+            on,
+        } => {
             let a = open_assessment(case, assessment)?;
             let c = a
                 .contributions
                 .get(index)
                 .ok_or_else(|| Refusal::NotFound("no such contribution".into()))?;
             if c.received_on.is_some() {
-                return Err(Refusal::Conflict("that contribution has been received".into()));
+                return Err(Refusal::Conflict(
+                    "that contribution has been received".into(),
+                ));
             }
             not_future(&mut e, "on", "date", on, today);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ContributionChased { assessment, index, on }
+            Change::ContributionChased {
+                assessment,
+                index,
+                on,
+            }
         }
-        Command::ReceiveContribution { assessment, index, on, summary } => {
+        Command::ReceiveContribution {
+            assessment,
+            index,
+            on,
+            summary,
+        } => {
             let a = open_assessment(case, assessment)?;
             let c = a
                 .contributions
                 .get(index)
                 .ok_or_else(|| Refusal::NotFound("no such contribution".into()))?;
             if c.received_on.is_some() {
-                return Err(Refusal::Conflict("that contribution has already been received".into()));
+                return Err(Refusal::Conflict(
+                    "that contribution has already been received".into(),
+                ));
             }
             not_future(&mut e, "on", "date", on, today);
             if on < c.requested_on {
-                e.add("on", "The date received must be on or after the date it was requested");
+                e.add(
+                    "on",
+                    "The date received must be on or after the date it was requested",
+                );
             }
-            let summary = text(&mut e, "summary", "summary of the contribution", &summary, MAX_TEXT);
+            let summary = text(
+                &mut e,
+                "summary",
+                "summary of the contribution",
+                &summary,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ContributionReceived { assessment, index, on, summary }
+            Change::ContributionReceived {
+                assessment,
+                index,
+                on,
+                summary,
+            }
         }
-        Command::RequestSpecialist { assessment, what, on } => {
+        Command::RequestSpecialist {
+            assessment,
+            what,
+            on,
+        } => {
             open_assessment(case, assessment)?;
             let what = text(&mut e, "what", "specialist assessment", &what, MAX_SHORT);
             not_future(&mut e, "on", "date", on, today);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::SpecialistAssessmentRequested { assessment, what, on }
+            Change::SpecialistAssessmentRequested {
+                assessment,
+                what,
+                on,
+            }
         }
         Command::SaveAssessment { assessment, record } => {
             let a = open_assessment(case, assessment)?;
@@ -667,7 +796,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 ));
             }
             for (field, v) in [
-                ("child_developmental_needs", &record.child_developmental_needs),
+                (
+                    "child_developmental_needs",
+                    &record.child_developmental_needs,
+                ),
                 ("parenting_capacity", &record.parenting_capacity),
                 ("family_and_environment", &record.family_and_environment),
                 ("wishes_and_feelings", &record.wishes_and_feelings),
@@ -675,7 +807,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 ("analysis", &record.analysis),
             ] {
                 if v.chars().count() > MAX_TEXT {
-                    e.add(field, format!("This must be {MAX_TEXT} characters or fewer"));
+                    e.add(
+                        field,
+                        format!("This must be {MAX_TEXT} characters or fewer"),
+                    );
                 }
             }
             e.into_result().map_err(Refusal::Invalid)?;
@@ -689,10 +824,15 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         } => {
             let a = open_assessment(case, assessment)?;
             if a.stage != super::assessment::AssessmentStage::InProgress {
-                return Err(Refusal::Conflict("the assessment has already been submitted".into()));
+                return Err(Refusal::Conflict(
+                    "the assessment has already been submitted".into(),
+                ));
             }
             for (field, what) in a.record.missing() {
-                e.add(field, format!("Record {what} before submitting the assessment"));
+                e.add(
+                    field,
+                    format!("Record {what} before submitting the assessment"),
+                );
             }
             // Box "Statutory requirements for children in need": every assessment
             // "must be informed by the views of the child"; SET 2.5.24: the child was
@@ -707,15 +847,34 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 );
                 None
             } else {
-                Some(text(&mut e, "child_not_seen_reason", "reason the child was not seen", &child_not_seen_reason, MAX_TEXT))
+                Some(text(
+                    &mut e,
+                    "child_not_seen_reason",
+                    "reason the child was not seen",
+                    &child_not_seen_reason,
+                    MAX_TEXT,
+                ))
             };
             if !AssessmentOutcome::allowed_for(a.kind).contains(&outcome) {
-                e.add("outcome", format!("A {} cannot conclude with {}", a.kind.label(), outcome.label()));
+                e.add(
+                    "outcome",
+                    format!(
+                        "A {} cannot conclude with {}",
+                        a.kind.label(),
+                        outcome.label()
+                    ),
+                );
             }
             let reasons = if outcome == AssessmentOutcome::NoFurtherAction {
                 // ¶252: the reasons are recorded and shared with the child, family and
                 // practitioners.
-                text(&mut e, "reasons", "reasons for no further action", &reasons, MAX_TEXT)
+                text(
+                    &mut e,
+                    "reasons",
+                    "reasons for no further action",
+                    &reasons,
+                    MAX_TEXT,
+                )
             } else {
                 optional_text(&mut e, "reasons", "reasons", &reasons)
             };
@@ -733,42 +892,72 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             // the lead practitioner records it.
             return Ok(vec![
                 submitted,
-                event(Change::AssessmentCompleted { assessment, on: today, late_reason: None }),
+                event(Change::AssessmentCompleted {
+                    assessment,
+                    on: today,
+                    late_reason: None,
+                }),
             ]);
         }
         Command::ReturnAssessment { assessment, reason } => {
             let a = open_assessment(case, assessment)?;
             if a.stage != super::assessment::AssessmentStage::Submitted {
-                return Err(Refusal::Conflict("the assessment has not been submitted".into()));
+                return Err(Refusal::Conflict(
+                    "the assessment has not been submitted".into(),
+                ));
             }
             let reason = text(&mut e, "reason", "what more is needed", &reason, MAX_TEXT);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::AssessmentReturned { assessment, reason }
         }
-        Command::ExtendAssessment { assessment, reason, agreed_until } => {
+        Command::ExtendAssessment {
+            assessment,
+            reason,
+            agreed_until,
+        } => {
             let a = open_assessment(case, assessment)?;
             if !a.kind.is_statutory() {
-                return Err(Refusal::Conflict("this assessment has no timescale to extend".into()));
+                return Err(Refusal::Conflict(
+                    "this assessment has no timescale to extend".into(),
+                ));
             }
-            let reason = text(&mut e, "reason", "reason the assessment needs longer", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "reason the assessment needs longer",
+                &reason,
+                MAX_TEXT,
+            );
             if let Some(due) = a.working_due() {
                 if agreed_until <= due.date() {
-                    e.add("agreed_until", format!(
-                        "The new date must be after {}",
-                        due.date().format("%-d %B %Y")
-                    ));
+                    e.add(
+                        "agreed_until",
+                        format!(
+                            "The new date must be after {}",
+                            due.date().format("%-d %B %Y")
+                        ),
+                    );
                 }
             }
             if agreed_until < today {
                 e.add("agreed_until", "The new date must be today or later");
             }
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::AssessmentExtended { assessment, reason, agreed_until }
+            Change::AssessmentExtended {
+                assessment,
+                reason,
+                agreed_until,
+            }
         }
-        Command::AuthoriseAssessment { assessment, late_reason } => {
+        Command::AuthoriseAssessment {
+            assessment,
+            late_reason,
+        } => {
             let a = open_assessment(case, assessment)?;
             if a.stage != super::assessment::AssessmentStage::Submitted {
-                return Err(Refusal::Conflict("the assessment has not been submitted for authorisation".into()));
+                return Err(Refusal::Conflict(
+                    "the assessment has not been submitted for authorisation".into(),
+                ));
             }
             // ¶169: past 45 working days the reasons are recorded. An extension agreed
             // beforehand (SET 2.5.2) already holds them.
@@ -784,10 +973,20 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             } else if late_reason.trim().is_empty() {
                 None
             } else {
-                Some(text(&mut e, "late_reason", "reason", &late_reason, MAX_TEXT))
+                Some(text(
+                    &mut e,
+                    "late_reason",
+                    "reason",
+                    &late_reason,
+                    MAX_TEXT,
+                ))
             };
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::AssessmentCompleted { assessment, on: today, late_reason }
+            Change::AssessmentCompleted {
+                assessment,
+                on: today,
+                late_reason,
+            }
         }
 
         Command::MakePlan {
@@ -802,7 +1001,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             match kind {
                 PlanKind::FamilyHelp => {
                     if case.service != Service::FamilyHelp {
-                        return Err(Refusal::Conflict("a Family Help plan is made in Family Help: step the case down first".into()));
+                        return Err(Refusal::Conflict(
+                            "a Family Help plan is made in Family Help: step the case down first"
+                                .into(),
+                        ));
                     }
                     if !case.consent_given() {
                         return Err(Refusal::Conflict(
@@ -812,9 +1014,15 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 }
                 PlanKind::ChildInNeed => {
                     if case.service != Service::SocialCare {
-                        return Err(Refusal::Conflict("a child in need plan is made by children's social care".into()));
+                        return Err(Refusal::Conflict(
+                            "a child in need plan is made by children's social care".into(),
+                        ));
                     }
-                    if !case.lead.as_ref().is_some_and(|l| l.practitioner.role.is_childrens_social_care()) {
+                    if !case
+                        .lead
+                        .as_ref()
+                        .is_some_and(|l| l.practitioner.role.is_childrens_social_care())
+                    {
                         return Err(Refusal::Conflict(
                             "a child in need plan needs a social worker as lead practitioner (SET 2.5.3): allocate one first".into(),
                         ));
@@ -827,20 +1035,53 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                     p.kind.label()
                 )));
             }
-            not_future(&mut e, "agreed_on", "date the plan was agreed", agreed_on, today);
-            let outcomes: Vec<String> = outcomes.iter().filter(|o| !o.trim().is_empty()).map(|o| text(&mut e, "outcomes", "outcome", o, MAX_TEXT)).collect();
+            not_future(
+                &mut e,
+                "agreed_on",
+                "date the plan was agreed",
+                agreed_on,
+                today,
+            );
+            let outcomes: Vec<String> = outcomes
+                .iter()
+                .filter(|o| !o.trim().is_empty())
+                .map(|o| text(&mut e, "outcomes", "outcome", o, MAX_TEXT))
+                .collect();
             if outcomes.is_empty() {
-                e.add("outcomes", "Enter at least one outcome for the child: what should be better for them");
+                e.add(
+                    "outcomes",
+                    "Enter at least one outcome for the child: what should be better for them",
+                );
             }
-            let services: Vec<String> = services.iter().filter(|o| !o.trim().is_empty()).map(|o| text(&mut e, "services", "service", o, MAX_SHORT)).collect();
-            let family_views = text(&mut e, "family_views", "how the family took part and their views", &family_views, MAX_TEXT);
+            let services: Vec<String> = services
+                .iter()
+                .filter(|o| !o.trim().is_empty())
+                .map(|o| text(&mut e, "services", "service", o, MAX_SHORT))
+                .collect();
+            let family_views = text(
+                &mut e,
+                "family_views",
+                "how the family took part and their views",
+                &family_views,
+                MAX_TEXT,
+            );
             let mut number = case.last_action;
             let actions = actions_from(&mut e, "actions", actions, agreed_on, &mut number);
             if actions.is_empty() && !e.0.iter().any(|x| x.field.starts_with("actions")) {
-                e.add("actions[0].what", "Enter at least one action: who does what by when");
+                e.add(
+                    "actions[0].what",
+                    "Enter at least one action: who does what by when",
+                );
             }
             let (first_rule, _) = kind.review_rules();
-            let (next_review, review_rule) = review_date(&mut e, "next_review", ctx, first_rule, agreed_on, next_review);
+            let (next_review, review_rule) = review_date(
+                &mut e,
+                "next_review",
+                ctx,
+                first_rule,
+                agreed_on,
+                next_review,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             Change::PlanMade {
                 plan: Plan {
@@ -862,14 +1103,20 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         Command::AddAction { plan, action } => {
             let p = open_plan(case, plan)?;
             let mut number = case.last_action;
-            let mut actions = actions_from(&mut e, "actions", vec![action], p.agreed_on, &mut number);
+            let mut actions =
+                actions_from(&mut e, "actions", vec![action], p.agreed_on, &mut number);
             e.into_result().map_err(Refusal::Invalid)?;
             let Some(action) = actions.pop() else {
                 return Err(invalid("actions[0].what", "Enter what is to be done"));
             };
             Change::ActionAdded { plan, action }
         }
-        Command::CompleteAction { plan, action, on, note } => {
+        Command::CompleteAction {
+            plan,
+            action,
+            on,
+            note,
+        } => {
             let p = open_plan(case, plan)?;
             let a = p
                 .actions
@@ -877,12 +1124,19 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 .find(|a| a.number == action)
                 .ok_or_else(|| Refusal::NotFound("no such action".into()))?;
             if a.done_on.is_some() {
-                return Err(Refusal::Conflict("that action is already recorded as done".into()));
+                return Err(Refusal::Conflict(
+                    "that action is already recorded as done".into(),
+                ));
             }
             not_future(&mut e, "on", "date it was done", on, today);
             let note = optional_text(&mut e, "note", "note", &note);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ActionDone { plan, action, on, note }
+            Change::ActionDone {
+                plan,
+                action,
+                on,
+                note,
+            }
         }
         Command::HoldMeeting {
             plan,
@@ -897,15 +1151,30 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             let p = open_plan(case, plan)?;
             not_future(&mut e, "held_on", "date of the meeting", held_on, today);
             if held_on < p.agreed_on {
-                e.add("held_on", "The meeting must be on or after the date the plan was agreed");
+                e.add(
+                    "held_on",
+                    "The meeting must be on or after the date the plan was agreed",
+                );
             }
             let attendees: Vec<Attendee> = attendees
                 .into_iter()
                 .filter(|a| !a.name.trim().is_empty() || !a.role.trim().is_empty())
                 .enumerate()
                 .map(|(i, a)| Attendee {
-                    name: text(&mut e, &format!("attendees[{i}].name"), "attendee's name", &a.name, MAX_SHORT),
-                    role: text(&mut e, &format!("attendees[{i}].role"), "attendee's role or relationship", &a.role, MAX_SHORT),
+                    name: text(
+                        &mut e,
+                        &format!("attendees[{i}].name"),
+                        "attendee's name",
+                        &a.name,
+                        MAX_SHORT,
+                    ),
+                    role: text(
+                        &mut e,
+                        &format!("attendees[{i}].role"),
+                        "attendee's role or relationship",
+                        &a.role,
+                        MAX_SHORT,
+                    ),
                     agency: a.agency.trim().to_string(),
                 })
                 .collect();
@@ -914,8 +1183,20 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             }
             // Box "Statutory requirements for children in need": the child's wishes and
             // feelings "must be sought"; ¶191 reviews involve the child and family.
-            let child_views = text(&mut e, "child_views", "child's views (or why they could not be given)", &child_views, MAX_TEXT);
-            let summary = text(&mut e, "summary", "summary of what was reviewed and decided", &summary, MAX_TEXT);
+            let child_views = text(
+                &mut e,
+                "child_views",
+                "child's views (or why they could not be given)",
+                &child_views,
+                MAX_TEXT,
+            );
+            let summary = text(
+                &mut e,
+                "summary",
+                "summary of what was reviewed and decided",
+                &summary,
+                MAX_TEXT,
+            );
             if let Some(s) = scale {
                 if s > 10 {
                     e.add("scale", "The scale runs from 0 to 10");
@@ -924,7 +1205,8 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             let mut number = case.last_action;
             let new_actions = actions_from(&mut e, "actions", new_actions, held_on, &mut number);
             let (_, next_rule) = p.kind.review_rules();
-            let (next_review, _) = review_date(&mut e, "next_review", ctx, next_rule, held_on, next_review);
+            let (next_review, _) =
+                review_date(&mut e, "next_review", ctx, next_rule, held_on, next_review);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::MeetingHeld {
                 plan,
@@ -960,13 +1242,21 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             };
             if !ok {
                 return Err(Refusal::Conflict(match stage {
-                    FgcStage::Held => "record that the family accepted the family group conference first".into(),
+                    FgcStage::Held => {
+                        "record that the family accepted the family group conference first".into()
+                    }
                     _ => "record that a family group conference was offered first".into(),
                 }));
             }
             not_future(&mut e, "on", "date", on, today);
             let note = if stage == FgcStage::Held {
-                text(&mut e, "note", "family's plan or what was agreed", &note, MAX_TEXT)
+                text(
+                    &mut e,
+                    "note",
+                    "family's plan or what was agreed",
+                    &note,
+                    MAX_TEXT,
+                )
             } else {
                 optional_text(&mut e, "note", "note", &note)
             };
@@ -976,65 +1266,169 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
 
         Command::RequestStepUp { reason } => {
             if case.step_up_requested.is_some() {
-                return Err(Refusal::Conflict("a step up has already been asked for".into()));
+                return Err(Refusal::Conflict(
+                    "a step up has already been asked for".into(),
+                ));
             }
-            let reason = text(&mut e, "reason", "reason for stepping up", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "reason for stepping up",
+                &reason,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             Change::StepUpRequested { reason }
         }
         Command::StepUp { reason } => {
             if case.service == Service::SocialCare {
-                return Err(Refusal::Conflict("the case is already with children's social care".into()));
+                return Err(Refusal::Conflict(
+                    "the case is already with children's social care".into(),
+                ));
             }
-            let reason = text(&mut e, "reason", "reason for stepping up", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "reason for stepping up",
+                &reason,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ServiceChanged { to: Service::SocialCare, on: today, reason }
+            Change::ServiceChanged {
+                to: Service::SocialCare,
+                on: today,
+                reason,
+            }
         }
         Command::StepDown { reason } => {
             if case.service == Service::FamilyHelp {
-                return Err(Refusal::Conflict("the case is already in Family Help".into()));
+                return Err(Refusal::Conflict(
+                    "the case is already in Family Help".into(),
+                ));
             }
             if let Some(p) = case.open_plan() {
-                return Err(Refusal::Conflict(format!("end the {} before stepping down", p.kind.label())));
+                return Err(Refusal::Conflict(format!(
+                    "end the {} before stepping down",
+                    p.kind.label()
+                )));
             }
             if case.open_assessments().next().is_some() {
-                return Err(Refusal::Conflict("complete the assessment before stepping down".into()));
+                return Err(Refusal::Conflict(
+                    "complete the assessment before stepping down".into(),
+                ));
             }
-            let reason = text(&mut e, "reason", "reason for stepping down", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "reason for stepping down",
+                &reason,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ServiceChanged { to: Service::FamilyHelp, on: today, reason }
+            Change::ServiceChanged {
+                to: Service::FamilyHelp,
+                on: today,
+                reason,
+            }
         }
 
-        Command::RecordSharing { about, on, how, not_shared_reason } => {
+        Command::RecordSharing {
+            about,
+            on,
+            how,
+            not_shared_reason,
+        } => {
             let about = text(&mut e, "about", "what was shared", &about, MAX_SHORT);
             let (on, how, not_shared_reason) = if not_shared_reason.trim().is_empty() {
                 match on {
                     None => e.add("on", "Enter the date it was shared, or why it was not"),
                     Some(d) => not_future(&mut e, "on", "date it was shared", d, today),
                 }
-                (on, text(&mut e, "how", "how it was shared (letter, visit, meeting)", &how, MAX_SHORT), None)
+                (
+                    on,
+                    text(
+                        &mut e,
+                        "how",
+                        "how it was shared (letter, visit, meeting)",
+                        &how,
+                        MAX_SHORT,
+                    ),
+                    None,
+                )
             } else {
-                (None, String::new(), Some(text(&mut e, "not_shared_reason", "reason it was not shared", &not_shared_reason, MAX_TEXT)))
+                (
+                    None,
+                    String::new(),
+                    Some(text(
+                        &mut e,
+                        "not_shared_reason",
+                        "reason it was not shared",
+                        &not_shared_reason,
+                        MAX_TEXT,
+                    )),
+                )
             };
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::SharedWithFamily { about, on, how, not_shared_reason }
+            Change::SharedWithFamily {
+                about,
+                on,
+                how,
+                not_shared_reason,
+            }
         }
 
-        Command::StartTransfer { to_authority, to_agency, informed_on, information_sent_on, note } => {
+        Command::StartTransfer {
+            to_authority,
+            to_agency,
+            informed_on,
+            information_sent_on,
+            note,
+        } => {
             if case.transfer.is_some() {
                 return Err(Refusal::Conflict("a transfer has already started".into()));
             }
-            let to_authority = text(&mut e, "to_authority", "local authority the child has moved to", &to_authority, MAX_SHORT);
+            let to_authority = text(
+                &mut e,
+                "to_authority",
+                "local authority the child has moved to",
+                &to_authority,
+                MAX_SHORT,
+            );
             if to_authority.eq_ignore_ascii_case(&case.local_authority) {
-                e.add("to_authority", "The child has moved to another local authority: choose a different one");
+                e.add(
+                    "to_authority",
+                    "The child has moved to another local authority: choose a different one",
+                );
             }
-            not_future(&mut e, "informed_on", "date the other authority was told", informed_on, today);
-            not_future(&mut e, "information_sent_on", "date the information was sent", information_sent_on, today);
+            not_future(
+                &mut e,
+                "informed_on",
+                "date the other authority was told",
+                informed_on,
+                today,
+            );
+            not_future(
+                &mut e,
+                "information_sent_on",
+                "date the information was sent",
+                information_sent_on,
+                today,
+            );
             let note = optional_text(&mut e, "note", "note", &note);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::TransferStarted { to_authority, to_agency, informed_on, information_sent_on, note }
+            Change::TransferStarted {
+                to_authority,
+                to_agency,
+                informed_on,
+                information_sent_on,
+                note,
+            }
         }
-        Command::CompleteTransfer { on, accepted_by, new_case } => {
+        Command::CompleteTransfer {
+            on,
+            accepted_by,
+            new_case,
+        } => {
             let Some(t) = &case.transfer else {
                 return Err(Refusal::Conflict("no transfer has started".into()));
             };
@@ -1043,9 +1437,18 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             }
             not_future(&mut e, "on", "date of the handover", on, today);
             if on < t.informed_on {
-                e.add("on", "The handover cannot be before the other authority was told");
+                e.add(
+                    "on",
+                    "The handover cannot be before the other authority was told",
+                );
             }
-            let accepted_by = text(&mut e, "accepted_by", "who accepted the case in the other authority", &accepted_by, MAX_SHORT);
+            let accepted_by = text(
+                &mut e,
+                "accepted_by",
+                "who accepted the case in the other authority",
+                &accepted_by,
+                MAX_SHORT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             // "Support should continue to be provided by the original local authority in
             // the intervening period" (Desc-A, 003 L1481): until now. Plans end and the
@@ -1054,13 +1457,22 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 .plans
                 .iter()
                 .filter(|p| p.is_open())
-                .map(|p| event(Change::PlanEnded {
-                    plan: p.number,
-                    on,
-                    reason: format!("The child moved to {}; the plan went with the information sent", t.to_authority),
-                }))
+                .map(|p| {
+                    event(Change::PlanEnded {
+                        plan: p.number,
+                        on,
+                        reason: format!(
+                            "The child moved to {}; the plan went with the information sent",
+                            t.to_authority
+                        ),
+                    })
+                })
                 .collect();
-            out.push(event(Change::TransferCompleted { on, accepted_by, new_case }));
+            out.push(event(Change::TransferCompleted {
+                on,
+                accepted_by,
+                new_case,
+            }));
             out.push(event(Change::Closed {
                 on,
                 reason: ClosureReason::RC5,
@@ -1076,7 +1488,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 )));
             }
             if case.open_assessments().next().is_some()
-                && !matches!(reason, ClosureReason::RC2 | ClosureReason::RC5 | ClosureReason::RC6)
+                && !matches!(
+                    reason,
+                    ClosureReason::RC2 | ClosureReason::RC5 | ClosureReason::RC6
+                )
             {
                 return Err(Refusal::Conflict(
                     "an assessment is still open: complete it before closing the case".into(),
@@ -1136,10 +1551,22 @@ fn actions_from(
         if a.what.trim().is_empty() && a.owner.is_none() && a.by.is_none() {
             continue;
         }
-        let what = text(e, &format!("{prefix}[{i}].what"), "what is to be done", &a.what, MAX_SHORT);
+        let what = text(
+            e,
+            &format!("{prefix}[{i}].what"),
+            "what is to be done",
+            &a.what,
+            MAX_SHORT,
+        );
         let owner = match a.owner {
             Some(Owner::Named { name }) => Some(Owner::Named {
-                name: text(e, &format!("{prefix}[{i}].owner"), "name of who will do it", &name, MAX_SHORT),
+                name: text(
+                    e,
+                    &format!("{prefix}[{i}].owner"),
+                    "name of who will do it",
+                    &name,
+                    MAX_SHORT,
+                ),
             }),
             Some(o) => Some(o),
             None => {
@@ -1149,12 +1576,18 @@ fn actions_from(
         };
         let by = match a.by {
             Some(d) if d < not_before => {
-                e.add(format!("{prefix}[{i}].by"), "The date must be on or after the plan or meeting date");
+                e.add(
+                    format!("{prefix}[{i}].by"),
+                    "The date must be on or after the plan or meeting date",
+                );
                 None
             }
             Some(d) => Some(d),
             None => {
-                e.add(format!("{prefix}[{i}].by"), "Enter the date it will be done by");
+                e.add(
+                    format!("{prefix}[{i}].by"),
+                    "Enter the date it will be done by",
+                );
                 None
             }
         };
@@ -1187,15 +1620,21 @@ fn review_date(
     let latest = rule.map(|r| r.due(from.and_time(NaiveTime::MIN), ctx.calendar).date());
     match (given, latest) {
         (Some(d), _) if d <= from => {
-            e.add(field, "The review must be after the date of the plan or meeting");
+            e.add(
+                field,
+                "The review must be after the date of the plan or meeting",
+            );
             (d, rule.map(|r| r.id.clone()))
         }
         (Some(d), Some(l)) if d > l => {
-            e.add(field, format!(
-                "The review must be on or before {} ({})",
-                l.format("%-d %B %Y"),
-                rule.map(|r| r.citation.as_str()).unwrap_or_default()
-            ));
+            e.add(
+                field,
+                format!(
+                    "The review must be on or before {} ({})",
+                    l.format("%-d %B %Y"),
+                    rule.map(|r| r.citation.as_str()).unwrap_or_default()
+                ),
+            );
             (d, rule.map(|r| r.id.clone()))
         }
         (Some(d), _) => (d, rule.map(|r| r.id.clone())),

@@ -21,7 +21,6 @@ pub mod plan;
 pub mod state;
 pub mod work;
 
-
 pub use assessment::{
     Assessment, AssessmentKind, AssessmentOutcome, AssessmentRecord, Contribution, SeenAlone,
 };

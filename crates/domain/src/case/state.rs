@@ -90,7 +90,9 @@ pub enum Change {
     },
     /// The practitioner agreed (¶171: "with that practitioner's agreement").
     AllocationAccepted,
-    AllocationDeclined { reason: String },
+    AllocationDeclined {
+        reason: String,
+    },
     /// The family's consent to Family Help, or its refusal and what it was told (¶146).
     ConsentRecorded {
         given: bool,
@@ -113,7 +115,10 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         gestation_weeks: Option<u8>,
     },
-    ChildSeen { assessment: u32, seen: ChildSeen },
+    ChildSeen {
+        assessment: u32,
+        seen: ChildSeen,
+    },
     ContributionRequested {
         assessment: u32,
         agency: String,
@@ -147,7 +152,10 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         child_not_seen_reason: Option<String>,
     },
-    AssessmentReturned { assessment: u32, reason: String },
+    AssessmentReturned {
+        assessment: u32,
+        reason: String,
+    },
     /// The assessment will go past its timescale: the reason and the new date agreed
     /// (¶169: the lead practitioner records the reasons; SET 2.5.2: a first-line
     /// manager reviews the file, records the reason and agrees the new timescale).
@@ -163,8 +171,13 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         late_reason: Option<String>,
     },
-    PlanMade { plan: Plan },
-    ActionAdded { plan: u32, action: PlanAction },
+    PlanMade {
+        plan: Plan,
+    },
+    ActionAdded {
+        plan: u32,
+        action: PlanAction,
+    },
     ActionDone {
         plan: u32,
         action: u32,
@@ -190,7 +203,9 @@ pub enum Change {
         note: String,
     },
     /// The lead practitioner in Family Help asks children's social care to step up.
-    StepUpRequested { reason: String },
+    StepUpRequested {
+        reason: String,
+    },
     /// Stepped up to children's social care, or down to Family Help; what is already
     /// known stays on the case (¶158–¶160).
     ServiceChanged {
@@ -311,7 +326,9 @@ impl CaseEvent {
                 "Family declined Family Help (what they were told is recorded)".into()
             }
             Change::AssessmentStarted { kind, .. } => format!("{} started", kind.label()),
-            Change::ChildSeen { seen, .. } => format!("Child seen on {}", seen.on.format("%-d %B %Y")),
+            Change::ChildSeen { seen, .. } => {
+                format!("Child seen on {}", seen.on.format("%-d %B %Y"))
+            }
             Change::ContributionRequested { agency, .. } => {
                 format!("Contribution requested from {agency}")
             }
@@ -354,7 +371,9 @@ impl CaseEvent {
                 not_shared_reason: None,
                 ..
             } => format!("Shared with the family: {about}"),
-            Change::SharedWithFamily { about, .. } => format!("Not shared with the family: {about}"),
+            Change::SharedWithFamily { about, .. } => {
+                format!("Not shared with the family: {about}")
+            }
             Change::TransferStarted { to_authority, .. } => {
                 format!("Moving to {to_authority}: information sent")
             }
@@ -543,7 +562,9 @@ impl Case {
         if let Some(l) = &self.lead {
             if self.service == Service::SocialCare
                 && !l.practitioner.role.is_childrens_social_care()
-                && self.open_plan().is_some_and(|p| p.kind == super::PlanKind::ChildInNeed)
+                && self
+                    .open_plan()
+                    .is_some_and(|p| p.kind == super::PlanKind::ChildInNeed)
             {
                 return Err("a child in need plan led from outside children's social care".into());
             }
@@ -786,8 +807,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 });
             }
             c.followup = followup.filter(|f| f.outcome != AssessmentOutcome::ContinueHelp);
-            if c
-                .followup
+            if c.followup
                 .as_ref()
                 .is_some_and(|f| f.outcome == AssessmentOutcome::FamilyHelp)
             {
@@ -802,8 +822,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             c.last_action = c
                 .last_action
                 .max(plan.actions.iter().map(|a| a.number).max().unwrap_or(0));
-            if c
-                .followup
+            if c.followup
                 .as_ref()
                 .is_some_and(|f| f.outcome == AssessmentOutcome::ChildInNeedPlan)
                 && plan.kind == super::PlanKind::ChildInNeed

@@ -150,10 +150,16 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
         out.push(CaseWork {
             key: format!("review-{}", p.number),
             assignee: lead,
-            title: format!("Review the {} ({})", p.kind.label().to_lowercase(), p.kind.meeting().label().to_lowercase()),
+            title: format!(
+                "Review the {} ({})",
+                p.kind.label().to_lowercase(),
+                p.kind.meeting().label().to_lowercase()
+            ),
             due: Due::Date(p.next_review),
             rule_id: p.review_rule.clone(),
-            citation: "WT2026 ¶198: plans reviewed regularly; SET 2.5.26: within a maximum of six months".into(),
+            citation:
+                "WT2026 ¶198: plans reviewed regularly; SET 2.5.26: within a maximum of six months"
+                    .into(),
         });
         for a in p.open_actions() {
             out.push(CaseWork {
