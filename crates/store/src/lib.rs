@@ -92,6 +92,19 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<MatchablePerson>>;
 
+    // ---- cases: help for children and families -------------------------------
+
+    /// Append entries to a case's log (and to others', if any) and replace the case's
+    /// projection: row, open work and plan actions, in one transaction.
+    fn append_case(&self, entries: &[NewEntry], projection: &CaseProjection) -> Result<Vec<StoredEvent>>;
+    fn case(&self, id: uuid::Uuid) -> Result<Option<CaseRow>>;
+    /// A child's cases, newest first.
+    fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>>;
+    /// Open case work, soonest overdue first.
+    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>>;
+    /// Plan actions, soonest due first.
+    fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>>;
+
     // ---- partnership, agencies, teams, users ----------------------------------
 
     fn put_agency(&self, a: &AgencyRow) -> Result<()>;

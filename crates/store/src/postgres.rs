@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/postgres/0002_front_door.sql"),
     ),
+    (3, include_str!("../migrations/postgres/0003_cases.sql")),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -751,6 +752,106 @@ impl Store for PgStore {
         })
     }
 
+    fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let heads = lock_heads(tx, entries)?;
+            let r = &p.row;
+            let cid = r.id.to_string();
+            tx.execute(
+                &*format!(
+                    "INSERT INTO cases ({CASE_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+                     ON CONFLICT (id) DO UPDATE SET service=excluded.service, stage=excluded.stage,
+                       local_authority=excluded.local_authority, lead_user=excluded.lead_user,
+                       closed_on=excluded.closed_on, closure_reason=excluded.closure_reason, updated_at=excluded.updated_at"
+                ),
+                &[
+                    &cid, &r.child.to_string(), &r.service, &r.stage, &r.local_authority, &r.opened_at,
+                    &opt_str(&r.referral), &r.referral_date, &opt_str(&r.lead_user), &r.closed_on,
+                    &r.closure_reason, &r.updated_at,
+                ],
+            )?;
+            let sealed = insert_entries(tx, heads, entries)?;
+            tx.execute("DELETE FROM case_work WHERE case_id = $1", &[&cid])?;
+            for w in &p.work {
+                tx.execute(
+                    "INSERT INTO case_work (case_id, work_key, child_id, assignee, title, due, overdue_from, rule_id, citation)
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                    &[&cid, &w.key, &w.child.to_string(), &opt_str(&w.assignee), &w.title, &w.due, &w.overdue_from, &w.rule_id, &w.citation],
+                )?;
+            }
+            tx.execute("DELETE FROM case_actions WHERE case_id = $1", &[&cid])?;
+            for a in &p.actions {
+                tx.execute(
+                    &*format!("INSERT INTO case_actions ({ACTION_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
+                    &[&cid, &a.number, &a.child.to_string(), &a.plan, &a.plan_kind, &a.what,
+                      &opt_str(&a.owner_user), &opt_str(&a.owner_agency), &a.owner_name, &a.due_by, &a.done_on],
+                )?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn case(&self, cid: uuid::Uuid) -> Result<Option<CaseRow>> {
+        self.read(|c| {
+            let r = c.query_opt(&*format!("SELECT {CASE_COLS} FROM cases WHERE id = $1"), &[&cid.to_string()])?;
+            opt_row(r, case_row)
+        })
+    }
+
+    fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                &*format!("SELECT {CASE_COLS} FROM cases WHERE child_id = $1 ORDER BY opened_at DESC, id"),
+                &[&child.to_string()],
+            )?;
+            rows(rs, case_row)
+        })
+    }
+
+    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
+                        p.given_name || ' ' || p.family_name
+                 FROM case_work w JOIN people p ON p.id = w.child_id
+                 WHERE ($1::text IS NOT NULL AND w.assignee = $1) OR ($2 AND w.assignee IS NULL)
+                 ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT $3",
+                &[&opt_str(&q.assignee), &q.supervisors, &limit],
+            )?;
+            rows(rs, |r| {
+                Ok(CaseWorkRow {
+                    case: id(r, 0)?,
+                    key: r.try_get(1)?,
+                    child: id(r, 2)?,
+                    assignee: opt_id(r, 3)?,
+                    title: r.try_get(4)?,
+                    due: r.try_get(5)?,
+                    overdue_from: r.try_get(6)?,
+                    rule_id: r.try_get(7)?,
+                    citation: r.try_get(8)?,
+                    child_name: r.try_get(9)?,
+                })
+            })
+        })
+    }
+
+    fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {ACTION_COLS} FROM case_actions
+                     WHERE ($1::text IS NULL OR owner_user = $1) AND ($2::text IS NULL OR owner_agency = $2)
+                       AND ($3::text IS NULL OR child_id = $3) AND (NOT $4 OR done_on IS NULL)
+                     ORDER BY due_by, case_id, action_number LIMIT $5"
+                ),
+                &[&opt_str(&q.owner_user), &opt_str(&q.owner_agency), &opt_str(&q.child), &q.open_only, &limit],
+            )?;
+            rows(rs, action_row)
+        })
+    }
+
     fn matchable_children(
         &self,
         after: Option<PersonId>,
@@ -1102,4 +1203,40 @@ impl Store for PgStore {
             Ok(())
         })
     }
+}
+
+const CASE_COLS: &str = "id, child_id, service, stage, local_authority, opened_at, referral_id, referral_date, lead_user, closed_on, closure_reason, updated_at";
+const ACTION_COLS: &str = "case_id, action_number, child_id, plan_number, plan_kind, what, owner_user, owner_agency, owner_name, due_by, done_on";
+
+fn case_row(r: &Row) -> PgResult<CaseRow> {
+    Ok(CaseRow {
+        id: id(r, 0)?,
+        child: id(r, 1)?,
+        service: r.try_get(2)?,
+        stage: r.try_get(3)?,
+        local_authority: r.try_get(4)?,
+        opened_at: r.try_get(5)?,
+        referral: opt_id(r, 6)?,
+        referral_date: r.try_get(7)?,
+        lead_user: opt_id(r, 8)?,
+        closed_on: r.try_get(9)?,
+        closure_reason: r.try_get(10)?,
+        updated_at: r.try_get(11)?,
+    })
+}
+
+fn action_row(r: &Row) -> PgResult<CaseActionRow> {
+    Ok(CaseActionRow {
+        case: id(r, 0)?,
+        number: r.try_get(1)?,
+        child: id(r, 2)?,
+        plan: r.try_get(3)?,
+        plan_kind: r.try_get(4)?,
+        what: r.try_get(5)?,
+        owner_user: opt_id(r, 6)?,
+        owner_agency: opt_id(r, 7)?,
+        owner_name: r.try_get(8)?,
+        due_by: r.try_get(9)?,
+        done_on: r.try_get(10)?,
+    })
 }

@@ -10,6 +10,7 @@ use together_domain::event::{EventBody, GENESIS_HASH};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_front_door.sql")),
+    (3, include_str!("../migrations/sqlite/0003_cases.sql")),
 ];
 
 pub struct SqliteStore {
@@ -543,6 +544,112 @@ impl Store for SqliteStore {
         })
     }
 
+    fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let r = &p.row;
+            let cid = r.id.to_string();
+            tx.execute(
+                &format!(
+                    "INSERT INTO cases ({CASE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
+                     ON CONFLICT(id) DO UPDATE SET service=excluded.service, stage=excluded.stage,
+                       local_authority=excluded.local_authority, lead_user=excluded.lead_user,
+                       closed_on=excluded.closed_on, closure_reason=excluded.closure_reason, updated_at=excluded.updated_at"
+                ),
+                params![
+                    cid, r.child.to_string(), r.service, r.stage, r.local_authority, r.opened_at,
+                    r.referral.map(|x| x.to_string()), r.referral_date, r.lead_user.map(|u| u.to_string()),
+                    r.closed_on, r.closure_reason, r.updated_at
+                ],
+            )
+            .map_err(map_err)?;
+            let sealed = append_entries(tx, entries)?;
+            tx.execute("DELETE FROM case_work WHERE case_id = ?1", [&cid]).map_err(map_err)?;
+            for w in &p.work {
+                tx.execute(
+                    "INSERT INTO case_work (case_id, work_key, child_id, assignee, title, due, overdue_from, rule_id, citation)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                    params![cid, w.key, w.child.to_string(), w.assignee.map(|u| u.to_string()), w.title, w.due, w.overdue_from, w.rule_id, w.citation],
+                )
+                .map_err(map_err)?;
+            }
+            tx.execute("DELETE FROM case_actions WHERE case_id = ?1", [&cid]).map_err(map_err)?;
+            for a in &p.actions {
+                tx.execute(
+                    &format!("INSERT INTO case_actions ({ACTION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+                    params![cid, a.number, a.child.to_string(), a.plan, a.plan_kind, a.what,
+                        a.owner_user.map(|u| u.to_string()), a.owner_agency.map(|u| u.to_string()), a.owner_name, a.due_by, a.done_on],
+                )
+                .map_err(map_err)?;
+            }
+            Ok(sealed)
+        })
+    }
+
+    fn case(&self, cid: uuid::Uuid) -> Result<Option<CaseRow>> {
+        self.read(|c| {
+            c.query_row(&format!("SELECT {CASE_COLS} FROM cases WHERE id = ?1"), [cid.to_string()], case_row)
+                .optional()
+        })
+    }
+
+    fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CASE_COLS} FROM cases WHERE child_id = ?1 ORDER BY opened_at DESC, id"
+            ))?;
+            let rows = st.query_map([child.to_string()], case_row)?;
+            rows.collect()
+        })
+    }
+
+    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
+                        p.given_name || ' ' || p.family_name
+                 FROM case_work w JOIN people p ON p.id = w.child_id
+                 WHERE (?1 IS NOT NULL AND w.assignee = ?1) OR (?2 = 1 AND w.assignee IS NULL)
+                 ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![q.assignee.map(|u| u.to_string()), q.supervisors, limit], |r| {
+                Ok(CaseWorkRow {
+                    case: id(r, 0)?,
+                    key: r.get(1)?,
+                    child: PersonId(id(r, 2)?),
+                    assignee: opt_id(r, 3)?.map(UserId),
+                    title: r.get(4)?,
+                    due: r.get(5)?,
+                    overdue_from: r.get(6)?,
+                    rule_id: r.get(7)?,
+                    citation: r.get(8)?,
+                    child_name: r.get(9)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {ACTION_COLS} FROM case_actions
+                 WHERE (?1 IS NULL OR owner_user = ?1) AND (?2 IS NULL OR owner_agency = ?2)
+                   AND (?3 IS NULL OR child_id = ?3) AND (?4 = 0 OR done_on IS NULL)
+                 ORDER BY due_by, case_id, action_number LIMIT ?5"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    q.owner_user.map(|u| u.to_string()), q.owner_agency.map(|u| u.to_string()),
+                    q.child.map(|u| u.to_string()), q.open_only, limit
+                ],
+                action_row,
+            )?;
+            rows.collect()
+        })
+    }
+
     fn matchable_children(
         &self,
         after: Option<PersonId>,
@@ -929,4 +1036,40 @@ impl Store for SqliteStore {
             .map_err(map_err)
         })
     }
+}
+
+const CASE_COLS: &str = "id, child_id, service, stage, local_authority, opened_at, referral_id, referral_date, lead_user, closed_on, closure_reason, updated_at";
+const ACTION_COLS: &str = "case_id, action_number, child_id, plan_number, plan_kind, what, owner_user, owner_agency, owner_name, due_by, done_on";
+
+fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: id(r, 0)?,
+        child: PersonId(id(r, 1)?),
+        service: r.get(2)?,
+        stage: r.get(3)?,
+        local_authority: r.get(4)?,
+        opened_at: r.get(5)?,
+        referral: opt_id(r, 6)?,
+        referral_date: r.get(7)?,
+        lead_user: opt_id(r, 8)?.map(UserId),
+        closed_on: r.get(9)?,
+        closure_reason: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+fn action_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseActionRow> {
+    Ok(CaseActionRow {
+        case: id(r, 0)?,
+        number: r.get(1)?,
+        child: PersonId(id(r, 2)?),
+        plan: r.get(3)?,
+        plan_kind: r.get(4)?,
+        what: r.get(5)?,
+        owner_user: opt_id(r, 6)?.map(UserId),
+        owner_agency: opt_id(r, 7)?.map(AgencyId),
+        owner_name: r.get(8)?,
+        due_by: r.get(9)?,
+        done_on: r.get(10)?,
+    })
 }

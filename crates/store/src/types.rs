@@ -234,3 +234,88 @@ pub struct MatchablePerson {
     pub person: PersonRow,
     pub household: Vec<String>,
 }
+
+/// A case (one episode of help for one child) as lists and trays show it: a projection
+/// of the case's own log (read with `Store::log`, keyed by the case id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    pub id: uuid::Uuid,
+    pub child: PersonId,
+    /// `Service` id: "family-help" or "social-care".
+    pub service: String,
+    /// "open" or "closed".
+    pub stage: String,
+    pub local_authority: String,
+    /// UTC timestamp.
+    pub opened_at: String,
+    pub referral: Option<uuid::Uuid>,
+    /// "2026-12-10".
+    pub referral_date: String,
+    pub lead_user: Option<UserId>,
+    pub closed_on: Option<String>,
+    /// CIN census code, "RC1".."RC9".
+    pub closure_reason: Option<String>,
+    pub updated_at: String,
+}
+
+/// One piece of a case's open work in a tray.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseWorkRow {
+    pub case: uuid::Uuid,
+    pub key: String,
+    pub child: PersonId,
+    /// The practitioner whose tray it is in; `None`: the practice supervisors'.
+    pub assignee: Option<UserId>,
+    pub title: String,
+    /// `Due` as JSON.
+    pub due: String,
+    /// Wall-clock time in England the work is overdue from: the tray's order.
+    pub overdue_from: String,
+    pub rule_id: Option<String>,
+    pub citation: String,
+    /// The child's name (filled in when read; ignored when written).
+    pub child_name: String,
+}
+
+/// One action of a case's plans, for the practitioners (and agency systems) who own them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseActionRow {
+    pub case: uuid::Uuid,
+    pub number: i64,
+    pub child: PersonId,
+    pub plan: i64,
+    pub plan_kind: String,
+    pub what: String,
+    pub owner_user: Option<UserId>,
+    pub owner_agency: Option<AgencyId>,
+    pub owner_name: String,
+    /// "2027-01-20".
+    pub due_by: String,
+    pub done_on: Option<String>,
+}
+
+/// What a case's latest event makes of its projection, each part replacing what was there.
+#[derive(Clone, Debug)]
+pub struct CaseProjection {
+    pub row: CaseRow,
+    pub work: Vec<CaseWorkRow>,
+    pub actions: Vec<CaseActionRow>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaseWorkQuery {
+    /// Work in this practitioner's tray.
+    pub assignee: Option<UserId>,
+    /// The practice supervisors' tray (work with no assignee).
+    pub supervisors: bool,
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaseActionQuery {
+    pub owner_user: Option<UserId>,
+    pub owner_agency: Option<AgencyId>,
+    pub child: Option<PersonId>,
+    pub open_only: bool,
+    pub limit: u32,
+}

@@ -282,6 +282,7 @@ macro_rules! all_backends {
                     orders_the_trays_by_when_work_is_overdue,
                     lists_referrals_by_who_sent_them_and_by_child,
                     lists_matchable_children_with_their_households,
+                    keeps_a_case_log_its_trays_and_actions,
                 ],
                 raw: [
                     the_database_refuses_to_change_events,
@@ -1802,4 +1803,107 @@ fn lists_matchable_children_with_their_households(s: &dyn Store) {
     let rest = s.matchable_children(Some(first[0].person.id), 10).unwrap();
     assert_eq!(first.len() + rest.len(), 2);
     assert_ne!(first[0].person.id, rest[0].person.id);
+}
+
+fn case_row_for(id: uuid::Uuid, child: PersonId, lead: Option<UserId>) -> CaseRow {
+    CaseRow {
+        id,
+        child,
+        service: "social-care".into(),
+        stage: "open".into(),
+        local_authority: "Essex County Council".into(),
+        opened_at: ts(1),
+        referral: None,
+        referral_date: "2026-12-10".into(),
+        lead_user: lead,
+        closed_on: None,
+        closure_reason: None,
+        updated_at: ts(1),
+    }
+}
+
+fn case_work_row(case: uuid::Uuid, child: PersonId, key: &str, assignee: Option<UserId>, overdue_from: &str) -> CaseWorkRow {
+    CaseWorkRow {
+        case,
+        key: key.into(),
+        child,
+        assignee,
+        title: key.into(),
+        due: "{}".into(),
+        overdue_from: overdue_from.into(),
+        rule_id: None,
+        citation: "WT2026".into(),
+        child_name: String::new(),
+    }
+}
+
+fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
+    let child = PersonId::new_random();
+    s.append(&[opened(child)], &[person(child, "child", "Ada", "Example", 0)], &[])
+        .unwrap();
+    let school = agency(s, "Castle Primary");
+    let sw = user(s, "sw");
+    let dsl = user(s, "dsl");
+    let id = uuid::Uuid::new_v4();
+    let first = s
+        .append_case(
+            &[entry(id, "case-opened", "{}", 1)],
+            &CaseProjection {
+                row: case_row_for(id, child, None),
+                work: vec![case_work_row(id, child, "allocate", None, "2026-12-12T00:00:00")],
+                actions: vec![],
+            },
+        )
+        .unwrap();
+    assert_eq!(first[0].prev_hash, GENESIS_HASH);
+    let sup = s.case_work(&CaseWorkQuery { supervisors: true, ..Default::default() }).unwrap();
+    assert_eq!(sup.len(), 1);
+    assert_eq!(sup[0].child_name, "Ada Example");
+    // Allocated: the supervisors' item goes; the social worker's and the school's arrive.
+    let row = case_row_for(id, child, Some(sw));
+    s.append_case(
+        &[entry(id, "allocation-accepted", "{}", 2)],
+        &CaseProjection {
+            row: row.clone(),
+            work: vec![
+                case_work_row(id, child, "assessment-1", Some(sw), "2027-02-17T00:00:00"),
+                case_work_row(id, child, "action-1", Some(dsl), "2027-01-21T00:00:00"),
+            ],
+            actions: vec![CaseActionRow {
+                case: id,
+                number: 1,
+                child,
+                plan: 1,
+                plan_kind: "family-help".into(),
+                what: "Breakfast club".into(),
+                owner_user: Some(dsl),
+                owner_agency: Some(school),
+                owner_name: "D. Lead".into(),
+                due_by: "2027-01-20".into(),
+                done_on: None,
+            }],
+        },
+    )
+    .unwrap();
+    assert!(s.case_work(&CaseWorkQuery { supervisors: true, ..Default::default() }).unwrap().is_empty());
+    let mine = s.case_work(&CaseWorkQuery { assignee: Some(sw), ..Default::default() }).unwrap();
+    assert_eq!(mine.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(), vec!["assessment-1"]);
+    assert_eq!(s.case(id).unwrap().unwrap(), row);
+    assert_eq!(s.cases_of_child(child).unwrap(), vec![row.clone()]);
+    let by_agency = s.case_actions(&CaseActionQuery { owner_agency: Some(school), open_only: true, ..Default::default() }).unwrap();
+    assert_eq!(by_agency.len(), 1);
+    assert_eq!(by_agency[0].what, "Breakfast club");
+    assert!(s.case_actions(&CaseActionQuery { owner_user: Some(sw), ..Default::default() }).unwrap().is_empty());
+    assert_eq!(s.case_actions(&CaseActionQuery { child: Some(child), ..Default::default() }).unwrap().len(), 1);
+    // All or nothing: a case row for a child not in people fails, and takes its entry with it.
+    let other = uuid::Uuid::new_v4();
+    let bad = CaseProjection {
+        row: case_row_for(other, PersonId::new_random(), None),
+        work: vec![],
+        actions: vec![],
+    };
+    assert!(s.append_case(&[entry(other, "case-opened", "{}", 1)], &bad).is_err());
+    assert!(s.log(PersonId(other)).unwrap().is_empty());
+    assert!(s.case(other).unwrap().is_none());
+    assert_eq!(verify_all(s).unwrap().logs, 2, "the child's log and the case's");
 }
