@@ -37,6 +37,10 @@ pub enum Action {
     /// escalate, answer. The referral's own rules (`referral::decide`) then say which
     /// role may do which; this is the gate before them.
     WorkOnReferral,
+    /// Work on a child's case (issue 4): allocation, assessments, plans, meetings,
+    /// actions, transfer and closure. The case's own rules (`case::decide`) then say
+    /// which role may do which; this is the gate before them.
+    WorkOnCase,
     /// Manage users, teams and API clients.
     ManageUsers,
     /// Manage the calendar of proclaimed bank holidays and closures.
@@ -48,7 +52,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewHome,
         Action::SearchChildren,
         Action::OpenChildRecord,
@@ -59,6 +63,7 @@ impl Action {
         Action::SubmitReferral,
         Action::ViewReferral,
         Action::WorkOnReferral,
+        Action::WorkOnCase,
         Action::ManageUsers,
         Action::ManageCalendar,
         Action::ViewAccessLog,
@@ -73,6 +78,7 @@ impl Action {
                 | Action::AppendToChildRecord
                 | Action::CorrectChildEntry
                 | Action::RestrictChildRecord
+                | Action::WorkOnCase
         )
     }
 
@@ -88,6 +94,7 @@ impl Action {
             Action::SubmitReferral => "submit-referral",
             Action::ViewReferral => "view-referral",
             Action::WorkOnReferral => "work-on-referral",
+            Action::WorkOnCase => "work-on-case",
             Action::ManageUsers => "manage-users",
             Action::ManageCalendar => "manage-calendar",
             Action::ViewAccessLog => "view-access-log",
@@ -255,7 +262,8 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
             };
             referral(role, made_by_actor)
         }
-        ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord => {
+        ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord
+        | WorkOnCase => {
             let Resource::Child {
                 restricted,
                 relationships,
@@ -331,6 +339,7 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
             }
         } else if has(Relationship::Referrer)
             || has(Relationship::Participant)
+            || has(Relationship::Allocated)
             || has(Relationship::Granted)
         {
             Decision::allow(
@@ -375,6 +384,23 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
                 }
             } else {
                 Decision::deny("only the entry's author or a practice supervisor may correct it")
+            }
+        }
+        WorkOnCase => {
+            if matches!(role, Role::SocialWorker | Role::PracticeSupervisor) {
+                Decision {
+                    reason: "children's social care works on children's cases",
+                    ..view
+                }
+            } else if role == Role::PartnerPractitioner
+                && (has(Relationship::Allocated) || has(Relationship::Participant))
+            {
+                Decision {
+                    reason: "a partner practitioner who leads the Family Help, or owns an action of the plan, works on that part of the case",
+                    ..view
+                }
+            } else {
+                Decision::deny("only children's social care, the lead practitioner and owners of plan actions work on a case")
             }
         }
         RestrictChildRecord => {

@@ -133,6 +133,23 @@ const TABLE: &[Row] = &[
     (SystemAdministrator, &[Author], CorrectChildEntry, On::R, DENY),
     (DataProtectionOfficer, &[Author], CorrectChildEntry, On::R, DENY),
     // Restricting a record and granting access: practice supervisors, not under break-glass.
+    // Work on a case (issue 4): children's social care; a partner practitioner who leads
+    // the Family Help (Allocated) or owns a plan action (Participant) — the case's own
+    // rules then keep them to that part (¶138).
+    (SocialWorker, &[], WorkOnCase, On::R, ALLOW_FULL),
+    (PracticeSupervisor, &[], WorkOnCase, On::R, ALLOW_FULL),
+    (SocialWorker, &[], WorkOnCase, On::X, DENY),
+    (SocialWorker, &[Allocated], WorkOnCase, On::X, ALLOW_FULL),
+    (FrontDoorWorker, &[], WorkOnCase, On::R, DENY),
+    (ConferenceChair, &[], WorkOnCase, On::R, DENY),
+    (PartnerPractitioner, &[], WorkOnCase, On::R, DENY),
+    (PartnerPractitioner, &[Referrer], WorkOnCase, On::R, DENY),
+    (PartnerPractitioner, &[Allocated], WorkOnCase, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[Participant], WorkOnCase, On::R, ALLOW_SHARED),
+    (PartnerPractitioner, &[Allocated], WorkOnCase, On::X, DENY),
+    (PartnershipManager, &[], WorkOnCase, On::R, DENY),
+    (SystemAdministrator, &[], WorkOnCase, On::R, DENY),
+    (DataProtectionOfficer, &[], WorkOnCase, On::R, DENY),
     (PracticeSupervisor, &[], RestrictChildRecord, On::R, ALLOW_FULL),
     (PracticeSupervisor, &[Allocated], RestrictChildRecord, On::X, ALLOW_FULL),
     (PracticeSupervisor, &[BreakGlass], RestrictChildRecord, On::X, DENY),

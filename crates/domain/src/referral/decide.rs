@@ -119,6 +119,11 @@ pub enum ReferralCommand {
         reason: String,
     },
     RecordDisclosure(Box<DisclosureInput>),
+    /// A practice supervisor opened a case for child `child` (issue 4).
+    RecordCaseOpened {
+        child: usize,
+        case: crate::ids::CaseId,
+    },
 }
 
 /// Why a command was not accepted.
@@ -269,6 +274,25 @@ pub fn decide(
             previous_referrals,
         } => link_child(r, *child, *person, previous_referrals, ctx),
         ReferralCommand::UnlinkChild { child, reason } => unlink_child(r, *child, reason, ctx),
+        ReferralCommand::RecordCaseOpened { child, case } => {
+            if !r.is_decided() {
+                return Err(Refusal::Conflict("decide next steps before opening a case".into()));
+            }
+            if r.children.get(*child).and_then(|l| l.person).is_none() {
+                return Err(Refusal::Conflict(
+                    "link the child to their record before opening a case".into(),
+                ));
+            }
+            if r.cases.iter().any(|(c, _)| c == child) {
+                return Err(Refusal::Conflict("a case is already open for this child from this referral".into()));
+            }
+            Ok(vec![ReferralEvent::CaseOpened {
+                child: *child,
+                case: *case,
+                at: ctx.now,
+                by: ctx.actor,
+            }])
+        }
         ReferralCommand::RecordDisclosure(input) => {
             let number = r.disclosures.len() as u32 + 1;
             let d = input
@@ -317,6 +341,10 @@ fn check_role(command: &ReferralCommand, ctx: &DecisionContext) -> Result<(), Re
         }
         ReferralCommand::LinkChild { .. } | ReferralCommand::UnlinkChild { .. } if !staff => {
             Err(forbidden(ctx, "link a referred child to a record"))
+        }
+        // WT2026 ¶170: a practice supervisor allocates once a referral is accepted.
+        ReferralCommand::RecordCaseOpened { .. } if role != Role::PracticeSupervisor => {
+            Err(forbidden(ctx, "open a case from a referral"))
         }
         ReferralCommand::RecordDisclosure(_) if !staff => {
             Err(forbidden(ctx, "record information sharing for a referral"))

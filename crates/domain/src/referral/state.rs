@@ -325,6 +325,14 @@ pub enum ReferralEvent {
         reason: String,
     },
     DisclosureRecorded(Box<Disclosure>),
+    /// A case opened for child `child` after the decision (issue 4): the decision's
+    /// next work for that child moves to the case.
+    CaseOpened {
+        child: usize,
+        case: crate::ids::CaseId,
+        at: NaiveDateTime,
+        by: Actor,
+    },
 }
 
 impl ReferralEvent {
@@ -341,6 +349,7 @@ impl ReferralEvent {
             ReferralEvent::ChildLinked { .. } => "child-linked",
             ReferralEvent::ChildUnlinked { .. } => "child-unlinked",
             ReferralEvent::DisclosureRecorded(_) => "disclosure-recorded",
+            ReferralEvent::CaseOpened { .. } => "case-opened-from-referral",
         }
     }
 
@@ -356,6 +365,7 @@ impl ReferralEvent {
             ReferralEvent::EscalationAnswered { answer, .. } => answer.at,
             ReferralEvent::ChildLinked { at, .. } | ReferralEvent::ChildUnlinked { at, .. } => *at,
             ReferralEvent::DisclosureRecorded(d) => d.at,
+            ReferralEvent::CaseOpened { at, .. } => *at,
         }
     }
 
@@ -385,6 +395,7 @@ impl ReferralEvent {
                 Direction::SharedWith => format!("Information shared with {}", d.agency_name),
                 Direction::ReceivedFrom => format!("Information received from {}", d.agency_name),
             },
+            ReferralEvent::CaseOpened { .. } => "Case opened for a child".into(),
         }
     }
 
@@ -433,6 +444,9 @@ pub struct Referral {
     pub decisions: Vec<Decision>,
     pub escalations: Vec<Escalation>,
     pub disclosures: Vec<Disclosure>,
+    /// Cases opened from this referral, as (child index, case).
+    #[serde(default)]
+    pub cases: Vec<(usize, crate::ids::CaseId)>,
     /// The latest time of any entry: commands dated earlier are refused, so the record
     /// stays in the order things happened.
     pub last_event_at: NaiveDateTime,
@@ -514,6 +528,7 @@ impl Referral {
             decisions: Vec::new(),
             escalations: Vec::new(),
             disclosures: Vec::new(),
+            cases: Vec::new(),
             last_event_at: r.received_at,
         }
     }
@@ -598,6 +613,14 @@ impl Referral {
                 let fits = d.number as usize == self.disclosures.len() + 1;
                 if fits {
                     self.disclosures.push((**d).clone());
+                }
+                fits
+            }
+            ReferralEvent::CaseOpened { child, case, .. } => {
+                let fits = *child < self.children.len()
+                    && !self.cases.iter().any(|(c, _)| c == child);
+                if fits {
+                    self.cases.push((*child, *case));
                 }
                 fits
             }

@@ -107,6 +107,20 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
     }
     if let Some(d) = r.current_decision() {
         for (i, w) in d.next_work.iter().enumerate() {
+            // Work a case now carries (issue 4): everything but the strategy discussion
+            // and immediate protection (issue 5) leaves the referral once every child
+            // it is about has a case.
+            let moved_to_case = !matches!(
+                w.kind,
+                super::WorkKind::StrategyDiscussion | super::WorkKind::ImmediateProtection
+            ) && !w.children.is_empty()
+                && w
+                    .children
+                    .iter()
+                    .all(|c| r.cases.iter().any(|(i, _)| *i == c.index));
+            if moved_to_case {
+                continue;
+            }
             out.push(OpenWork {
                 key: format!("next-{}-{i}", d.number),
                 queue: Queue::Supervisor,
