@@ -74,12 +74,14 @@ impl App {
         if caller.is_api_client {
             return Ok(Vec::new());
         }
-        Ok(self
+        let mut rels: Vec<Relationship> = self
             .store
             .involvements(child, caller.actor_id)?
             .iter()
             .filter_map(|i| relationship(&i.kind))
-            .collect())
+            .collect();
+        rels.extend(self.case_relationships(caller, child)?);
+        Ok(rels)
     }
 
     /// Decide an action on a child's record. `extra` carries relationships only the
@@ -187,6 +189,17 @@ impl App {
             reason,
             false,
         )
+    }
+
+    /// Log a refusal a case's own rules made after the gate let the caller in (e.g. a
+    /// school lead practitioner closing the case: only a practice supervisor may).
+    pub(crate) fn log_case_refusal(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        self.log_decision(caller, Action::WorkOnCase, Some(child), false, reason, false)
     }
 
     /// Decide a search for the referred child ("is this child known?"): the decision for

@@ -3,6 +3,7 @@
 //! the caller, asks the one access decision through [`App::authorize`], and reads
 //! or writes through the store.
 
+pub mod cases;
 pub mod clock;
 pub mod demo;
 mod error;

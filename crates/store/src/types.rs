@@ -246,7 +246,7 @@ pub struct CaseRow {
     /// "open" or "closed".
     pub stage: String,
     pub local_authority: String,
-    /// UTC timestamp.
+    /// Wall-clock time in England ("2026-12-10T10:00:00"), as the case's events hold it.
     pub opened_at: String,
     pub referral: Option<uuid::Uuid>,
     /// "2026-12-10".

@@ -1,0 +1,481 @@
+//! Help for children and families (issue 4): opening a case from a referral decision,
+//! every command on it through the one access decision and the case's own rules, the
+//! case trays, and the plan actions partner agencies' systems read and complete.
+
+use crate::front_door::local_time;
+use crate::{App, AppError, Caller};
+use together_domain::access::{Action, Scope};
+use together_domain::case::plan::Owner;
+use together_domain::case::{self, Case, CaseEvent, Command, Context, Practitioner, Refusal, Service};
+use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
+use together_domain::ids::{CaseId, EventId, PersonId, UserId};
+use together_domain::referral::{ReferralCommand, ReferralId};
+use together_domain::role::Role;
+use together_store::{CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, CaseWorkQuery, CaseWorkRow, PersonRow};
+
+/// A case as a page or the API shows it.
+pub struct CaseView {
+    pub row: CaseRow,
+    pub case: Case,
+    pub child: PersonRow,
+    /// Each stored entry with its event, oldest first.
+    pub history: Vec<(StoredEvent, CaseEvent)>,
+    /// `Full` for children's social care; `SharedOnly` for a partner practitioner, who
+    /// sees the Family Help record they lead and the plan actions (not the statutory
+    /// assessment's text).
+    pub scope: Scope,
+}
+
+/// One piece of case work in a tray.
+pub struct CaseTrayItem {
+    pub work: CaseWorkRow,
+    pub overdue: bool,
+    pub due: Option<together_domain::timescale::Due>,
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::Forbidden { .. } => AppError::Forbidden(r.to_string()),
+        Refusal::NotFound(_) => AppError::NotFound,
+        Refusal::Conflict(m) => AppError::Conflict(m),
+        Refusal::Invalid(e) => AppError::Invalid(e),
+    }
+}
+
+fn london_now(app: &App) -> chrono::NaiveDateTime {
+    crate::record::to_london(app.clock.now()).naive_local()
+}
+
+impl App {
+    /// The practitioner `user` as a case records them.
+    pub fn practitioner(&self, user: UserId) -> Result<Practitioner, AppError> {
+        let u = self.store.user(user)?.filter(|u| u.active).ok_or_else(|| {
+            AppError::Invalid(together_domain::validate::ValidationErrors::single(
+                "practitioner",
+                "Choose a practitioner who uses Together",
+            ))
+        })?;
+        let agency = self.store.agency(u.agency)?;
+        Ok(Practitioner {
+            user: u.id,
+            name: u.display_name,
+            role: Role::from_id(&u.role).unwrap_or(Role::PartnerPractitioner),
+            agency: u.agency,
+            agency_name: agency.map(|a| a.name).unwrap_or_default(),
+        })
+    }
+
+    /// The owner of a plan action: a user of Together, or someone named.
+    pub fn owner(&self, user: Option<UserId>, name: &str) -> Result<Option<Owner>, AppError> {
+        Ok(match user {
+            Some(u) => {
+                let p = self.practitioner(u)?;
+                Some(Owner::User {
+                    user: p.user,
+                    name: p.name,
+                    agency: p.agency,
+                    agency_name: p.agency_name,
+                })
+            }
+            None if !name.trim().is_empty() => Some(Owner::Named {
+                name: name.trim().to_string(),
+            }),
+            None => None,
+        })
+    }
+
+    /// Practitioners who may be asked to lead or own actions: everyone active in a
+    /// practitioner role, by name.
+    pub fn practitioners(&self) -> Result<Vec<Practitioner>, AppError> {
+        let mut out = Vec::new();
+        for u in self.store.users()? {
+            let Some(role) = Role::from_id(&u.role) else { continue };
+            if u.active
+                && matches!(
+                    role,
+                    Role::SocialWorker | Role::PracticeSupervisor | Role::PartnerPractitioner
+                )
+            {
+                out.push(self.practitioner(u.id)?);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Open a case for child `child` of a decided referral (issue 4: "Once a referral
+    /// is accepted, a practice supervisor allocates a lead practitioner"). The
+    /// assessment clock runs from the referral's date (¶169).
+    pub fn open_case_from_referral(
+        &self,
+        caller: &Caller,
+        referral: ReferralId,
+        child: usize,
+        service: Service,
+        reason: &str,
+    ) -> Result<CaseId, AppError> {
+        let view = self.referral(caller, referral)?;
+        let person = view
+            .referral
+            .children
+            .get(child)
+            .and_then(|l| l.person)
+            .ok_or_else(|| AppError::Conflict("link the child to their record before opening a case".into()))?;
+        if let Some(open) = self.store.cases_of_child(person)?.into_iter().find(|c| c.stage == "open") {
+            return Err(AppError::Conflict(format!(
+                "the child already has an open case ({}): work on it there",
+                open.id
+            )));
+        }
+        let id = CaseId::new_random();
+        let referral_date = view.referral.received_at.date();
+        // The referral notes the case first, so that a case is never opened twice from it.
+        self.act_on_referral(
+            caller,
+            referral,
+            ReferralCommand::RecordCaseOpened { child, case: id },
+            Default::default(),
+        )?;
+        self.open_case(caller, id, person, service, Some(referral), referral_date, reason, None)?;
+        Ok(id)
+    }
+
+    /// Open a case (also a re-opening, or a transfer in): a new log, so a closed case
+    /// stays exactly as it was.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_case(
+        &self,
+        caller: &Caller,
+        id: CaseId,
+        child: PersonId,
+        service: Service,
+        referral: Option<ReferralId>,
+        referral_date: chrono::NaiveDate,
+        reason: &str,
+        reopens: Option<CaseId>,
+    ) -> Result<CaseView, AppError> {
+        self.authorize_child(caller, Action::WorkOnCase, child, &[])?;
+        if reopens.is_some() && self.store.cases_of_child(child)?.iter().any(|c| c.stage == "open") {
+            return Err(AppError::Conflict("the child already has an open case".into()));
+        }
+        let cmd = Command::Open {
+            case: id,
+            child,
+            service,
+            referral,
+            referral_date,
+            local_authority: self.local_authority(caller)?,
+            reason: reason.to_string(),
+            reopens,
+            transferred_from: None,
+        };
+        self.apply_command(caller, id, child, None, Vec::new(), cmd)
+    }
+
+    /// The local authority a case belongs to: the caller's agency's name.
+    fn local_authority(&self, caller: &Caller) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .agency(caller.agency)?
+            .map(|a| a.name)
+            .unwrap_or_else(|| self.profile.name.clone()))
+    }
+
+    fn load_case(&self, id: CaseId) -> Result<(CaseRow, Vec<(StoredEvent, CaseEvent)>, Case), AppError> {
+        let row = self.store.case(id.0)?.ok_or(AppError::NotFound)?;
+        let log = self.store.log(PersonId(id.0))?;
+        let mut history = Vec::with_capacity(log.len());
+        for e in log {
+            let Some(payload) = e.payload.as_deref() else { continue };
+            let ev = CaseEvent::from_stored(&e.event_type, payload)
+                .map_err(|err| AppError::Internal(format!("case {id} entry {}: {err}", e.seq)))?;
+            history.push((e, ev));
+        }
+        let case = case::replay(history.iter().map(|(_, e)| e))
+            .ok_or_else(|| AppError::Internal(format!("case {id} has no opening")))?;
+        Ok((row, history, case))
+    }
+
+    /// Read a case: the decision for reading the child's record, logged.
+    pub fn case_view(&self, caller: &Caller, id: CaseId) -> Result<CaseView, AppError> {
+        let Some(row) = self.store.case(id.0)? else {
+            return Err(AppError::NotFound);
+        };
+        let permit = self.authorize_child(caller, Action::ViewChildRecord, row.child, &[])?;
+        let (row, history, case) = self.load_case(id)?;
+        let child = self.store.person(row.child)?.ok_or(AppError::NotFound)?;
+        Ok(CaseView {
+            row,
+            case,
+            child,
+            history,
+            scope: permit.scope,
+        })
+    }
+
+    /// Do something to a case. The gate first (WorkOnCase on the child), then the
+    /// case's own rules; a refusal by either is logged.
+    pub fn act_on_case(&self, caller: &Caller, id: CaseId, cmd: Command) -> Result<CaseView, AppError> {
+        let Some(row) = self.store.case(id.0)? else {
+            return Err(AppError::NotFound);
+        };
+        self.authorize_child(caller, Action::WorkOnCase, row.child, &[])?;
+        let (row, history, case) = self.load_case(id)?;
+        let child = row.child;
+        // A handover to another local authority in this deployment opens its case in the
+        // same transaction's wake, with the history one click away (issue 4).
+        let cmd = match cmd {
+            Command::CompleteTransfer { on, accepted_by, new_case: None } => {
+                let within = case.transfer.as_ref().and_then(|t| t.to_agency);
+                Command::CompleteTransfer { on, accepted_by, new_case: within.map(|_| CaseId::new_random()) }
+            }
+            c => c,
+        };
+        let new_case = match &cmd {
+            Command::CompleteTransfer { new_case, .. } => *new_case,
+            _ => None,
+        };
+        let view = self.apply_command(caller, id, child, Some(case), history, cmd)?;
+        if let (Some(new_id), Some(t)) = (new_case, view.case.transfer.clone()) {
+            let agency_name = match t.to_agency {
+                Some(a) => self.store.agency(a)?.map(|a| a.name).unwrap_or(t.to_authority.clone()),
+                None => t.to_authority.clone(),
+            };
+            let open = Command::Open {
+                case: new_id,
+                child,
+                service: view.case.service,
+                referral: None,
+                referral_date: t.completed_on.unwrap_or_else(|| self.today()),
+                local_authority: agency_name,
+                reason: format!("Transferred in from {} (case {})", view.case.local_authority, id),
+                reopens: None,
+                transferred_from: Some(id),
+            };
+            self.apply_command(caller, new_id, child, None, Vec::new(), open)?;
+        }
+        let _ = row;
+        Ok(view)
+    }
+
+    fn apply_command(
+        &self,
+        caller: &Caller,
+        id: CaseId,
+        child: PersonId,
+        case: Option<Case>,
+        mut history: Vec<(StoredEvent, CaseEvent)>,
+        cmd: Command,
+    ) -> Result<CaseView, AppError> {
+        let calendar = self.calendar();
+        let ctx = Context {
+            now: london_now(self),
+            actor: case::Actor {
+                user: caller.actor_id,
+                role: caller.role,
+            },
+            profile: &self.profile,
+            calendar: &calendar,
+        };
+        let events = match case::decide(case.as_ref(), cmd, &ctx) {
+            Ok(e) => e,
+            Err(r @ Refusal::Forbidden { .. }) => {
+                self.log_case_refusal(caller, child, &r.to_string())?;
+                return Err(refusal(r));
+            }
+            Err(r) => return Err(refusal(r)),
+        };
+        let mut state = case;
+        for e in &events {
+            state = case::apply(state, e);
+        }
+        let state = state.ok_or_else(|| AppError::Internal("a case command left no case".into()))?;
+        if let Err(broken) = state.check_invariants() {
+            return Err(AppError::Internal(format!("case {id}: {broken}")));
+        }
+        let now = self.clock.now();
+        let entries: Vec<NewEntry> = events
+            .iter()
+            .map(|e| NewEntry {
+                id: EventId(uuid::Uuid::now_v7()),
+                log: id.0,
+                event_type: e.type_id().to_string(),
+                payload: e.payload_json(),
+                corrects: None,
+                effective_at: now,
+                recorded_at: now,
+                actor: caller.actor_id,
+                actor_agency: caller.agency,
+                actor_role: caller.role,
+                profile_version: self.profile.version_tag(),
+            })
+            .collect();
+        let projection = self.project_case(&state, &calendar);
+        let sealed = self.store.append_case(&entries, &projection)?;
+        history.extend(sealed.into_iter().zip(events));
+        let child_row = self.store.person(child)?.ok_or(AppError::NotFound)?;
+        Ok(CaseView {
+            row: projection.row,
+            case: state,
+            child: child_row,
+            history,
+            scope: Scope::Full,
+        })
+    }
+
+    fn project_case(&self, c: &Case, calendar: &together_domain::calendar::Calendar) -> CaseProjection {
+        let row = CaseRow {
+            id: c.id.0,
+            child: c.child,
+            service: c.service.id().to_string(),
+            stage: if c.is_open() { "open" } else { "closed" }.to_string(),
+            local_authority: c.local_authority.clone(),
+            opened_at: c.opened_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            referral: c.referral.map(|r| r.0),
+            referral_date: c.referral_date.to_string(),
+            lead_user: c.lead_user(),
+            closed_on: c.closure.as_ref().map(|x| x.on.to_string()),
+            closure_reason: c.closure.as_ref().map(|x| x.reason.code().to_string()),
+            updated_at: format_timestamp(self.clock.now()),
+        };
+        let work = case::open_work(c, calendar)
+            .into_iter()
+            .map(|w| CaseWorkRow {
+                case: c.id.0,
+                key: w.key,
+                child: c.child,
+                assignee: w.assignee,
+                title: w.title,
+                due: serde_json::to_string(&w.due).expect("Due serialises"),
+                overdue_from: together_domain::referral::state::missed_from(&w.due)
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string(),
+                rule_id: w.rule_id,
+                citation: w.citation,
+                child_name: String::new(),
+            })
+            .collect();
+        let actions = c
+            .plans
+            .iter()
+            .flat_map(|p| {
+                p.actions.iter().map(move |a| CaseActionRow {
+                    case: c.id.0,
+                    number: a.number as i64,
+                    child: c.child,
+                    plan: p.number as i64,
+                    plan_kind: p.kind.id().to_string(),
+                    what: a.what.clone(),
+                    owner_user: a.owner.user(),
+                    owner_agency: a.owner.agency(),
+                    owner_name: a.owner.name().to_string(),
+                    due_by: a.by.to_string(),
+                    // An action still open when its plan ends is no longer anyone's to do.
+                    done_on: a.done_on.or(p.ended_on).map(|d| d.to_string()),
+                })
+            })
+            .collect();
+        CaseProjection { row, work, actions }
+    }
+
+    /// The child's cases, newest first (after the caller was allowed to read the record).
+    pub fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>, AppError> {
+        Ok(self.store.cases_of_child(child)?)
+    }
+
+    /// The caller's case work: their own, and for a practice supervisor the
+    /// supervisors' (unallocated children oldest first, authorisations, step ups).
+    pub fn case_tray(&self, caller: &Caller) -> Result<Vec<CaseTrayItem>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let now = london_now(self).format("%Y-%m-%dT%H:%M:%S").to_string();
+        let items = self.store.case_work(&CaseWorkQuery {
+            assignee: (!caller.is_api_client).then_some(caller.actor_id),
+            supervisors: caller.role == Role::PracticeSupervisor,
+            limit: 500,
+        })?;
+        Ok(items
+            .into_iter()
+            .map(|w| CaseTrayItem {
+                overdue: w.overdue_from <= now,
+                due: serde_json::from_str(&w.due).ok(),
+                work: w,
+            })
+            .collect())
+    }
+
+    /// Plan actions owned by the caller (a user), or by the caller's agency (an agency
+    /// system reading for its practitioners).
+    pub fn actions_for(&self, caller: &Caller, open_only: bool) -> Result<Vec<CaseActionRow>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let q = if caller.is_api_client {
+            CaseActionQuery { owner_agency: Some(caller.agency), open_only, limit: 1000, ..Default::default() }
+        } else {
+            CaseActionQuery { owner_user: Some(caller.actor_id), open_only, limit: 1000, ..Default::default() }
+        };
+        Ok(self.store.case_actions(&q)?)
+    }
+
+    /// Record a plan action done, as its owner (or their agency's system).
+    pub fn complete_action(
+        &self,
+        caller: &Caller,
+        case: CaseId,
+        action: u32,
+        on: chrono::NaiveDate,
+        note: &str,
+    ) -> Result<CaseView, AppError> {
+        let row = self.store.case(case.0)?.ok_or(AppError::NotFound)?;
+        let a = self
+            .store
+            .case_actions(&CaseActionQuery { child: Some(row.child), limit: 2000, ..Default::default() })?
+            .into_iter()
+            .find(|a| a.case == case.0 && a.number == action as i64)
+            .ok_or(AppError::NotFound)?;
+        if caller.is_api_client {
+            // An agency system acts for its own practitioners' actions only.
+            if a.owner_agency != Some(caller.agency) {
+                self.log_case_refusal(caller, row.child, "an agency system records only its own practitioners' actions")?;
+                return Err(AppError::Forbidden("an agency system records only its own practitioners' actions".into()));
+            }
+            let owner = a.owner_user.ok_or(AppError::NotFound)?;
+            let acting = Caller { actor_id: owner, is_api_client: false, role: Role::PartnerPractitioner, ..caller.clone() };
+            return self.act_on_case(&acting, case, Command::CompleteAction { plan: a.plan as u32, action, on, note: note.to_string() });
+        }
+        self.act_on_case(caller, case, Command::CompleteAction { plan: a.plan as u32, action, on, note: note.to_string() })
+    }
+
+    /// Relationships a caller has to a child through its cases: lead practitioner of an
+    /// open case (`Allocated`), owner of an open plan action (`Participant`).
+    pub(crate) fn case_relationships(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+    ) -> Result<Vec<together_domain::access::Relationship>, AppError> {
+        use together_domain::access::Relationship;
+        let mut out = Vec::new();
+        if self
+            .store
+            .cases_of_child(child)?
+            .iter()
+            .any(|c| c.stage == "open" && c.lead_user == Some(caller.actor_id))
+        {
+            out.push(Relationship::Allocated);
+        }
+        // Work in the caller's tray about this child: an action they own, or a request
+        // to be lead practitioner they have still to answer.
+        if self
+            .store
+            .case_work(&CaseWorkQuery { assignee: Some(caller.actor_id), supervisors: false, limit: 2000 })?
+            .iter()
+            .any(|w| w.child == child)
+        {
+            out.push(Relationship::Participant);
+        }
+        Ok(out)
+    }
+}
+
+/// A stored UTC timestamp as wall-clock time in England, for the case pages.
+pub fn case_local_time(utc: &str) -> Option<chrono::NaiveDateTime> {
+    local_time(utc)
+}
