@@ -101,6 +101,17 @@ pub fn router(state: AppState) -> Router {
             "/referrals/{id}/disclosure",
             post(pages::referrals::disclosure),
         )
+        .route("/cases/{id}", get(pages::cases::view))
+        .route("/cases/{id}/summary", get(pages::cases::summary))
+        .route(
+            "/cases/{id}/{form}",
+            get(pages::cases::form).post(pages::cases::submit),
+        )
+        .route(
+            "/referrals/{id}/open-case",
+            post(pages::cases::open_from_referral),
+        )
+        .route("/children/{id}/cases", post(pages::cases::reopen))
         .route("/calendar", get(pages::reference::calendar))
         .route(
             "/account/password",

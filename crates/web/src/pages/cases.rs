@@ -1,0 +1,965 @@
+//! Help for children and families (issue 4): the case page, one form page per thing a
+//! practitioner does on a case, the family's plain-language summary, and opening a
+//! case from a referral decision. Every form works without JavaScript; a form that
+//! cannot be accepted comes back with the entries kept and each error by its field.
+
+use crate::auth::Signed;
+use crate::ctx::{render, render_form, Ctx, Posted};
+use crate::forms::FormData;
+use crate::views::{long_date, long_local_time, FormState, Page};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use together_app::cases::CaseView;
+use together_app::AppError;
+use together_domain::access::Scope;
+use together_domain::case::assessment::{AssessmentStage, ChildSeen};
+use together_domain::case::decide::ActionInput;
+use together_domain::case::state::FgcStage;
+use together_domain::case::{
+    AssessmentKind, AssessmentOutcome, AssessmentRecord, Attendee, ClosureReason, Command, PlanKind,
+    SeenAlone, Service,
+};
+use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
+use together_domain::referral::ReferralId;
+use together_domain::role::Role;
+use together_domain::validate::{parse_date, ValidationErrors};
+
+/// Rows for actions on the no-JavaScript plan and meeting forms; more are added later.
+const ACTION_ROWS: usize = 3;
+
+// ---- the generic form page ------------------------------------------------------------
+
+pub enum Kind {
+    Text,
+    Textarea,
+    Date,
+    Number,
+    Select(Vec<(String, String)>),
+    Radios(Vec<(String, String)>),
+}
+
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    pub kind: Kind,
+}
+
+fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
+    Field {
+        name: name.into(),
+        label: label.into(),
+        hint: hint.into(),
+        kind,
+    }
+}
+
+fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    i.into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+#[derive(Template)]
+#[template(path = "case_form.html")]
+struct FormPage {
+    page: Page,
+    form: FormState,
+    caption: String,
+    heading: String,
+    intro: String,
+    action: String,
+    back: String,
+    fields: Vec<Field>,
+    submit: String,
+}
+
+struct Spec {
+    heading: String,
+    intro: String,
+    fields: Vec<Field>,
+    submit: String,
+}
+
+/// The numbers after a form's name: "child-seen-1" → ("child-seen", [1]).
+fn split_form(form: &str) -> (String, Vec<u32>) {
+    let mut parts: Vec<&str> = form.split('-').collect();
+    let mut nums = Vec::new();
+    while let Some(last) = parts.last() {
+        match last.parse::<u32>() {
+            Ok(n) if parts.len() > 1 => {
+                nums.insert(0, n);
+                parts.pop();
+            }
+            _ => break,
+        }
+    }
+    (parts.join("-"), nums)
+}
+
+fn practitioner_options(ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "Choose a practitioner".to_string())];
+    if let Ok(ps) = ctx.state.app.practitioners() {
+        out.extend(ps.into_iter().map(|p| (p.user.to_string(), p.describe())));
+    }
+    out
+}
+
+fn owner_options(ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out = practitioner_options(ctx);
+    out[0].1 = "Choose who will do it".into();
+    out.push(("named".into(), "Someone else (name them below)".into()));
+    out
+}
+
+fn action_fields(ctx: &Ctx, out: &mut Vec<Field>) {
+    for i in 0..ACTION_ROWS {
+        let n = i + 1;
+        out.push(f(&format!("actions[{i}].what"), &format!("Action {n}: what will be done"), if i == 0 { "Who does what by when. Leave a row empty if you do not need it." } else { "" }, Kind::Text));
+        out.push(f(&format!("actions[{i}].owner"), &format!("Action {n}: who will do it"), "", Kind::Select(owner_options(ctx))));
+        out.push(f(&format!("actions[{i}].owner_name"), &format!("Action {n}: name, if not in the list"), "For example, a parent or a service outside the partnership", Kind::Text));
+        out.push(f(&format!("actions[{i}].by"), &format!("Action {n}: by when"), "", Kind::Date));
+    }
+}
+
+fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
+    let c = &view.case;
+    let n = nums.first().copied().unwrap_or(0);
+    let s = |heading: &str, intro: &str, fields: Vec<Field>, submit: &str| {
+        Some(Spec { heading: heading.into(), intro: intro.into(), fields, submit: submit.into() })
+    };
+    let today_hint = "For example, 2027-01-27";
+    match name {
+        "allocate" => s(
+            if c.lead.is_some() { "Re-allocate the lead practitioner" } else { "Allocate a lead practitioner" },
+            "The practitioner is asked and becomes lead practitioner when they agree (WT2026 ¶170). Until then the current lead practitioner stays. In Family Help the lead may work in a partner agency (¶138); in children's social care it is a social worker (SET 2.5.3).",
+            vec![
+                f("practitioner", "Who should be lead practitioner?", "", Kind::Select(practitioner_options(ctx))),
+                f("family_views", "The family's views on who it should be", "¶137: families, including children, have a say in who their lead practitioner is", Kind::Textarea),
+                f("handover", "Handover", "What the lead practitioner needs to know. Needed when someone else leads now.", Kind::Textarea),
+            ],
+            "Ask them to be lead practitioner",
+        ),
+        "answer-allocation" => s(
+            "Will you be the lead practitioner?",
+            &c.proposal.as_ref().map(|p| format!("Family's views: {}. {}", p.family_views, if p.handover.is_empty() { String::new() } else { format!("Handover: {}", p.handover) })).unwrap_or_default(),
+            vec![
+                f("answer", "Your answer", "", Kind::Radios(opts([("accept", "Yes, I agree to be lead practitioner"), ("decline", "No")]))),
+                f("reason", "If not, why not", "", Kind::Textarea),
+            ],
+            "Send answer",
+        ),
+        "consent" => s(
+            "Record the family's consent to Family Help",
+            "Family Help is voluntary (WT2026 ¶135). If the family declines, they must still be told that what is known is recorded and shared, and why (¶146).",
+            vec![
+                f("given", "Did the family agree to Family Help?", "", Kind::Radios(opts([("yes", "Yes"), ("no", "No, they declined")]))),
+                f("given_by", "Who answered for the family", "For example, Mother (Jo Smith)", Kind::Text),
+                f("told", "What the family was told is recorded and shared, and why", "", Kind::Textarea),
+                f("on", "Date", today_hint, Kind::Date),
+            ],
+            "Record consent",
+        ),
+        "start-assessment" => {
+            let kinds: Vec<(String, String)> = AssessmentKind::ALL
+                .into_iter()
+                .filter(|k| k.belongs_to(c.service))
+                .map(|k| (k.id().to_string(), k.label().to_string()))
+                .collect();
+            s(
+                "Start an assessment",
+                "A child and family assessment should conclude within 45 working days of the referral, not of allocation (WT2026 ¶169). Services can start before it ends.",
+                vec![
+                    f("kind", "Which assessment", "", Kind::Radios(kinds)),
+                    f("started_on", "Start date", today_hint, Kind::Date),
+                    f("about", "Who else it is about", "Young carer: who they care for. Parent carer: the parent's name.", Kind::Text),
+                    f("gestation_weeks", "Pre-birth: weeks of pregnancy now", "SET 2.6.5: ideally between 8 and 12 weeks", Kind::Number),
+                    f("late_start_reason", "Pre-birth after 12 weeks: why", "", Kind::Textarea),
+                ],
+                "Start assessment",
+            )
+        }
+        "child-seen" => s(
+            "Record that the child was seen",
+            "Where possible, children should be seen alone; a child who asks to be seen with a trusted adult should be (WT2026 Box \"Statutory requirements for children in need\").",
+            vec![
+                f("on", "Date the child was seen", today_hint, Kind::Date),
+                f("by", "Seen by", "Name and role", Kind::Text),
+                f("alone", "Was the child seen alone?", "", Kind::Radios(opts([("alone", "Yes, alone"), ("trusted-adult", "With a trusted adult, at their request"), ("not-alone", "No")]))),
+                f("trusted_adult", "The trusted adult", "", Kind::Text),
+                f("not_alone_reason", "Why the child was not seen alone", "", Kind::Textarea),
+                f("note", "Note", "", Kind::Textarea),
+            ],
+            "Record visit",
+        ),
+        "contribution" => s("Request a contribution from another agency", "", vec![
+            f("agency", "Agency", "For example, Castle Primary School", Kind::Text),
+            f("on", "Date requested", today_hint, Kind::Date),
+        ], "Record request"),
+        "received" => s("Record a contribution received", "", vec![
+            f("on", "Date received", today_hint, Kind::Date),
+            f("summary", "What it says", "", Kind::Textarea),
+        ], "Record contribution"),
+        "chased" => s("Record that a contribution was chased", "", vec![
+            f("on", "Date chased", today_hint, Kind::Date),
+        ], "Record chase"),
+        "specialist" => s("Request a specialist assessment", "", vec![
+            f("what", "Which specialist assessment", "For example, a paediatric assessment", Kind::Text),
+            f("on", "Date requested", today_hint, Kind::Date),
+        ], "Record request"),
+        "assessment" => s(
+            "Write the assessment",
+            "The three domains of the assessment framework (WT2026 ¶162). Save as often as you like; submit when it is complete.",
+            vec![
+                f("child_developmental_needs", "The child's developmental needs", "Including whether they are suffering or likely to suffer significant harm (SET 2.2.16)", Kind::Textarea),
+                f("parenting_capacity", "Parents' and carers' capacity to respond to those needs", "Resident and non-resident parents and carers, and other adults in the household", Kind::Textarea),
+                f("family_and_environment", "Family network, community and environmental factors", "", Kind::Textarea),
+                f("wishes_and_feelings", "The child's wishes and feelings, in their own words", "", Kind::Textarea),
+                f("parents_views", "The parents' views", "", Kind::Textarea),
+                f("analysis", "Analysis", "", Kind::Textarea),
+            ],
+            "Save assessment",
+        ),
+        "submit" => {
+            let kind = c.assessment(n).map(|a| a.kind).unwrap_or(AssessmentKind::ChildAndFamily);
+            s(
+                "Conclude the assessment",
+                if kind.is_statutory() { "It goes to a practice supervisor to authorise." } else { "A Family Help assessment is complete when you record its conclusion with the family." },
+                vec![
+                    f("outcome", "Outcome", "", Kind::Radios(AssessmentOutcome::allowed_for(kind).iter().map(|o| (o.id().to_string(), o.label().to_string())).collect())),
+                    f("reasons", "Reasons", "Needed for no further action: they are shared with the child, family and practitioners (WT2026 ¶252)", Kind::Textarea),
+                    f("child_not_seen_reason", "If the child was not seen: why", "The supervisor authorises this with the assessment (SET 2.5.24)", Kind::Textarea),
+                ],
+                "Submit",
+            )
+        }
+        "authorise" => s(
+            "Authorise the assessment",
+            "Past 45 working days from the referral, record the reasons (WT2026 ¶169).",
+            vec![f("late_reason", "Reason it took longer than 45 working days", "Only if it did", Kind::Textarea)],
+            "Authorise",
+        ),
+        "return" => s("Return the assessment for more work", "", vec![f("reason", "What more is needed", "", Kind::Textarea)], "Return"),
+        "extend" => s(
+            "Extend the assessment timescale",
+            "SET 2.5.2: a first-line manager reviews the file, records the reason and agrees the new timescale.",
+            vec![
+                f("reason", "Reason", "", Kind::Textarea),
+                f("agreed_until", "New date agreed", today_hint, Kind::Date),
+            ],
+            "Agree extension",
+        ),
+        "plan" => {
+            let mut fields = vec![
+                f("agreed_on", "Date the plan was agreed", today_hint, Kind::Date),
+                f("outcomes", "Outcomes for the child", "What should be better for them, one per line, in words the family uses", Kind::Textarea),
+                f("services", "Services provided", "One per line", Kind::Textarea),
+                f("family_views", "How the family took part, and their views", "", Kind::Textarea),
+            ];
+            action_fields(ctx, &mut fields);
+            fields.push(f("next_review", "First review", "Leave empty for the longest the partnership allows", Kind::Date));
+            s(
+                if c.service == Service::FamilyHelp { "Make the Family Help plan" } else { "Make the child in need plan" },
+                "Made with the child and family (WT2026 ¶136). Every action needs who and by when.",
+                fields,
+                "Save plan",
+            )
+        }
+        "meeting" => {
+            let mut fields = vec![
+                f("held_on", "Date of the meeting", today_hint, Kind::Date),
+                f("attendees", "Who attended", "One per line: name, role or relationship, agency. For example: Jo Smith, mother", Kind::Textarea),
+                f("child_views", "The child's views", "In their words, or why they could not give them", Kind::Textarea),
+                f("summary", "What was reviewed and decided", "", Kind::Textarea),
+                f("scale", "Scaling (0 to 10)", "Signs of Safety: 0 means so worried the child must be protected, 10 means not worried at all (NSCP §2.3)", Kind::Number),
+            ];
+            action_fields(ctx, &mut fields);
+            fields.push(f("next_review", "Next review", "Leave empty for the longest the partnership allows", Kind::Date));
+            s("Record a meeting", "", fields, "Save meeting")
+        }
+        "action-done" => s("Record an action done", "", vec![
+            f("on", "Date done", today_hint, Kind::Date),
+            f("note", "Note", "", Kind::Textarea),
+        ], "Record done"),
+        "end-plan" => s("End the plan", "", vec![
+            f("on", "Date it ends", today_hint, Kind::Date),
+            f("reason", "Why it ends", "", Kind::Textarea),
+        ], "End plan"),
+        "fgc" => s(
+            "Family group decision-making",
+            "Offer a family group conference if the child may not be able to stay with their parents, and before a child becomes looked after (WT2026 ¶149).",
+            vec![
+                f("stage", "What happened", "", Kind::Radios(FgcStage::ALL.iter().map(|s| (s.id().to_string(), s.label().to_string())).collect())),
+                f("on", "Date", today_hint, Kind::Date),
+                f("note", "Note", "When held: the family's plan", Kind::Textarea),
+            ],
+            "Record",
+        ),
+        "request-step-up" => s("Ask children's social care to step up", "If you think the child is suffering or likely to suffer significant harm, phone the front door now as well (WT2026 ¶146).", vec![f("reason", "Why", "", Kind::Textarea)], "Send request"),
+        "step-up" => s("Step up to children's social care", "The case and everything on it carries over; the family is not asked again. A child and family assessment follows, its clock running from today.", vec![f("reason", "Why", "", Kind::Textarea)], "Step up"),
+        "step-down" => s("Step down to Family Help", "", vec![f("reason", "Why", "", Kind::Textarea)], "Step down"),
+        "sharing" => s(
+            "Record what was shared with the family",
+            "Children and families are told about decisions and plans, in words they understand (WT2026 ¶13, ¶19).",
+            vec![
+                f("about", "What", "For example, the child in need plan", Kind::Text),
+                f("on", "Date shared", today_hint, Kind::Date),
+                f("how", "How", "Letter, visit, meeting", Kind::Text),
+                f("not_shared_reason", "Or: why it was not shared", "For example, it would put the child at risk", Kind::Textarea),
+            ],
+            "Record",
+        ),
+        "transfer" => {
+            let mut las = vec![(String::new(), "Another authority (type its name)".to_string())];
+            if let Ok(agencies) = ctx.state.app.store.agencies() {
+                las.extend(agencies.into_iter().filter(|a| a.kind == "childrens-social-care" && a.name != c.local_authority).map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name))));
+            }
+            s(
+                "The child has moved to another local authority",
+                "Send the information, including the plan, as soon as possible, and keep helping until the other authority takes over (WT2026 assessment descriptor).",
+                vec![
+                    f("to_agency", "Authority", "", Kind::Select(las)),
+                    f("to_authority", "Name of the authority", "If it does not use Together", Kind::Text),
+                    f("informed_on", "Date they were told", today_hint, Kind::Date),
+                    f("information_sent_on", "Date the information was sent", today_hint, Kind::Date),
+                    f("note", "Note", "", Kind::Textarea),
+                ],
+                "Record move",
+            )
+        }
+        "complete-transfer" => s("Record the handover", "The case closes as transferred (RC5).", vec![
+            f("on", "Date of the handover", today_hint, Kind::Date),
+            f("accepted_by", "Who accepted the case", "", Kind::Text),
+        ], "Record handover"),
+        "close" => s(
+            "Close the case",
+            "Any plan must be ended first. Re-opening later starts a new case.",
+            vec![
+                f("reason", "Reason for closure", "", Kind::Radios(ClosureReason::ALL.iter().map(|r| (r.code().to_string(), format!("{} ({})", r.label(), r.code()))).collect())),
+                f("on", "Closure date", today_hint, Kind::Date),
+                f("note", "Note", "", Kind::Textarea),
+            ],
+            "Close case",
+        ),
+        _ => None,
+    }
+}
+
+fn date(e: &mut ValidationErrors, form: &FormData, name: &str, label: &str) -> Option<chrono::NaiveDate> {
+    e.take(name, parse_date(label, form.get(name)))
+}
+
+fn opt_date(e: &mut ValidationErrors, form: &FormData, name: &str, label: &str) -> Option<chrono::NaiveDate> {
+    if form.get(name).trim().is_empty() {
+        None
+    } else {
+        date(e, form, name, label)
+    }
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<ActionInput> {
+    (0..ACTION_ROWS)
+        .map(|i| {
+            let owner_field = format!("actions[{i}].owner");
+            let owner = match form.get(&owner_field) {
+                "" => None,
+                "named" => Some(together_domain::case::Owner::Named { name: form.get(&format!("actions[{i}].owner_name")).to_string() }),
+                id => match id.parse::<UserId>().ok().map(|u| ctx.state.app.owner(Some(u), "")) {
+                    Some(Ok(o)) => o,
+                    _ => {
+                        e.add(owner_field.clone(), "Choose who will do it from the list");
+                        None
+                    }
+                },
+            };
+            let by_field = format!("actions[{i}].by");
+            let by = opt_date(e, form, &by_field, "date");
+            ActionInput { what: form.get(&format!("actions[{i}].what")).to_string(), owner, by }
+        })
+        .collect()
+}
+
+/// The command a form makes, or the field errors of parsing it.
+fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData) -> Result<Command, ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let n = nums.first().copied().unwrap_or(0);
+    let g = |k: &str| form.get(k).to_string();
+    let cmd = match name {
+        "allocate" => {
+            let to = match form.get("practitioner").parse::<UserId>() {
+                Ok(u) => match ctx.state.app.practitioner(u) {
+                    Ok(p) => Some(p),
+                    Err(_) => None,
+                },
+                Err(_) => None,
+            };
+            if to.is_none() {
+                e.add("practitioner", "Choose who should be lead practitioner");
+            }
+            to.map(|to| Command::ProposeLead { to, family_views: g("family_views"), handover: g("handover") })
+        }
+        "answer-allocation" => match form.get("answer") {
+            "accept" => Some(Command::AnswerAllocation { accept: true, reason: String::new() }),
+            "decline" => Some(Command::AnswerAllocation { accept: false, reason: g("reason") }),
+            _ => {
+                e.add("answer", "Say whether you will be the lead practitioner");
+                None
+            }
+        },
+        "consent" => {
+            let given = match form.get("given") {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => {
+                    e.add("given", "Say whether the family agreed");
+                    None
+                }
+            };
+            let on = date(&mut e, form, "on", "date");
+            match (given, on) {
+                (Some(given), Some(on)) => Some(Command::RecordConsent { given, given_by: g("given_by"), told: g("told"), on }),
+                _ => None,
+            }
+        }
+        "start-assessment" => {
+            let kind = AssessmentKind::from_id(form.get("kind"));
+            if kind.is_none() {
+                e.add("kind", "Choose which assessment");
+            }
+            let started_on = date(&mut e, form, "started_on", "start date");
+            let gestation_weeks = match form.get("gestation_weeks").trim() {
+                "" => None,
+                w => match w.parse::<u8>() {
+                    Ok(w) => Some(w),
+                    Err(_) => {
+                        e.add("gestation_weeks", "Weeks of pregnancy must be a whole number, like 10");
+                        None
+                    }
+                },
+            };
+            match (kind, started_on) {
+                (Some(kind), Some(started_on)) => Some(Command::StartAssessment { kind, started_on, about: g("about"), gestation_weeks, late_start_reason: g("late_start_reason") }),
+                _ => None,
+            }
+        }
+        "child-seen" => {
+            let on = date(&mut e, form, "on", "date the child was seen");
+            let alone = match form.get("alone") {
+                "alone" => Some(SeenAlone::Alone),
+                "trusted-adult" => Some(SeenAlone::WithTrustedAdult { who: g("trusted_adult") }),
+                "not-alone" => Some(SeenAlone::NotAlone { reason: g("not_alone_reason") }),
+                _ => {
+                    e.add("alone", "Say whether the child was seen alone");
+                    None
+                }
+            };
+            match (on, alone) {
+                (Some(on), Some(alone)) => Some(Command::RecordChildSeen { assessment: n, seen: ChildSeen { on, by: g("by"), alone, note: g("note") } }),
+                _ => None,
+            }
+        }
+        "contribution" => date(&mut e, form, "on", "date requested").map(|on| Command::RequestContribution { assessment: n, agency: g("agency"), on }),
+        "received" => date(&mut e, form, "on", "date received").map(|on| Command::ReceiveContribution { assessment: n, index: nums.get(1).copied().unwrap_or(0) as usize, on, summary: g("summary") }),
+        "chased" => date(&mut e, form, "on", "date chased").map(|on| Command::ChaseContribution { assessment: n, index: nums.get(1).copied().unwrap_or(0) as usize, on }),
+        "specialist" => date(&mut e, form, "on", "date requested").map(|on| Command::RequestSpecialist { assessment: n, what: g("what"), on }),
+        "assessment" => Some(Command::SaveAssessment {
+            assessment: n,
+            record: AssessmentRecord {
+                child_developmental_needs: g("child_developmental_needs").trim().to_string(),
+                parenting_capacity: g("parenting_capacity").trim().to_string(),
+                family_and_environment: g("family_and_environment").trim().to_string(),
+                wishes_and_feelings: g("wishes_and_feelings").trim().to_string(),
+                parents_views: g("parents_views").trim().to_string(),
+                analysis: g("analysis").trim().to_string(),
+            },
+        }),
+        "submit" => match AssessmentOutcome::from_id(form.get("outcome")) {
+            Some(outcome) => Some(Command::SubmitAssessment { assessment: n, outcome, reasons: g("reasons"), child_not_seen_reason: g("child_not_seen_reason") }),
+            None => {
+                e.add("outcome", "Choose the outcome");
+                None
+            }
+        },
+        "authorise" => Some(Command::AuthoriseAssessment { assessment: n, late_reason: g("late_reason") }),
+        "return" => Some(Command::ReturnAssessment { assessment: n, reason: g("reason") }),
+        "extend" => date(&mut e, form, "agreed_until", "new date").map(|agreed_until| Command::ExtendAssessment { assessment: n, reason: g("reason"), agreed_until }),
+        "plan" => {
+            let agreed_on = date(&mut e, form, "agreed_on", "date the plan was agreed");
+            let actions = actions_from(ctx, &mut e, form);
+            let next_review = opt_date(&mut e, form, "next_review", "review date");
+            agreed_on.map(|agreed_on| Command::MakePlan {
+                kind: if view.case.service == Service::FamilyHelp { PlanKind::FamilyHelp } else { PlanKind::ChildInNeed },
+                agreed_on,
+                outcomes: lines(form.get("outcomes")),
+                services: lines(form.get("services")),
+                family_views: g("family_views"),
+                actions,
+                next_review,
+            })
+        }
+        "meeting" => {
+            let held_on = date(&mut e, form, "held_on", "date of the meeting");
+            let attendees: Vec<Attendee> = lines(form.get("attendees"))
+                .into_iter()
+                .map(|l| {
+                    let mut p = l.splitn(3, ',').map(|x| x.trim().to_string());
+                    Attendee { name: p.next().unwrap_or_default(), role: p.next().unwrap_or_default(), agency: p.next().unwrap_or_default() }
+                })
+                .collect();
+            let scale = match form.get("scale").trim() {
+                "" => None,
+                s => match s.parse::<u8>() {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        e.add("scale", "The scale must be a whole number from 0 to 10");
+                        None
+                    }
+                },
+            };
+            let new_actions = actions_from(ctx, &mut e, form);
+            let next_review = opt_date(&mut e, form, "next_review", "review date");
+            held_on.map(|held_on| Command::HoldMeeting { plan: n, held_on, attendees, child_views: g("child_views"), summary: g("summary"), scale, next_review, new_actions })
+        }
+        "action-done" => date(&mut e, form, "on", "date done").map(|on| Command::CompleteAction { plan: n, action: nums.get(1).copied().unwrap_or(0), on, note: g("note") }),
+        "end-plan" => date(&mut e, form, "on", "date it ends").map(|on| Command::EndPlan { plan: n, on, reason: g("reason") }),
+        "fgc" => {
+            let stage = FgcStage::from_id(form.get("stage"));
+            if stage.is_none() {
+                e.add("stage", "Choose what happened");
+            }
+            let on = date(&mut e, form, "on", "date");
+            match (stage, on) {
+                (Some(stage), Some(on)) => Some(Command::RecordFamilyGroupConference { stage, on, note: g("note") }),
+                _ => None,
+            }
+        }
+        "request-step-up" => Some(Command::RequestStepUp { reason: g("reason") }),
+        "step-up" => Some(Command::StepUp { reason: g("reason") }),
+        "step-down" => Some(Command::StepDown { reason: g("reason") }),
+        "sharing" => {
+            let on = opt_date(&mut e, form, "on", "date shared");
+            Some(Command::RecordSharing { about: g("about"), on, how: g("how"), not_shared_reason: g("not_shared_reason") })
+        }
+        "transfer" => {
+            let to_agency = form.get("to_agency").parse::<AgencyId>().ok();
+            let to_authority = match to_agency.and_then(|a| ctx.state.app.store.agency(a).ok().flatten()) {
+                Some(a) => a.name,
+                None => g("to_authority"),
+            };
+            let informed_on = date(&mut e, form, "informed_on", "date they were told");
+            let sent = date(&mut e, form, "information_sent_on", "date the information was sent");
+            match (informed_on, sent) {
+                (Some(informed_on), Some(information_sent_on)) => Some(Command::StartTransfer { to_authority, to_agency, informed_on, information_sent_on, note: g("note") }),
+                _ => None,
+            }
+        }
+        "complete-transfer" => date(&mut e, form, "on", "date of the handover").map(|on| Command::CompleteTransfer { on, accepted_by: g("accepted_by"), new_case: None }),
+        "close" => {
+            let reason = ClosureReason::from_code(form.get("reason"));
+            if reason.is_none() {
+                e.add("reason", "Choose the reason for closure");
+            }
+            let on = date(&mut e, form, "on", "closure date");
+            match (reason, on) {
+                (Some(reason), Some(on)) => Some(Command::Close { on, reason, note: g("note") }),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match cmd {
+        Some(c) if e.is_empty() => Ok(c),
+        _ => {
+            if e.is_empty() {
+                e.add("form", "This form could not be read");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Error fields as the form names them: attendees are one text box.
+fn for_form(mut e: ValidationErrors) -> ValidationErrors {
+    for x in e.0.iter_mut() {
+        if x.field.starts_with("attendees") {
+            x.field = "attendees".into();
+        }
+    }
+    e
+}
+
+fn parse_case(ctx: &Ctx, id: &str) -> Result<CaseId, Response> {
+    id.parse::<CaseId>().map_err(|_| ctx.fail(AppError::NotFound))
+}
+
+fn form_page(ctx: &Ctx, view: &CaseView, form_name: &str, state: FormState, status: StatusCode) -> Response {
+    let (name, nums) = split_form(form_name);
+    let Some(sp) = spec(ctx, view, &name, &nums) else {
+        return ctx.fail(AppError::NotFound);
+    };
+    let has_errors = !state.errors.is_empty();
+    let page = FormPage {
+        page: ctx.page_with_errors(&sp.heading, "/children", has_errors),
+        form: state,
+        caption: format!("{} — {}", child_name(view), view.case.service.label()),
+        heading: sp.heading,
+        intro: sp.intro,
+        action: format!("/cases/{}/{}", view.case.id, form_name),
+        back: format!("/cases/{}", view.case.id),
+        fields: sp.fields,
+        submit: sp.submit,
+    };
+    (status, render_form(&page, has_errors)).into_response()
+}
+
+fn child_name(view: &CaseView) -> String {
+    format!("{} {}", view.child.given_name, view.child.family_name)
+}
+
+pub async fn form(State(state): State<AppState>, signed: Signed, Path((id, form_name)): Path<(String, String)>) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let id = match parse_case(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ctx.run(move |app, caller| app.case_view(caller, id)).await {
+        Ok(view) => {
+            let mut values = HashMap::new();
+            let (name, nums) = split_form(&form_name);
+            // Today's date where a date is asked for, and the saved text of an assessment.
+            let today = ctx.state.app.today().to_string();
+            for k in ["on", "started_on", "agreed_on", "held_on", "informed_on", "information_sent_on"] {
+                values.insert(k.to_string(), today.clone());
+            }
+            if name == "assessment" {
+                if let Some(a) = view.case.assessment(nums.first().copied().unwrap_or(0)) {
+                    let r = &a.record;
+                    for (k, v) in [
+                        ("child_developmental_needs", &r.child_developmental_needs),
+                        ("parenting_capacity", &r.parenting_capacity),
+                        ("family_and_environment", &r.family_and_environment),
+                        ("wishes_and_feelings", &r.wishes_and_feelings),
+                        ("parents_views", &r.parents_views),
+                        ("analysis", &r.analysis),
+                    ] {
+                        values.insert(k.into(), v.clone());
+                    }
+                }
+            }
+            form_page(&ctx, &view, &form_name, FormState::new(values), StatusCode::OK)
+        }
+        Err(e) => ctx.fail(e),
+    }
+}
+
+pub async fn submit(Path((id, form_name)): Path<(String, String)>, Posted { ctx, form }: Posted) -> Response {
+    let id = match parse_case(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let view = match ctx.run(move |app, caller| app.case_view(caller, id)).await {
+        Ok(v) => v,
+        Err(e) => return ctx.fail(e),
+    };
+    let (name, nums) = split_form(&form_name);
+    if spec(&ctx, &view, &name, &nums).is_none() {
+        return ctx.fail(AppError::NotFound);
+    }
+    let cmd = match command(&ctx, &view, &name, &nums, &form) {
+        Ok(c) => c,
+        Err(e) => return form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), for_form(e)), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    match ctx.run(move |app, caller| app.act_on_case(caller, id, cmd)).await {
+        Ok(after) => {
+            // A transfer within the deployment opens the receiving authority's case.
+            Redirect::to(&format!("/cases/{}", after.case.id)).into_response()
+        }
+        Err(AppError::Invalid(e)) => form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), for_form(e)), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict(m)) => form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), ValidationErrors::single("form", m)), StatusCode::CONFLICT),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+// ---- the case page ----------------------------------------------------------------------
+
+struct Link {
+    href: String,
+    label: String,
+}
+
+struct HistoryRow {
+    when: String,
+    title: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    page: Page,
+    v: CaseView,
+    full: bool,
+    child_name: String,
+    lead: String,
+    proposal: String,
+    links: Vec<Link>,
+    history: Vec<HistoryRow>,
+    chart: Option<String>,
+    scale_rows: Vec<(String, u8)>,
+    assessments: Vec<AssessmentRow>,
+    can_work: bool,
+    is_supervisor: bool,
+    is_proposed: bool,
+}
+
+struct AssessmentRow {
+    number: u32,
+    label: String,
+    stage: String,
+    due: String,
+    overdue: bool,
+    seen: String,
+    outcome: String,
+    record: Option<AssessmentRecord>,
+    contributions: Vec<(usize, String)>,
+    open: bool,
+    submitted: bool,
+}
+
+fn d(x: chrono::NaiveDate) -> String {
+    long_date(x)
+}
+
+/// The scale as an SVG line chart, with the numbers in a table beside it (accessible:
+/// the chart is labelled and the table carries the same figures).
+pub fn scale_chart(points: &[(chrono::NaiveDate, u8)]) -> Option<String> {
+    if points.is_empty() {
+        return None;
+    }
+    let (w, h, left, bottom, top) = (560.0f64, 220.0f64, 40.0f64, 30.0f64, 10.0f64);
+    let n = points.len();
+    let x = |i: usize| if n == 1 { left + (w - left) / 2.0 } else { left + (w - left - 20.0) * i as f64 / (n - 1) as f64 + 10.0 };
+    let y = |v: u8| top + (h - top - bottom) * (10.0 - v as f64) / 10.0;
+    let mut svg = format!(
+        r##"<svg class="scale-chart" role="img" aria-labelledby="scale-title" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg"><title id="scale-title">Scaling at each meeting, 0 (very worried) to 10 (not worried at all): {}</title>"##,
+        points.iter().map(|(dt, v)| format!("{} {}", long_date(*dt), v)).collect::<Vec<_>>().join("; ")
+    );
+    for v in [0u8, 5, 10] {
+        svg.push_str(&format!(r##"<line x1="{left}" x2="{w}" y1="{0}" y2="{0}" stroke="#b1b4b6" stroke-width="1"/><text x="{1}" y="{2}" font-size="12" fill="#0b0c0c" text-anchor="end">{v}</text>"##, y(v), left - 6.0, y(v) + 4.0));
+    }
+    let path: Vec<String> = points.iter().enumerate().map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+    svg.push_str(&format!(r##"<polyline fill="none" stroke="#1d70b8" stroke-width="3" points="{}"/>"##, path.join(" ")));
+    for (i, (dt, v)) in points.iter().enumerate() {
+        svg.push_str(&format!(r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#1d70b8"/><text x="{:.1}" y="{}" font-size="11" fill="#0b0c0c" text-anchor="middle">{}</text>"##, x(i), y(*v), x(i), h - 10.0, dt.format("%-d %b %y")));
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+pub async fn view(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let id = match parse_case(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ctx.run(move |app, caller| app.case_view(caller, id)).await {
+        Ok(v) => case_page(&ctx, v),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+fn case_page(ctx: &Ctx, v: CaseView) -> Response {
+    let c = &v.case;
+    let me = ctx.caller();
+    let full = v.scope == Scope::Full;
+    let is_supervisor = me.role == Role::PracticeSupervisor;
+    let is_lead = c.lead_user() == Some(me.actor_id);
+    let social_care = matches!(me.role, Role::SocialWorker | Role::PracticeSupervisor);
+    let can_work = c.is_open() && (social_care || (is_lead && c.service == Service::FamilyHelp));
+    let is_proposed = c.proposal.as_ref().is_some_and(|p| p.to.user == me.actor_id);
+    let now = crate::views::london_now(&ctx.state.app);
+    let mut links = Vec::new();
+    let mut add = |href: &str, label: &str| links.push(Link { href: format!("/cases/{}/{href}", c.id), label: label.into() });
+    if c.is_open() {
+        if is_supervisor {
+            add("allocate", if c.lead.is_some() { "Re-allocate the lead practitioner" } else { "Allocate a lead practitioner" });
+        }
+        if can_work {
+            if c.service == Service::FamilyHelp {
+                add("consent", "Record the family's consent");
+            }
+            add("start-assessment", "Start an assessment");
+            if c.open_plan().is_none() {
+                add("plan", if c.service == Service::FamilyHelp { "Make the Family Help plan" } else { "Make the child in need plan" });
+            }
+            add("fgc", "Family group decision-making");
+            add("sharing", "Record what was shared with the family");
+            if c.service == Service::FamilyHelp && c.step_up_requested.is_none() {
+                add("request-step-up", "Ask for a step up to children's social care");
+            }
+        }
+        if is_supervisor {
+            if c.service == Service::FamilyHelp {
+                add("step-up", "Step up to children's social care");
+            } else {
+                add("step-down", "Step down to Family Help");
+            }
+        }
+        if social_care {
+            match &c.transfer {
+                None => add("transfer", "The child has moved to another local authority"),
+                Some(t) if t.completed_on.is_none() && is_supervisor => add("complete-transfer", "Record the handover to the new authority"),
+                _ => {}
+            }
+        }
+        if is_supervisor {
+            add("close", "Close the case");
+        }
+    }
+    let assessments = c
+        .assessments
+        .iter()
+        .map(|a| {
+            let due = a.working_due();
+            AssessmentRow {
+                number: a.number,
+                label: a.kind.label().into(),
+                stage: match a.stage {
+                    AssessmentStage::InProgress => "In progress",
+                    AssessmentStage::Submitted => "Waiting for authorisation",
+                    AssessmentStage::Completed => "Completed",
+                    AssessmentStage::Ended => "Ended when the case closed",
+                }
+                .into(),
+                due: due.map(|d| together_app::front_door::due_text(&d)).unwrap_or_else(|| "No statutory timescale".into()),
+                overdue: a.is_open() && due.is_some_and(|d| d.is_overdue_at(now)),
+                seen: if a.seen.is_empty() {
+                    a.child_not_seen_reason.as_ref().map(|r| format!("Not seen: {r}")).unwrap_or_else(|| "Not yet seen".into())
+                } else {
+                    a.seen.iter().map(|s| format!("{} by {}{}", d(s.on), s.by, match &s.alone {
+                        SeenAlone::Alone => ", alone".to_string(),
+                        SeenAlone::WithTrustedAdult { who } => format!(", with {who} at their request"),
+                        SeenAlone::NotAlone { reason } => format!(", not alone: {reason}"),
+                    })).collect::<Vec<_>>().join("; ")
+                },
+                outcome: a.outcome.map(|o| format!("{}{}", o.label(), if a.outcome_reasons.is_empty() { String::new() } else { format!(": {}", a.outcome_reasons) })).unwrap_or_default(),
+                // The statutory assessment's text is children's social care's; a partner
+                // lead practitioner sees the Family Help assessment they made.
+                record: (full || a.kind == AssessmentKind::FamilyHelp).then(|| a.record.clone()),
+                contributions: a.contributions.iter().enumerate().map(|(i, x)| (i, format!("{}: requested {}{}{}", x.agency, d(x.requested_on), if x.chased_on.is_empty() { String::new() } else { format!(", chased {}", x.chased_on.iter().map(|d| long_date(*d)).collect::<Vec<_>>().join(", ")) }, match x.received_on { Some(r) => format!(", received {}: {}", d(r), x.summary), None => ", not yet received".into() }))).collect(),
+                open: a.is_open(),
+                submitted: a.stage == AssessmentStage::Submitted,
+            }
+        })
+        .collect();
+    let history = v
+        .history
+        .iter()
+        .rev()
+        .map(|(stored, e)| HistoryRow {
+            when: long_local_time(e.at),
+            title: e.title(Some(c)),
+            by: ctx.state.app.actor_name(stored.actor),
+        })
+        .collect();
+    let trend = c.scale_trend();
+    let page = CasePage {
+        page: ctx.page(&format!("Case: {} {}", v.child.given_name, v.child.family_name), "/children"),
+        full,
+        child_name: child_name(&v),
+        lead: c.lead.as_ref().map(|l| l.practitioner.describe()).unwrap_or_else(|| "Not yet allocated".into()),
+        proposal: c.proposal.as_ref().map(|p| format!("{} has been asked and has not yet answered", p.to.describe())).unwrap_or_default(),
+        links,
+        history,
+        chart: scale_chart(&trend),
+        scale_rows: trend.iter().map(|(dt, s)| (long_date(*dt), *s)).collect(),
+        assessments,
+        can_work,
+        is_supervisor,
+        is_proposed,
+        v,
+    };
+    render(&page)
+}
+
+// ---- the family's summary -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "case_summary.html")]
+struct SummaryPage {
+    page: Page,
+    v: CaseView,
+    child_name: String,
+    lead: String,
+    partnership: String,
+    front_door: String,
+}
+
+/// The plan in plain words for the family: printable, no jargon, who to contact
+/// (issue 4, "Children's and families' right to know"; WT2026 ¶19(2)).
+pub async fn summary(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let id = match parse_case(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ctx.run(move |app, caller| app.case_view(caller, id)).await {
+        Ok(v) => {
+            let page = SummaryPage {
+                page: ctx.page(&format!("Your plan: {} {}", v.child.given_name, v.child.family_name), "/children"),
+                child_name: child_name(&v),
+                lead: v.case.lead.as_ref().map(|l| format!("{}, {}", l.practitioner.name, l.practitioner.agency_name)).unwrap_or_else(|| "We will tell you who your lead practitioner is".into()),
+                partnership: ctx.state.app.profile.name.clone(),
+                front_door: ctx.state.app.profile.front_door_name.clone(),
+                v,
+            };
+            render(&page)
+        }
+        Err(e) => ctx.fail(e),
+    }
+}
+
+// ---- opening a case -----------------------------------------------------------------------
+
+/// A practice supervisor opens a case for a child of a decided referral.
+pub async fn open_from_referral(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
+    let Ok(rid) = id.parse::<ReferralId>() else {
+        return ctx.fail(AppError::NotFound);
+    };
+    let child: usize = form.get("child").parse().unwrap_or(usize::MAX);
+    let service = Service::from_id(form.get("service")).unwrap_or(Service::SocialCare);
+    let reason = form.get("reason").to_string();
+    let reason = if reason.trim().is_empty() { "Referral accepted".to_string() } else { reason };
+    match ctx.run(move |app, caller| app.open_case_from_referral(caller, rid, child, service, &reason)).await {
+        Ok(case) => Redirect::to(&format!("/cases/{case}")).into_response(),
+        Err(AppError::Conflict(m)) => ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+/// Re-open help for a child whose case has closed: a new case, the old one kept intact.
+pub async fn reopen(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
+    let Ok(child) = id.parse::<PersonId>() else {
+        return ctx.fail(AppError::NotFound);
+    };
+    let service = Service::from_id(form.get("service")).unwrap_or(Service::SocialCare);
+    let reason = form.get("reason").to_string();
+    let reopens = form.get("reopens").parse::<CaseId>().ok();
+    let result = ctx
+        .run(move |app, caller| {
+            let today = app.today();
+            app.open_case(caller, CaseId::new_random(), child, service, None, today, if reason.trim().is_empty() { "New request for help" } else { &reason }, reopens)
+        })
+        .await;
+    match result {
+        Ok(v) => Redirect::to(&format!("/cases/{}", v.case.id)).into_response(),
+        Err(AppError::Conflict(m)) => ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m),
+        Err(e) => ctx.fail(e),
+    }
+}
