@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/children/{id}/case-notes", post(add_case_note))
         .route("/referrals", post(submit_referral).get(my_referrals))
         .route("/referrals/{id}", get(referral))
+        .route("/actions", get(my_actions))
+        .route("/cases/{id}/actions/{n}/done", post(action_done))
         .route("/timescales", get(timescales))
         .route("/timescales/{id}/due", get(due))
         .route("/calendar/bank-holidays", get(bank_holidays))
@@ -471,6 +473,81 @@ async fn my_referrals(
             "outcome": r.outcome,
         })).collect::<Vec<_>>() }))
         .into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/actions`: plan actions owned by this agency's practitioners (issue 4),
+/// soonest due first; `?open=true` for those not yet done.
+async fn my_actions(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let c = caller.clone();
+    let open_only = q.get("open").is_some_and(|v| v == "true");
+    match blocking(&state, move |app| app.actions_for(&c, open_only)).await {
+        Ok(rows) => Json(json!({ "actions": rows.iter().map(|a| json!({
+            "case": a.case,
+            "child": a.child,
+            "plan": a.plan,
+            "plan_kind": a.plan_kind,
+            "number": a.number,
+            "what": a.what,
+            "owner": a.owner_name,
+            "owner_user": a.owner_user,
+            "due_by": a.due_by,
+            "done_on": a.done_on,
+        })).collect::<Vec<_>>() }))
+        .into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionDoneInput {
+    /// "2027-01-20"; today if absent.
+    #[serde(default)]
+    on: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/cases/{id}/actions/{n}/done`: record that one of this agency's
+/// practitioners did an action of the plan.
+async fn action_done(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, n)): Path<(String, String)>,
+    StrictJson(input): StrictJson<ActionDoneInput>,
+) -> Response {
+    let (Ok(case), Ok(n)) = (id.parse::<together_domain::ids::CaseId>(), n.parse::<u32>()) else {
+        return fail(AppError::NotFound, &caller);
+    };
+    let on = match input.on.as_deref() {
+        None => None,
+        Some(s) => match together_domain::validate::parse_date("date done", s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                return fail(
+                    AppError::Invalid(together_domain::validate::ValidationErrors::single("on", m)),
+                    &caller,
+                )
+            }
+        },
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| {
+        let on = on.unwrap_or_else(|| app.today());
+        app.complete_action(&c, case, n, on, &input.note)
+    })
+    .await
+    {
+        Ok(view) => {
+            let done = view.case.actions().find(|(_, a)| a.number == n).and_then(|(_, a)| a.done_on);
+            Json(json!({ "case": case, "number": n, "done_on": done })).into_response()
+        }
         Err(e) => fail(e, &caller),
     }
 }

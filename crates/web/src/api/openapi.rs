@@ -72,6 +72,29 @@ pub fn spec() -> Value {
                     "responses": with(("200", json!({ "description": "The referral", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Referral" } } } })))
                 }
             },
+            "/actions": {
+                "get": {
+                    "operationId": "listActions",
+                    "summary": "Plan actions owned by this agency's practitioners (Family Help and child in need plans), soonest due first",
+                    "parameters": [{ "name": "open", "in": "query", "required": false, "schema": { "type": "boolean" }, "description": "Only actions not yet done" }],
+                    "responses": with(("200", json!({ "description": "Actions", "content": { "application/json": { "schema": { "type": "object", "properties": { "actions": { "type": "array", "items": { "type": "object", "properties": {
+                        "case": { "type": "string", "format": "uuid" }, "child": { "type": "string", "format": "uuid" }, "plan": { "type": "integer" }, "plan_kind": { "type": "string", "enum": ["family-help", "child-in-need"] },
+                        "number": { "type": "integer" }, "what": { "type": "string" }, "owner": { "type": "string" }, "owner_user": { "type": ["string", "null"], "format": "uuid" },
+                        "due_by": { "type": "string", "format": "date" }, "done_on": { "type": ["string", "null"], "format": "date" } } } } } } } } })))
+                }
+            },
+            "/cases/{id}/actions/{n}/done": {
+                "post": {
+                    "operationId": "recordActionDone",
+                    "summary": "Record that this agency's practitioner did an action of the plan",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "n", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "properties": { "on": { "type": "string", "format": "date" }, "note": { "type": "string" } } } } } },
+                    "responses": with(("200", json!({ "description": "Recorded", "content": { "application/json": { "schema": { "type": "object", "properties": { "case": { "type": "string" }, "number": { "type": "integer" }, "done_on": { "type": "string", "format": "date" } } } } } })))
+                }
+            },
             "/timescales": {
                 "get": {
                     "operationId": "listTimescales",

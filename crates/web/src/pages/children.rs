@@ -222,6 +222,8 @@ struct ChildPage {
     actions: Vec<(String, &'static str)>,
     family: Vec<(String, String, &'static str, &'static str)>,
     entries: Vec<EntryView>,
+    cases: Vec<together_store::CaseRow>,
+    may_open_case: bool,
 }
 
 fn describe_person(d: &PersonDetails) -> String {
@@ -284,6 +286,7 @@ fn body_lines(b: &EventBody) -> Vec<String> {
 struct Loaded {
     view: ChildView,
     names: HashMap<UserId, String>,
+    cases: Vec<together_store::CaseRow>,
 }
 
 fn load(app: &together_app::App, caller: &Caller, child: PersonId) -> Result<Loaded, AppError> {
@@ -294,11 +297,13 @@ fn load(app: &together_app::App, caller: &Caller, child: PersonId) -> Result<Loa
             .entry(e.event.actor)
             .or_insert_with(|| app.actor_name(e.event.actor));
     }
-    Ok(Loaded { view, names })
+    // Read after the access decision above allowed (and logged) reading the record.
+    let cases = app.cases_of_child(child)?;
+    Ok(Loaded { view, names, cases })
 }
 
 fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Response {
-    let Loaded { view, names } = loaded;
+    let Loaded { view, names, cases } = loaded;
     let caller = &ctx.signed.caller;
     let p = &view.person;
     let kind = PersonKind::from_id(&p.kind).unwrap_or(PersonKind::Child);
@@ -458,7 +463,11 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
             )
         })
         .collect();
+    let may_open_case = caller.role == together_domain::role::Role::PracticeSupervisor
+        && !cases.iter().any(|c| c.stage == "open");
     let page = ChildPage {
+        cases,
+        may_open_case,
         page: ctx.page(&name, "/children"),
         child_id: p.id,
         flash,

@@ -86,32 +86,57 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
     let work = ctx
         .run(move |app, caller| {
             let tray = app.tray(caller)?;
+            let cases = app.case_tray(caller)?;
             let referrals = if role == Role::PartnerPractitioner {
                 app.referrals_for(caller, false, 10)?
             } else {
                 Vec::new()
             };
-            Ok((tray, referrals))
+            Ok((tray, cases, referrals))
         })
         .await;
-    let (tray, referrals) = match work {
+    let (tray, cases, referrals) = match work {
         Ok(w) => w,
         Err(e) => return ctx.fail(e),
     };
-    let tray = tray
+    // Referral work and case work in one tray, soonest overdue first.
+    let mut rows: Vec<(String, TrayRow)> = tray
         .into_iter()
-        .map(|t| TrayRow {
-            title: t.work.title.clone(),
-            summary: t.work.summary.clone(),
-            due: t
-                .due
-                .as_ref()
-                .map(crate::pages::referrals::due_label)
-                .unwrap_or_default(),
-            href: format!("/referrals/{}", t.work.referral),
-            overdue: t.overdue,
+        .map(|t| {
+            (
+                t.work.overdue_from.clone(),
+                TrayRow {
+                    title: t.work.title.clone(),
+                    summary: t.work.summary.clone(),
+                    due: t
+                        .due
+                        .as_ref()
+                        .map(crate::pages::referrals::due_label)
+                        .unwrap_or_default(),
+                    href: format!("/referrals/{}", t.work.referral),
+                    overdue: t.overdue,
+                },
+            )
         })
         .collect();
+    rows.extend(cases.into_iter().map(|t| {
+        (
+            t.work.overdue_from.clone(),
+            TrayRow {
+                title: t.work.title.clone(),
+                summary: t.work.child_name.clone(),
+                due: t
+                    .due
+                    .as_ref()
+                    .map(crate::pages::referrals::due_label)
+                    .unwrap_or_default(),
+                href: format!("/cases/{}", t.work.case),
+                overdue: t.overdue,
+            },
+        )
+    }));
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let tray = rows.into_iter().map(|(_, r)| r).collect();
     let links: Vec<(&str, &str)> = match role {
         Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor => {
             vec![

@@ -373,6 +373,14 @@ struct ReferralPage {
     acknowledged: Option<String>,
     written_confirmation: String,
     recommendations: Vec<(String, String, String)>,
+    /// Per linked child of a decided referral: its case, or a way to open one (issue 4).
+    case_panels: Vec<CasePanel>,
+}
+
+struct CasePanel {
+    index: usize,
+    label: String,
+    case: Option<together_domain::ids::CaseId>,
 }
 
 struct DecisionView {
@@ -581,7 +589,23 @@ async fn show(ctx: Ctx, id: ReferralId, form: FormState, form_name: &str) -> Res
             )
         })
         .collect();
+    let case_panels = if full && v.referral.is_decided() {
+        v.referral
+            .children
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.person.is_some())
+            .map(|(i, _)| CasePanel {
+                index: i,
+                label: v.referral.details.child_label(i),
+                case: v.referral.cases.iter().find(|(c, _)| *c == i).map(|(_, id)| *id),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = ReferralPage {
+        case_panels,
         page: ctx.page_with_errors("Referral", "/referrals", has_errors),
         decision,
         escalations,
