@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The web face of Together: server-rendered, accessible HTML for practitioners
 //! and a JSON API for partner agencies' systems (design principle 8). Both call the
 //! same application services in `together-app`; neither touches the database.
