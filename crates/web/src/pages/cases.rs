@@ -837,7 +837,7 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
                     AssessmentStage::Ended => "Ended when the case closed",
                 }
                 .into(),
-                due: due.map(|d| together_app::front_door::due_text(&d)).unwrap_or_else(|| "No statutory timescale".into()),
+                due: due.map(|d| crate::pages::referrals::due_label(&d)).unwrap_or_else(|| "No statutory timescale".into()),
                 overdue: a.is_open() && due.is_some_and(|d| d.is_overdue_at(now)),
                 seen: if a.seen.is_empty() {
                     a.child_not_seen_reason.as_ref().map(|r| format!("Not seen: {r}")).unwrap_or_else(|| "Not yet seen".into())
