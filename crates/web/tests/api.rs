@@ -337,6 +337,19 @@ async fn every_documented_path_answers() {
     let ta = TestApp::start().await;
     let token = csc_token(&ta).await;
     let child = ta.child(0).to_string();
+    // A demo case whose plan has an action 1 (the school's, so this client is refused: 403).
+    let case = ta
+        .blocking(|app| {
+            app.store
+                .case_actions(&together_store::CaseActionQuery { limit: 1000, ..Default::default() })
+                .expect("actions")
+                .into_iter()
+                .find(|a| a.number == 1)
+                .expect("a demo action 1")
+                .case
+                .to_string()
+        })
+        .await;
 
     let r = ta
         .api(Method::GET, "/api/v1/openapi.json", None, None)
@@ -397,6 +410,12 @@ async fn every_documented_path_answers() {
                 }
                 let value = if p["schema"]["format"] == "uuid" && path.starts_with("/referrals") {
                     referral.clone()
+                } else if p["schema"]["format"] == "uuid" && path.starts_with("/cases") {
+                    case.clone()
+                } else if path.starts_with("/cases") && name == "n" {
+                    "1".to_string()
+                } else if p["schema"]["type"] == "boolean" {
+                    "true".to_string()
                 } else if p["schema"]["format"] == "uuid" {
                     child.clone()
                 } else if let Some(e) = p["example"].as_str() {
@@ -542,4 +561,39 @@ async fn a_partner_system_refers_idempotently_and_reads_the_feedback() {
         "The school's pastoral plan meets the need."
     );
     assert_eq!(fb["decision"]["suggestions"], json!(["early-help"]));
+}
+
+/// Issue 4: "API endpoints for partner systems to read the plans and actions assigned to
+/// their practitioners and to record that an action is done".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_system_reads_its_practitioners_actions_and_records_one_done() {
+    let ta = TestApp::start().await;
+    let school = ta.agency_of_kind("education").await;
+    let token = ta
+        .blocking(move |app| app.create_api_client(None, school, "School MIS").expect("api client").1)
+        .await;
+    let r = ta.api(Method::GET, "/api/v1/actions?open=true", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let actions = r.json()["actions"].as_array().cloned().unwrap_or_default();
+    assert!(!actions.is_empty(), "the demo school owns plan actions");
+    let a = &actions[0];
+    let path = format!("/api/v1/cases/{}/actions/{}/done", a["case"].as_str().unwrap(), a["number"]);
+
+    // Another agency's system may not record the school's action.
+    let police = ta.seed.api_token.clone();
+    let r = ta.api(Method::POST, &path, Some(&police), Some(("application/json", br#"{"note":"x"}"#.to_vec()))).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "another agency's action");
+    // A date that is not a date is refused by field.
+    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", br#"{"on":"31/12/2026"}"#.to_vec()))).await;
+    let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad date");
+    assert_eq!(first_error_field(&p), "on");
+
+    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", br#"{"note":"Done at school"}"#.to_vec()))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    assert_eq!(r.json()["done_on"], "2026-11-23");
+    let r = ta.api(Method::GET, "/api/v1/actions?open=true", Some(&token), None).await;
+    assert_eq!(r.json()["actions"].as_array().unwrap().len(), actions.len() - 1);
+    // Recording it again is a conflict, not a second entry.
+    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", b"{}".to_vec()))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
 }
