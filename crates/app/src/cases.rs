@@ -6,12 +6,16 @@ use crate::front_door::local_time;
 use crate::{App, AppError, Caller};
 use together_domain::access::{Action, Scope};
 use together_domain::case::plan::Owner;
-use together_domain::case::{self, Case, CaseEvent, Command, Context, Practitioner, Refusal, Service};
+use together_domain::case::{
+    self, Case, CaseEvent, Command, Context, Practitioner, Refusal, Service,
+};
 use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
 use together_domain::ids::{CaseId, EventId, PersonId, UserId};
 use together_domain::referral::{ReferralCommand, ReferralId};
 use together_domain::role::Role;
-use together_store::{CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, CaseWorkQuery, CaseWorkRow, PersonRow};
+use together_store::{
+    CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, CaseWorkQuery, CaseWorkRow, PersonRow,
+};
 
 /// A case as a page or the API shows it.
 pub struct CaseView {
@@ -89,7 +93,9 @@ impl App {
     pub fn practitioners(&self) -> Result<Vec<Practitioner>, AppError> {
         let mut out = Vec::new();
         for u in self.store.users()? {
-            let Some(role) = Role::from_id(&u.role) else { continue };
+            let Some(role) = Role::from_id(&u.role) else {
+                continue;
+            };
             if u.active
                 && matches!(
                     role,
@@ -120,8 +126,15 @@ impl App {
             .children
             .get(child)
             .and_then(|l| l.person)
-            .ok_or_else(|| AppError::Conflict("link the child to their record before opening a case".into()))?;
-        if let Some(open) = self.store.cases_of_child(person)?.into_iter().find(|c| c.stage == "open") {
+            .ok_or_else(|| {
+                AppError::Conflict("link the child to their record before opening a case".into())
+            })?;
+        if let Some(open) = self
+            .store
+            .cases_of_child(person)?
+            .into_iter()
+            .find(|c| c.stage == "open")
+        {
             return Err(AppError::Conflict(format!(
                 "the child already has an open case ({}): work on it there",
                 open.id
@@ -136,7 +149,16 @@ impl App {
             ReferralCommand::RecordCaseOpened { child, case: id },
             Default::default(),
         )?;
-        self.open_case(caller, id, person, service, Some(referral), referral_date, reason, None)?;
+        self.open_case(
+            caller,
+            id,
+            person,
+            service,
+            Some(referral),
+            referral_date,
+            reason,
+            None,
+        )?;
         Ok(id)
     }
 
@@ -155,8 +177,16 @@ impl App {
         reopens: Option<CaseId>,
     ) -> Result<CaseView, AppError> {
         self.authorize_child(caller, Action::WorkOnCase, child, &[])?;
-        if reopens.is_some() && self.store.cases_of_child(child)?.iter().any(|c| c.stage == "open") {
-            return Err(AppError::Conflict("the child already has an open case".into()));
+        if reopens.is_some()
+            && self
+                .store
+                .cases_of_child(child)?
+                .iter()
+                .any(|c| c.stage == "open")
+        {
+            return Err(AppError::Conflict(
+                "the child already has an open case".into(),
+            ));
         }
         let cmd = Command::Open {
             case: id,
@@ -181,12 +211,17 @@ impl App {
             .unwrap_or_else(|| self.profile.name.clone()))
     }
 
-    fn load_case(&self, id: CaseId) -> Result<(CaseRow, Vec<(StoredEvent, CaseEvent)>, Case), AppError> {
+    fn load_case(
+        &self,
+        id: CaseId,
+    ) -> Result<(CaseRow, Vec<(StoredEvent, CaseEvent)>, Case), AppError> {
         let row = self.store.case(id.0)?.ok_or(AppError::NotFound)?;
         let log = self.store.log(PersonId(id.0))?;
         let mut history = Vec::with_capacity(log.len());
         for e in log {
-            let Some(payload) = e.payload.as_deref() else { continue };
+            let Some(payload) = e.payload.as_deref() else {
+                continue;
+            };
             let ev = CaseEvent::from_stored(&e.event_type, payload)
                 .map_err(|err| AppError::Internal(format!("case {id} entry {}: {err}", e.seq)))?;
             history.push((e, ev));
@@ -215,7 +250,12 @@ impl App {
 
     /// Do something to a case. The gate first (WorkOnCase on the child), then the
     /// case's own rules; a refusal by either is logged.
-    pub fn act_on_case(&self, caller: &Caller, id: CaseId, cmd: Command) -> Result<CaseView, AppError> {
+    pub fn act_on_case(
+        &self,
+        caller: &Caller,
+        id: CaseId,
+        cmd: Command,
+    ) -> Result<CaseView, AppError> {
         let Some(row) = self.store.case(id.0)? else {
             return Err(AppError::NotFound);
         };
@@ -225,9 +265,17 @@ impl App {
         // A handover to another local authority in this deployment opens its case in the
         // same transaction's wake, with the history one click away (issue 4).
         let cmd = match cmd {
-            Command::CompleteTransfer { on, accepted_by, new_case: None } => {
+            Command::CompleteTransfer {
+                on,
+                accepted_by,
+                new_case: None,
+            } => {
                 let within = case.transfer.as_ref().and_then(|t| t.to_agency);
-                Command::CompleteTransfer { on, accepted_by, new_case: within.map(|_| CaseId::new_random()) }
+                Command::CompleteTransfer {
+                    on,
+                    accepted_by,
+                    new_case: within.map(|_| CaseId::new_random()),
+                }
             }
             c => c,
         };
@@ -238,7 +286,11 @@ impl App {
         let view = self.apply_command(caller, id, child, Some(case), history, cmd)?;
         if let (Some(new_id), Some(t)) = (new_case, view.case.transfer.clone()) {
             let agency_name = match t.to_agency {
-                Some(a) => self.store.agency(a)?.map(|a| a.name).unwrap_or(t.to_authority.clone()),
+                Some(a) => self
+                    .store
+                    .agency(a)?
+                    .map(|a| a.name)
+                    .unwrap_or(t.to_authority.clone()),
                 None => t.to_authority.clone(),
             };
             let open = Command::Open {
@@ -248,7 +300,10 @@ impl App {
                 referral: None,
                 referral_date: t.completed_on.unwrap_or_else(|| self.today()),
                 local_authority: agency_name,
-                reason: format!("Transferred in from {} (case {})", view.case.local_authority, id),
+                reason: format!(
+                    "Transferred in from {} (case {})",
+                    view.case.local_authority, id
+                ),
                 reopens: None,
                 transferred_from: Some(id),
             };
@@ -289,7 +344,8 @@ impl App {
         for e in &events {
             state = case::apply(state, e);
         }
-        let state = state.ok_or_else(|| AppError::Internal("a case command left no case".into()))?;
+        let state =
+            state.ok_or_else(|| AppError::Internal("a case command left no case".into()))?;
         if let Err(broken) = state.check_invariants() {
             return Err(AppError::Internal(format!("case {id}: {broken}")));
         }
@@ -323,7 +379,11 @@ impl App {
         })
     }
 
-    fn project_case(&self, c: &Case, calendar: &together_domain::calendar::Calendar) -> CaseProjection {
+    fn project_case(
+        &self,
+        c: &Case,
+        calendar: &together_domain::calendar::Calendar,
+    ) -> CaseProjection {
         let row = CaseRow {
             id: c.id.0,
             child: c.child,
@@ -405,12 +465,26 @@ impl App {
 
     /// Plan actions owned by the caller (a user), or by the caller's agency (an agency
     /// system reading for its practitioners).
-    pub fn actions_for(&self, caller: &Caller, open_only: bool) -> Result<Vec<CaseActionRow>, AppError> {
+    pub fn actions_for(
+        &self,
+        caller: &Caller,
+        open_only: bool,
+    ) -> Result<Vec<CaseActionRow>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
         let q = if caller.is_api_client {
-            CaseActionQuery { owner_agency: Some(caller.agency), open_only, limit: 1000, ..Default::default() }
+            CaseActionQuery {
+                owner_agency: Some(caller.agency),
+                open_only,
+                limit: 1000,
+                ..Default::default()
+            }
         } else {
-            CaseActionQuery { owner_user: Some(caller.actor_id), open_only, limit: 1000, ..Default::default() }
+            CaseActionQuery {
+                owner_user: Some(caller.actor_id),
+                open_only,
+                limit: 1000,
+                ..Default::default()
+            }
         };
         Ok(self.store.case_actions(&q)?)
     }
@@ -427,21 +501,54 @@ impl App {
         let row = self.store.case(case.0)?.ok_or(AppError::NotFound)?;
         let a = self
             .store
-            .case_actions(&CaseActionQuery { child: Some(row.child), limit: 2000, ..Default::default() })?
+            .case_actions(&CaseActionQuery {
+                child: Some(row.child),
+                limit: 2000,
+                ..Default::default()
+            })?
             .into_iter()
             .find(|a| a.case == case.0 && a.number == action as i64)
             .ok_or(AppError::NotFound)?;
         if caller.is_api_client {
             // An agency system acts for its own practitioners' actions only.
             if a.owner_agency != Some(caller.agency) {
-                self.log_case_refusal(caller, row.child, "an agency system records only its own practitioners' actions")?;
-                return Err(AppError::Forbidden("an agency system records only its own practitioners' actions".into()));
+                self.log_case_refusal(
+                    caller,
+                    row.child,
+                    "an agency system records only its own practitioners' actions",
+                )?;
+                return Err(AppError::Forbidden(
+                    "an agency system records only its own practitioners' actions".into(),
+                ));
             }
             let owner = a.owner_user.ok_or(AppError::NotFound)?;
-            let acting = Caller { actor_id: owner, is_api_client: false, role: Role::PartnerPractitioner, ..caller.clone() };
-            return self.act_on_case(&acting, case, Command::CompleteAction { plan: a.plan as u32, action, on, note: note.to_string() });
+            let acting = Caller {
+                actor_id: owner,
+                is_api_client: false,
+                role: Role::PartnerPractitioner,
+                ..caller.clone()
+            };
+            return self.act_on_case(
+                &acting,
+                case,
+                Command::CompleteAction {
+                    plan: a.plan as u32,
+                    action,
+                    on,
+                    note: note.to_string(),
+                },
+            );
         }
-        self.act_on_case(caller, case, Command::CompleteAction { plan: a.plan as u32, action, on, note: note.to_string() })
+        self.act_on_case(
+            caller,
+            case,
+            Command::CompleteAction {
+                plan: a.plan as u32,
+                action,
+                on,
+                note: note.to_string(),
+            },
+        )
     }
 
     /// Relationships a caller has to a child through its cases: lead practitioner of an
@@ -465,7 +572,11 @@ impl App {
         // to be lead practitioner they have still to answer.
         if self
             .store
-            .case_work(&CaseWorkQuery { assignee: Some(caller.actor_id), supervisors: false, limit: 2000 })?
+            .case_work(&CaseWorkQuery {
+                assignee: Some(caller.actor_id),
+                supervisors: false,
+                limit: 2000,
+            })?
             .iter()
             .any(|w| w.child == child)
         {

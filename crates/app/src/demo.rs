@@ -485,36 +485,71 @@ fn seed_cases(
     let today = app.today();
     let ago = |d: i64| today - Duration::days(d);
     let open = |child: PersonId, service: Service, referral_days_ago: i64, reason: &str| {
-        app.open_case(&supervisor, CaseId::new_random(), child, service, None, ago(referral_days_ago), reason, None)
-            .map(|v| v.case.id)
+        app.open_case(
+            &supervisor,
+            CaseId::new_random(),
+            child,
+            service,
+            None,
+            ago(referral_days_ago),
+            reason,
+            None,
+        )
+        .map(|v| v.case.id)
     };
     let allocate = |case: CaseId, to: &Caller| -> Result<(), AppError> {
-        app.act_on_case(&supervisor, case, Command::ProposeLead {
-            to: app.practitioner(to.actor_id)?,
-            family_views: "Mother asked for someone the children already know and trust.".into(),
-            handover: String::new(),
-        })?;
-        app.act_on_case(to, case, Command::AnswerAllocation { accept: true, reason: String::new() })?;
+        app.act_on_case(
+            &supervisor,
+            case,
+            Command::ProposeLead {
+                to: app.practitioner(to.actor_id)?,
+                family_views: "Mother asked for someone the children already know and trust."
+                    .into(),
+                handover: String::new(),
+            },
+        )?;
+        app.act_on_case(
+            to,
+            case,
+            Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            },
+        )?;
         Ok(())
     };
-    let record = || AssessmentRecord {
+    let record = || {
+        AssessmentRecord {
         child_developmental_needs: "Meeting most milestones; attendance has fallen to 84% this term and they arrive hungry.".into(),
         parenting_capacity: "Mother is warm and wants help; routines break down when she is unwell.".into(),
         family_and_environment: "Grandmother lives nearby and helps; the flat is damp and overcrowded.".into(),
         wishes_and_feelings: "\"I like school when I have had breakfast. I want mum to be less tired.\"".into(),
         parents_views: "Mother wants help with mornings and with the housing application.".into(),
         analysis: "Needs are unmet but there is no indication of significant harm; help with routines and housing should be enough.".into(),
+    }
     };
     let seen = |on: chrono::NaiveDate, by: &str| Command::RecordChildSeen {
         assessment: 1,
-        seen: ChildSeen { on, by: by.into(), alone: SeenAlone::Alone, note: String::new() },
+        seen: ChildSeen {
+            on,
+            by: by.into(),
+            alone: SeenAlone::Alone,
+            note: String::new(),
+        },
     };
     let school_owner = app.owner(Some(school.actor_id), "")?;
     let sw_owner = app.owner(Some(sw.actor_id), "")?;
-    let mother = Some(Owner::Named { name: "Mother".into() });
+    let mother = Some(Owner::Named {
+        name: "Mother".into(),
+    });
 
     // Family Help led by the school's designated safeguarding lead (¶138).
-    let fh = open(children[1], Service::FamilyHelp, 40, "Referral accepted for Family Help: school worried about attendance and hunger")?;
+    let fh = open(
+        children[1],
+        Service::FamilyHelp,
+        40,
+        "Referral accepted for Family Help: school worried about attendance and hunger",
+    )?;
     allocate(fh, &school)?;
     app.act_on_case(&school, fh, Command::RecordConsent {
         given: true,
@@ -522,91 +557,292 @@ fn seed_cases(
         told: "What we write down, who we share it with (the people helping the family) and why: to keep the children safe and well.".into(),
         on: ago(35),
     })?;
-    app.act_on_case(&school, fh, Command::StartAssessment { kind: AssessmentKind::FamilyHelp, started_on: ago(35), about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
-    app.act_on_case(&school, fh, seen(ago(34), "Designated safeguarding lead, at school"))?;
-    app.act_on_case(&school, fh, Command::SaveAssessment { assessment: 1, record: record() })?;
-    app.act_on_case(&school, fh, Command::SubmitAssessment { assessment: 1, outcome: AssessmentOutcome::ContinueHelp, reasons: String::new(), child_not_seen_reason: String::new() })?;
-    app.act_on_case(&school, fh, Command::MakePlan {
-        kind: PlanKind::FamilyHelp,
-        agreed_on: ago(30),
-        outcomes: vec!["In school on time every day, having had breakfast".into(), "Mornings at home are calmer".into()],
-        services: vec!["Breakfast club".into(), "Family support worker visits".into()],
-        family_views: "Made with mother at school; she chose the first outcome.".into(),
-        actions: vec![
-            ActionInput { what: "Breakfast club place from Monday".into(), owner: school_owner.clone(), by: Some(ago(25)) },
-            ActionInput { what: "Morning routine chart on the fridge".into(), owner: mother.clone(), by: Some(ago(20)) },
-            ActionInput { what: "Support letter for the housing application".into(), owner: school_owner.clone(), by: Some(today + Duration::days(10)) },
-        ],
-        next_review: Some(ago(16)),
-    })?;
-    app.act_on_case(&school, fh, Command::CompleteAction { plan: 1, action: 1, on: ago(26), note: "Started on the Monday".into() })?;
-    for (days, scale, summary) in [(16, 4, "Attendance up to 90%; mornings still hard."), (2, 6, "Attendance 95%; breakfast club working; housing application sent.")] {
-        app.act_on_case(&school, fh, Command::HoldMeeting {
-            plan: 1,
-            held_on: ago(days),
-            attendees: vec![
-                Attendee { name: "Mother".into(), role: "parent".into(), agency: String::new() },
-                Attendee { name: users[6].display_name.clone(), role: "designated safeguarding lead".into(), agency: "Demo Primary School".into() },
-                Attendee { name: users[5].display_name.clone(), role: "school nurse".into(), agency: "Demo NHS Foundation Trust".into() },
+    app.act_on_case(
+        &school,
+        fh,
+        Command::StartAssessment {
+            kind: AssessmentKind::FamilyHelp,
+            started_on: ago(35),
+            about: String::new(),
+            gestation_weeks: None,
+            late_start_reason: String::new(),
+        },
+    )?;
+    app.act_on_case(
+        &school,
+        fh,
+        seen(ago(34), "Designated safeguarding lead, at school"),
+    )?;
+    app.act_on_case(
+        &school,
+        fh,
+        Command::SaveAssessment {
+            assessment: 1,
+            record: record(),
+        },
+    )?;
+    app.act_on_case(
+        &school,
+        fh,
+        Command::SubmitAssessment {
+            assessment: 1,
+            outcome: AssessmentOutcome::ContinueHelp,
+            reasons: String::new(),
+            child_not_seen_reason: String::new(),
+        },
+    )?;
+    app.act_on_case(
+        &school,
+        fh,
+        Command::MakePlan {
+            kind: PlanKind::FamilyHelp,
+            agreed_on: ago(30),
+            outcomes: vec![
+                "In school on time every day, having had breakfast".into(),
+                "Mornings at home are calmer".into(),
             ],
-            child_views: "Likes breakfast club; wants to walk to school with a friend.".into(),
-            summary: summary.into(),
-            scale: Some(scale),
-            next_review: Some(today + Duration::days(if days > 5 { 40 } else { 42 }) - Duration::days(days)),
-            new_actions: Vec::new(),
-        })?;
+            services: vec![
+                "Breakfast club".into(),
+                "Family support worker visits".into(),
+            ],
+            family_views: "Made with mother at school; she chose the first outcome.".into(),
+            actions: vec![
+                ActionInput {
+                    what: "Breakfast club place from Monday".into(),
+                    owner: school_owner.clone(),
+                    by: Some(ago(25)),
+                },
+                ActionInput {
+                    what: "Morning routine chart on the fridge".into(),
+                    owner: mother.clone(),
+                    by: Some(ago(20)),
+                },
+                ActionInput {
+                    what: "Support letter for the housing application".into(),
+                    owner: school_owner.clone(),
+                    by: Some(today + Duration::days(10)),
+                },
+            ],
+            next_review: Some(ago(16)),
+        },
+    )?;
+    app.act_on_case(
+        &school,
+        fh,
+        Command::CompleteAction {
+            plan: 1,
+            action: 1,
+            on: ago(26),
+            note: "Started on the Monday".into(),
+        },
+    )?;
+    for (days, scale, summary) in [
+        (16, 4, "Attendance up to 90%; mornings still hard."),
+        (
+            2,
+            6,
+            "Attendance 95%; breakfast club working; housing application sent.",
+        ),
+    ] {
+        app.act_on_case(
+            &school,
+            fh,
+            Command::HoldMeeting {
+                plan: 1,
+                held_on: ago(days),
+                attendees: vec![
+                    Attendee {
+                        name: "Mother".into(),
+                        role: "parent".into(),
+                        agency: String::new(),
+                    },
+                    Attendee {
+                        name: users[6].display_name.clone(),
+                        role: "designated safeguarding lead".into(),
+                        agency: "Demo Primary School".into(),
+                    },
+                    Attendee {
+                        name: users[5].display_name.clone(),
+                        role: "school nurse".into(),
+                        agency: "Demo NHS Foundation Trust".into(),
+                    },
+                ],
+                child_views: "Likes breakfast club; wants to walk to school with a friend.".into(),
+                summary: summary.into(),
+                scale: Some(scale),
+                next_review: Some(
+                    today + Duration::days(if days > 5 { 40 } else { 42 }) - Duration::days(days),
+                ),
+                new_actions: Vec::new(),
+            },
+        )?;
     }
-    app.act_on_case(&school, fh, Command::RecordSharing { about: "The Family Help plan".into(), on: Some(ago(29)), how: "Printed copy given to mother at school".into(), not_shared_reason: String::new() })?;
+    app.act_on_case(
+        &school,
+        fh,
+        Command::RecordSharing {
+            about: "The Family Help plan".into(),
+            on: Some(ago(29)),
+            how: "Printed copy given to mother at school".into(),
+            not_shared_reason: String::new(),
+        },
+    )?;
 
     // A child and family assessment past 45 working days (¶169): the referral was 75 days ago.
-    let late = open(children[0], Service::SocialCare, 75, "Referral accepted: police report of domestic abuse at the address")?;
+    let late = open(
+        children[0],
+        Service::SocialCare,
+        75,
+        "Referral accepted: police report of domestic abuse at the address",
+    )?;
     allocate(late, &sw)?;
-    app.act_on_case(&sw, late, Command::StartAssessment { kind: AssessmentKind::ChildAndFamily, started_on: ago(70), about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
+    app.act_on_case(
+        &sw,
+        late,
+        Command::StartAssessment {
+            kind: AssessmentKind::ChildAndFamily,
+            started_on: ago(70),
+            about: String::new(),
+            gestation_weeks: None,
+            late_start_reason: String::new(),
+        },
+    )?;
     app.act_on_case(&sw, late, seen(ago(68), &users[1].display_name))?;
-    app.act_on_case(&sw, late, Command::RequestContribution { assessment: 1, agency: "Demo NHS Foundation Trust (health visiting)".into(), on: ago(66) })?;
-    app.act_on_case(&sw, late, Command::ChaseContribution { assessment: 1, index: 0, on: ago(40) })?;
+    app.act_on_case(
+        &sw,
+        late,
+        Command::RequestContribution {
+            assessment: 1,
+            agency: "Demo NHS Foundation Trust (health visiting)".into(),
+            on: ago(66),
+        },
+    )?;
+    app.act_on_case(
+        &sw,
+        late,
+        Command::ChaseContribution {
+            assessment: 1,
+            index: 0,
+            on: ago(40),
+        },
+    )?;
 
     // Submitted, waiting for the supervisor's authorisation.
-    let waiting = open(children[3], Service::SocialCare, 20, "Referral accepted: neglect concerns from the health visitor")?;
+    let waiting = open(
+        children[3],
+        Service::SocialCare,
+        20,
+        "Referral accepted: neglect concerns from the health visitor",
+    )?;
     allocate(waiting, &sw)?;
-    app.act_on_case(&sw, waiting, Command::StartAssessment { kind: AssessmentKind::ChildAndFamily, started_on: ago(18), about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
+    app.act_on_case(
+        &sw,
+        waiting,
+        Command::StartAssessment {
+            kind: AssessmentKind::ChildAndFamily,
+            started_on: ago(18),
+            about: String::new(),
+            gestation_weeks: None,
+            late_start_reason: String::new(),
+        },
+    )?;
     app.act_on_case(&sw, waiting, seen(ago(15), &users[1].display_name))?;
-    app.act_on_case(&sw, waiting, Command::SaveAssessment { assessment: 1, record: record() })?;
-    app.act_on_case(&sw, waiting, Command::SubmitAssessment { assessment: 1, outcome: AssessmentOutcome::ChildInNeedPlan, reasons: "Needs will be met by a multi-agency child in need plan.".into(), child_not_seen_reason: String::new() })?;
+    app.act_on_case(
+        &sw,
+        waiting,
+        Command::SaveAssessment {
+            assessment: 1,
+            record: record(),
+        },
+    )?;
+    app.act_on_case(
+        &sw,
+        waiting,
+        Command::SubmitAssessment {
+            assessment: 1,
+            outcome: AssessmentOutcome::ChildInNeedPlan,
+            reasons: "Needs will be met by a multi-agency child in need plan.".into(),
+            child_not_seen_reason: String::new(),
+        },
+    )?;
 
     // A child in need plan reviewed three times, the scale rising.
-    let cin = open(children[2], Service::SocialCare, 150, "Transferred in with a child in need plan after a move into the area")?;
+    let cin = open(
+        children[2],
+        Service::SocialCare,
+        150,
+        "Transferred in with a child in need plan after a move into the area",
+    )?;
     allocate(cin, &sw)?;
-    app.act_on_case(&sw, cin, Command::MakePlan {
-        kind: PlanKind::ChildInNeed,
-        agreed_on: ago(120),
-        outcomes: vec!["Safe from the arguments at home".into(), "Sees the school counsellor every week".into()],
-        services: vec!["Domestic abuse support for mother".into(), "School counselling".into()],
-        family_views: "Agreed at a child in need meeting with mother and the child.".into(),
-        actions: vec![
-            ActionInput { what: "Refer mother to the domestic abuse service".into(), owner: sw_owner.clone(), by: Some(ago(110)) },
-            ActionInput { what: "Weekly counselling sessions".into(), owner: school_owner.clone(), by: Some(today + Duration::days(14)) },
-        ],
-        next_review: Some(ago(90)),
-    })?;
-    for (days, scale) in [(90, 3), (60, 5), (30, 7)] {
-        app.act_on_case(&sw, cin, Command::HoldMeeting {
-            plan: 1,
-            held_on: ago(days),
-            attendees: vec![
-                Attendee { name: "Mother".into(), role: "parent".into(), agency: String::new() },
-                Attendee { name: users[1].display_name.clone(), role: "social worker".into(), agency: "Children's social care".into() },
-                Attendee { name: users[6].display_name.clone(), role: "designated safeguarding lead".into(), agency: "Demo Primary School".into() },
+    app.act_on_case(
+        &sw,
+        cin,
+        Command::MakePlan {
+            kind: PlanKind::ChildInNeed,
+            agreed_on: ago(120),
+            outcomes: vec![
+                "Safe from the arguments at home".into(),
+                "Sees the school counsellor every week".into(),
             ],
-            child_views: "Feels safer at home; likes the counsellor.".into(),
-            summary: "Reviewed the plan; progress noted against each outcome.".into(),
-            scale: Some(scale),
-            next_review: Some(ago(days) + Duration::days(30)),
-            new_actions: Vec::new(),
-        })?;
+            services: vec![
+                "Domestic abuse support for mother".into(),
+                "School counselling".into(),
+            ],
+            family_views: "Agreed at a child in need meeting with mother and the child.".into(),
+            actions: vec![
+                ActionInput {
+                    what: "Refer mother to the domestic abuse service".into(),
+                    owner: sw_owner.clone(),
+                    by: Some(ago(110)),
+                },
+                ActionInput {
+                    what: "Weekly counselling sessions".into(),
+                    owner: school_owner.clone(),
+                    by: Some(today + Duration::days(14)),
+                },
+            ],
+            next_review: Some(ago(90)),
+        },
+    )?;
+    for (days, scale) in [(90, 3), (60, 5), (30, 7)] {
+        app.act_on_case(
+            &sw,
+            cin,
+            Command::HoldMeeting {
+                plan: 1,
+                held_on: ago(days),
+                attendees: vec![
+                    Attendee {
+                        name: "Mother".into(),
+                        role: "parent".into(),
+                        agency: String::new(),
+                    },
+                    Attendee {
+                        name: users[1].display_name.clone(),
+                        role: "social worker".into(),
+                        agency: "Children's social care".into(),
+                    },
+                    Attendee {
+                        name: users[6].display_name.clone(),
+                        role: "designated safeguarding lead".into(),
+                        agency: "Demo Primary School".into(),
+                    },
+                ],
+                child_views: "Feels safer at home; likes the counsellor.".into(),
+                summary: "Reviewed the plan; progress noted against each outcome.".into(),
+                scale: Some(scale),
+                next_review: Some(ago(days) + Duration::days(30)),
+                new_actions: Vec::new(),
+            },
+        )?;
     }
 
     // An unborn baby waiting for a lead practitioner: in the supervisors' tray.
-    open(children[5], Service::SocialCare, 1, "Referral accepted for a pre-birth assessment")?;
+    open(
+        children[5],
+        Service::SocialCare,
+        1,
+        "Referral accepted for a pre-birth assessment",
+    )?;
     Ok(())
 }

@@ -199,7 +199,14 @@ impl App {
         child: PersonId,
         reason: &str,
     ) -> Result<(), AppError> {
-        self.log_decision(caller, Action::WorkOnCase, Some(child), false, reason, false)
+        self.log_decision(
+            caller,
+            Action::WorkOnCase,
+            Some(child),
+            false,
+            reason,
+            false,
+        )
     }
 
     /// Decide a search for the referred child ("is this child known?"): the decision for

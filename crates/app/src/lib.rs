@@ -7,6 +7,7 @@ pub mod cases;
 pub mod clock;
 pub mod demo;
 mod error;
+pub mod exchange;
 pub mod front_door;
 mod gate;
 pub mod identity;

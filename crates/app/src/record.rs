@@ -221,6 +221,34 @@ impl App {
         Ok(person)
     }
 
+    /// Add a family member from details already checked (an imported record).
+    pub(crate) fn add_family_member_details(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+        details: PersonDetails,
+        relationship: &str,
+        lives_with_child: bool,
+    ) -> Result<PersonId, AppError> {
+        self.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
+        let person = PersonId(uuid::Uuid::now_v7());
+        let at = format_timestamp(self.clock.now());
+        let row = person_row(person, &details, false, &at, &at);
+        let ev = self.new_event(
+            caller,
+            child,
+            EventBody::FamilyMemberAdded {
+                person,
+                details,
+                relationship: relationship.to_string(),
+                lives_with_child,
+            },
+            None,
+        );
+        self.store.append(&[ev], &[row], &[])?;
+        Ok(person)
+    }
+
     pub fn add_case_note(
         &self,
         caller: &Caller,

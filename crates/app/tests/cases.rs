@@ -15,7 +15,9 @@ use together_domain::ids::CaseId;
 use together_domain::referral::details::{
     ChildInput, ConcernInput, ConsentInput, FamilyMemberInput, ReferrerInput, SignsOfSafetyInput,
 };
-use together_domain::referral::{Channel, DecideInput, Outcome, ReferralCommand, ReferralId, ReferralInput};
+use together_domain::referral::{
+    Channel, DecideInput, Outcome, ReferralCommand, ReferralId, ReferralInput,
+};
 use together_domain::timescale::Due;
 use together_store::AccessQuery;
 
@@ -104,7 +106,6 @@ fn submit(f: &Fixture, who: &str, input: &ReferralInput) -> ReferralId {
     ReferralId(row.id)
 }
 
-
 fn day(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
@@ -112,7 +113,11 @@ fn day(s: &str) -> chrono::NaiveDate {
 /// A referral received on Thursday 10 December 2026, linked to a new record and decided
 /// for a child in need assessment.
 fn decided_referral(f: &Fixture) -> (ReferralId, together_domain::ids::PersonId) {
-    let id = submit(f, "school", &school_referral("Mia", "Casework", "2018-02-02"));
+    let id = submit(
+        f,
+        "school",
+        &school_referral("Mia", "Casework", "2018-02-02"),
+    );
     let fd = caller(&f.app, "frontdoor");
     let person = f
         .app
@@ -153,39 +158,95 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     let f = fixture_at(Utc.with_ymd_and_hms(2026, 12, 10, 10, 0, 0).unwrap());
     let (rid, person) = decided_referral(&f);
     let sup = caller(&f.app, "supervisor");
-    assert!(f.app.tray(&sup).unwrap().iter().any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")));
+    assert!(f
+        .app
+        .tray(&sup)
+        .unwrap()
+        .iter()
+        .any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")));
     // A front door worker may not open a case from the referral: refused and logged.
     let fd = caller(&f.app, "frontdoor");
     assert!(matches!(
-        f.app.open_case_from_referral(&fd, rid, 0, Service::SocialCare, "x"),
+        f.app
+            .open_case_from_referral(&fd, rid, 0, Service::SocialCare, "x"),
         Err(AppError::Forbidden(_))
     ));
     f.clock.advance(chrono::Duration::days(4)); // Monday 14 December
-    let case = f.app.open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted").unwrap();
+    let case = f
+        .app
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted")
+        .unwrap();
     assert!(
-        !f.app.tray(&sup).unwrap().iter().any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")),
+        !f.app
+            .tray(&sup)
+            .unwrap()
+            .iter()
+            .any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")),
         "the assessment work moved from the referral to the case"
     );
     // Twice is refused: the child already has an open case.
-    assert!(f.app.open_case_from_referral(&sup, rid, 0, Service::SocialCare, "again").is_err());
+    assert!(f
+        .app
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "again")
+        .is_err());
     let tray = f.app.case_tray(&sup).unwrap();
-    assert!(tray.iter().any(|t| t.work.case == case.0 && t.work.key == "allocate"));
+    assert!(tray
+        .iter()
+        .any(|t| t.work.case == case.0 && t.work.key == "allocate"));
 
     let sw = caller(&f.app, "socialworker");
     let me = f.app.practitioner(sw.actor_id).unwrap();
-    f.app.act_on_case(&sup, case, Command::ProposeLead { to: me, family_views: "Mother agrees".into(), handover: String::new() }).unwrap();
-    f.app.act_on_case(&sw, case, Command::AnswerAllocation { accept: true, reason: String::new() }).unwrap();
-    let v = f.app.act_on_case(&sw, case, Command::StartAssessment {
-        kind: AssessmentKind::ChildAndFamily, started_on: day("2026-12-14"), about: String::new(), gestation_weeks: None, late_start_reason: String::new(),
-    }).unwrap();
-    assert_eq!(v.case.assessment(1).unwrap().due, Some(Due::Date(day("2027-02-16"))));
+    f.app
+        .act_on_case(
+            &sup,
+            case,
+            Command::ProposeLead {
+                to: me,
+                family_views: "Mother agrees".into(),
+                handover: String::new(),
+            },
+        )
+        .unwrap();
+    f.app
+        .act_on_case(
+            &sw,
+            case,
+            Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            },
+        )
+        .unwrap();
+    let v = f
+        .app
+        .act_on_case(
+            &sw,
+            case,
+            Command::StartAssessment {
+                kind: AssessmentKind::ChildAndFamily,
+                started_on: day("2026-12-14"),
+                about: String::new(),
+                gestation_weeks: None,
+                late_start_reason: String::new(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        v.case.assessment(1).unwrap().due,
+        Some(Due::Date(day("2027-02-16")))
+    );
     let mine = f.app.case_tray(&sw).unwrap();
-    let item = mine.iter().find(|t| t.work.case == case.0 && t.work.key == "assessment-1").unwrap();
+    let item = mine
+        .iter()
+        .find(|t| t.work.case == case.0 && t.work.key == "assessment-1")
+        .unwrap();
     assert!(!item.overdue);
     f.clock.advance(chrono::Duration::days(65)); // Wednesday 17 February 2027
     let mine = f.app.case_tray(&sw).unwrap();
     // The tray's overdue flag is worked out when it is read.
-    assert!(mine.iter().any(|t| t.work.case == case.0 && t.work.key == "assessment-1" && t.overdue));
+    assert!(mine
+        .iter()
+        .any(|t| t.work.case == case.0 && t.work.key == "assessment-1" && t.overdue));
     assert_eq!(f.app.cases_of_child(person).unwrap().len(), 1);
     together_store::audit::verify_all(f.app.store.as_ref()).unwrap();
 }
@@ -200,52 +261,230 @@ fn a_school_leads_family_help_and_nothing_else() {
     let sup = caller(&f.app, "supervisor");
     let school = caller(&f.app, "school");
     let health = caller(&f.app, "health");
-    let case = f.app.open_case_from_referral(&sup, rid, 0, Service::FamilyHelp, "Family Help agreed").unwrap();
+    let case = f
+        .app
+        .open_case_from_referral(&sup, rid, 0, Service::FamilyHelp, "Family Help agreed")
+        .unwrap();
     // Before allocation the school cannot see the case.
-    assert!(matches!(f.app.case_view(&school, case), Err(AppError::Forbidden(_))));
-    let dsl = f.app.practitioner(school.actor_id).unwrap();
-    f.app.act_on_case(&sup, case, Command::ProposeLead { to: dsl, family_views: "Mother trusts the school".into(), handover: String::new() }).unwrap();
-    // Asked: the school may now read it and answer.
-    f.app.case_view(&school, case).unwrap();
-    f.app.act_on_case(&school, case, Command::AnswerAllocation { accept: true, reason: String::new() }).unwrap();
-    f.app.act_on_case(&school, case, Command::RecordConsent { given: true, given_by: "Mother".into(), told: "What is recorded and shared, and why".into(), on: day("2027-01-11") }).unwrap();
-    let owner = f.app.owner(Some(school.actor_id), "").unwrap();
-    f.app.act_on_case(&school, case, Command::MakePlan {
-        kind: PlanKind::FamilyHelp, agreed_on: day("2027-01-11"), outcomes: vec!["On time for school".into()], services: vec![],
-        family_views: "Made with mother".into(), actions: vec![ActionInput { what: "Breakfast club".into(), owner, by: Some(day("2027-01-20")) }],
-        next_review: Some(day("2027-03-01")),
-    }).unwrap();
-    // Not the statutory work: a child and family assessment, closure. Refusals are logged.
     assert!(matches!(
-        f.app.act_on_case(&school, case, Command::Close { on: day("2027-01-11"), reason: ClosureReason::RC7, note: String::new() }),
+        f.app.case_view(&school, case),
         Err(AppError::Forbidden(_))
     ));
-    let refusals = f.app.store.access_log(&AccessQuery { child: Some(person), only_denied: true, ..Default::default() }).unwrap();
+    let dsl = f.app.practitioner(school.actor_id).unwrap();
+    f.app
+        .act_on_case(
+            &sup,
+            case,
+            Command::ProposeLead {
+                to: dsl,
+                family_views: "Mother trusts the school".into(),
+                handover: String::new(),
+            },
+        )
+        .unwrap();
+    // Asked: the school may now read it and answer.
+    f.app.case_view(&school, case).unwrap();
+    f.app
+        .act_on_case(
+            &school,
+            case,
+            Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            },
+        )
+        .unwrap();
+    f.app
+        .act_on_case(
+            &school,
+            case,
+            Command::RecordConsent {
+                given: true,
+                given_by: "Mother".into(),
+                told: "What is recorded and shared, and why".into(),
+                on: day("2027-01-11"),
+            },
+        )
+        .unwrap();
+    let owner = f.app.owner(Some(school.actor_id), "").unwrap();
+    f.app
+        .act_on_case(
+            &school,
+            case,
+            Command::MakePlan {
+                kind: PlanKind::FamilyHelp,
+                agreed_on: day("2027-01-11"),
+                outcomes: vec!["On time for school".into()],
+                services: vec![],
+                family_views: "Made with mother".into(),
+                actions: vec![ActionInput {
+                    what: "Breakfast club".into(),
+                    owner,
+                    by: Some(day("2027-01-20")),
+                }],
+                next_review: Some(day("2027-03-01")),
+            },
+        )
+        .unwrap();
+    // Not the statutory work: a child and family assessment, closure. Refusals are logged.
+    assert!(matches!(
+        f.app.act_on_case(
+            &school,
+            case,
+            Command::Close {
+                on: day("2027-01-11"),
+                reason: ClosureReason::RC7,
+                note: String::new()
+            }
+        ),
+        Err(AppError::Forbidden(_))
+    ));
+    let refusals = f
+        .app
+        .store
+        .access_log(&AccessQuery {
+            child: Some(person),
+            only_denied: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert!(refusals.iter().any(|e| e.action == "work-on-case"));
     // Another partner with no part in the work may not write to it.
     assert!(matches!(
-        f.app.act_on_case(&health, case, Command::RequestStepUp { reason: "x".into() }),
+        f.app
+            .act_on_case(&health, case, Command::RequestStepUp { reason: "x".into() }),
         Err(AppError::Forbidden(_))
     ));
     // The action is the school's: in its tray and its list; it records it done.
-    let actions: Vec<_> = f.app.actions_for(&school, true).unwrap().into_iter().filter(|a| a.case == case.0).collect();
+    let actions: Vec<_> = f
+        .app
+        .actions_for(&school, true)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.case == case.0)
+        .collect();
     assert_eq!(actions.len(), 1);
-    f.app.complete_action(&school, case, actions[0].number as u32, day("2027-01-11"), "Started").unwrap();
-    assert!(!f.app.actions_for(&school, true).unwrap().iter().any(|a| a.case == case.0));
+    f.app
+        .complete_action(
+            &school,
+            case,
+            actions[0].number as u32,
+            day("2027-01-11"),
+            "Started",
+        )
+        .unwrap();
+    assert!(!f
+        .app
+        .actions_for(&school, true)
+        .unwrap()
+        .iter()
+        .any(|a| a.case == case.0));
     // Closing with the plan open is refused; after it ends, the case closes.
     assert!(matches!(
-        f.app.act_on_case(&sup, case, Command::Close { on: day("2027-01-11"), reason: ClosureReason::RC7, note: String::new() }),
+        f.app.act_on_case(
+            &sup,
+            case,
+            Command::Close {
+                on: day("2027-01-11"),
+                reason: ClosureReason::RC7,
+                note: String::new()
+            }
+        ),
         Err(AppError::Conflict(_))
     ));
-    f.app.act_on_case(&school, case, Command::EndPlan { plan: 1, on: day("2027-01-11"), reason: "Outcomes met".into() }).unwrap();
-    f.app.act_on_case(&sup, case, Command::Close { on: day("2027-01-11"), reason: ClosureReason::RC7, note: String::new() }).unwrap();
+    f.app
+        .act_on_case(
+            &school,
+            case,
+            Command::EndPlan {
+                plan: 1,
+                on: day("2027-01-11"),
+                reason: "Outcomes met".into(),
+            },
+        )
+        .unwrap();
+    f.app
+        .act_on_case(
+            &sup,
+            case,
+            Command::Close {
+                on: day("2027-01-11"),
+                reason: ClosureReason::RC7,
+                note: String::new(),
+            },
+        )
+        .unwrap();
     // The school is no longer lead of an open case: it sees no more of it.
     assert!(f.app.case_view(&school, case).is_err());
     // Re-opening starts a new case; the closed one stays as it was.
-    let before = f.app.store.log(together_domain::ids::PersonId(case.0)).unwrap();
-    let new = f.app.open_case(&sup, CaseId::new_random(), person, Service::SocialCare, None, day("2027-01-11"), "New concerns", Some(case)).unwrap();
+    let before = f
+        .app
+        .store
+        .log(together_domain::ids::PersonId(case.0))
+        .unwrap();
+    let new = f
+        .app
+        .open_case(
+            &sup,
+            CaseId::new_random(),
+            person,
+            Service::SocialCare,
+            None,
+            day("2027-01-11"),
+            "New concerns",
+            Some(case),
+        )
+        .unwrap();
     assert_eq!(new.case.reopens, Some(case));
-    assert_eq!(f.app.store.log(together_domain::ids::PersonId(case.0)).unwrap(), before);
+    assert_eq!(
+        f.app
+            .store
+            .log(together_domain::ids::PersonId(case.0))
+            .unwrap(),
+        before
+    );
     assert_eq!(f.app.cases_of_child(person).unwrap().len(), 2);
     together_store::audit::verify_all(f.app.store.as_ref()).unwrap();
+}
+
+/// Issue 4: "across deployments, an export/import of the child's record in a documented
+/// JSON format" (docs/record-exchange.md). The receiving deployment gets the child, the
+/// family and the sending record's history; a partner practitioner may not export.
+#[test]
+fn a_record_moves_between_deployments_as_json() {
+    let from = fixture_at(Utc.with_ymd_and_hms(2027, 1, 11, 10, 0, 0).unwrap());
+    let (rid, person) = decided_referral(&from);
+    let sup = caller(&from.app, "supervisor");
+    from.app
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted")
+        .unwrap();
+    assert!(matches!(
+        from.app.export_child(&caller(&from.app, "school"), person),
+        Err(AppError::Forbidden(_))
+    ));
+    let exported = from.app.export_child(&sup, person).unwrap();
+    assert_eq!(exported.format, "together-child-record/1");
+    assert!(exported
+        .entries
+        .iter()
+        .any(|e| e.event_type == "case-opened" && e.log.starts_with("case:")));
+    let json = serde_json::to_string(&exported).unwrap();
+
+    let to = fixture_at(Utc.with_ymd_and_hms(2027, 1, 12, 10, 0, 0).unwrap());
+    let back: together_app::exchange::ExportedRecord = serde_json::from_str(&json).unwrap();
+    let new_sup = caller(&to.app, "supervisor");
+    let child = to.app.import_child(&new_sup, &back).unwrap();
+    let v = to.app.view_child(&new_sup, child).unwrap();
+    assert_eq!(v.person.given_name, "Mia");
+    assert!(v.chronology.iter().any(|e| e
+        .event
+        .payload
+        .as_deref()
+        .is_some_and(|p| p.contains("Case opened"))));
+    // A file in another format is refused by field.
+    let mut wrong = back.clone();
+    wrong.format = "something-else/9".into();
+    assert!(
+        matches!(to.app.import_child(&new_sup, &wrong), Err(AppError::Invalid(e)) if e.for_field("format").is_some())
+    );
 }

@@ -92,6 +92,35 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a child's record to a file in the documented JSON format
+    /// `together-child-record/1` (docs/record-exchange.md), for a child who moved to a
+    /// local authority on another deployment. Logged as the named user's access.
+    ExportChild {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        /// The children's social care user exporting it.
+        #[arg(long = "as")]
+        as_user: String,
+        /// The child's record id.
+        #[arg(long)]
+        child: String,
+        /// The file to write.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    /// Read a child's record exported by another deployment: a new record here, with
+    /// the sending record's history attached.
+    ImportChild {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        #[arg(long = "as")]
+        as_user: String,
+        file: std::path::PathBuf,
+    },
     /// Issue API tokens for partner agencies' systems.
     ApiClient {
         #[command(subcommand)]
@@ -227,6 +256,17 @@ fn init_logging() {
         .with_current_span(false)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// The named user, acting from the command line (their decisions are logged as theirs).
+fn cli_caller(app: &App, username: &str) -> Result<together_app::Caller, String> {
+    let u = app
+        .store
+        .user_by_username(username)
+        .map_err(|e| e.to_string())?
+        .filter(|u| u.active)
+        .ok_or_else(|| format!("no active user {username}"))?;
+    app.caller_for(&u, "cli").map_err(|e| e.to_string())
 }
 
 fn open_app(db: &str, partnership: &Partnership) -> Result<App, String> {
@@ -377,6 +417,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::ExportChild {
+            db,
+            partnership,
+            as_user,
+            child,
+            output,
+        } => {
+            let app = open_app(&db.database, &partnership)?;
+            let caller = cli_caller(&app, &as_user)?;
+            let child = child
+                .parse()
+                .map_err(|_| "--child is not a record id".to_string())?;
+            let record = app
+                .export_child(&caller, child)
+                .map_err(|e| e.to_string())?;
+            let json = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
+            std::fs::write(&output, json)
+                .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            println!(
+                "exported {} entries to {}",
+                record.entries.len(),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportChild {
+            db,
+            partnership,
+            as_user,
+            file,
+        } => {
+            let app = open_app(&db.database, &partnership)?;
+            let caller = cli_caller(&app, &as_user)?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let record: together_app::exchange::ExportedRecord = serde_json::from_str(&text)
+                .map_err(|e| {
+                    format!(
+                        "{}: not a together-child-record/1 file: {e}",
+                        file.display()
+                    )
+                })?;
+            let child = app
+                .import_child(&caller, &record)
+                .map_err(|e| e.to_string())?;
+            println!("imported as record {child}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::User { command } => {
             let national = Partnership {

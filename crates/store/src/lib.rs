@@ -96,7 +96,11 @@ pub trait Store: Send + Sync {
 
     /// Append entries to a case's log (and to others', if any) and replace the case's
     /// projection: row, open work and plan actions, in one transaction.
-    fn append_case(&self, entries: &[NewEntry], projection: &CaseProjection) -> Result<Vec<StoredEvent>>;
+    fn append_case(
+        &self,
+        entries: &[NewEntry],
+        projection: &CaseProjection,
+    ) -> Result<Vec<StoredEvent>>;
     fn case(&self, id: uuid::Uuid) -> Result<Option<CaseRow>>;
     /// A child's cases, newest first.
     fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>>;

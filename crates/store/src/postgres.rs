@@ -793,7 +793,10 @@ impl Store for PgStore {
 
     fn case(&self, cid: uuid::Uuid) -> Result<Option<CaseRow>> {
         self.read(|c| {
-            let r = c.query_opt(&*format!("SELECT {CASE_COLS} FROM cases WHERE id = $1"), &[&cid.to_string()])?;
+            let r = c.query_opt(
+                &*format!("SELECT {CASE_COLS} FROM cases WHERE id = $1"),
+                &[&cid.to_string()],
+            )?;
             opt_row(r, case_row)
         })
     }
@@ -801,7 +804,9 @@ impl Store for PgStore {
     fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!("SELECT {CASE_COLS} FROM cases WHERE child_id = $1 ORDER BY opened_at DESC, id"),
+                &*format!(
+                    "SELECT {CASE_COLS} FROM cases WHERE child_id = $1 ORDER BY opened_at DESC, id"
+                ),
                 &[&child.to_string()],
             )?;
             rows(rs, case_row)

@@ -587,8 +587,12 @@ impl Store for SqliteStore {
 
     fn case(&self, cid: uuid::Uuid) -> Result<Option<CaseRow>> {
         self.read(|c| {
-            c.query_row(&format!("SELECT {CASE_COLS} FROM cases WHERE id = ?1"), [cid.to_string()], case_row)
-                .optional()
+            c.query_row(
+                &format!("SELECT {CASE_COLS} FROM cases WHERE id = ?1"),
+                [cid.to_string()],
+                case_row,
+            )
+            .optional()
         })
     }
 
@@ -641,8 +645,11 @@ impl Store for SqliteStore {
             ))?;
             let rows = st.query_map(
                 params![
-                    q.owner_user.map(|u| u.to_string()), q.owner_agency.map(|u| u.to_string()),
-                    q.child.map(|u| u.to_string()), q.open_only, limit
+                    q.owner_user.map(|u| u.to_string()),
+                    q.owner_agency.map(|u| u.to_string()),
+                    q.child.map(|u| u.to_string()),
+                    q.open_only,
+                    limit
                 ],
                 action_row,
             )?;

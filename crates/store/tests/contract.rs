@@ -1822,7 +1822,13 @@ fn case_row_for(id: uuid::Uuid, child: PersonId, lead: Option<UserId>) -> CaseRo
     }
 }
 
-fn case_work_row(case: uuid::Uuid, child: PersonId, key: &str, assignee: Option<UserId>, overdue_from: &str) -> CaseWorkRow {
+fn case_work_row(
+    case: uuid::Uuid,
+    child: PersonId,
+    key: &str,
+    assignee: Option<UserId>,
+    overdue_from: &str,
+) -> CaseWorkRow {
     CaseWorkRow {
         case,
         key: key.into(),
@@ -1839,8 +1845,12 @@ fn case_work_row(case: uuid::Uuid, child: PersonId, key: &str, assignee: Option<
 
 fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
     let child = PersonId::new_random();
-    s.append(&[opened(child)], &[person(child, "child", "Ada", "Example", 0)], &[])
-        .unwrap();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
     let school = agency(s, "Castle Primary");
     let sw = user(s, "sw");
     let dsl = user(s, "dsl");
@@ -1850,13 +1860,24 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
             &[entry(id, "case-opened", "{}", 1)],
             &CaseProjection {
                 row: case_row_for(id, child, None),
-                work: vec![case_work_row(id, child, "allocate", None, "2026-12-12T00:00:00")],
+                work: vec![case_work_row(
+                    id,
+                    child,
+                    "allocate",
+                    None,
+                    "2026-12-12T00:00:00",
+                )],
                 actions: vec![],
             },
         )
         .unwrap();
     assert_eq!(first[0].prev_hash, GENESIS_HASH);
-    let sup = s.case_work(&CaseWorkQuery { supervisors: true, ..Default::default() }).unwrap();
+    let sup = s
+        .case_work(&CaseWorkQuery {
+            supervisors: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(sup.len(), 1);
     assert_eq!(sup[0].child_name, "Ada Example");
     // Allocated: the supervisors' item goes; the social worker's and the school's arrive.
@@ -1885,16 +1906,50 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         },
     )
     .unwrap();
-    assert!(s.case_work(&CaseWorkQuery { supervisors: true, ..Default::default() }).unwrap().is_empty());
-    let mine = s.case_work(&CaseWorkQuery { assignee: Some(sw), ..Default::default() }).unwrap();
-    assert_eq!(mine.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(), vec!["assessment-1"]);
+    assert!(s
+        .case_work(&CaseWorkQuery {
+            supervisors: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty());
+    let mine = s
+        .case_work(&CaseWorkQuery {
+            assignee: Some(sw),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        mine.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(),
+        vec!["assessment-1"]
+    );
     assert_eq!(s.case(id).unwrap().unwrap(), row);
     assert_eq!(s.cases_of_child(child).unwrap(), vec![row.clone()]);
-    let by_agency = s.case_actions(&CaseActionQuery { owner_agency: Some(school), open_only: true, ..Default::default() }).unwrap();
+    let by_agency = s
+        .case_actions(&CaseActionQuery {
+            owner_agency: Some(school),
+            open_only: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(by_agency.len(), 1);
     assert_eq!(by_agency[0].what, "Breakfast club");
-    assert!(s.case_actions(&CaseActionQuery { owner_user: Some(sw), ..Default::default() }).unwrap().is_empty());
-    assert_eq!(s.case_actions(&CaseActionQuery { child: Some(child), ..Default::default() }).unwrap().len(), 1);
+    assert!(s
+        .case_actions(&CaseActionQuery {
+            owner_user: Some(sw),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.case_actions(&CaseActionQuery {
+            child: Some(child),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
     // All or nothing: a case row for a child not in people fails, and takes its entry with it.
     let other = uuid::Uuid::new_v4();
     let bad = CaseProjection {
@@ -1902,8 +1957,14 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         work: vec![],
         actions: vec![],
     };
-    assert!(s.append_case(&[entry(other, "case-opened", "{}", 1)], &bad).is_err());
+    assert!(s
+        .append_case(&[entry(other, "case-opened", "{}", 1)], &bad)
+        .is_err());
     assert!(s.log(PersonId(other)).unwrap().is_empty());
     assert!(s.case(other).unwrap().is_none());
-    assert_eq!(verify_all(s).unwrap().logs, 2, "the child's log and the case's");
+    assert_eq!(
+        verify_all(s).unwrap().logs,
+        2,
+        "the child's log and the case's"
+    );
 }

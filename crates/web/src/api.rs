@@ -545,7 +545,11 @@ async fn action_done(
     .await
     {
         Ok(view) => {
-            let done = view.case.actions().find(|(_, a)| a.number == n).and_then(|(_, a)| a.done_on);
+            let done = view
+                .case
+                .actions()
+                .find(|(_, a)| a.number == n)
+                .and_then(|(_, a)| a.done_on);
             Json(json!({ "case": case, "number": n, "done_on": done })).into_response()
         }
         Err(e) => fail(e, &caller),

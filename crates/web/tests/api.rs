@@ -341,7 +341,10 @@ async fn every_documented_path_answers() {
     let case = ta
         .blocking(|app| {
             app.store
-                .case_actions(&together_store::CaseActionQuery { limit: 1000, ..Default::default() })
+                .case_actions(&together_store::CaseActionQuery {
+                    limit: 1000,
+                    ..Default::default()
+                })
                 .expect("actions")
                 .into_iter()
                 .find(|a| a.number == 1)
@@ -570,30 +573,73 @@ async fn a_partner_system_reads_its_practitioners_actions_and_records_one_done()
     let ta = TestApp::start().await;
     let school = ta.agency_of_kind("education").await;
     let token = ta
-        .blocking(move |app| app.create_api_client(None, school, "School MIS").expect("api client").1)
+        .blocking(move |app| {
+            app.create_api_client(None, school, "School MIS")
+                .expect("api client")
+                .1
+        })
         .await;
-    let r = ta.api(Method::GET, "/api/v1/actions?open=true", Some(&token), None).await;
+    let r = ta
+        .api(Method::GET, "/api/v1/actions?open=true", Some(&token), None)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let actions = r.json()["actions"].as_array().cloned().unwrap_or_default();
     assert!(!actions.is_empty(), "the demo school owns plan actions");
     let a = &actions[0];
-    let path = format!("/api/v1/cases/{}/actions/{}/done", a["case"].as_str().unwrap(), a["number"]);
+    let path = format!(
+        "/api/v1/cases/{}/actions/{}/done",
+        a["case"].as_str().unwrap(),
+        a["number"]
+    );
 
     // Another agency's system may not record the school's action.
     let police = ta.seed.api_token.clone();
-    let r = ta.api(Method::POST, &path, Some(&police), Some(("application/json", br#"{"note":"x"}"#.to_vec()))).await;
+    let r = ta
+        .api(
+            Method::POST,
+            &path,
+            Some(&police),
+            Some(("application/json", br#"{"note":"x"}"#.to_vec())),
+        )
+        .await;
     assert_problem(&r, StatusCode::FORBIDDEN, "another agency's action");
     // A date that is not a date is refused by field.
-    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", br#"{"on":"31/12/2026"}"#.to_vec()))).await;
+    let r = ta
+        .api(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(("application/json", br#"{"on":"31/12/2026"}"#.to_vec())),
+        )
+        .await;
     let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad date");
     assert_eq!(first_error_field(&p), "on");
 
-    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", br#"{"note":"Done at school"}"#.to_vec()))).await;
+    let r = ta
+        .api(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(("application/json", br#"{"note":"Done at school"}"#.to_vec())),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json());
     assert_eq!(r.json()["done_on"], "2026-11-23");
-    let r = ta.api(Method::GET, "/api/v1/actions?open=true", Some(&token), None).await;
-    assert_eq!(r.json()["actions"].as_array().unwrap().len(), actions.len() - 1);
+    let r = ta
+        .api(Method::GET, "/api/v1/actions?open=true", Some(&token), None)
+        .await;
+    assert_eq!(
+        r.json()["actions"].as_array().unwrap().len(),
+        actions.len() - 1
+    );
     // Recording it again is a conflict, not a second entry.
-    let r = ta.api(Method::POST, &path, Some(&token), Some(("application/json", b"{}".to_vec()))).await;
+    let r = ta
+        .api(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(("application/json", b"{}".to_vec())),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }

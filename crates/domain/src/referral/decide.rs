@@ -276,7 +276,9 @@ pub fn decide(
         ReferralCommand::UnlinkChild { child, reason } => unlink_child(r, *child, reason, ctx),
         ReferralCommand::RecordCaseOpened { child, case } => {
             if !r.is_decided() {
-                return Err(Refusal::Conflict("decide next steps before opening a case".into()));
+                return Err(Refusal::Conflict(
+                    "decide next steps before opening a case".into(),
+                ));
             }
             if r.children.get(*child).and_then(|l| l.person).is_none() {
                 return Err(Refusal::Conflict(
@@ -284,7 +286,9 @@ pub fn decide(
                 ));
             }
             if r.cases.iter().any(|(c, _)| c == child) {
-                return Err(Refusal::Conflict("a case is already open for this child from this referral".into()));
+                return Err(Refusal::Conflict(
+                    "a case is already open for this child from this referral".into(),
+                ));
             }
             Ok(vec![ReferralEvent::CaseOpened {
                 child: *child,

@@ -617,8 +617,8 @@ impl Referral {
                 fits
             }
             ReferralEvent::CaseOpened { child, case, .. } => {
-                let fits = *child < self.children.len()
-                    && !self.cases.iter().any(|(c, _)| c == child);
+                let fits =
+                    *child < self.children.len() && !self.cases.iter().any(|(c, _)| c == child);
                 if fits {
                     self.cases.push((*child, *case));
                 }

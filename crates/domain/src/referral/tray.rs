@@ -114,8 +114,7 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
                 w.kind,
                 super::WorkKind::StrategyDiscussion | super::WorkKind::ImmediateProtection
             ) && !w.children.is_empty()
-                && w
-                    .children
+                && w.children
                     .iter()
                     .all(|c| r.cases.iter().any(|(i, _)| *i == c.index));
             if moved_to_case {

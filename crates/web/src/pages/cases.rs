@@ -20,8 +20,8 @@ use together_domain::case::assessment::{AssessmentStage, ChildSeen};
 use together_domain::case::decide::ActionInput;
 use together_domain::case::state::FgcStage;
 use together_domain::case::{
-    AssessmentKind, AssessmentOutcome, AssessmentRecord, Attendee, ClosureReason, Command, PlanKind,
-    SeenAlone, Service,
+    AssessmentKind, AssessmentOutcome, AssessmentRecord, Attendee, ClosureReason, Command,
+    PlanKind, SeenAlone, Service,
 };
 use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
 use together_domain::referral::ReferralId;
@@ -59,7 +59,9 @@ fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
 }
 
 fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    i.into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    i.into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[derive(Template)]
@@ -117,10 +119,34 @@ fn owner_options(ctx: &Ctx) -> Vec<(String, String)> {
 fn action_fields(ctx: &Ctx, out: &mut Vec<Field>) {
     for i in 0..ACTION_ROWS {
         let n = i + 1;
-        out.push(f(&format!("actions[{i}].what"), &format!("Action {n}: what will be done"), if i == 0 { "Who does what by when. Leave a row empty if you do not need it." } else { "" }, Kind::Text));
-        out.push(f(&format!("actions[{i}].owner"), &format!("Action {n}: who will do it"), "", Kind::Select(owner_options(ctx))));
-        out.push(f(&format!("actions[{i}].owner_name"), &format!("Action {n}: name, if not in the list"), "For example, a parent or a service outside the partnership", Kind::Text));
-        out.push(f(&format!("actions[{i}].by"), &format!("Action {n}: by when"), "", Kind::Date));
+        out.push(f(
+            &format!("actions[{i}].what"),
+            &format!("Action {n}: what will be done"),
+            if i == 0 {
+                "Who does what by when. Leave a row empty if you do not need it."
+            } else {
+                ""
+            },
+            Kind::Text,
+        ));
+        out.push(f(
+            &format!("actions[{i}].owner"),
+            &format!("Action {n}: who will do it"),
+            "",
+            Kind::Select(owner_options(ctx)),
+        ));
+        out.push(f(
+            &format!("actions[{i}].owner_name"),
+            &format!("Action {n}: name, if not in the list"),
+            "For example, a parent or a service outside the partnership",
+            Kind::Text,
+        ));
+        out.push(f(
+            &format!("actions[{i}].by"),
+            &format!("Action {n}: by when"),
+            "",
+            Kind::Date,
+        ));
     }
 }
 
@@ -128,7 +154,12 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
     let c = &view.case;
     let n = nums.first().copied().unwrap_or(0);
     let s = |heading: &str, intro: &str, fields: Vec<Field>, submit: &str| {
-        Some(Spec { heading: heading.into(), intro: intro.into(), fields, submit: submit.into() })
+        Some(Spec {
+            heading: heading.into(),
+            intro: intro.into(),
+            fields,
+            submit: submit.into(),
+        })
     };
     let today_hint = "For example, 2027-01-27";
     match name {
@@ -347,11 +378,21 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
     }
 }
 
-fn date(e: &mut ValidationErrors, form: &FormData, name: &str, label: &str) -> Option<chrono::NaiveDate> {
+fn date(
+    e: &mut ValidationErrors,
+    form: &FormData,
+    name: &str,
+    label: &str,
+) -> Option<chrono::NaiveDate> {
     e.take(name, parse_date(label, form.get(name)))
 }
 
-fn opt_date(e: &mut ValidationErrors, form: &FormData, name: &str, label: &str) -> Option<chrono::NaiveDate> {
+fn opt_date(
+    e: &mut ValidationErrors,
+    form: &FormData,
+    name: &str,
+    label: &str,
+) -> Option<chrono::NaiveDate> {
     if form.get(name).trim().is_empty() {
         None
     } else {
@@ -360,7 +401,11 @@ fn opt_date(e: &mut ValidationErrors, form: &FormData, name: &str, label: &str) 
 }
 
 fn lines(s: &str) -> Vec<String> {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<ActionInput> {
@@ -369,8 +414,14 @@ fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<Act
             let owner_field = format!("actions[{i}].owner");
             let owner = match form.get(&owner_field) {
                 "" => None,
-                "named" => Some(together_domain::case::Owner::Named { name: form.get(&format!("actions[{i}].owner_name")).to_string() }),
-                id => match id.parse::<UserId>().ok().map(|u| ctx.state.app.owner(Some(u), "")) {
+                "named" => Some(together_domain::case::Owner::Named {
+                    name: form.get(&format!("actions[{i}].owner_name")).to_string(),
+                }),
+                id => match id
+                    .parse::<UserId>()
+                    .ok()
+                    .map(|u| ctx.state.app.owner(Some(u), ""))
+                {
                     Some(Ok(o)) => o,
                     _ => {
                         e.add(owner_field.clone(), "Choose who will do it from the list");
@@ -380,13 +431,23 @@ fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<Act
             };
             let by_field = format!("actions[{i}].by");
             let by = opt_date(e, form, &by_field, "date");
-            ActionInput { what: form.get(&format!("actions[{i}].what")).to_string(), owner, by }
+            ActionInput {
+                what: form.get(&format!("actions[{i}].what")).to_string(),
+                owner,
+                by,
+            }
         })
         .collect()
 }
 
 /// The command a form makes, or the field errors of parsing it.
-fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData) -> Result<Command, ValidationErrors> {
+fn command(
+    ctx: &Ctx,
+    view: &CaseView,
+    name: &str,
+    nums: &[u32],
+    form: &FormData,
+) -> Result<Command, ValidationErrors> {
     let mut e = ValidationErrors::new();
     let n = nums.first().copied().unwrap_or(0);
     let g = |k: &str| form.get(k).to_string();
@@ -402,11 +463,21 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             if to.is_none() {
                 e.add("practitioner", "Choose who should be lead practitioner");
             }
-            to.map(|to| Command::ProposeLead { to, family_views: g("family_views"), handover: g("handover") })
+            to.map(|to| Command::ProposeLead {
+                to,
+                family_views: g("family_views"),
+                handover: g("handover"),
+            })
         }
         "answer-allocation" => match form.get("answer") {
-            "accept" => Some(Command::AnswerAllocation { accept: true, reason: String::new() }),
-            "decline" => Some(Command::AnswerAllocation { accept: false, reason: g("reason") }),
+            "accept" => Some(Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            }),
+            "decline" => Some(Command::AnswerAllocation {
+                accept: false,
+                reason: g("reason"),
+            }),
             _ => {
                 e.add("answer", "Say whether you will be the lead practitioner");
                 None
@@ -423,7 +494,12 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             };
             let on = date(&mut e, form, "on", "date");
             match (given, on) {
-                (Some(given), Some(on)) => Some(Command::RecordConsent { given, given_by: g("given_by"), told: g("told"), on }),
+                (Some(given), Some(on)) => Some(Command::RecordConsent {
+                    given,
+                    given_by: g("given_by"),
+                    told: g("told"),
+                    on,
+                }),
                 _ => None,
             }
         }
@@ -438,13 +514,22 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
                 w => match w.parse::<u8>() {
                     Ok(w) => Some(w),
                     Err(_) => {
-                        e.add("gestation_weeks", "Weeks of pregnancy must be a whole number, like 10");
+                        e.add(
+                            "gestation_weeks",
+                            "Weeks of pregnancy must be a whole number, like 10",
+                        );
                         None
                     }
                 },
             };
             match (kind, started_on) {
-                (Some(kind), Some(started_on)) => Some(Command::StartAssessment { kind, started_on, about: g("about"), gestation_weeks, late_start_reason: g("late_start_reason") }),
+                (Some(kind), Some(started_on)) => Some(Command::StartAssessment {
+                    kind,
+                    started_on,
+                    about: g("about"),
+                    gestation_weeks,
+                    late_start_reason: g("late_start_reason"),
+                }),
                 _ => None,
             }
         }
@@ -452,22 +537,57 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             let on = date(&mut e, form, "on", "date the child was seen");
             let alone = match form.get("alone") {
                 "alone" => Some(SeenAlone::Alone),
-                "trusted-adult" => Some(SeenAlone::WithTrustedAdult { who: g("trusted_adult") }),
-                "not-alone" => Some(SeenAlone::NotAlone { reason: g("not_alone_reason") }),
+                "trusted-adult" => Some(SeenAlone::WithTrustedAdult {
+                    who: g("trusted_adult"),
+                }),
+                "not-alone" => Some(SeenAlone::NotAlone {
+                    reason: g("not_alone_reason"),
+                }),
                 _ => {
                     e.add("alone", "Say whether the child was seen alone");
                     None
                 }
             };
             match (on, alone) {
-                (Some(on), Some(alone)) => Some(Command::RecordChildSeen { assessment: n, seen: ChildSeen { on, by: g("by"), alone, note: g("note") } }),
+                (Some(on), Some(alone)) => Some(Command::RecordChildSeen {
+                    assessment: n,
+                    seen: ChildSeen {
+                        on,
+                        by: g("by"),
+                        alone,
+                        note: g("note"),
+                    },
+                }),
                 _ => None,
             }
         }
-        "contribution" => date(&mut e, form, "on", "date requested").map(|on| Command::RequestContribution { assessment: n, agency: g("agency"), on }),
-        "received" => date(&mut e, form, "on", "date received").map(|on| Command::ReceiveContribution { assessment: n, index: nums.get(1).copied().unwrap_or(0) as usize, on, summary: g("summary") }),
-        "chased" => date(&mut e, form, "on", "date chased").map(|on| Command::ChaseContribution { assessment: n, index: nums.get(1).copied().unwrap_or(0) as usize, on }),
-        "specialist" => date(&mut e, form, "on", "date requested").map(|on| Command::RequestSpecialist { assessment: n, what: g("what"), on }),
+        "contribution" => {
+            date(&mut e, form, "on", "date requested").map(|on| Command::RequestContribution {
+                assessment: n,
+                agency: g("agency"),
+                on,
+            })
+        }
+        "received" => {
+            date(&mut e, form, "on", "date received").map(|on| Command::ReceiveContribution {
+                assessment: n,
+                index: nums.get(1).copied().unwrap_or(0) as usize,
+                on,
+                summary: g("summary"),
+            })
+        }
+        "chased" => date(&mut e, form, "on", "date chased").map(|on| Command::ChaseContribution {
+            assessment: n,
+            index: nums.get(1).copied().unwrap_or(0) as usize,
+            on,
+        }),
+        "specialist" => {
+            date(&mut e, form, "on", "date requested").map(|on| Command::RequestSpecialist {
+                assessment: n,
+                what: g("what"),
+                on,
+            })
+        }
         "assessment" => Some(Command::SaveAssessment {
             assessment: n,
             record: AssessmentRecord {
@@ -480,21 +600,42 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             },
         }),
         "submit" => match AssessmentOutcome::from_id(form.get("outcome")) {
-            Some(outcome) => Some(Command::SubmitAssessment { assessment: n, outcome, reasons: g("reasons"), child_not_seen_reason: g("child_not_seen_reason") }),
+            Some(outcome) => Some(Command::SubmitAssessment {
+                assessment: n,
+                outcome,
+                reasons: g("reasons"),
+                child_not_seen_reason: g("child_not_seen_reason"),
+            }),
             None => {
                 e.add("outcome", "Choose the outcome");
                 None
             }
         },
-        "authorise" => Some(Command::AuthoriseAssessment { assessment: n, late_reason: g("late_reason") }),
-        "return" => Some(Command::ReturnAssessment { assessment: n, reason: g("reason") }),
-        "extend" => date(&mut e, form, "agreed_until", "new date").map(|agreed_until| Command::ExtendAssessment { assessment: n, reason: g("reason"), agreed_until }),
+        "authorise" => Some(Command::AuthoriseAssessment {
+            assessment: n,
+            late_reason: g("late_reason"),
+        }),
+        "return" => Some(Command::ReturnAssessment {
+            assessment: n,
+            reason: g("reason"),
+        }),
+        "extend" => date(&mut e, form, "agreed_until", "new date").map(|agreed_until| {
+            Command::ExtendAssessment {
+                assessment: n,
+                reason: g("reason"),
+                agreed_until,
+            }
+        }),
         "plan" => {
             let agreed_on = date(&mut e, form, "agreed_on", "date the plan was agreed");
             let actions = actions_from(ctx, &mut e, form);
             let next_review = opt_date(&mut e, form, "next_review", "review date");
             agreed_on.map(|agreed_on| Command::MakePlan {
-                kind: if view.case.service == Service::FamilyHelp { PlanKind::FamilyHelp } else { PlanKind::ChildInNeed },
+                kind: if view.case.service == Service::FamilyHelp {
+                    PlanKind::FamilyHelp
+                } else {
+                    PlanKind::ChildInNeed
+                },
                 agreed_on,
                 outcomes: lines(form.get("outcomes")),
                 services: lines(form.get("services")),
@@ -509,7 +650,11 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
                 .into_iter()
                 .map(|l| {
                     let mut p = l.splitn(3, ',').map(|x| x.trim().to_string());
-                    Attendee { name: p.next().unwrap_or_default(), role: p.next().unwrap_or_default(), agency: p.next().unwrap_or_default() }
+                    Attendee {
+                        name: p.next().unwrap_or_default(),
+                        role: p.next().unwrap_or_default(),
+                        agency: p.next().unwrap_or_default(),
+                    }
                 })
                 .collect();
             let scale = match form.get("scale").trim() {
@@ -524,10 +669,28 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             };
             let new_actions = actions_from(ctx, &mut e, form);
             let next_review = opt_date(&mut e, form, "next_review", "review date");
-            held_on.map(|held_on| Command::HoldMeeting { plan: n, held_on, attendees, child_views: g("child_views"), summary: g("summary"), scale, next_review, new_actions })
+            held_on.map(|held_on| Command::HoldMeeting {
+                plan: n,
+                held_on,
+                attendees,
+                child_views: g("child_views"),
+                summary: g("summary"),
+                scale,
+                next_review,
+                new_actions,
+            })
         }
-        "action-done" => date(&mut e, form, "on", "date done").map(|on| Command::CompleteAction { plan: n, action: nums.get(1).copied().unwrap_or(0), on, note: g("note") }),
-        "end-plan" => date(&mut e, form, "on", "date it ends").map(|on| Command::EndPlan { plan: n, on, reason: g("reason") }),
+        "action-done" => date(&mut e, form, "on", "date done").map(|on| Command::CompleteAction {
+            plan: n,
+            action: nums.get(1).copied().unwrap_or(0),
+            on,
+            note: g("note"),
+        }),
+        "end-plan" => date(&mut e, form, "on", "date it ends").map(|on| Command::EndPlan {
+            plan: n,
+            on,
+            reason: g("reason"),
+        }),
         "fgc" => {
             let stage = FgcStage::from_id(form.get("stage"));
             if stage.is_none() {
@@ -535,31 +698,64 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             }
             let on = date(&mut e, form, "on", "date");
             match (stage, on) {
-                (Some(stage), Some(on)) => Some(Command::RecordFamilyGroupConference { stage, on, note: g("note") }),
+                (Some(stage), Some(on)) => Some(Command::RecordFamilyGroupConference {
+                    stage,
+                    on,
+                    note: g("note"),
+                }),
                 _ => None,
             }
         }
-        "request-step-up" => Some(Command::RequestStepUp { reason: g("reason") }),
-        "step-up" => Some(Command::StepUp { reason: g("reason") }),
-        "step-down" => Some(Command::StepDown { reason: g("reason") }),
+        "request-step-up" => Some(Command::RequestStepUp {
+            reason: g("reason"),
+        }),
+        "step-up" => Some(Command::StepUp {
+            reason: g("reason"),
+        }),
+        "step-down" => Some(Command::StepDown {
+            reason: g("reason"),
+        }),
         "sharing" => {
             let on = opt_date(&mut e, form, "on", "date shared");
-            Some(Command::RecordSharing { about: g("about"), on, how: g("how"), not_shared_reason: g("not_shared_reason") })
+            Some(Command::RecordSharing {
+                about: g("about"),
+                on,
+                how: g("how"),
+                not_shared_reason: g("not_shared_reason"),
+            })
         }
         "transfer" => {
             let to_agency = form.get("to_agency").parse::<AgencyId>().ok();
-            let to_authority = match to_agency.and_then(|a| ctx.state.app.store.agency(a).ok().flatten()) {
-                Some(a) => a.name,
-                None => g("to_authority"),
-            };
+            let to_authority =
+                match to_agency.and_then(|a| ctx.state.app.store.agency(a).ok().flatten()) {
+                    Some(a) => a.name,
+                    None => g("to_authority"),
+                };
             let informed_on = date(&mut e, form, "informed_on", "date they were told");
-            let sent = date(&mut e, form, "information_sent_on", "date the information was sent");
+            let sent = date(
+                &mut e,
+                form,
+                "information_sent_on",
+                "date the information was sent",
+            );
             match (informed_on, sent) {
-                (Some(informed_on), Some(information_sent_on)) => Some(Command::StartTransfer { to_authority, to_agency, informed_on, information_sent_on, note: g("note") }),
+                (Some(informed_on), Some(information_sent_on)) => Some(Command::StartTransfer {
+                    to_authority,
+                    to_agency,
+                    informed_on,
+                    information_sent_on,
+                    note: g("note"),
+                }),
                 _ => None,
             }
         }
-        "complete-transfer" => date(&mut e, form, "on", "date of the handover").map(|on| Command::CompleteTransfer { on, accepted_by: g("accepted_by"), new_case: None }),
+        "complete-transfer" => {
+            date(&mut e, form, "on", "date of the handover").map(|on| Command::CompleteTransfer {
+                on,
+                accepted_by: g("accepted_by"),
+                new_case: None,
+            })
+        }
         "close" => {
             let reason = ClosureReason::from_code(form.get("reason"));
             if reason.is_none() {
@@ -567,7 +763,11 @@ fn command(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32], form: &FormData
             }
             let on = date(&mut e, form, "on", "closure date");
             match (reason, on) {
-                (Some(reason), Some(on)) => Some(Command::Close { on, reason, note: g("note") }),
+                (Some(reason), Some(on)) => Some(Command::Close {
+                    on,
+                    reason,
+                    note: g("note"),
+                }),
                 _ => None,
             }
         }
@@ -595,10 +795,17 @@ fn for_form(mut e: ValidationErrors) -> ValidationErrors {
 }
 
 fn parse_case(ctx: &Ctx, id: &str) -> Result<CaseId, Response> {
-    id.parse::<CaseId>().map_err(|_| ctx.fail(AppError::NotFound))
+    id.parse::<CaseId>()
+        .map_err(|_| ctx.fail(AppError::NotFound))
 }
 
-fn form_page(ctx: &Ctx, view: &CaseView, form_name: &str, state: FormState, status: StatusCode) -> Response {
+fn form_page(
+    ctx: &Ctx,
+    view: &CaseView,
+    form_name: &str,
+    state: FormState,
+    status: StatusCode,
+) -> Response {
     let (name, nums) = split_form(form_name);
     let Some(sp) = spec(ctx, view, &name, &nums) else {
         return ctx.fail(AppError::NotFound);
@@ -622,7 +829,11 @@ fn child_name(view: &CaseView) -> String {
     format!("{} {}", view.child.given_name, view.child.family_name)
 }
 
-pub async fn form(State(state): State<AppState>, signed: Signed, Path((id, form_name)): Path<(String, String)>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path((id, form_name)): Path<(String, String)>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let id = match parse_case(&ctx, &id) {
         Ok(i) => i,
@@ -634,7 +845,14 @@ pub async fn form(State(state): State<AppState>, signed: Signed, Path((id, form_
             let (name, nums) = split_form(&form_name);
             // Today's date where a date is asked for, and the saved text of an assessment.
             let today = ctx.state.app.today().to_string();
-            for k in ["on", "started_on", "agreed_on", "held_on", "informed_on", "information_sent_on"] {
+            for k in [
+                "on",
+                "started_on",
+                "agreed_on",
+                "held_on",
+                "informed_on",
+                "information_sent_on",
+            ] {
                 values.insert(k.to_string(), today.clone());
             }
             if name == "assessment" {
@@ -652,13 +870,22 @@ pub async fn form(State(state): State<AppState>, signed: Signed, Path((id, form_
                     }
                 }
             }
-            form_page(&ctx, &view, &form_name, FormState::new(values), StatusCode::OK)
+            form_page(
+                &ctx,
+                &view,
+                &form_name,
+                FormState::new(values),
+                StatusCode::OK,
+            )
         }
         Err(e) => ctx.fail(e),
     }
 }
 
-pub async fn submit(Path((id, form_name)): Path<(String, String)>, Posted { ctx, form }: Posted) -> Response {
+pub async fn submit(
+    Path((id, form_name)): Path<(String, String)>,
+    Posted { ctx, form }: Posted,
+) -> Response {
     let id = match parse_case(&ctx, &id) {
         Ok(i) => i,
         Err(r) => return r,
@@ -673,15 +900,38 @@ pub async fn submit(Path((id, form_name)): Path<(String, String)>, Posted { ctx,
     }
     let cmd = match command(&ctx, &view, &name, &nums, &form) {
         Ok(c) => c,
-        Err(e) => return form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), for_form(e)), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => {
+            return form_page(
+                &ctx,
+                &view,
+                &form_name,
+                FormState::with_errors(form.kept(), for_form(e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
     };
-    match ctx.run(move |app, caller| app.act_on_case(caller, id, cmd)).await {
+    match ctx
+        .run(move |app, caller| app.act_on_case(caller, id, cmd))
+        .await
+    {
         Ok(after) => {
             // A transfer within the deployment opens the receiving authority's case.
             Redirect::to(&format!("/cases/{}", after.case.id)).into_response()
         }
-        Err(AppError::Invalid(e)) => form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), for_form(e)), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict(m)) => form_page(&ctx, &view, &form_name, FormState::with_errors(form.kept(), ValidationErrors::single("form", m)), StatusCode::CONFLICT),
+        Err(AppError::Invalid(e)) => form_page(
+            &ctx,
+            &view,
+            &form_name,
+            FormState::with_errors(form.kept(), for_form(e)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(AppError::Conflict(m)) => form_page(
+            &ctx,
+            &view,
+            &form_name,
+            FormState::with_errors(form.kept(), ValidationErrors::single("form", m)),
+            StatusCode::CONFLICT,
+        ),
         Err(e) => ctx.fail(e),
     }
 }
@@ -744,17 +994,34 @@ pub fn scale_chart(points: &[(chrono::NaiveDate, u8)]) -> Option<String> {
     }
     let (w, h, left, bottom, top) = (560.0f64, 220.0f64, 40.0f64, 30.0f64, 10.0f64);
     let n = points.len();
-    let x = |i: usize| if n == 1 { left + (w - left) / 2.0 } else { left + (w - left - 20.0) * i as f64 / (n - 1) as f64 + 10.0 };
+    let x = |i: usize| {
+        if n == 1 {
+            left + (w - left) / 2.0
+        } else {
+            left + (w - left - 20.0) * i as f64 / (n - 1) as f64 + 10.0
+        }
+    };
     let y = |v: u8| top + (h - top - bottom) * (10.0 - v as f64) / 10.0;
     let mut svg = format!(
         r##"<svg class="scale-chart" role="img" aria-labelledby="scale-title" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg"><title id="scale-title">Scaling at each meeting, 0 (very worried) to 10 (not worried at all): {}</title>"##,
-        points.iter().map(|(dt, v)| format!("{} {}", long_date(*dt), v)).collect::<Vec<_>>().join("; ")
+        points
+            .iter()
+            .map(|(dt, v)| format!("{} {}", long_date(*dt), v))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     for v in [0u8, 5, 10] {
         svg.push_str(&format!(r##"<line x1="{left}" x2="{w}" y1="{0}" y2="{0}" stroke="#b1b4b6" stroke-width="1"/><text x="{1}" y="{2}" font-size="12" fill="#0b0c0c" text-anchor="end">{v}</text>"##, y(v), left - 6.0, y(v) + 4.0));
     }
-    let path: Vec<String> = points.iter().enumerate().map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(*v))).collect();
-    svg.push_str(&format!(r##"<polyline fill="none" stroke="#1d70b8" stroke-width="3" points="{}"/>"##, path.join(" ")));
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(*v)))
+        .collect();
+    svg.push_str(&format!(
+        r##"<polyline fill="none" stroke="#1d70b8" stroke-width="3" points="{}"/>"##,
+        path.join(" ")
+    ));
     for (i, (dt, v)) in points.iter().enumerate() {
         svg.push_str(&format!(r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#1d70b8"/><text x="{:.1}" y="{}" font-size="11" fill="#0b0c0c" text-anchor="middle">{}</text>"##, x(i), y(*v), x(i), h - 10.0, dt.format("%-d %b %y")));
     }
@@ -762,7 +1029,11 @@ pub fn scale_chart(points: &[(chrono::NaiveDate, u8)]) -> Option<String> {
     Some(svg)
 }
 
-pub async fn view(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn view(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let id = match parse_case(&ctx, &id) {
         Ok(i) => i,
@@ -782,13 +1053,28 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
     let is_lead = c.lead_user() == Some(me.actor_id);
     let social_care = matches!(me.role, Role::SocialWorker | Role::PracticeSupervisor);
     let can_work = c.is_open() && (social_care || (is_lead && c.service == Service::FamilyHelp));
-    let is_proposed = c.proposal.as_ref().is_some_and(|p| p.to.user == me.actor_id);
+    let is_proposed = c
+        .proposal
+        .as_ref()
+        .is_some_and(|p| p.to.user == me.actor_id);
     let now = crate::views::london_now(&ctx.state.app);
     let mut links = Vec::new();
-    let mut add = |href: &str, label: &str| links.push(Link { href: format!("/cases/{}/{href}", c.id), label: label.into() });
+    let mut add = |href: &str, label: &str| {
+        links.push(Link {
+            href: format!("/cases/{}/{href}", c.id),
+            label: label.into(),
+        })
+    };
     if c.is_open() {
         if is_supervisor {
-            add("allocate", if c.lead.is_some() { "Re-allocate the lead practitioner" } else { "Allocate a lead practitioner" });
+            add(
+                "allocate",
+                if c.lead.is_some() {
+                    "Re-allocate the lead practitioner"
+                } else {
+                    "Allocate a lead practitioner"
+                },
+            );
         }
         if can_work {
             if c.service == Service::FamilyHelp {
@@ -796,12 +1082,22 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
             }
             add("start-assessment", "Start an assessment");
             if c.open_plan().is_none() {
-                add("plan", if c.service == Service::FamilyHelp { "Make the Family Help plan" } else { "Make the child in need plan" });
+                add(
+                    "plan",
+                    if c.service == Service::FamilyHelp {
+                        "Make the Family Help plan"
+                    } else {
+                        "Make the child in need plan"
+                    },
+                );
             }
             add("fgc", "Family group decision-making");
             add("sharing", "Record what was shared with the family");
             if c.service == Service::FamilyHelp && c.step_up_requested.is_none() {
-                add("request-step-up", "Ask for a step up to children's social care");
+                add(
+                    "request-step-up",
+                    "Ask for a step up to children's social care",
+                );
             }
         }
         if is_supervisor {
@@ -814,7 +1110,10 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
         if social_care {
             match &c.transfer {
                 None => add("transfer", "The child has moved to another local authority"),
-                Some(t) if t.completed_on.is_none() && is_supervisor => add("complete-transfer", "Record the handover to the new authority"),
+                Some(t) if t.completed_on.is_none() && is_supervisor => add(
+                    "complete-transfer",
+                    "Record the handover to the new authority",
+                ),
                 _ => {}
             }
         }
@@ -837,22 +1136,83 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
                     AssessmentStage::Ended => "Ended when the case closed",
                 }
                 .into(),
-                due: due.map(|d| crate::pages::referrals::due_label(&d)).unwrap_or_else(|| "No statutory timescale".into()),
+                due: due
+                    .map(|d| crate::pages::referrals::due_label(&d))
+                    .unwrap_or_else(|| "No statutory timescale".into()),
                 overdue: a.is_open() && due.is_some_and(|d| d.is_overdue_at(now)),
                 seen: if a.seen.is_empty() {
-                    a.child_not_seen_reason.as_ref().map(|r| format!("Not seen: {r}")).unwrap_or_else(|| "Not yet seen".into())
+                    a.child_not_seen_reason
+                        .as_ref()
+                        .map(|r| format!("Not seen: {r}"))
+                        .unwrap_or_else(|| "Not yet seen".into())
                 } else {
-                    a.seen.iter().map(|s| format!("{} by {}{}", d(s.on), s.by, match &s.alone {
-                        SeenAlone::Alone => ", alone".to_string(),
-                        SeenAlone::WithTrustedAdult { who } => format!(", with {who} at their request"),
-                        SeenAlone::NotAlone { reason } => format!(", not alone: {reason}"),
-                    })).collect::<Vec<_>>().join("; ")
+                    a.seen
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{} by {}{}",
+                                d(s.on),
+                                s.by,
+                                match &s.alone {
+                                    SeenAlone::Alone => ", alone".to_string(),
+                                    SeenAlone::WithTrustedAdult { who } =>
+                                        format!(", with {who} at their request"),
+                                    SeenAlone::NotAlone { reason } =>
+                                        format!(", not alone: {reason}"),
+                                }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 },
-                outcome: a.outcome.map(|o| format!("{}{}", o.label(), if a.outcome_reasons.is_empty() { String::new() } else { format!(": {}", a.outcome_reasons) })).unwrap_or_default(),
+                outcome: a
+                    .outcome
+                    .map(|o| {
+                        format!(
+                            "{}{}",
+                            o.label(),
+                            if a.outcome_reasons.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", a.outcome_reasons)
+                            }
+                        )
+                    })
+                    .unwrap_or_default(),
                 // The statutory assessment's text is children's social care's; a partner
                 // lead practitioner sees the Family Help assessment they made.
                 record: (full || a.kind == AssessmentKind::FamilyHelp).then(|| a.record.clone()),
-                contributions: a.contributions.iter().enumerate().map(|(i, x)| (i, format!("{}: requested {}{}{}", x.agency, d(x.requested_on), if x.chased_on.is_empty() { String::new() } else { format!(", chased {}", x.chased_on.iter().map(|d| long_date(*d)).collect::<Vec<_>>().join(", ")) }, match x.received_on { Some(r) => format!(", received {}: {}", d(r), x.summary), None => ", not yet received".into() }))).collect(),
+                contributions: a
+                    .contributions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        (
+                            i,
+                            format!(
+                                "{}: requested {}{}{}",
+                                x.agency,
+                                d(x.requested_on),
+                                if x.chased_on.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(
+                                        ", chased {}",
+                                        x.chased_on
+                                            .iter()
+                                            .map(|d| long_date(*d))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )
+                                },
+                                match x.received_on {
+                                    Some(r) => format!(", received {}: {}", d(r), x.summary),
+                                    None => ", not yet received".into(),
+                                }
+                            ),
+                        )
+                    })
+                    .collect(),
                 open: a.is_open(),
                 submitted: a.stage == AssessmentStage::Submitted,
             }
@@ -870,11 +1230,27 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
         .collect();
     let trend = c.scale_trend();
     let page = CasePage {
-        page: ctx.page(&format!("Case: {} {}", v.child.given_name, v.child.family_name), "/children"),
+        page: ctx.page(
+            &format!("Case: {} {}", v.child.given_name, v.child.family_name),
+            "/children",
+        ),
         full,
         child_name: child_name(&v),
-        lead: c.lead.as_ref().map(|l| l.practitioner.describe()).unwrap_or_else(|| "Not yet allocated".into()),
-        proposal: c.proposal.as_ref().map(|p| format!("{} has been asked and has not yet answered", p.to.describe())).unwrap_or_default(),
+        lead: c
+            .lead
+            .as_ref()
+            .map(|l| l.practitioner.describe())
+            .unwrap_or_else(|| "Not yet allocated".into()),
+        proposal: c
+            .proposal
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{} has been asked and has not yet answered",
+                    p.to.describe()
+                )
+            })
+            .unwrap_or_default(),
         links,
         history,
         chart: scale_chart(&trend),
@@ -903,7 +1279,11 @@ struct SummaryPage {
 
 /// The plan in plain words for the family: printable, no jargon, who to contact
 /// (issue 4, "Children's and families' right to know"; WT2026 ¶19(2)).
-pub async fn summary(State(state): State<AppState>, signed: Signed, Path(id): Path<String>) -> Response {
+pub async fn summary(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let id = match parse_case(&ctx, &id) {
         Ok(i) => i,
@@ -912,9 +1292,17 @@ pub async fn summary(State(state): State<AppState>, signed: Signed, Path(id): Pa
     match ctx.run(move |app, caller| app.case_view(caller, id)).await {
         Ok(v) => {
             let page = SummaryPage {
-                page: ctx.page(&format!("Your plan: {} {}", v.child.given_name, v.child.family_name), "/children"),
+                page: ctx.page(
+                    &format!("Your plan: {} {}", v.child.given_name, v.child.family_name),
+                    "/children",
+                ),
                 child_name: child_name(&v),
-                lead: v.case.lead.as_ref().map(|l| format!("{}, {}", l.practitioner.name, l.practitioner.agency_name)).unwrap_or_else(|| "We will tell you who your lead practitioner is".into()),
+                lead: v
+                    .case
+                    .lead
+                    .as_ref()
+                    .map(|l| format!("{}, {}", l.practitioner.name, l.practitioner.agency_name))
+                    .unwrap_or_else(|| "We will tell you who your lead practitioner is".into()),
                 partnership: ctx.state.app.profile.name.clone(),
                 front_door: ctx.state.app.profile.front_door_name.clone(),
                 v,
@@ -935,10 +1323,19 @@ pub async fn open_from_referral(Path(id): Path<String>, Posted { ctx, form }: Po
     let child: usize = form.get("child").parse().unwrap_or(usize::MAX);
     let service = Service::from_id(form.get("service")).unwrap_or(Service::SocialCare);
     let reason = form.get("reason").to_string();
-    let reason = if reason.trim().is_empty() { "Referral accepted".to_string() } else { reason };
-    match ctx.run(move |app, caller| app.open_case_from_referral(caller, rid, child, service, &reason)).await {
+    let reason = if reason.trim().is_empty() {
+        "Referral accepted".to_string()
+    } else {
+        reason
+    };
+    match ctx
+        .run(move |app, caller| app.open_case_from_referral(caller, rid, child, service, &reason))
+        .await
+    {
         Ok(case) => Redirect::to(&format!("/cases/{case}")).into_response(),
-        Err(AppError::Conflict(m)) => ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m),
+        Err(AppError::Conflict(m)) => {
+            ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m)
+        }
         Err(e) => ctx.fail(e),
     }
 }
@@ -954,12 +1351,27 @@ pub async fn reopen(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Res
     let result = ctx
         .run(move |app, caller| {
             let today = app.today();
-            app.open_case(caller, CaseId::new_random(), child, service, None, today, if reason.trim().is_empty() { "New request for help" } else { &reason }, reopens)
+            app.open_case(
+                caller,
+                CaseId::new_random(),
+                child,
+                service,
+                None,
+                today,
+                if reason.trim().is_empty() {
+                    "New request for help"
+                } else {
+                    &reason
+                },
+                reopens,
+            )
         })
         .await;
     match result {
         Ok(v) => Redirect::to(&format!("/cases/{}", v.case.id)).into_response(),
-        Err(AppError::Conflict(m)) => ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m),
+        Err(AppError::Conflict(m)) => {
+            ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m)
+        }
         Err(e) => ctx.fail(e),
     }
 }

@@ -598,7 +598,12 @@ async fn show(ctx: Ctx, id: ReferralId, form: FormState, form_name: &str) -> Res
             .map(|(i, _)| CasePanel {
                 index: i,
                 label: v.referral.details.child_label(i),
-                case: v.referral.cases.iter().find(|(c, _)| *c == i).map(|(_, id)| *id),
+                case: v
+                    .referral
+                    .cases
+                    .iter()
+                    .find(|(c, _)| *c == i)
+                    .map(|(_, id)| *id),
             })
             .collect()
     } else {
