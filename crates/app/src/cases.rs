@@ -17,6 +17,9 @@ use together_store::{
     CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, CaseWorkQuery, CaseWorkRow, PersonRow,
 };
 
+/// A case's stored entries with their events, oldest first.
+pub type History = Vec<(StoredEvent, CaseEvent)>;
+
 /// A case as a page or the API shows it.
 pub struct CaseView {
     pub row: CaseRow,
@@ -211,10 +214,7 @@ impl App {
             .unwrap_or_else(|| self.profile.name.clone()))
     }
 
-    fn load_case(
-        &self,
-        id: CaseId,
-    ) -> Result<(CaseRow, Vec<(StoredEvent, CaseEvent)>, Case), AppError> {
+    fn load_case(&self, id: CaseId) -> Result<(CaseRow, History, Case), AppError> {
         let row = self.store.case(id.0)?.ok_or(AppError::NotFound)?;
         let log = self.store.log(PersonId(id.0))?;
         let mut history = Vec::with_capacity(log.len());

@@ -453,13 +453,11 @@ fn command(
     let g = |k: &str| form.get(k).to_string();
     let cmd = match name {
         "allocate" => {
-            let to = match form.get("practitioner").parse::<UserId>() {
-                Ok(u) => match ctx.state.app.practitioner(u) {
-                    Ok(p) => Some(p),
-                    Err(_) => None,
-                },
-                Err(_) => None,
-            };
+            let to = form
+                .get("practitioner")
+                .parse::<UserId>()
+                .ok()
+                .and_then(|u| ctx.state.app.practitioner(u).ok());
             if to.is_none() {
                 e.add("practitioner", "Choose who should be lead practitioner");
             }
