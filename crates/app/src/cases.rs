@@ -94,20 +94,32 @@ impl App {
     /// Practitioners who may be asked to lead or own actions: everyone active in a
     /// practitioner role, by name.
     pub fn practitioners(&self) -> Result<Vec<Practitioner>, AppError> {
-        let mut out = Vec::new();
-        for u in self.store.users()? {
-            let Some(role) = Role::from_id(&u.role) else {
-                continue;
-            };
-            if u.active
-                && matches!(
+        let agencies: std::collections::HashMap<_, _> = self
+            .store
+            .agencies()?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let mut out: Vec<Practitioner> = self
+            .store
+            .users()?
+            .into_iter()
+            .filter(|u| u.active)
+            .filter_map(|u| {
+                let role = Role::from_id(&u.role)?;
+                matches!(
                     role,
                     Role::SocialWorker | Role::PracticeSupervisor | Role::PartnerPractitioner
                 )
-            {
-                out.push(self.practitioner(u.id)?);
-            }
-        }
+                .then(|| Practitioner {
+                    user: u.id,
+                    name: u.display_name,
+                    role,
+                    agency: u.agency,
+                    agency_name: agencies.get(&u.agency).cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -143,15 +155,22 @@ impl App {
                 open.id
             )));
         }
+        if !view.referral.is_decided() {
+            return Err(AppError::Conflict(
+                "decide next steps before opening a case".into(),
+            ));
+        }
+        if caller.role != Role::PracticeSupervisor {
+            // The referral's own rule (¶170), checked before anything is written.
+            let why = "only a practice supervisor opens a case from a referral";
+            self.log_case_refusal(caller, person, why)?;
+            return Err(AppError::Forbidden(why.into()));
+        }
         let id = CaseId::new_random();
         let referral_date = view.referral.received_at.date();
-        // The referral notes the case first, so that a case is never opened twice from it.
-        self.act_on_referral(
-            caller,
-            referral,
-            ReferralCommand::RecordCaseOpened { child, case: id },
-            Default::default(),
-        )?;
+        // The case first, then the referral's note of it: if the second write is lost,
+        // the referral's next work stays in the tray (and the open case stops a second
+        // one) rather than work vanishing with no case to carry it.
         self.open_case(
             caller,
             id,
@@ -161,6 +180,12 @@ impl App {
             referral_date,
             reason,
             None,
+        )?;
+        self.act_on_referral(
+            caller,
+            referral,
+            ReferralCommand::RecordCaseOpened { child, case: id },
+            Default::default(),
         )?;
         Ok(id)
     }

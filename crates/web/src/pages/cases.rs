@@ -101,22 +101,46 @@ fn split_form(form: &str) -> (String, Vec<u32>) {
     (parts.join("-"), nums)
 }
 
-fn practitioner_options(ctx: &Ctx) -> Vec<(String, String)> {
+/// What the forms offer to choose from, read from the store off the async runtime.
+pub struct Choices {
+    practitioners: Vec<(String, String)>,
+    /// Other local authorities' children's social care in this deployment.
+    authorities: Vec<(String, String)>,
+}
+
+fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
+    let practitioners = app
+        .practitioners()?
+        .into_iter()
+        .map(|p| (p.user.to_string(), p.describe()))
+        .collect();
+    let authorities = app
+        .store
+        .agencies()?
+        .into_iter()
+        .filter(|a| a.kind == "childrens-social-care" && a.name != v.case.local_authority)
+        .map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name)))
+        .collect();
+    Ok(Choices {
+        practitioners,
+        authorities,
+    })
+}
+
+fn practitioner_options(ch: &Choices) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), "Choose a practitioner".to_string())];
-    if let Ok(ps) = ctx.state.app.practitioners() {
-        out.extend(ps.into_iter().map(|p| (p.user.to_string(), p.describe())));
-    }
+    out.extend(ch.practitioners.iter().cloned());
     out
 }
 
-fn owner_options(ctx: &Ctx) -> Vec<(String, String)> {
-    let mut out = practitioner_options(ctx);
+fn owner_options(ch: &Choices) -> Vec<(String, String)> {
+    let mut out = practitioner_options(ch);
     out[0].1 = "Choose who will do it".into();
     out.push(("named".into(), "Someone else (name them below)".into()));
     out
 }
 
-fn action_fields(ctx: &Ctx, out: &mut Vec<Field>) {
+fn action_fields(ch: &Choices, out: &mut Vec<Field>) {
     for i in 0..ACTION_ROWS {
         let n = i + 1;
         out.push(f(
@@ -133,7 +157,7 @@ fn action_fields(ctx: &Ctx, out: &mut Vec<Field>) {
             &format!("actions[{i}].owner"),
             &format!("Action {n}: who will do it"),
             "",
-            Kind::Select(owner_options(ctx)),
+            Kind::Select(owner_options(ch)),
         ));
         out.push(f(
             &format!("actions[{i}].owner_name"),
@@ -150,7 +174,7 @@ fn action_fields(ctx: &Ctx, out: &mut Vec<Field>) {
     }
 }
 
-fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
+fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
     let c = &view.case;
     let n = nums.first().copied().unwrap_or(0);
     let s = |heading: &str, intro: &str, fields: Vec<Field>, submit: &str| {
@@ -167,7 +191,7 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
             if c.lead.is_some() { "Re-allocate the lead practitioner" } else { "Allocate a lead practitioner" },
             "The practitioner is asked and becomes lead practitioner when they agree (WT2026 ¶170). Until then the current lead practitioner stays. In Family Help the lead may work in a partner agency (¶138); in children's social care it is a social worker (SET 2.5.3).",
             vec![
-                f("practitioner", "Who should be lead practitioner?", "", Kind::Select(practitioner_options(ctx))),
+                f("practitioner", "Who should be lead practitioner?", "", Kind::Select(practitioner_options(ch))),
                 f("family_views", "The family's views on who it should be", "¶137: families, including children, have a say in who their lead practitioner is", Kind::Textarea),
                 f("handover", "Handover", "What the lead practitioner needs to know. Needed when someone else leads now.", Kind::Textarea),
             ],
@@ -289,7 +313,7 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
                 f("services", "Services provided", "One per line", Kind::Textarea),
                 f("family_views", "How the family took part, and their views", "", Kind::Textarea),
             ];
-            action_fields(ctx, &mut fields);
+            action_fields(ch, &mut fields);
             fields.push(f("next_review", "First review", "Leave empty for the longest the partnership allows", Kind::Date));
             s(
                 if c.service == Service::FamilyHelp { "Make the Family Help plan" } else { "Make the child in need plan" },
@@ -306,7 +330,7 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
                 f("summary", "What was reviewed and decided", "", Kind::Textarea),
                 f("scale", "Scaling (0 to 10)", "Signs of Safety: 0 means so worried the child must be protected, 10 means not worried at all (NSCP §2.3)", Kind::Number),
             ];
-            action_fields(ctx, &mut fields);
+            action_fields(ch, &mut fields);
             fields.push(f("next_review", "Next review", "Leave empty for the longest the partnership allows", Kind::Date));
             s("Record a meeting", "", fields, "Save meeting")
         }
@@ -344,9 +368,7 @@ fn spec(ctx: &Ctx, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
         ),
         "transfer" => {
             let mut las = vec![(String::new(), "Another authority (type its name)".to_string())];
-            if let Ok(agencies) = ctx.state.app.store.agencies() {
-                las.extend(agencies.into_iter().filter(|a| a.kind == "childrens-social-care" && a.name != c.local_authority).map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name))));
-            }
+            las.extend(ch.authorities.iter().cloned());
             s(
                 "The child has moved to another local authority",
                 "Send the information, including the plan, as soon as possible, and keep helping until the other authority takes over (WT2026 assessment descriptor).",
@@ -408,7 +430,11 @@ fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<ActionInput> {
+fn actions_from(
+    app: &together_app::App,
+    e: &mut ValidationErrors,
+    form: &FormData,
+) -> Vec<ActionInput> {
     (0..ACTION_ROWS)
         .map(|i| {
             let owner_field = format!("actions[{i}].owner");
@@ -417,11 +443,7 @@ fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<Act
                 "named" => Some(together_domain::case::Owner::Named {
                     name: form.get(&format!("actions[{i}].owner_name")).to_string(),
                 }),
-                id => match id
-                    .parse::<UserId>()
-                    .ok()
-                    .map(|u| ctx.state.app.owner(Some(u), ""))
-                {
+                id => match id.parse::<UserId>().ok().map(|u| app.owner(Some(u), "")) {
                     Some(Ok(o)) => o,
                     _ => {
                         e.add(owner_field.clone(), "Choose who will do it from the list");
@@ -442,7 +464,7 @@ fn actions_from(ctx: &Ctx, e: &mut ValidationErrors, form: &FormData) -> Vec<Act
 
 /// The command a form makes, or the field errors of parsing it.
 fn command(
-    ctx: &Ctx,
+    app: &together_app::App,
     view: &CaseView,
     name: &str,
     nums: &[u32],
@@ -457,7 +479,7 @@ fn command(
                 .get("practitioner")
                 .parse::<UserId>()
                 .ok()
-                .and_then(|u| ctx.state.app.practitioner(u).ok());
+                .and_then(|u| app.practitioner(u).ok());
             if to.is_none() {
                 e.add("practitioner", "Choose who should be lead practitioner");
             }
@@ -626,7 +648,7 @@ fn command(
         }),
         "plan" => {
             let agreed_on = date(&mut e, form, "agreed_on", "date the plan was agreed");
-            let actions = actions_from(ctx, &mut e, form);
+            let actions = actions_from(app, &mut e, form);
             let next_review = opt_date(&mut e, form, "next_review", "review date");
             agreed_on.map(|agreed_on| Command::MakePlan {
                 kind: if view.case.service == Service::FamilyHelp {
@@ -665,7 +687,7 @@ fn command(
                     }
                 },
             };
-            let new_actions = actions_from(ctx, &mut e, form);
+            let new_actions = actions_from(app, &mut e, form);
             let next_review = opt_date(&mut e, form, "next_review", "review date");
             held_on.map(|held_on| Command::HoldMeeting {
                 plan: n,
@@ -724,11 +746,10 @@ fn command(
         }
         "transfer" => {
             let to_agency = form.get("to_agency").parse::<AgencyId>().ok();
-            let to_authority =
-                match to_agency.and_then(|a| ctx.state.app.store.agency(a).ok().flatten()) {
-                    Some(a) => a.name,
-                    None => g("to_authority"),
-                };
+            let to_authority = match to_agency.and_then(|a| app.store.agency(a).ok().flatten()) {
+                Some(a) => a.name,
+                None => g("to_authority"),
+            };
             let informed_on = date(&mut e, form, "informed_on", "date they were told");
             let sent = date(
                 &mut e,
@@ -799,13 +820,13 @@ fn parse_case(ctx: &Ctx, id: &str) -> Result<CaseId, Response> {
 
 fn form_page(
     ctx: &Ctx,
-    view: &CaseView,
+    (view, ch): &(CaseView, Choices),
     form_name: &str,
     state: FormState,
     status: StatusCode,
 ) -> Response {
     let (name, nums) = split_form(form_name);
-    let Some(sp) = spec(ctx, view, &name, &nums) else {
+    let Some(sp) = spec(ch, view, &name, &nums) else {
         return ctx.fail(AppError::NotFound);
     };
     let has_errors = !state.errors.is_empty();
@@ -837,8 +858,16 @@ pub async fn form(
         Ok(i) => i,
         Err(r) => return r,
     };
-    match ctx.run(move |app, caller| app.case_view(caller, id)).await {
-        Ok(view) => {
+    let loaded = ctx
+        .run(move |app, caller| {
+            let v = app.case_view(caller, id)?;
+            let ch = choices(app, &v)?;
+            Ok((v, ch))
+        })
+        .await;
+    match loaded {
+        Ok(loaded) => {
+            let view = &loaded.0;
             let mut values = HashMap::new();
             let (name, nums) = split_form(&form_name);
             // Today's date where a date is asked for, and the saved text of an assessment.
@@ -870,7 +899,7 @@ pub async fn form(
             }
             form_page(
                 &ctx,
-                &view,
+                &loaded,
                 &form_name,
                 FormState::new(values),
                 StatusCode::OK,
@@ -878,6 +907,11 @@ pub async fn form(
         }
         Err(e) => ctx.fail(e),
     }
+}
+
+enum Submitted {
+    Done(CaseId),
+    Refused(Box<(CaseView, Choices)>, ValidationErrors, StatusCode),
 }
 
 pub async fn submit(
@@ -888,47 +922,52 @@ pub async fn submit(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let view = match ctx.run(move |app, caller| app.case_view(caller, id)).await {
-        Ok(v) => v,
-        Err(e) => return ctx.fail(e),
-    };
-    let (name, nums) = split_form(&form_name);
-    if spec(&ctx, &view, &name, &nums).is_none() {
-        return ctx.fail(AppError::NotFound);
-    }
-    let cmd = match command(&ctx, &view, &name, &nums, &form) {
-        Ok(c) => c,
-        Err(e) => {
-            return form_page(
-                &ctx,
-                &view,
-                &form_name,
-                FormState::with_errors(form.kept(), for_form(e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-    };
-    match ctx
-        .run(move |app, caller| app.act_on_case(caller, id, cmd))
-        .await
-    {
-        Ok(after) => {
-            // A transfer within the deployment opens the receiving authority's case.
-            Redirect::to(&format!("/cases/{}", after.case.id)).into_response()
-        }
-        Err(AppError::Invalid(e)) => form_page(
+    let kept = form.kept();
+    let name_for_run = form_name.clone();
+    // Read, parse and act off the async runtime: each step reads the store.
+    let result = ctx
+        .run(move |app, caller| {
+            let view = app.case_view(caller, id)?;
+            let ch = choices(app, &view)?;
+            let (name, nums) = split_form(&name_for_run);
+            if spec(&ch, &view, &name, &nums).is_none() {
+                return Err(AppError::NotFound);
+            }
+            let cmd = match command(app, &view, &name, &nums, &form) {
+                Ok(c) => c,
+                Err(e) => {
+                    return Ok(Submitted::Refused(
+                        Box::new((view, ch)),
+                        for_form(e),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    ))
+                }
+            };
+            match app.act_on_case(caller, id, cmd) {
+                // A transfer within the deployment links to the receiving authority's case.
+                Ok(after) => Ok(Submitted::Done(after.case.id)),
+                Err(AppError::Invalid(e)) => Ok(Submitted::Refused(
+                    Box::new((view, ch)),
+                    for_form(e),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )),
+                Err(AppError::Conflict(m)) => Ok(Submitted::Refused(
+                    Box::new((view, ch)),
+                    ValidationErrors::single("form", m),
+                    StatusCode::CONFLICT,
+                )),
+                Err(e) => Err(e),
+            }
+        })
+        .await;
+    match result {
+        Ok(Submitted::Done(case)) => Redirect::to(&format!("/cases/{case}")).into_response(),
+        Ok(Submitted::Refused(loaded, errors, status)) => form_page(
             &ctx,
-            &view,
+            &loaded,
             &form_name,
-            FormState::with_errors(form.kept(), for_form(e)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(AppError::Conflict(m)) => form_page(
-            &ctx,
-            &view,
-            &form_name,
-            FormState::with_errors(form.kept(), ValidationErrors::single("form", m)),
-            StatusCode::CONFLICT,
+            FormState::with_errors(kept, errors),
+            status,
         ),
         Err(e) => ctx.fail(e),
     }
@@ -1037,13 +1076,25 @@ pub async fn view(
         Ok(i) => i,
         Err(r) => return r,
     };
-    match ctx.run(move |app, caller| app.case_view(caller, id)).await {
-        Ok(v) => case_page(&ctx, v),
+    let loaded = ctx
+        .run(move |app, caller| {
+            let v = app.case_view(caller, id)?;
+            let mut names = HashMap::new();
+            for (stored, _) in &v.history {
+                names
+                    .entry(stored.actor)
+                    .or_insert_with(|| app.actor_name(stored.actor));
+            }
+            Ok((v, names))
+        })
+        .await;
+    match loaded {
+        Ok((v, names)) => case_page(&ctx, v, names),
         Err(e) => ctx.fail(e),
     }
 }
 
-fn case_page(ctx: &Ctx, v: CaseView) -> Response {
+fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response {
     let c = &v.case;
     let me = ctx.caller();
     let full = v.scope == Scope::Full;
@@ -1223,7 +1274,7 @@ fn case_page(ctx: &Ctx, v: CaseView) -> Response {
         .map(|(stored, e)| HistoryRow {
             when: long_local_time(e.at),
             title: e.title(Some(c)),
-            by: ctx.state.app.actor_name(stored.actor),
+            by: names.get(&stored.actor).cloned().unwrap_or_default(),
         })
         .collect();
     let trend = c.scale_trend();
