@@ -201,6 +201,8 @@ pub enum Command {
         reason: ClosureReason,
         note: String,
     },
+    /// Child protection (issue 5).
+    Protection(Box<super::protect::CpCommand>),
 }
 
 impl Command {
@@ -266,6 +268,7 @@ impl Command {
             Command::RecordSharing { .. } => "record what was shared with the family",
             Command::StartTransfer { .. } | Command::CompleteTransfer { .. } => "transfer a case",
             Command::Close { .. } => "close a case",
+            Command::Protection(c) => c.name(),
         }
     }
 }
@@ -292,7 +295,7 @@ fn invalid(field: &str, message: impl Into<String>) -> Refusal {
 }
 
 /// Checks a text field: trimmed, not empty, bounded. Errors name the form field.
-fn text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str, max: usize) -> String {
+pub(super) fn text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str, max: usize) -> String {
     match crate::validate::parse_text(label, v, max) {
         Ok(t) => t,
         Err(m) => {
@@ -303,7 +306,7 @@ fn text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str, max: u
 }
 
 /// Optional text: empty is allowed, otherwise bounded.
-fn optional_text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str) -> String {
+pub(super) fn optional_text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str) -> String {
     if v.trim().is_empty() {
         String::new()
     } else {
@@ -404,6 +407,9 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         return Err(Refusal::Conflict("the case is already open".into()));
     }
 
+    if let Command::Protection(c) = cmd {
+        return super::protect::decide(case, *c, ctx);
+    }
     // Who may give the command, before what it says is checked.
     let is_lead = case.lead_user() == Some(ctx.actor.user);
     let allowed = match &cmd {
@@ -446,7 +452,7 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
     let today = ctx.today();
     let mut e = ValidationErrors::new();
     let change = match cmd {
-        Command::Open { .. } => unreachable!("handled above"),
+        Command::Open { .. } | Command::Protection(_) => unreachable!("handled above"),
 
         Command::ProposeLead {
             to,
@@ -1481,6 +1487,11 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             return Ok(out);
         }
         Command::Close { on, reason, note } => {
+            if case.protection.open_plan().is_some() {
+                return Err(Refusal::Conflict(
+                    "the child protection plan is open: it ends at a review conference or for one of the reasons the guidance gives".into(),
+                ));
+            }
             if let Some(p) = case.open_plan() {
                 return Err(Refusal::Conflict(format!(
                     "the {} is still open: end it, with the reason, before closing the case",
@@ -1539,7 +1550,7 @@ fn open_plan(case: &Case, n: u32) -> Result<&Plan, Refusal> {
 
 /// Actions as typed: blank rows are skipped; a row with anything in it needs all of
 /// what, who and by when (issue 4: "an action with no owner or date is refused").
-fn actions_from(
+pub(super) fn actions_from(
     e: &mut ValidationErrors,
     prefix: &str,
     rows: Vec<ActionInput>,

@@ -18,6 +18,8 @@
 pub mod assessment;
 pub mod decide;
 pub mod plan;
+pub mod protect;
+pub mod protection;
 pub mod state;
 pub mod work;
 

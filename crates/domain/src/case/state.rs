@@ -5,6 +5,7 @@ use super::assessment::{
     Contribution,
 };
 use super::plan::{Meeting, Plan, PlanAction};
+use super::protection::{self as P, Protection};
 use super::{Actor, ClosureReason, Practitioner, Service};
 use crate::ids::{AgencyId, CaseId, PersonId};
 use crate::referral::ReferralId;
@@ -247,6 +248,50 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
     },
+    // ---- child protection (issue 5) ----
+    EmergencyActionRecorded { emergency: P::Emergency },
+    EpoExtended { number: u32, ends: Due },
+    ResponsibilityAccepted {
+        number: u32,
+        by_authority: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        written_confirmation_on: Option<NaiveDate>,
+    },
+    ResponsibilityConfirmedInWriting { number: u32, on: NaiveDate },
+    StrategyDiscussionConvened { discussion: P::StrategyDiscussion },
+    StrategyDiscussionHeld { number: u32, record: P::StrategyRecord },
+    EnquiryInitiated { enquiry: P::Enquiry },
+    EnquiryTaskRecorded {
+        enquiry: u32,
+        task: P::S47Task,
+        on: NaiveDate,
+        note: String,
+    },
+    EnquiryOutcomeRecommended { enquiry: u32, finding: P::S47Finding },
+    EnquiryCountersigned { enquiry: u32, on: NaiveDate },
+    ConferenceRequested { by: String, reason: String },
+    ConferenceRequestAnswered { index: usize, agreed: bool, reason: String },
+    ConferenceRequestEscalated { index: usize, reason: String },
+    ConferenceConvened { conference: P::Conference },
+    ConferenceScheduled {
+        conference: u32,
+        date: NaiveDate,
+        chair: Practitioner,
+        invitees: Vec<P::Participant>,
+    },
+    AgencyReportSubmitted { conference: u32, report: P::AgencyReport },
+    ChairMetFamily { conference: u32, on: NaiveDate, note: String },
+    ConferenceHeld { conference: u32, record: P::ConferenceRecord },
+    ConferenceCancelled { conference: u32, reason: String },
+    CpPlanVersionRecorded { version: P::PlanVersion },
+    CoreGroupHeld { meeting: P::CoreGroup, next_by: NaiveDate },
+    CpPlanEnded { end: P::PlanEnd },
+    TransferInNotified { from_authority: String, notified_on: NaiveDate },
+    PreProceedingsRecorded {
+        step: P::PreProceedingsStep,
+        on: NaiveDate,
+        note: String,
+    },
 }
 
 impl Change {
@@ -280,6 +325,30 @@ impl Change {
             Change::TransferStarted { .. } => "transfer-started",
             Change::TransferCompleted { .. } => "transfer-completed",
             Change::Closed { .. } => "case-closed",
+            Change::EmergencyActionRecorded { .. } => "emergency-action-recorded",
+            Change::EpoExtended { .. } => "epo-extended",
+            Change::ResponsibilityAccepted { .. } => "responsibility-accepted",
+            Change::ResponsibilityConfirmedInWriting { .. } => "responsibility-confirmed-in-writing",
+            Change::StrategyDiscussionConvened { .. } => "strategy-discussion-convened",
+            Change::StrategyDiscussionHeld { .. } => "strategy-discussion-held",
+            Change::EnquiryInitiated { .. } => "s47-enquiry-initiated",
+            Change::EnquiryTaskRecorded { .. } => "s47-task-recorded",
+            Change::EnquiryOutcomeRecommended { .. } => "s47-outcome-recommended",
+            Change::EnquiryCountersigned { .. } => "s47-outcome-countersigned",
+            Change::ConferenceRequested { .. } => "conference-requested",
+            Change::ConferenceRequestAnswered { .. } => "conference-request-answered",
+            Change::ConferenceRequestEscalated { .. } => "conference-request-escalated",
+            Change::ConferenceConvened { .. } => "conference-convened",
+            Change::ConferenceScheduled { .. } => "conference-scheduled",
+            Change::AgencyReportSubmitted { .. } => "agency-report-submitted",
+            Change::ChairMetFamily { .. } => "chair-met-family",
+            Change::ConferenceHeld { .. } => "conference-held",
+            Change::ConferenceCancelled { .. } => "conference-cancelled",
+            Change::CpPlanVersionRecorded { .. } => "cp-plan-version-recorded",
+            Change::CoreGroupHeld { .. } => "core-group-held",
+            Change::CpPlanEnded { .. } => "cp-plan-ended",
+            Change::TransferInNotified { .. } => "transfer-in-notified",
+            Change::PreProceedingsRecorded { .. } => "pre-proceedings-recorded",
         }
     }
 }
@@ -383,6 +452,68 @@ impl CaseEvent {
             Change::Closed { reason, .. } => {
                 format!("Case closed: {} ({})", reason.label(), reason.code())
             }
+            Change::EmergencyActionRecorded { emergency } => {
+                format!("Immediate protection: {}", emergency.kind.label())
+            }
+            Change::EpoExtended { .. } => "Emergency protection order extended".into(),
+            Change::ResponsibilityAccepted { by_authority, .. } => {
+                format!("{by_authority} accepted responsibility")
+            }
+            Change::ResponsibilityConfirmedInWriting { .. } => {
+                "Responsibility confirmed in writing".into()
+            }
+            Change::StrategyDiscussionConvened { .. } => "Strategy discussion convened".into(),
+            Change::StrategyDiscussionHeld { record, .. } => format!(
+                "Strategy discussion held: {}",
+                if record.initiate_s47 {
+                    "section 47 enquiries initiated"
+                } else {
+                    "no section 47 enquiries"
+                }
+            ),
+            Change::EnquiryInitiated { .. } => "Section 47 enquiry started".into(),
+            Change::EnquiryTaskRecorded { task, .. } => format!("Section 47: {}", task.label()),
+            Change::EnquiryOutcomeRecommended { finding, .. } => format!(
+                "Section 47 outcome recommended: concerns {}",
+                if finding.substantiated { "substantiated" } else { "not substantiated" }
+            ),
+            Change::EnquiryCountersigned { .. } => "Section 47 outcome countersigned".into(),
+            Change::ConferenceRequested { .. } => "A practitioner asked for a conference".into(),
+            Change::ConferenceRequestAnswered { agreed, .. } => format!(
+                "Request for a conference {}",
+                if *agreed { "agreed" } else { "refused" }
+            ),
+            Change::ConferenceRequestEscalated { .. } => "Refusal of a conference escalated".into(),
+            Change::ConferenceConvened { conference } => {
+                format!("{} to be held", conference.kind.label())
+            }
+            Change::ConferenceScheduled { date, .. } => {
+                format!("Conference arranged for {}", date.format("%-d %B %Y"))
+            }
+            Change::AgencyReportSubmitted { report, .. } => {
+                format!("Report for the conference from {}", report.agency)
+            }
+            Change::ChairMetFamily { .. } => "The chair met the child and family".into(),
+            Change::ConferenceHeld { record, .. } => match &record.outcome {
+                P::ConferenceOutcome::Plan { .. } => "Conference held: child protection plan".into(),
+                P::ConferenceOutcome::NoPlan { .. } => "Conference held: no child protection plan".into(),
+                P::ConferenceOutcome::Discontinue { .. } => "Conference held: plan discontinued".into(),
+                P::ConferenceOutcome::ConsiderProceedings { .. } => {
+                    "Conference held: plan continues; proceedings to be considered".into()
+                }
+            },
+            Change::ConferenceCancelled { .. } => "Conference no longer needed".into(),
+            Change::CpPlanVersionRecorded { version } => format!(
+                "Child protection plan version {} ({})",
+                version.number,
+                if version.detailed { "detailed" } else { "outline" }
+            ),
+            Change::CoreGroupHeld { .. } => "Core group meeting".into(),
+            Change::CpPlanEnded { end } => format!("Child protection plan ended: {}", end.reason.label()),
+            Change::TransferInNotified { from_authority, .. } => {
+                format!("Moving in on a plan from {from_authority}")
+            }
+            Change::PreProceedingsRecorded { step, .. } => step.label().to_string(),
         }
     }
 }
@@ -495,6 +626,9 @@ pub struct Case {
     /// The last completed assessment's outcome, while its follow-up is outstanding.
     pub followup: Option<Followup>,
     pub closure: Option<Closure>,
+    /// Child protection (issue 5).
+    #[serde(default)]
+    pub protection: Protection,
 }
 
 impl Case {
@@ -552,6 +686,10 @@ impl Case {
                 return Err("closed with an open assessment".into());
             }
         }
+        if self.stage == Stage::Closed && self.protection.open_plan().is_some() {
+            return Err("closed with an open child protection plan".into());
+        }
+        self.protection.check_invariants()?;
         if self.plans.iter().filter(|p| p.is_open()).count() > 1 {
             return Err("more than one open plan".into());
         }
@@ -621,6 +759,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             transfer: None,
             followup: None,
             closure: None,
+            protection: Protection::default(),
         });
     };
     match change {
@@ -926,6 +1065,158 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 t.accepted_by = Some(accepted_by.clone());
                 t.new_case = *new_case;
             }
+        }
+        Change::EmergencyActionRecorded { emergency } => {
+            c.protection.emergencies.push(emergency.clone())
+        }
+        Change::EpoExtended { number, ends } => {
+            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+                x.ends = Some(*ends);
+                x.extended = true;
+            }
+        }
+        Change::ResponsibilityAccepted {
+            number,
+            by_authority,
+            written_confirmation_on,
+        } => {
+            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+                x.accepted_by = Some(by_authority.clone());
+                x.written_confirmation_on = *written_confirmation_on;
+            }
+        }
+        Change::ResponsibilityConfirmedInWriting { number, on } => {
+            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+                x.written_confirmation_on = Some(*on);
+            }
+        }
+        Change::StrategyDiscussionConvened { discussion } => {
+            c.protection.discussions.push(discussion.clone());
+            // The front door's or the assessment's "strategy discussion" follow-up is done.
+            if c
+                .followup
+                .as_ref()
+                .is_some_and(|f| f.outcome == AssessmentOutcome::StrategyDiscussion)
+            {
+                c.followup = None;
+            }
+        }
+        Change::StrategyDiscussionHeld { number, record } => {
+            if let Some(d) = c.protection.discussions.iter_mut().find(|d| d.number == *number) {
+                d.record = Some(record.clone());
+            }
+        }
+        Change::EnquiryInitiated { enquiry } => c.protection.enquiries.push(enquiry.clone()),
+        Change::EnquiryTaskRecorded {
+            enquiry,
+            task,
+            on,
+            note,
+        } => {
+            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+                e.tasks.push((*task, *on, note.clone()));
+            }
+        }
+        Change::EnquiryOutcomeRecommended { enquiry, finding } => {
+            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+                e.recommendation = Some(finding.clone());
+            }
+        }
+        Change::EnquiryCountersigned { enquiry, on } => {
+            let user = by.user;
+            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+                e.countersigned = Some((*on, user));
+            }
+        }
+        Change::ConferenceRequested { by: who, reason } => {
+            c.protection.requests.push(P::ConferenceRequest {
+                by: who.clone(),
+                reason: reason.clone(),
+                at: *at,
+                answer: None,
+                escalated: None,
+            })
+        }
+        Change::ConferenceRequestAnswered {
+            index,
+            agreed,
+            reason,
+        } => {
+            if let Some(r) = c.protection.requests.get_mut(*index) {
+                r.answer = Some((*agreed, reason.clone()));
+            }
+        }
+        Change::ConferenceRequestEscalated { index, reason } => {
+            if let Some(r) = c.protection.requests.get_mut(*index) {
+                r.escalated = Some(reason.clone());
+            }
+        }
+        Change::ConferenceConvened { conference } => {
+            c.protection.conferences.push(conference.clone())
+        }
+        Change::ConferenceScheduled {
+            conference,
+            date,
+            chair,
+            invitees,
+        } => {
+            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+                x.date = Some(*date);
+                x.chair = Some(chair.clone());
+                x.invitees = invitees.clone();
+            }
+        }
+        Change::AgencyReportSubmitted { conference, report } => {
+            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+                x.reports.push(report.clone());
+            }
+        }
+        Change::ChairMetFamily {
+            conference,
+            on,
+            note,
+        } => {
+            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+                x.chair_met_family = Some((*on, note.clone()));
+            }
+        }
+        Change::ConferenceHeld { conference, record } => {
+            let kind = c.protection.conference(*conference).map(|x| x.kind);
+            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+                x.record = Some(record.clone());
+            }
+            super::protection::apply_conference(&mut c.protection, *conference, kind, record);
+        }
+        Change::ConferenceCancelled { conference, reason } => {
+            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+                x.cancelled = Some(reason.clone());
+            }
+        }
+        Change::CpPlanVersionRecorded { version } => {
+            if let Some(p) = c.protection.open_plan_mut() {
+                p.versions.push(version.clone());
+            }
+        }
+        Change::CoreGroupHeld { meeting, next_by } => {
+            if let Some(p) = c.protection.open_plan_mut() {
+                p.core_groups.push(meeting.clone());
+                p.next_core_group = Due::Date(*next_by);
+            }
+        }
+        Change::CpPlanEnded { end } => {
+            if let Some(p) = c.protection.open_plan_mut() {
+                p.ended = Some(end.clone());
+            }
+            if end.reason == P::EndReason::Died {
+                c.protection.death_notification_due = Some(end.on);
+            }
+        }
+        Change::TransferInNotified {
+            from_authority,
+            notified_on,
+        } => c.protection.transfer_in = Some((*notified_on, from_authority.clone())),
+        Change::PreProceedingsRecorded { step, on, note } => {
+            c.protection.pre_proceedings.push((*step, *on, note.clone()))
         }
         Change::Closed { on, reason, note } => {
             for a in c.assessments.iter_mut().filter(|a| a.is_open()) {
