@@ -39,6 +39,7 @@ pub(crate) fn relationship(kind: &str) -> Option<Relationship> {
         "participant" => Some(Relationship::Participant),
         "allocated" => Some(Relationship::Allocated),
         "granted" => Some(Relationship::Granted),
+        "invited" => Some(Relationship::Invited),
         _ => None,
     }
 }

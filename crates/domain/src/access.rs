@@ -41,6 +41,10 @@ pub enum Action {
     /// actions, transfer and closure. The case's own rules (`case::decide`) then say
     /// which role may do which; this is the gate before them.
     WorkOnCase,
+    /// Read the record of a meeting one was invited to (a strategy discussion, a
+    /// conference) — and only that, not the child's whole file (issue 5). The app then
+    /// checks that the caller was invited to that meeting.
+    ViewMeetingRecord,
     /// Manage users, teams and API clients.
     ManageUsers,
     /// Manage the calendar of proclaimed bank holidays and closures.
@@ -52,7 +56,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewHome,
         Action::SearchChildren,
         Action::OpenChildRecord,
@@ -64,6 +68,7 @@ impl Action {
         Action::ViewReferral,
         Action::WorkOnReferral,
         Action::WorkOnCase,
+        Action::ViewMeetingRecord,
         Action::ManageUsers,
         Action::ManageCalendar,
         Action::ViewAccessLog,
@@ -79,6 +84,7 @@ impl Action {
                 | Action::CorrectChildEntry
                 | Action::RestrictChildRecord
                 | Action::WorkOnCase
+                | Action::ViewMeetingRecord
         )
     }
 
@@ -95,6 +101,7 @@ impl Action {
             Action::ViewReferral => "view-referral",
             Action::WorkOnReferral => "work-on-referral",
             Action::WorkOnCase => "work-on-case",
+            Action::ViewMeetingRecord => "view-meeting-record",
             Action::ManageUsers => "manage-users",
             Action::ManageCalendar => "manage-calendar",
             Action::ViewAccessLog => "view-access-log",
@@ -119,16 +126,20 @@ pub enum Relationship {
     Author,
     /// The actor has declared break-glass access with a reason.
     BreakGlass,
+    /// The actor was invited to a meeting about the child (a strategy discussion, a
+    /// conference): they see that meeting's record, not the child's file.
+    Invited,
 }
 
 impl Relationship {
-    pub const ALL: [Relationship; 6] = [
+    pub const ALL: [Relationship; 7] = [
         Relationship::Referrer,
         Relationship::Participant,
         Relationship::Allocated,
         Relationship::Granted,
         Relationship::Author,
         Relationship::BreakGlass,
+        Relationship::Invited,
     ];
 }
 
@@ -262,6 +273,16 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
             };
             referral(role, made_by_actor)
         }
+        ViewMeetingRecord => {
+            let Resource::Child {
+                restricted,
+                relationships,
+            } = resource
+            else {
+                return Decision::deny("an action on a child's record needs the record");
+            };
+            meeting_record(role, restricted, relationships)
+        }
         ViewChildRecord | AppendToChildRecord | CorrectChildEntry | RestrictChildRecord
         | WorkOnCase => {
             let Resource::Child {
@@ -271,6 +292,18 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
             else {
                 return Decision::deny("an action on a child's record needs the record");
             };
+            // Someone invited to a meeting sends their report for it or asks for a
+            // conference, without seeing the file (the case's rules keep them to that).
+            if action == WorkOnCase
+                && role == Role::PartnerPractitioner
+                && !restricted
+                && relationships.contains(&Relationship::Invited)
+            {
+                return Decision::allow(
+                    Scope::SharedOnly,
+                    "invited to a meeting about the child: sends a report for it",
+                );
+            }
             child_record(role, action, restricted, relationships)
         }
     }
@@ -291,6 +324,36 @@ fn referral(role: Role, made_by_actor: bool) -> Decision {
         Decision::deny("partner practitioners see only the referrals they made")
     } else {
         Decision::deny("this role does not see referrals")
+    }
+}
+
+/// A meeting's record goes to everyone invited (SET L2047): children's social care and
+/// chairs as for the record; a partner practitioner who was invited (or has another part
+/// in the work) sees the record of the meetings they were invited to.
+fn meeting_record(role: Role, restricted: bool, rels: &[Relationship]) -> Decision {
+    if matches!(
+        role,
+        Role::PartnershipManager | Role::SystemAdministrator | Role::DataProtectionOfficer
+    ) {
+        return Decision::deny("this role has no access to identifiable case data");
+    }
+    if role.is_childrens_social_care() {
+        return child_record(role, Action::ViewChildRecord, restricted, rels);
+    }
+    if restricted && !rels.contains(&Relationship::Granted) {
+        return Decision::deny("restricted record: access needs an explicit grant");
+    }
+    if rels.contains(&Relationship::Invited)
+        || rels.contains(&Relationship::Participant)
+        || rels.contains(&Relationship::Allocated)
+        || rels.contains(&Relationship::Granted)
+    {
+        Decision::allow(
+            Scope::SharedOnly,
+            "the record of a meeting goes to those invited to it (SET L2047)",
+        )
+    } else {
+        Decision::deny("only those invited to a meeting see its record")
     }
 }
 
@@ -390,6 +453,11 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
             if matches!(role, Role::SocialWorker | Role::PracticeSupervisor) {
                 Decision {
                     reason: "children's social care works on children's cases",
+                    ..view
+                }
+            } else if role == Role::ConferenceChair {
+                Decision {
+                    reason: "a conference chair records the conferences they chair",
                     ..view
                 }
             } else if role == Role::PartnerPractitioner

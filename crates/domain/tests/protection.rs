@@ -402,7 +402,7 @@ fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
         (1u32..5, 0usize..3).prop_map(|(n, o)| cp(CpCommand::HoldConference { conference: n, held_on: day("2027-03-19"), attendees: core_attendees(), views: vec![],
             outcome: match o { 0 => plan_outcome(), 1 => OutcomeInput::NoPlan { reasons: "r".into() }, _ => OutcomeInput::Discontinue { reason: EndReason::NoLongerAtRisk } },
             late_reason: "late".into(), ongoing_support: "support".into() })),
-        Just(cp(CpCommand::HoldCoreGroup { held_on: day("2027-03-19"), attendees: core_attendees(), absent_views: String::new(), progress: "p".into(), plan_changes: String::new(), next_by: None })),
+        Just(cp(CpCommand::HoldCoreGroup { held_on: day("2027-03-19"), attendees: core_attendees(), absent_views: String::new(), progress: "p".into(), plan_changes: String::new(), next_by: None, new_actions: vec![] })),
         (0usize..4).prop_map(|r| cp(CpCommand::EndPlan { reason: [EndReason::NoLongerAtRisk, EndReason::Turned18, EndReason::Died, EndReason::LeftTheUk][r].clone(), on: day("2027-03-19"), notified: "all".into(), ongoing_support: "s".into() })),
         Just(cp(CpCommand::NotifyTransferIn { from_authority: "Southend".into(), notified_on: day("2027-03-19") })),
         (0usize..9).prop_map(|r| Command::Close { on: day("2027-03-19"), reason: ClosureReason::ALL[r], note: String::new() }),

@@ -432,8 +432,8 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         }
         Command::CompleteAction { plan, action, .. } => {
             let owner = case
-                .plan(*plan)
-                .and_then(|p| p.actions.iter().find(|a| a.number == *action))
+                .plan_actions(*plan)
+                .and_then(|acts| acts.iter().find(|a| a.number == *action))
                 .and_then(|a| a.owner.user());
             social_care || is_lead || owner == Some(ctx.actor.user)
         }
@@ -1123,9 +1123,16 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             on,
             note,
         } => {
-            let p = open_plan(case, plan)?;
-            let a = p
-                .actions
+            let actions = if plan == 0 {
+                // The child protection plan's core group actions.
+                case.protection
+                    .open_plan()
+                    .map(|p| p.actions.as_slice())
+                    .ok_or_else(|| Refusal::Conflict("there is no open child protection plan".into()))?
+            } else {
+                open_plan(case, plan)?.actions.as_slice()
+            };
+            let a = actions
                 .iter()
                 .find(|a| a.number == action)
                 .ok_or_else(|| Refusal::NotFound("no such action".into()))?;

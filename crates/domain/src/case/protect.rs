@@ -195,6 +195,7 @@ pub enum CpCommand {
         progress: String,
         plan_changes: String,
         next_by: Option<NaiveDate>,
+        new_actions: Vec<ActionInput>,
     },
     EndPlan {
         reason: EndReason,
@@ -954,7 +955,7 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 },
             }
         }
-        CpCommand::HoldCoreGroup { held_on, attendees, absent_views, progress, plan_changes, next_by } => {
+        CpCommand::HoldCoreGroup { held_on, attendees, absent_views, progress, plan_changes, next_by, new_actions } => {
             let plan = p
                 .open_plan()
                 .ok_or_else(|| Refusal::Conflict("there is no child protection plan".into()))?;
@@ -973,10 +974,13 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             if next <= held_on {
                 e.add("next_by", "The next core group must be after this one");
             }
+            let mut n = case.last_action;
+            let new_actions = actions_from(&mut e, "actions", new_actions, held_on, &mut n);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::CoreGroupHeld {
                 meeting: CoreGroup { held_on, attendees, absent_views, progress, plan_changes },
                 next_by: next,
+                new_actions,
             }
         }
         CpCommand::EndPlan { reason, on, notified, ongoing_support } => {

@@ -456,6 +456,10 @@ pub struct CpPlan {
     pub review_rule: Option<String>,
     pub proceedings_to_consider: bool,
     pub ended: Option<PlanEnd>,
+    /// Actions agreed at core groups: who does what by when. Addressed as plan 0 (the
+    /// child protection plan) where actions are done.
+    #[serde(default)]
+    pub actions: Vec<PlanAction>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -609,6 +613,7 @@ pub(super) fn apply_conference(
             review_rule: record.review_rule.clone(),
             proceedings_to_consider: false,
             ended: None,
+            actions: Vec::new(),
         }),
         (ConferenceOutcome::Plan { decision }, false)
         | (ConferenceOutcome::ConsiderProceedings { decision }, false) => {

@@ -284,7 +284,12 @@ pub enum Change {
     ConferenceHeld { conference: u32, record: P::ConferenceRecord },
     ConferenceCancelled { conference: u32, reason: String },
     CpPlanVersionRecorded { version: P::PlanVersion },
-    CoreGroupHeld { meeting: P::CoreGroup, next_by: NaiveDate },
+    CoreGroupHeld {
+        meeting: P::CoreGroup,
+        next_by: NaiveDate,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        new_actions: Vec<PlanAction>,
+    },
     CpPlanEnded { end: P::PlanEnd },
     TransferInNotified { from_authority: String, notified_on: NaiveDate },
     PreProceedingsRecorded {
@@ -647,6 +652,14 @@ impl Case {
     fn plan_mut(&mut self, n: u32) -> Option<&mut Plan> {
         self.plans.iter_mut().find(|p| p.number == n)
     }
+    /// The actions of plan `n`, or of the open child protection plan for 0.
+    pub fn plan_actions(&self, n: u32) -> Option<&[PlanAction]> {
+        if n == 0 {
+            self.protection.open_plan().map(|p| p.actions.as_slice())
+        } else {
+            self.plan(n).map(|p| p.actions.as_slice())
+        }
+    }
     pub fn open_plan(&self) -> Option<&Plan> {
         self.plans.iter().find(|p| p.is_open())
     }
@@ -982,10 +995,15 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             on,
             note,
         } => {
-            if let Some(a) = c
-                .plan_mut(*plan)
-                .and_then(|p| p.actions.iter_mut().find(|a| a.number == *action))
-            {
+            let found = if *plan == 0 {
+                c.protection
+                    .open_plan_mut()
+                    .and_then(|p| p.actions.iter_mut().find(|a| a.number == *action))
+            } else {
+                c.plan_mut(*plan)
+                    .and_then(|p| p.actions.iter_mut().find(|a| a.number == *action))
+            };
+            if let Some(a) = found {
                 a.done_on = Some(*on);
                 a.done_note = note.clone();
             }
@@ -1197,10 +1215,18 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 p.versions.push(version.clone());
             }
         }
-        Change::CoreGroupHeld { meeting, next_by } => {
+        Change::CoreGroupHeld {
+            meeting,
+            next_by,
+            new_actions,
+        } => {
+            c.last_action = c
+                .last_action
+                .max(new_actions.iter().map(|a| a.number).max().unwrap_or(0));
             if let Some(p) = c.protection.open_plan_mut() {
                 p.core_groups.push(meeting.clone());
                 p.next_core_group = Due::Date(*next_by);
+                p.actions.extend(new_actions.iter().cloned());
             }
         }
         Change::CpPlanEnded { end } => {

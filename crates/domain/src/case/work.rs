@@ -173,6 +173,7 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
             });
         }
     }
+    protection_work(case, calendar, &mut out);
     if let Some(t) = &case.transfer {
         if t.completed_on.is_none() {
             out.push(CaseWork {
@@ -186,4 +187,135 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
         }
     }
     out
+}
+
+/// Child protection work (issue 5): for supervisors, the lead social worker and the chair.
+fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
+    use super::protection::ConferenceKind;
+    let p = &case.protection;
+    let lead = case.lead_user();
+    for d in p.discussions.iter().filter(|d| d.record.is_none()) {
+        out.push(CaseWork {
+            key: format!("strategy-{}", d.number),
+            assignee: None,
+            title: "Hold the strategy discussion".into(),
+            due: d.due,
+            rule_id: d.rule_id.clone(),
+            citation: "WT2026 strategy discussion descriptor (003 L1667–L1733); SET L2057–L2080".into(),
+        });
+    }
+    for x in &p.emergencies {
+        if x.accepted_by.is_some() && x.written_confirmation_on.is_none() {
+            out.push(CaseWork {
+                key: format!("responsibility-{}", x.number),
+                assignee: lead,
+                title: "Chase the written confirmation that the other authority has accepted responsibility".into(),
+                due: Due::Date(calendar.add_working_days(x.at.date(), 2)),
+                rule_id: None,
+                citation: "WT2026 immediate protection descriptor (003 L1655): \"to be followed up in writing\"".into(),
+            });
+        }
+    }
+    for q in p.enquiries.iter().filter(|q| q.is_open()) {
+        if q.recommendation.is_some() {
+            out.push(CaseWork {
+                key: format!("countersign-{}", q.number),
+                assignee: None,
+                title: "Countersign the section 47 outcome".into(),
+                due: q.icpc_due,
+                rule_id: q.icpc_rule.clone(),
+                citation: "SET L2530–L2535, L2624: the manager authorises the outcome".into(),
+            });
+        } else {
+            out.push(CaseWork {
+                key: format!("enquiry-{}", q.number),
+                assignee: lead,
+                title: "Complete the section 47 enquiry".into(),
+                due: q.icpc_due,
+                rule_id: q.icpc_rule.clone(),
+                citation: "WT2026 initiating section 47 enquiries descriptor (003 L1735–L1777)".into(),
+            });
+        }
+    }
+    for (i, r) in p.requests.iter().enumerate().filter(|(_, r)| r.answer.is_none()) {
+        out.push(CaseWork {
+            key: format!("conference-request-{i}"),
+            assignee: None,
+            title: format!("Answer {}'s request for a conference", r.by),
+            due: Due::Date(calendar.add_working_days(r.at.date(), 1)),
+            rule_id: None,
+            citation: "WT2026 outcome of section 47 enquiries (003 L1785)".into(),
+        });
+    }
+    if let Some(c) = p.pending_conference() {
+        let label = c.kind.label().to_lowercase();
+        match (&c.chair, c.date) {
+            (Some(chair), Some(date)) => out.push(CaseWork {
+                key: format!("conference-{}", c.number),
+                assignee: Some(chair.user),
+                title: format!("Chair the {label} on {}", date.format("%-d %B %Y")),
+                due: c.due,
+                rule_id: c.rule_id.clone(),
+                citation: "WT2026 ICPC and review descriptors (003 L1834–L1949)".into(),
+            }),
+            _ => out.push(CaseWork {
+                key: format!("conference-{}", c.number),
+                assignee: None,
+                title: format!("Arrange the {label}: chair, date and invitations"),
+                due: c.due,
+                rule_id: c.rule_id.clone(),
+                citation: match c.kind {
+                    ConferenceKind::Review => "WT2026 003 L1936: within three months, then at most every six months",
+                    ConferenceKind::TransferIn => "WT2026 003 L1955: within 15 working days of being notified of the move",
+                    _ => "WT2026 003 L1816: within 15 working days of the strategy discussion that initiated section 47 enquiries",
+                }
+                .into(),
+            }),
+        }
+    }
+    if let Some(plan) = p.open_plan() {
+        let lsw = Some(plan.decision.lead_social_worker.user);
+        out.push(CaseWork {
+            key: "core-group".into(),
+            assignee: lsw,
+            title: if plan.core_groups.is_empty() {
+                "Hold the first core group meeting".into()
+            } else {
+                "Hold the core group meeting".into()
+            },
+            due: plan.next_core_group,
+            rule_id: plan.core_groups.is_empty().then(|| "core-group-first".into()),
+            citation: "WT2026 003 L1917: the core group meets within 10 working days of the initial conference".into(),
+        });
+        for a in plan.actions.iter().filter(|a| a.done_on.is_none()) {
+            out.push(CaseWork {
+                key: format!("action-{}", a.number),
+                assignee: a.owner.user().or(lsw),
+                title: format!("Child protection plan action: {}", a.what),
+                due: Due::Date(a.by),
+                rule_id: None,
+                citation: "WT2026 003 L1912, L1918: core group actions, who does what by when".into(),
+            });
+        }
+        if !plan.versions.iter().any(|v| v.detailed) {
+            out.push(CaseWork {
+                key: "detailed-plan".into(),
+                assignee: lsw,
+                title: "Write, agree with the child and circulate the detailed plan".into(),
+                due: Due::Date(calendar.add_working_days(plan.start, 10)),
+                rule_id: None,
+                citation: "WT2026 003 L1897–L1909: circulated to all relevant practitioners; agreed with the child".into(),
+            });
+        }
+    }
+    if let Some(on) = p.death_notification_due {
+        out.push(CaseWork {
+            key: "death-notification".into(),
+            assignee: None,
+            title: "A child on a plan died: notify the safeguarding partners (serious incident) and the child death review partners".into(),
+            due: Due::Date(calendar.add_working_days(on, 5)),
+            rule_id: Some("serious-incident-notification".into()),
+            citation: "WT2026 ch.4 (serious incident notification within 5 working days); a task until those processes exist in Together".into(),
+        });
+    }
 }
