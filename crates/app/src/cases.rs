@@ -287,6 +287,7 @@ impl App {
         self.authorize_child(caller, Action::WorkOnCase, row.child, &[])?;
         let (row, history, case) = self.load_case(id)?;
         let child = row.child;
+        let cmd = self.with_facts(cmd, &case)?;
         // A handover to another local authority in this deployment opens its case in the
         // same transaction's wake, with the history one click away (issue 4).
         let cmd = match cmd {
@@ -440,7 +441,7 @@ impl App {
                 child_name: String::new(),
             })
             .collect();
-        let actions = c
+        let mut actions: Vec<CaseActionRow> = c
             .plans
             .iter()
             .flat_map(|p| {
@@ -460,7 +461,59 @@ impl App {
                 })
             })
             .collect();
-        CaseProjection { row, work, actions }
+        // The child protection plan's core group actions, as plan 0.
+        if let Some(plan) = c.protection.plans.iter().find(|p| p.is_open()) {
+            actions.extend(plan.actions.iter().map(|a| CaseActionRow {
+                case: c.id.0,
+                number: a.number as i64,
+                child: c.child,
+                plan: 0,
+                plan_kind: "child-protection".into(),
+                what: a.what.clone(),
+                owner_user: a.owner.user(),
+                owner_agency: a.owner.agency(),
+                owner_name: a.owner.name().to_string(),
+                due_by: a.by.to_string(),
+                done_on: a.done_on.map(|d| d.to_string()),
+            }));
+        }
+        // Everyone who is a user and was invited to one of the case's meetings may read
+        // that meeting's record (issue 5).
+        let since = format_timestamp(self.clock.now());
+        let p = &c.protection;
+        let mut invited: Vec<UserId> = p
+            .discussions
+            .iter()
+            .flat_map(|d| {
+                d.invitees
+                    .iter()
+                    .chain(d.record.iter().flat_map(|r| r.attendees.iter()))
+            })
+            .chain(p.conferences.iter().flat_map(|c| {
+                c.invitees
+                    .iter()
+                    .chain(c.record.iter().flat_map(|r| r.attendees.iter()))
+            }))
+            .chain(p.plans.iter().flat_map(|pl| pl.decision.core_group.iter()))
+            .filter_map(|x| x.user)
+            .collect();
+        invited.sort();
+        invited.dedup();
+        let involvements = invited
+            .into_iter()
+            .map(|user| together_store::Involvement {
+                child: c.child,
+                user,
+                kind: "invited".into(),
+                since: since.clone(),
+            })
+            .collect();
+        CaseProjection {
+            row,
+            work,
+            actions,
+            involvements,
+        }
     }
 
     /// The child's cases, newest first (after the caller was allowed to read the record).
@@ -576,6 +629,121 @@ impl App {
         )
     }
 
+    /// Fill in what a child protection command needs from outside the case: whether a
+    /// proposed chair line-manages the lead practitioner (from the teams Together
+    /// knows), whether the child is unborn (a pre-birth conference).
+    fn with_facts(&self, cmd: Command, case: &Case) -> Result<Command, AppError> {
+        use together_domain::case::protect::CpCommand;
+        let Command::Protection(c) = cmd else {
+            return Ok(cmd);
+        };
+        Ok(Command::Protection(Box::new(match *c {
+            CpCommand::ScheduleConference {
+                conference,
+                date,
+                chair,
+                invitees,
+                ..
+            } => {
+                let manages = match (&chair, case.lead_user()) {
+                    (Some(ch), Some(lead)) if ch.role == Role::PracticeSupervisor => {
+                        let team =
+                            |u: UserId| self.store.user(u).ok().flatten().and_then(|u| u.team);
+                        team(ch.user).is_some() && team(ch.user) == team(lead)
+                    }
+                    _ => false,
+                };
+                CpCommand::ScheduleConference {
+                    conference,
+                    date,
+                    chair,
+                    chair_line_manages_lead: manages,
+                    invitees,
+                }
+            }
+            CpCommand::CountersignS47 { enquiry, .. } => {
+                let unborn = self
+                    .store
+                    .person(case.child)?
+                    .is_some_and(|p| p.kind == "unborn-child");
+                CpCommand::CountersignS47 { enquiry, unborn }
+            }
+            other => other,
+        })))
+    }
+
+    /// The record of one meeting (a strategy discussion or a conference), for those
+    /// invited to it: children's social care and chairs as for the record; a partner
+    /// practitioner only if they were invited to this meeting (issue 5).
+    pub fn meeting_view(
+        &self,
+        caller: &Caller,
+        id: CaseId,
+        conference: bool,
+        number: u32,
+    ) -> Result<CaseView, AppError> {
+        let row = self.store.case(id.0)?.ok_or(AppError::NotFound)?;
+        let permit = self.authorize_child(caller, Action::ViewMeetingRecord, row.child, &[])?;
+        let (row, history, case) = self.load_case(id)?;
+        let p = &case.protection;
+        let people: Vec<&together_domain::case::protection::Participant> = if conference {
+            let c = p.conference(number).ok_or(AppError::NotFound)?;
+            c.invitees
+                .iter()
+                .chain(c.record.iter().flat_map(|r| r.attendees.iter()))
+                .collect()
+        } else {
+            let d = p.discussion(number).ok_or(AppError::NotFound)?;
+            d.invitees
+                .iter()
+                .chain(d.record.iter().flat_map(|r| r.attendees.iter()))
+                .collect()
+        };
+        if permit.scope != Scope::Full && !people.iter().any(|x| x.user == Some(caller.actor_id)) {
+            let why = "only those invited to a meeting see its record";
+            self.log_case_refusal(caller, row.child, why)?;
+            return Err(AppError::Forbidden(why.into()));
+        }
+        let child = self.store.person(row.child)?.ok_or(AppError::NotFound)?;
+        Ok(CaseView {
+            row,
+            case,
+            child,
+            history,
+            scope: permit.scope,
+        })
+    }
+
+    /// Invitations to meetings for the caller's agency's practitioners (an agency
+    /// system), or for the caller: strategy discussions and conferences to come.
+    pub fn invitations_for(&self, caller: &Caller) -> Result<Vec<CaseWorkRow>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let users: Vec<UserId> = if caller.is_api_client {
+            self.store
+                .users()?
+                .into_iter()
+                .filter(|u| u.agency == caller.agency)
+                .map(|u| u.id)
+                .collect()
+        } else {
+            vec![caller.actor_id]
+        };
+        let mut out = Vec::new();
+        for u in users {
+            out.extend(
+                self.store
+                    .case_work(&CaseWorkQuery {
+                        assignee: Some(u),
+                        supervisors: false,
+                        limit: 500,
+                    })?
+                    .into_iter()
+                    .filter(|w| w.key.starts_with("invite-")),
+            );
+        }
+        Ok(out)
+    }
+
     /// Relationships a caller has to a child through its cases: lead practitioner of an
     /// open case (`Allocated`), owner of an open plan action (`Participant`).
     pub(crate) fn case_relationships(
@@ -594,8 +762,9 @@ impl App {
             out.push(Relationship::Allocated);
         }
         // Work in the caller's tray about this child: an action they own, or a request
-        // to be lead practitioner they have still to answer.
-        if self
+        // to be lead practitioner they have still to answer (a part in the work); an
+        // invitation to a meeting gives only that meeting's record (issue 5).
+        for w in self
             .store
             .case_work(&CaseWorkQuery {
                 assignee: Some(caller.actor_id),
@@ -603,9 +772,16 @@ impl App {
                 limit: 2000,
             })?
             .iter()
-            .any(|w| w.child == child)
+            .filter(|w| w.child == child)
         {
-            out.push(Relationship::Participant);
+            let r = if w.key.starts_with("invite-") {
+                Relationship::Invited
+            } else {
+                Relationship::Participant
+            };
+            if !out.contains(&r) {
+                out.push(r);
+            }
         }
         Ok(out)
     }

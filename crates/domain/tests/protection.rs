@@ -142,7 +142,6 @@ fn allocate(run: &mut Run, to: Actor, when: &str) {
     );
 }
 
-
 fn action(what: &str, owner: Actor, by: &str) -> ActionInput {
     ActionInput {
         what: what.into(),
@@ -169,14 +168,35 @@ fn cp(c: CpCommand) -> Command {
 }
 
 fn person(name: &str, role: &str, agency: &str, kind: Option<AgencyKind>) -> Participant {
-    Participant { name: name.into(), role: role.into(), agency: agency.into(), agency_kind: kind, user: None }
+    Participant {
+        name: name.into(),
+        role: role.into(),
+        agency: agency.into(),
+        agency_kind: kind,
+        user: None,
+    }
 }
 
 fn core_attendees() -> Vec<Participant> {
     vec![
-        person("Sam Patel", "social worker", "Children's social care", Some(AgencyKind::ChildrensSocialCare)),
-        person("Dr Jones", "named doctor", "NHS trust", Some(AgencyKind::Health)),
-        person("DC Smith", "detective constable", "Constabulary", Some(AgencyKind::Police)),
+        person(
+            "Sam Patel",
+            "social worker",
+            "Children's social care",
+            Some(AgencyKind::ChildrensSocialCare),
+        ),
+        person(
+            "Dr Jones",
+            "named doctor",
+            "NHS trust",
+            Some(AgencyKind::Health),
+        ),
+        person(
+            "DC Smith",
+            "detective constable",
+            "Constabulary",
+            Some(AgencyKind::Police),
+        ),
     ]
 }
 
@@ -189,8 +209,13 @@ fn hold_strategy(number: u32, at_: &str, attendees: Vec<Participant>, initiate: 
         information: "Bruising seen at school; history of domestic abuse call-outs.".into(),
         initiate_s47: Some(initiate),
         s47_reason: "Reasonable cause to suspect significant harm".into(),
-        criminal_investigation: "Police to investigate; interview of mother's partner next week".into(),
-        immediate_actions: vec![action("Child protection medical today", SOCIAL_WORKER, &at_[..10])],
+        criminal_investigation: "Police to investigate; interview of mother's partner next week"
+            .into(),
+        immediate_actions: vec![action(
+            "Child protection medical today",
+            SOCIAL_WORKER,
+            &at_[..10],
+        )],
         legal_action: String::new(),
         share_with_family: "That enquiries are being made, and why".into(),
         withhold_from_family: "The timing of the police interview".into(),
@@ -206,8 +231,20 @@ fn plan_outcome() -> OutcomeInput {
     OutcomeInput::Plan {
         categories: vec![HarmCategory::Physical],
         lead_social_worker: Some(lead_sw()),
-        core_group: vec![person("Mother", "parent", "", None), person("Sam Patel", "social worker", "CSC", Some(AgencyKind::ChildrensSocialCare))],
-        changes: vec![OutlineChange { what: "No physical chastisement".into(), by_how_much: "None at all".into(), by_when: day("2027-05-01") }],
+        core_group: vec![
+            person("Mother", "parent", "", None),
+            person(
+                "Sam Patel",
+                "social worker",
+                "CSC",
+                Some(AgencyKind::ChildrensSocialCare),
+            ),
+        ],
+        changes: vec![OutlineChange {
+            what: "No physical chastisement".into(),
+            by_how_much: "None at all".into(),
+            by_when: day("2027-05-01"),
+        }],
         core_group_every_weeks: 4,
         consider_proceedings: false,
     }
@@ -216,16 +253,55 @@ fn plan_outcome() -> OutcomeInput {
 /// Strategy discussion → s47 → substantiated → ICPC with a plan, on a case opened in
 /// children's social care. Returns the run with a plan.
 fn to_icpc(run: &mut Run, strategy_at: &str) {
-    run.ok(SUPERVISOR, strategy_at, cp(CpCommand::ConveneStrategy {
-        timing: StrategyTiming::Routine, concerns_at: None, by: None, reason: "Bruising".into(), invitees: core_attendees(),
-    }));
-    run.ok(SUPERVISOR, strategy_at, hold_strategy(1, strategy_at, core_attendees(), true));
+    run.ok(
+        SUPERVISOR,
+        strategy_at,
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Routine,
+            concerns_at: None,
+            by: None,
+            reason: "Bruising".into(),
+            invitees: core_attendees(),
+        }),
+    );
+    run.ok(
+        SUPERVISOR,
+        strategy_at,
+        hold_strategy(1, strategy_at, core_attendees(), true),
+    );
     let d = &strategy_at[..10];
-    run.ok(SOCIAL_WORKER, strategy_at, cp(CpCommand::RecordS47Task { enquiry: 1, task: S47Task::ChildSeenAlone, on: day(d), note: "Seen alone at school".into() }));
-    run.ok(SOCIAL_WORKER, strategy_at, cp(CpCommand::RecommendS47 { enquiry: 1, finding: S47Finding {
-        substantiated: true, reasons: "Non-accidental injury".into(), discussed_with_family: String::new(), onward_support: String::new(), fgc_offered: false,
-    }}));
-    run.ok(SUPERVISOR, strategy_at, cp(CpCommand::CountersignS47 { enquiry: 1, unborn: false }));
+    run.ok(
+        SOCIAL_WORKER,
+        strategy_at,
+        cp(CpCommand::RecordS47Task {
+            enquiry: 1,
+            task: S47Task::ChildSeenAlone,
+            on: day(d),
+            note: "Seen alone at school".into(),
+        }),
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        strategy_at,
+        cp(CpCommand::RecommendS47 {
+            enquiry: 1,
+            finding: S47Finding {
+                substantiated: true,
+                reasons: "Non-accidental injury".into(),
+                discussed_with_family: String::new(),
+                onward_support: String::new(),
+                fgc_offered: false,
+            },
+        }),
+    );
+    run.ok(
+        SUPERVISOR,
+        strategy_at,
+        cp(CpCommand::CountersignS47 {
+            enquiry: 1,
+            unborn: false,
+        }),
+    );
 }
 
 /// ICPC descriptor (003 L1816): "within 15 working days of ... the strategy discussion at
@@ -234,13 +310,20 @@ fn to_icpc(run: &mut Run, strategy_at: &str) {
 #[test]
 fn icpc_is_due_15_working_days_after_the_strategy_discussion_across_easter() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
     to_icpc(&mut run, "2027-03-19 10:00");
     let c = run.case().protection.pending_conference().unwrap();
     assert_eq!(c.kind, ConferenceKind::Initial);
     assert_eq!(c.due, Due::Date(day("2027-04-13")));
     // The countersignature a week later does not move the clock.
-    assert_eq!(run.case().protection.enquiry(1).unwrap().icpc_due, Due::Date(day("2027-04-13")));
+    assert_eq!(
+        run.case().protection.enquiry(1).unwrap().icpc_due,
+        Due::Date(day("2027-04-13"))
+    );
 }
 
 /// Strategy discussion descriptor (003 L1677): "a local authority social worker, health
@@ -249,29 +332,96 @@ fn icpc_is_due_15_working_days_after_the_strategy_discussion_across_easter() {
 #[test]
 fn a_strategy_discussion_needs_social_care_health_and_police() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
-    run.ok(SUPERVISOR, "2027-03-18 10:00", cp(CpCommand::ConveneStrategy {
-        timing: StrategyTiming::SeriousHarm, concerns_at: None, by: None, reason: "Serious injury".into(), invitees: vec![],
-    }));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::SeriousHarm,
+            concerns_at: None,
+            by: None,
+            reason: "Serious injury".into(),
+            invitees: vec![],
+        }),
+    );
     // SET L2066–L2068: serious injury → the same day.
-    assert_eq!(run.case().protection.discussion(1).unwrap().due, Due::Date(day("2027-03-18")));
+    assert_eq!(
+        run.case().protection.discussion(1).unwrap().due,
+        Due::Date(day("2027-03-18"))
+    );
     let two = core_attendees().into_iter().take(2).collect::<Vec<_>>();
-    match run.try_do(SOCIAL_WORKER, "2027-03-18 15:00", hold_strategy(1, "2027-03-18 14:00", two.clone(), true)) {
-        Err(Refusal::Invalid(e)) => assert!(e.for_field("attendees").unwrap().contains("the police")),
+    match run.try_do(
+        SOCIAL_WORKER,
+        "2027-03-18 15:00",
+        hold_strategy(1, "2027-03-18 14:00", two.clone(), true),
+    ) {
+        Err(Refusal::Invalid(e)) => {
+            assert!(e.for_field("attendees").unwrap().contains("the police"))
+        }
         other => panic!("expected refusal, got {other:?}"),
     }
     // A social worker may not authorise the override; a practice supervisor may, with a reason.
     let with_override = |who: &str| match hold_strategy(1, "2027-03-18 14:00", two.clone(), true) {
         Command::Protection(b) => match *b {
-            CpCommand::HoldStrategy { number, held_at, attendees, information, initiate_s47, s47_reason, criminal_investigation, immediate_actions, legal_action, share_with_family, withhold_from_family, agency_decisions, .. } =>
-                cp(CpCommand::HoldStrategy { number, held_at, attendees, attendance_override: who.into(), information, initiate_s47, s47_reason, criminal_investigation, immediate_actions, legal_action, share_with_family, withhold_from_family, agency_decisions }),
+            CpCommand::HoldStrategy {
+                number,
+                held_at,
+                attendees,
+                information,
+                initiate_s47,
+                s47_reason,
+                criminal_investigation,
+                immediate_actions,
+                legal_action,
+                share_with_family,
+                withhold_from_family,
+                agency_decisions,
+                ..
+            } => cp(CpCommand::HoldStrategy {
+                number,
+                held_at,
+                attendees,
+                attendance_override: who.into(),
+                information,
+                initiate_s47,
+                s47_reason,
+                criminal_investigation,
+                immediate_actions,
+                legal_action,
+                share_with_family,
+                withhold_from_family,
+                agency_decisions,
+            }),
             _ => unreachable!(),
         },
         _ => unreachable!(),
     };
-    assert!(run.try_do(SOCIAL_WORKER, "2027-03-18 15:00", with_override("Police unavailable")).is_err());
-    run.ok(SUPERVISOR, "2027-03-18 15:00", with_override("Police could not join; briefed by phone at 15:30"));
-    assert!(run.case().protection.discussion(1).unwrap().record.as_ref().unwrap().attendance_override.is_some());
+    assert!(run
+        .try_do(
+            SOCIAL_WORKER,
+            "2027-03-18 15:00",
+            with_override("Police unavailable")
+        )
+        .is_err());
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 15:00",
+        with_override("Police could not join; briefed by phone at 15:30"),
+    );
+    assert!(run
+        .case()
+        .protection
+        .discussion(1)
+        .unwrap()
+        .record
+        .as_ref()
+        .unwrap()
+        .attendance_override
+        .is_some());
 }
 
 /// Initial conference: the chair is independent (descriptor 003 L1853–1854); the plan
@@ -280,25 +430,76 @@ fn a_strategy_discussion_needs_social_care_health_and_police() {
 #[test]
 fn the_conference_makes_a_plan_with_its_clocks() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
-    run.ok(SUPERVISOR, "2027-03-18 11:00", Command::ProposeLead { to: lead_sw(), family_views: "x".into(), handover: String::new() });
-    run.ok(SOCIAL_WORKER, "2027-03-18 11:00", Command::AnswerAllocation { accept: true, reason: String::new() });
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 11:00",
+        Command::ProposeLead {
+            to: lead_sw(),
+            family_views: "x".into(),
+            handover: String::new(),
+        },
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-18 11:00",
+        Command::AnswerAllocation {
+            accept: true,
+            reason: String::new(),
+        },
+    );
     to_icpc(&mut run, "2027-03-19 10:00");
-    let schedule = |chair: Practitioner, manages: bool| cp(CpCommand::ScheduleConference {
-        conference: 1, date: day("2027-04-08"), chair: Some(chair), chair_line_manages_lead: manages,
-        invitees: vec![person("Mother", "parent", "", None)],
-    });
+    let schedule = |chair: Practitioner, manages: bool| {
+        cp(CpCommand::ScheduleConference {
+            conference: 1,
+            date: day("2027-04-08"),
+            chair: Some(chair),
+            chair_line_manages_lead: manages,
+            invitees: vec![person("Mother", "parent", "", None)],
+        })
+    };
     // The lead social worker cannot chair; nor a manager of the lead.
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-03-22 10:00", schedule(lead_sw(), false)), Err(Refusal::Invalid(_))));
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-03-22 10:00", schedule(practitioner(SUPERVISOR), true)), Err(Refusal::Invalid(_))));
-    run.ok(SUPERVISOR, "2027-03-22 10:00", schedule(practitioner(CHAIR), false));
+    assert!(matches!(
+        run.try_do(SUPERVISOR, "2027-03-22 10:00", schedule(lead_sw(), false)),
+        Err(Refusal::Invalid(_))
+    ));
+    assert!(matches!(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-22 10:00",
+            schedule(practitioner(SUPERVISOR), true)
+        ),
+        Err(Refusal::Invalid(_))
+    ));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        schedule(practitioner(CHAIR), false),
+    );
     // Only the chair records the conference.
-    let hold = |outcome| cp(CpCommand::HoldConference {
-        conference: 1, held_on: day("2027-04-08"), attendees: core_attendees(),
-        views: vec![View { name: "Mother".into(), view: "Accepts help".into(), scale: Some(3) }],
-        outcome, late_reason: String::new(), ongoing_support: String::new(),
-    });
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-04-08 15:00", hold(plan_outcome())), Err(Refusal::Forbidden { .. })));
+    let hold = |outcome| {
+        cp(CpCommand::HoldConference {
+            conference: 1,
+            held_on: day("2027-04-08"),
+            attendees: core_attendees(),
+            views: vec![View {
+                name: "Mother".into(),
+                view: "Accepts help".into(),
+                scale: Some(3),
+            }],
+            outcome,
+            late_reason: String::new(),
+            ongoing_support: String::new(),
+        })
+    };
+    assert!(matches!(
+        run.try_do(SUPERVISOR, "2027-04-08 15:00", hold(plan_outcome())),
+        Err(Refusal::Forbidden { .. })
+    ));
     run.ok(CHAIR, "2027-04-08 15:00", hold(plan_outcome()));
     let plan = run.case().protection.open_plan().unwrap();
     assert_eq!(plan.initial_categories, vec![HarmCategory::Physical]);
@@ -309,10 +510,29 @@ fn the_conference_makes_a_plan_with_its_clocks() {
     let review = run.case().protection.pending_conference().unwrap();
     assert_eq!(review.kind, ConferenceKind::Review);
     // The case cannot close, or step down, while the plan is open.
-    assert!(run.try_do(SUPERVISOR, "2027-04-09 10:00", Command::Close { on: day("2027-04-09"), reason: ClosureReason::RC7, note: String::new() }).is_err());
+    assert!(run
+        .try_do(
+            SUPERVISOR,
+            "2027-04-09 10:00",
+            Command::Close {
+                on: day("2027-04-09"),
+                reason: ClosureReason::RC7,
+                note: String::new()
+            }
+        )
+        .is_err());
     // "No longer at risk" ends a plan only at a review conference.
     assert!(matches!(
-        run.try_do(SUPERVISOR, "2027-04-09 10:00", cp(CpCommand::EndPlan { reason: EndReason::NoLongerAtRisk, on: day("2027-04-09"), notified: "All".into(), ongoing_support: "CIN".into() })),
+        run.try_do(
+            SUPERVISOR,
+            "2027-04-09 10:00",
+            cp(CpCommand::EndPlan {
+                reason: EndReason::NoLongerAtRisk,
+                on: day("2027-04-09"),
+                notified: "All".into(),
+                ongoing_support: "CIN".into()
+            })
+        ),
         Err(Refusal::Conflict(_))
     ));
 }
@@ -322,24 +542,57 @@ fn the_conference_makes_a_plan_with_its_clocks() {
 #[test]
 fn a_plan_ended_by_a_move_waits_for_the_receiving_conference() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
     to_icpc(&mut run, "2027-03-19 10:00");
-    run.ok(SUPERVISOR, "2027-03-22 10:00", cp(CpCommand::ScheduleConference {
-        conference: 1, date: day("2027-04-08"), chair: Some(practitioner(CHAIR)), chair_line_manages_lead: false,
-        invitees: vec![person("Mother", "parent", "", None)],
-    }));
-    run.ok(CHAIR, "2027-04-08 15:00", cp(CpCommand::HoldConference {
-        conference: 1, held_on: day("2027-04-08"), attendees: core_attendees(), views: vec![], outcome: plan_outcome(),
-        late_reason: String::new(), ongoing_support: String::new(),
-    }));
-    let end = |conf: &str| cp(CpCommand::EndPlan {
-        reason: EndReason::MovedPermanently { to: "Thurrock".into(), receiving_conference_on: day(conf) },
-        on: day("2027-05-10"), notified: "Everyone invited to the initial conference".into(), ongoing_support: "Thurrock's plan".into(),
-    });
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-05-10 10:00", end("2027-05-12")), Err(Refusal::Invalid(_))));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        cp(CpCommand::ScheduleConference {
+            conference: 1,
+            date: day("2027-04-08"),
+            chair: Some(practitioner(CHAIR)),
+            chair_line_manages_lead: false,
+            invitees: vec![person("Mother", "parent", "", None)],
+        }),
+    );
+    run.ok(
+        CHAIR,
+        "2027-04-08 15:00",
+        cp(CpCommand::HoldConference {
+            conference: 1,
+            held_on: day("2027-04-08"),
+            attendees: core_attendees(),
+            views: vec![],
+            outcome: plan_outcome(),
+            late_reason: String::new(),
+            ongoing_support: String::new(),
+        }),
+    );
+    let end = |conf: &str| {
+        cp(CpCommand::EndPlan {
+            reason: EndReason::MovedPermanently {
+                to: "Thurrock".into(),
+                receiving_conference_on: day(conf),
+            },
+            on: day("2027-05-10"),
+            notified: "Everyone invited to the initial conference".into(),
+            ongoing_support: "Thurrock's plan".into(),
+        })
+    };
+    assert!(matches!(
+        run.try_do(SUPERVISOR, "2027-05-10 10:00", end("2027-05-12")),
+        Err(Refusal::Invalid(_))
+    ));
     run.ok(SUPERVISOR, "2027-05-10 10:00", end("2027-05-07"));
     assert!(run.case().protection.open_plan().is_none());
-    assert!(run.case().protection.pending_conference().is_none(), "the review is no longer needed");
+    assert!(
+        run.case().protection.pending_conference().is_none(),
+        "the review is no longer needed"
+    );
 }
 
 /// 003 L1955: the receiving authority's conference within 15 working days of being
@@ -347,8 +600,19 @@ fn a_plan_ended_by_a_move_waits_for_the_receiving_conference() {
 #[test]
 fn a_child_moving_in_on_a_plan_gets_a_conference_within_15_working_days() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
-    run.ok(SOCIAL_WORKER, "2027-03-19 10:00", cp(CpCommand::NotifyTransferIn { from_authority: "Southend".into(), notified_on: day("2027-03-19") }));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-19 10:00",
+        cp(CpCommand::NotifyTransferIn {
+            from_authority: "Southend".into(),
+            notified_on: day("2027-03-19"),
+        }),
+    );
     let c = run.case().protection.pending_conference().unwrap();
     assert_eq!(c.kind, ConferenceKind::TransferIn);
     assert_eq!(c.due, Due::Date(day("2027-04-13")));
@@ -359,22 +623,63 @@ fn a_child_moving_in_on_a_plan_gets_a_conference_within_15_working_days() {
 #[test]
 fn emergency_action_sets_its_clocks() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
-    run.ok(SOCIAL_WORKER, "2027-03-19 22:00", cp(CpCommand::RecordEmergency {
-        kind: EmergencyKind::PoliceProtection, at: at("2027-03-19 21:30"), agency: "Police".into(),
-        legal_advice: "Not needed for police protection".into(), child_seen_by: "PC Jones".into(), other_children: "Sibling, 4, also taken".into(),
-    }));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-19 22:00",
+        cp(CpCommand::RecordEmergency {
+            kind: EmergencyKind::PoliceProtection,
+            at: at("2027-03-19 21:30"),
+            agency: "Police".into(),
+            legal_advice: "Not needed for police protection".into(),
+            child_seen_by: "PC Jones".into(),
+            other_children: "Sibling, 4, also taken".into(),
+        }),
+    );
     let p = &run.case().protection;
-    assert_eq!(p.emergencies[0].ends, Some(Due::DateTime(at("2027-03-22 21:30"))));
+    assert_eq!(
+        p.emergencies[0].ends,
+        Some(Due::DateTime(at("2027-03-22 21:30")))
+    );
     // Friday night → the strategy discussion is due on Monday.
     assert_eq!(p.discussion(1).unwrap().due, Due::Date(day("2027-03-22")));
-    run.ok(SOCIAL_WORKER, "2027-03-22 10:00", cp(CpCommand::RecordEmergency {
-        kind: EmergencyKind::EmergencyProtectionOrder, at: at("2027-03-22 09:00"), agency: "Essex County Council".into(),
-        legal_advice: "Legal advice taken".into(), child_seen_by: "Sam Patel".into(), other_children: "As before".into(),
-    }));
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-03-23 10:00", cp(CpCommand::ExtendEpo { number: 2, days: 8 })), Err(Refusal::Invalid(_))));
-    run.ok(SUPERVISOR, "2027-03-23 10:00", cp(CpCommand::ExtendEpo { number: 2, days: 7 }));
-    assert!(matches!(run.try_do(SUPERVISOR, "2027-03-23 10:00", cp(CpCommand::ExtendEpo { number: 2, days: 1 })), Err(Refusal::Conflict(_))));
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-22 10:00",
+        cp(CpCommand::RecordEmergency {
+            kind: EmergencyKind::EmergencyProtectionOrder,
+            at: at("2027-03-22 09:00"),
+            agency: "Essex County Council".into(),
+            legal_advice: "Legal advice taken".into(),
+            child_seen_by: "Sam Patel".into(),
+            other_children: "As before".into(),
+        }),
+    );
+    assert!(matches!(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-23 10:00",
+            cp(CpCommand::ExtendEpo { number: 2, days: 8 })
+        ),
+        Err(Refusal::Invalid(_))
+    ));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-23 10:00",
+        cp(CpCommand::ExtendEpo { number: 2, days: 7 }),
+    );
+    assert!(matches!(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-23 10:00",
+            cp(CpCommand::ExtendEpo { number: 2, days: 1 })
+        ),
+        Err(Refusal::Conflict(_))
+    ));
 }
 
 /// Outcome of s47 descriptor (003 L1785): any practitioner may ask for a conference when
@@ -382,30 +687,145 @@ fn emergency_action_sets_its_clocks() {
 #[test]
 fn a_practitioner_asks_for_a_conference_and_escalates_the_refusal() {
     let mut run = Run::new(set());
-    run.ok(SUPERVISOR, "2027-03-18 10:00", open(Service::SocialCare, "2027-03-18"));
-    run.ok(SCHOOL_DSL, "2027-03-18 10:00", cp(CpCommand::RequestConference { by: "School DSL".into(), reason: "Bruises again".into() }));
-    assert!(run.try_do(SCHOOL_DSL, "2027-03-18 10:00", cp(CpCommand::AnswerConferenceRequest { index: 0, agreed: true, reason: "x".into() })).is_err());
-    run.ok(SUPERVISOR, "2027-03-18 11:00", cp(CpCommand::AnswerConferenceRequest { index: 0, agreed: false, reason: "Enquiry found no harm".into() }));
-    run.ok(SCHOOL_DSL, "2027-03-18 12:00", cp(CpCommand::EscalateConferenceRequest { index: 0, reason: "Disagree: escalating".into() }));
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    run.ok(
+        SCHOOL_DSL,
+        "2027-03-18 10:00",
+        cp(CpCommand::RequestConference {
+            by: "School DSL".into(),
+            reason: "Bruises again".into(),
+        }),
+    );
+    assert!(run
+        .try_do(
+            SCHOOL_DSL,
+            "2027-03-18 10:00",
+            cp(CpCommand::AnswerConferenceRequest {
+                index: 0,
+                agreed: true,
+                reason: "x".into()
+            })
+        )
+        .is_err());
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 11:00",
+        cp(CpCommand::AnswerConferenceRequest {
+            index: 0,
+            agreed: false,
+            reason: "Enquiry found no harm".into(),
+        }),
+    );
+    run.ok(
+        SCHOOL_DSL,
+        "2027-03-18 12:00",
+        cp(CpCommand::EscalateConferenceRequest {
+            index: 0,
+            reason: "Disagree: escalating".into(),
+        }),
+    );
     assert!(run.case().protection.requests[0].escalated.is_some());
 }
 
 fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
-    let who = prop_oneof![Just(SUPERVISOR), Just(SOCIAL_WORKER), Just(CHAIR), Just(SCHOOL_DSL)];
+    let who = prop_oneof![
+        Just(SUPERVISOR),
+        Just(SOCIAL_WORKER),
+        Just(CHAIR),
+        Just(SCHOOL_DSL)
+    ];
     let cmd = prop_oneof![
-        Just(cp(CpCommand::ConveneStrategy { timing: StrategyTiming::Routine, concerns_at: None, by: None, reason: "r".into(), invitees: vec![] })),
-        (1u32..3, any::<bool>()).prop_map(|(n, i)| hold_strategy(n, "2027-03-19 10:00", core_attendees(), i)),
-        (1u32..3).prop_map(|n| cp(CpCommand::RecordS47Task { enquiry: n, task: S47Task::ChildSeenAlone, on: day("2027-03-19"), note: "n".into() })),
-        (1u32..3, any::<bool>()).prop_map(|(n, s)| cp(CpCommand::RecommendS47 { enquiry: n, finding: S47Finding { substantiated: s, reasons: "r".into(), discussed_with_family: "d".into(), onward_support: "o".into(), fgc_offered: true } })),
-        (1u32..3).prop_map(|n| cp(CpCommand::CountersignS47 { enquiry: n, unborn: false })),
-        (1u32..5).prop_map(|n| cp(CpCommand::ScheduleConference { conference: n, date: day("2027-03-20"), chair: Some(practitioner(CHAIR)), chair_line_manages_lead: false, invitees: vec![person("Mother", "parent", "", None)] })),
-        (1u32..5, 0usize..3).prop_map(|(n, o)| cp(CpCommand::HoldConference { conference: n, held_on: day("2027-03-19"), attendees: core_attendees(), views: vec![],
-            outcome: match o { 0 => plan_outcome(), 1 => OutcomeInput::NoPlan { reasons: "r".into() }, _ => OutcomeInput::Discontinue { reason: EndReason::NoLongerAtRisk } },
-            late_reason: "late".into(), ongoing_support: "support".into() })),
-        Just(cp(CpCommand::HoldCoreGroup { held_on: day("2027-03-19"), attendees: core_attendees(), absent_views: String::new(), progress: "p".into(), plan_changes: String::new(), next_by: None, new_actions: vec![] })),
-        (0usize..4).prop_map(|r| cp(CpCommand::EndPlan { reason: [EndReason::NoLongerAtRisk, EndReason::Turned18, EndReason::Died, EndReason::LeftTheUk][r].clone(), on: day("2027-03-19"), notified: "all".into(), ongoing_support: "s".into() })),
-        Just(cp(CpCommand::NotifyTransferIn { from_authority: "Southend".into(), notified_on: day("2027-03-19") })),
-        (0usize..9).prop_map(|r| Command::Close { on: day("2027-03-19"), reason: ClosureReason::ALL[r], note: String::new() }),
+        Just(cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Routine,
+            concerns_at: None,
+            by: None,
+            reason: "r".into(),
+            invitees: vec![]
+        })),
+        (1u32..3, any::<bool>()).prop_map(|(n, i)| hold_strategy(
+            n,
+            "2027-03-19 10:00",
+            core_attendees(),
+            i
+        )),
+        (1u32..3).prop_map(|n| cp(CpCommand::RecordS47Task {
+            enquiry: n,
+            task: S47Task::ChildSeenAlone,
+            on: day("2027-03-19"),
+            note: "n".into()
+        })),
+        (1u32..3, any::<bool>()).prop_map(|(n, s)| cp(CpCommand::RecommendS47 {
+            enquiry: n,
+            finding: S47Finding {
+                substantiated: s,
+                reasons: "r".into(),
+                discussed_with_family: "d".into(),
+                onward_support: "o".into(),
+                fgc_offered: true
+            }
+        })),
+        (1u32..3).prop_map(|n| cp(CpCommand::CountersignS47 {
+            enquiry: n,
+            unborn: false
+        })),
+        (1u32..5).prop_map(|n| cp(CpCommand::ScheduleConference {
+            conference: n,
+            date: day("2027-03-20"),
+            chair: Some(practitioner(CHAIR)),
+            chair_line_manages_lead: false,
+            invitees: vec![person("Mother", "parent", "", None)]
+        })),
+        (1u32..5, 0usize..3).prop_map(|(n, o)| cp(CpCommand::HoldConference {
+            conference: n,
+            held_on: day("2027-03-19"),
+            attendees: core_attendees(),
+            views: vec![],
+            outcome: match o {
+                0 => plan_outcome(),
+                1 => OutcomeInput::NoPlan {
+                    reasons: "r".into()
+                },
+                _ => OutcomeInput::Discontinue {
+                    reason: EndReason::NoLongerAtRisk
+                },
+            },
+            late_reason: "late".into(),
+            ongoing_support: "support".into()
+        })),
+        Just(cp(CpCommand::HoldCoreGroup {
+            held_on: day("2027-03-19"),
+            attendees: core_attendees(),
+            absent_views: String::new(),
+            progress: "p".into(),
+            plan_changes: String::new(),
+            next_by: None,
+            new_actions: vec![]
+        })),
+        (0usize..4).prop_map(|r| cp(CpCommand::EndPlan {
+            reason: [
+                EndReason::NoLongerAtRisk,
+                EndReason::Turned18,
+                EndReason::Died,
+                EndReason::LeftTheUk
+            ][r]
+                .clone(),
+            on: day("2027-03-19"),
+            notified: "all".into(),
+            ongoing_support: "s".into()
+        })),
+        Just(cp(CpCommand::NotifyTransferIn {
+            from_authority: "Southend".into(),
+            notified_on: day("2027-03-19")
+        })),
+        (0usize..9).prop_map(|r| Command::Close {
+            on: day("2027-03-19"),
+            reason: ClosureReason::ALL[r],
+            note: String::new()
+        }),
     ];
     (who, cmd)
 }

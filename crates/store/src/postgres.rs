@@ -779,6 +779,12 @@ impl Store for PgStore {
                     &[&cid, &w.key, &w.child.to_string(), &opt_str(&w.assignee), &w.title, &w.due, &w.overdue_from, &w.rule_id, &w.citation],
                 )?;
             }
+            for i in &p.involvements {
+                tx.execute(
+                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+                    &[&i.child.to_string(), &i.user.to_string(), &i.kind, &i.since],
+                )?;
+            }
             tx.execute("DELETE FROM case_actions WHERE case_id = $1", &[&cid])?;
             for a in &p.actions {
                 tx.execute(

@@ -572,6 +572,13 @@ impl Store for SqliteStore {
                 )
                 .map_err(map_err)?;
             }
+            for i in &p.involvements {
+                tx.execute(
+                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING",
+                    params![i.child.to_string(), i.user.to_string(), i.kind, i.since],
+                )
+                .map_err(map_err)?;
+            }
             tx.execute("DELETE FROM case_actions WHERE case_id = ?1", [&cid]).map_err(map_err)?;
             for a in &p.actions {
                 tx.execute(

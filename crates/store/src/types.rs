@@ -36,7 +36,7 @@ pub struct ChildQuery {
 pub struct Involvement {
     pub child: PersonId,
     pub user: UserId,
-    /// "referrer", "participant", "allocated" or "granted".
+    /// "referrer", "participant", "allocated", "granted" or "invited".
     pub kind: String,
     pub since: String,
 }
@@ -300,6 +300,9 @@ pub struct CaseProjection {
     pub row: CaseRow,
     pub work: Vec<CaseWorkRow>,
     pub actions: Vec<CaseActionRow>,
+    /// Involvements the case creates (kind "invited": invited to one of its meetings),
+    /// added if new; never removed (the record of a meeting stays theirs to read).
+    pub involvements: Vec<Involvement>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -1868,6 +1868,7 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
                     "2026-12-12T00:00:00",
                 )],
                 actions: vec![],
+                involvements: vec![],
             },
         )
         .unwrap();
@@ -1903,9 +1904,20 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
                 due_by: "2027-01-20".into(),
                 done_on: None,
             }],
+            involvements: vec![Involvement {
+                child,
+                user: dsl,
+                kind: "invited".into(),
+                since: ts(2),
+            }],
         },
     )
     .unwrap();
+    assert_eq!(
+        s.involvements(child, dsl).unwrap().len(),
+        1,
+        "invited to a meeting"
+    );
     assert!(s
         .case_work(&CaseWorkQuery {
             supervisors: true,
@@ -1956,6 +1968,7 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         row: case_row_for(other, PersonId::new_random(), None),
         work: vec![],
         actions: vec![],
+        involvements: vec![],
     };
     assert!(s
         .append_case(&[entry(other, "case-opened", "{}", 1)], &bad)

@@ -295,7 +295,13 @@ fn invalid(field: &str, message: impl Into<String>) -> Refusal {
 }
 
 /// Checks a text field: trimmed, not empty, bounded. Errors name the form field.
-pub(super) fn text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str, max: usize) -> String {
+pub(super) fn text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    v: &str,
+    max: usize,
+) -> String {
     match crate::validate::parse_text(label, v, max) {
         Ok(t) => t,
         Err(m) => {
@@ -306,7 +312,12 @@ pub(super) fn text(errors: &mut ValidationErrors, field: &str, label: &str, v: &
 }
 
 /// Optional text: empty is allowed, otherwise bounded.
-pub(super) fn optional_text(errors: &mut ValidationErrors, field: &str, label: &str, v: &str) -> String {
+pub(super) fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    v: &str,
+) -> String {
     if v.trim().is_empty() {
         String::new()
     } else {
@@ -1128,7 +1139,9 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 case.protection
                     .open_plan()
                     .map(|p| p.actions.as_slice())
-                    .ok_or_else(|| Refusal::Conflict("there is no open child protection plan".into()))?
+                    .ok_or_else(|| {
+                        Refusal::Conflict("there is no open child protection plan".into())
+                    })?
             } else {
                 open_plan(case, plan)?.actions.as_slice()
             };

@@ -263,7 +263,10 @@ fn participants(e: &mut ValidationErrors, field: &str, v: Vec<Participant>) -> V
         .collect();
     for p in &out {
         if p.name.trim().is_empty() || p.role.trim().is_empty() {
-            e.add(field, "Give each person's name and role (one per line: name, role, agency)");
+            e.add(
+                field,
+                "Give each person's name and role (one per line: name, role, agency)",
+            );
             break;
         }
     }
@@ -271,7 +274,11 @@ fn participants(e: &mut ValidationErrors, field: &str, v: Vec<Participant>) -> V
 }
 
 /// Decide a child protection command on an open case.
-pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<CaseEvent>, Refusal> {
+pub(super) fn decide(
+    case: &Case,
+    cmd: CpCommand,
+    ctx: &Context,
+) -> Result<Vec<CaseEvent>, Refusal> {
     let role = ctx.actor.role;
     let me = ctx.actor.user;
     let today = ctx.now.date();
@@ -331,8 +338,20 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 e.add("at", "The time must be now or in the past");
             }
             let agency = text(&mut e, "agency", "agency that acted", &agency, MAX_SHORT);
-            let legal_advice = text(&mut e, "legal_advice", "legal advice sought, or why not", &legal_advice, MAX_TEXT);
-            let child_seen_by = text(&mut e, "child_seen_by", "who saw the child", &child_seen_by, MAX_SHORT);
+            let legal_advice = text(
+                &mut e,
+                "legal_advice",
+                "legal advice sought, or why not",
+                &legal_advice,
+                MAX_TEXT,
+            );
+            let child_seen_by = text(
+                &mut e,
+                "child_seen_by",
+                "who saw the child",
+                &child_seen_by,
+                MAX_SHORT,
+            );
             let other_children = text(
                 &mut e,
                 "other_children",
@@ -341,12 +360,16 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 MAX_TEXT,
             );
             e.into_result().map_err(Refusal::Invalid)?;
-            let ends = kind.rule_id().and_then(|r| due_by_rule(ctx, r, at)).map(|(d, _)| d);
+            let ends = kind
+                .rule_id()
+                .and_then(|r| due_by_rule(ctx, r, at))
+                .map(|(d, _)| d);
             let number = p.emergencies.len() as u32 + 1;
             // SET L2074–L2075: a strategy discussion within a working day of the action.
-            let (due, rule_id) = due_by_rule(ctx, StrategyTiming::AfterEmergencyAction.rule_id(), at)
-                .map(|(d, r)| (d, Some(r)))
-                .unwrap_or((Due::Date(ctx.calendar.add_working_days(at.date(), 1)), None));
+            let (due, rule_id) =
+                due_by_rule(ctx, StrategyTiming::AfterEmergencyAction.rule_id(), at)
+                    .map(|(d, r)| (d, Some(r)))
+                    .unwrap_or((Due::Date(ctx.calendar.add_working_days(at.date(), 1)), None));
             extra.push(Change::StrategyDiscussionConvened {
                 discussion: StrategyDiscussion {
                     number: p.discussions.len() as u32 + 1,
@@ -381,10 +404,14 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 .find(|x| x.number == number)
                 .ok_or_else(|| Refusal::NotFound("no such emergency action".into()))?;
             if x.kind != EmergencyKind::EmergencyProtectionOrder {
-                return Err(Refusal::Conflict("only an emergency protection order is extended".into()));
+                return Err(Refusal::Conflict(
+                    "only an emergency protection order is extended".into(),
+                ));
             }
             if x.extended {
-                return Err(Refusal::Conflict("an emergency protection order is extended once only".into()));
+                return Err(Refusal::Conflict(
+                    "an emergency protection order is extended once only".into(),
+                ));
             }
             let max = ctx
                 .profile
@@ -412,7 +439,13 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             if !p.emergencies.iter().any(|x| x.number == number) {
                 return Err(Refusal::NotFound("no such emergency action".into()));
             }
-            let by_authority = text(&mut e, "by_authority", "authority that accepted responsibility", &by_authority, MAX_SHORT);
+            let by_authority = text(
+                &mut e,
+                "by_authority",
+                "authority that accepted responsibility",
+                &by_authority,
+                MAX_SHORT,
+            );
             if let Some(d) = written_confirmation_on {
                 not_future(&mut e, "written_confirmation_on", d);
             }
@@ -424,8 +457,14 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             }
         }
         CpCommand::ConfirmResponsibilityInWriting { number, on } => {
-            if !p.emergencies.iter().any(|x| x.number == number && x.accepted_by.is_some()) {
-                return Err(Refusal::Conflict("record who accepted responsibility first".into()));
+            if !p
+                .emergencies
+                .iter()
+                .any(|x| x.number == number && x.accepted_by.is_some())
+            {
+                return Err(Refusal::Conflict(
+                    "record who accepted responsibility first".into(),
+                ));
             }
             not_future(&mut e, "on", on);
             e.into_result().map_err(Refusal::Invalid)?;
@@ -440,14 +479,24 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
         } => {
             if case.service != Service::SocialCare {
                 return Err(Refusal::Conflict(
-                    "a strategy discussion is children's social care's: step the case up first".into(),
+                    "a strategy discussion is children's social care's: step the case up first"
+                        .into(),
                 ));
             }
             let from = concerns_at.unwrap_or(ctx.now);
             if from > ctx.now {
-                e.add("concerns_at", "The time the concerns arose must be now or in the past");
+                e.add(
+                    "concerns_at",
+                    "The time the concerns arose must be now or in the past",
+                );
             }
-            let reason = text(&mut e, "reason", "reasonable cause to suspect significant harm", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "reasonable cause to suspect significant harm",
+                &reason,
+                MAX_TEXT,
+            );
             let invitees = participants(&mut e, "invitees", invitees);
             let (due, rule_id) = match (due_by_rule(ctx, timing.rule_id(), from), by) {
                 (Some((d, r)), _) => (d, Some(r)),
@@ -489,7 +538,9 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 .discussion(number)
                 .ok_or_else(|| Refusal::NotFound("no such strategy discussion".into()))?;
             if d.record.is_some() {
-                return Err(Refusal::Conflict("this strategy discussion has been recorded".into()));
+                return Err(Refusal::Conflict(
+                    "this strategy discussion has been recorded".into(),
+                ));
             }
             if held_at > ctx.now {
                 e.add("held_at", "The time must be now or in the past");
@@ -499,7 +550,10 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             // representative" at least (strategy discussion descriptor; SET 2.7).
             let has = |k: AgencyKind| attendees.iter().any(|a| a.agency_kind == Some(k));
             let missing: Vec<&str> = [
-                (AgencyKind::ChildrensSocialCare, "a local authority social worker"),
+                (
+                    AgencyKind::ChildrensSocialCare,
+                    "a local authority social worker",
+                ),
                 (AgencyKind::Health, "health"),
                 (AgencyKind::Police, "the police"),
             ]
@@ -522,30 +576,71 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 e.add("attendance_override", "Only a practice supervisor may authorise a discussion without a social worker, health and police");
                 None
             } else {
-                Some(text(&mut e, "attendance_override", "reason it went ahead without them", &attendance_override, MAX_TEXT))
+                Some(text(
+                    &mut e,
+                    "attendance_override",
+                    "reason it went ahead without them",
+                    &attendance_override,
+                    MAX_TEXT,
+                ))
             };
-            let information = text(&mut e, "information", "information shared and analysed", &information, MAX_TEXT);
+            let information = text(
+                &mut e,
+                "information",
+                "information shared and analysed",
+                &information,
+                MAX_TEXT,
+            );
             let initiate = match initiate_s47 {
                 Some(b) => b,
                 None => {
-                    e.add("initiate_s47", "Record the local authority's decision on section 47 enquiries");
+                    e.add(
+                        "initiate_s47",
+                        "Record the local authority's decision on section 47 enquiries",
+                    );
                     false
                 }
             };
-            let s47_reason = text(&mut e, "s47_reason", "reasons for the decision", &s47_reason, MAX_TEXT);
-            let criminal_investigation = optional_text(&mut e, "criminal_investigation", "criminal investigation", &criminal_investigation);
+            let s47_reason = text(
+                &mut e,
+                "s47_reason",
+                "reasons for the decision",
+                &s47_reason,
+                MAX_TEXT,
+            );
+            let criminal_investigation = optional_text(
+                &mut e,
+                "criminal_investigation",
+                "criminal investigation",
+                &criminal_investigation,
+            );
             let mut n = case.last_action;
-            let immediate_actions = actions_from(&mut e, "actions", immediate_actions, held_at.date(), &mut n);
+            let immediate_actions =
+                actions_from(&mut e, "actions", immediate_actions, held_at.date(), &mut n);
             let legal_action = optional_text(&mut e, "legal_action", "legal action", &legal_action);
-            let share_with_family = text(&mut e, "share_with_family", "what may be shared with the child and family", &share_with_family, MAX_TEXT);
-            let withhold_from_family = optional_text(&mut e, "withhold_from_family", "what must not be shared", &withhold_from_family);
+            let share_with_family = text(
+                &mut e,
+                "share_with_family",
+                "what may be shared with the child and family",
+                &share_with_family,
+                MAX_TEXT,
+            );
+            let withhold_from_family = optional_text(
+                &mut e,
+                "withhold_from_family",
+                "what must not be shared",
+                &withhold_from_family,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             if initiate {
                 // ICPC descriptor: within 15 working days of the strategy discussion at
                 // which section 47 enquiries were initiated (`icpc`).
                 let (icpc_due, icpc_rule) = due_by_rule(ctx, "icpc", midnight(held_at.date()))
                     .map(|(d, r)| (d, Some(r)))
-                    .unwrap_or((Due::Date(ctx.calendar.add_working_days(held_at.date(), 15)), None));
+                    .unwrap_or((
+                        Due::Date(ctx.calendar.add_working_days(held_at.date(), 15)),
+                        None,
+                    ));
                 extra.push(Change::EnquiryInitiated {
                     enquiry: Enquiry {
                         number: p.enquiries.len() as u32 + 1,
@@ -580,7 +675,12 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 },
             }
         }
-        CpCommand::RecordS47Task { enquiry, task, on, note } => {
+        CpCommand::RecordS47Task {
+            enquiry,
+            task,
+            on,
+            note,
+        } => {
             let q = p
                 .enquiry(enquiry)
                 .ok_or_else(|| Refusal::NotFound("no such enquiry".into()))?;
@@ -588,9 +688,20 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 return Err(Refusal::Conflict("the enquiry has concluded".into()));
             }
             not_future(&mut e, "on", on);
-            let note = text(&mut e, "note", "what was done or found (or why not)", &note, MAX_TEXT);
+            let note = text(
+                &mut e,
+                "note",
+                "what was done or found (or why not)",
+                &note,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::EnquiryTaskRecorded { enquiry, task, on, note }
+            Change::EnquiryTaskRecorded {
+                enquiry,
+                task,
+                on,
+                note,
+            }
         }
         CpCommand::RecommendS47 { enquiry, finding } => {
             let q = p
@@ -599,18 +710,45 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             if !q.is_open() {
                 return Err(Refusal::Conflict("the enquiry has concluded".into()));
             }
-            if !q.tasks.iter().any(|(t, _, _)| *t == S47Task::ChildSeenAlone) {
-                e.add("substantiated", "Record whether the child was seen alone (or why not) first");
+            if !q
+                .tasks
+                .iter()
+                .any(|(t, _, _)| *t == S47Task::ChildSeenAlone)
+            {
+                e.add(
+                    "substantiated",
+                    "Record whether the child was seen alone (or why not) first",
+                );
             }
             let reasons = text(&mut e, "reasons", "reasons", &finding.reasons, MAX_TEXT);
             // Outcome of section 47 enquiries descriptor: not substantiated → reasons
             // discussed with the child and family, support, a family group conference.
             let (discussed, support) = if finding.substantiated {
-                (optional_text(&mut e, "discussed_with_family", "note", &finding.discussed_with_family), optional_text(&mut e, "onward_support", "note", &finding.onward_support))
+                (
+                    optional_text(
+                        &mut e,
+                        "discussed_with_family",
+                        "note",
+                        &finding.discussed_with_family,
+                    ),
+                    optional_text(&mut e, "onward_support", "note", &finding.onward_support),
+                )
             } else {
                 (
-                    text(&mut e, "discussed_with_family", "how the outcome was discussed with the child and family", &finding.discussed_with_family, MAX_TEXT),
-                    text(&mut e, "onward_support", "the support offered", &finding.onward_support, MAX_TEXT),
+                    text(
+                        &mut e,
+                        "discussed_with_family",
+                        "how the outcome was discussed with the child and family",
+                        &finding.discussed_with_family,
+                        MAX_TEXT,
+                    ),
+                    text(
+                        &mut e,
+                        "onward_support",
+                        "the support offered",
+                        &finding.onward_support,
+                        MAX_TEXT,
+                    ),
                 )
             };
             e.into_result().map_err(Refusal::Invalid)?;
@@ -630,7 +768,9 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 .enquiry(enquiry)
                 .ok_or_else(|| Refusal::NotFound("no such enquiry".into()))?;
             let Some(f) = &q.recommendation else {
-                return Err(Refusal::Conflict("the social worker has not yet recorded the outcome".into()));
+                return Err(Refusal::Conflict(
+                    "the social worker has not yet recorded the outcome".into(),
+                ));
             };
             if !q.is_open() {
                 return Err(Refusal::Conflict("already countersigned".into()));
@@ -639,7 +779,11 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 extra.push(Change::ConferenceConvened {
                     conference: Conference {
                         number: p.conferences.len() as u32 + 1,
-                        kind: if unborn { ConferenceKind::PreBirth } else { ConferenceKind::Initial },
+                        kind: if unborn {
+                            ConferenceKind::PreBirth
+                        } else {
+                            ConferenceKind::Initial
+                        },
                         due: q.icpc_due,
                         rule_id: q.icpc_rule.clone(),
                         date: None,
@@ -656,11 +800,21 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
         }
         CpCommand::RequestConference { by, reason } => {
             let by = text(&mut e, "by", "who is asking", &by, MAX_SHORT);
-            let reason = text(&mut e, "reason", "why a conference is needed", &reason, MAX_TEXT);
+            let reason = text(
+                &mut e,
+                "reason",
+                "why a conference is needed",
+                &reason,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             Change::ConferenceRequested { by, reason }
         }
-        CpCommand::AnswerConferenceRequest { index, agreed, reason } => {
+        CpCommand::AnswerConferenceRequest {
+            index,
+            agreed,
+            reason,
+        } => {
             let r = p
                 .requests
                 .get(index)
@@ -670,7 +824,11 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             }
             let reason = text(&mut e, "reason", "reasons", &reason, MAX_TEXT);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ConferenceRequestAnswered { index, agreed, reason }
+            Change::ConferenceRequestAnswered {
+                index,
+                agreed,
+                reason,
+            }
         }
         CpCommand::EscalateConferenceRequest { index, reason } => {
             let r = p
@@ -678,7 +836,9 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 .get(index)
                 .ok_or_else(|| Refusal::NotFound("no such request".into()))?;
             if !matches!(r.answer, Some((false, _))) {
-                return Err(Refusal::Conflict("only a refused request is escalated".into()));
+                return Err(Refusal::Conflict(
+                    "only a refused request is escalated".into(),
+                ));
             }
             let reason = text(&mut e, "reason", "why", &reason, MAX_TEXT);
             e.into_result().map_err(Refusal::Invalid)?;
@@ -695,7 +855,9 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 .conference(conference)
                 .ok_or_else(|| Refusal::NotFound("no such conference".into()))?;
             if c.record.is_some() || c.cancelled.is_some() {
-                return Err(Refusal::Conflict("this conference is no longer to be arranged".into()));
+                return Err(Refusal::Conflict(
+                    "this conference is no longer to be arranged".into(),
+                ));
             }
             // ICPC descriptor: the chair is "independent of operational and/or line
             // management responsibility for the case".
@@ -705,14 +867,19 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     None
                 }
                 Some(ch) if case.lead_user() == Some(ch.user) => {
-                    e.add("chair", "The lead practitioner cannot chair: the chair is independent of the case");
+                    e.add(
+                        "chair",
+                        "The lead practitioner cannot chair: the chair is independent of the case",
+                    );
                     None
                 }
                 Some(_) if chair_line_manages_lead => {
                     e.add("chair", "This chair line-manages the lead practitioner: choose someone independent of the case");
                     None
                 }
-                Some(ch) if !matches!(ch.role, Role::ConferenceChair | Role::PracticeSupervisor) => {
+                Some(ch)
+                    if !matches!(ch.role, Role::ConferenceChair | Role::PracticeSupervisor) =>
+                {
                     e.add("chair", "A conference is chaired by a conference chair or a manager independent of the case");
                     None
                 }
@@ -723,7 +890,10 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             }
             let invitees = participants(&mut e, "invitees", invitees);
             if invitees.is_empty() {
-                e.add("invitees", "Invite the family and the practitioners involved");
+                e.add(
+                    "invitees",
+                    "Invite the family and the practitioners involved",
+                );
             }
             e.into_result().map_err(Refusal::Invalid)?;
             Change::ConferenceScheduled {
@@ -746,7 +916,13 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             let reason_not_shared = if report.share_with_parents {
                 String::new()
             } else {
-                text(&mut e, "reason_not_shared", "why it is not to be shared with the parents", &report.reason_not_shared, MAX_TEXT)
+                text(
+                    &mut e,
+                    "reason_not_shared",
+                    "why it is not to be shared with the parents",
+                    &report.reason_not_shared,
+                    MAX_TEXT,
+                )
             };
             e.into_result().map_err(Refusal::Invalid)?;
             Change::AgencyReportSubmitted {
@@ -761,11 +937,19 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 },
             }
         }
-        CpCommand::RecordChairMeeting { conference, on, note } => {
+        CpCommand::RecordChairMeeting {
+            conference,
+            on,
+            note,
+        } => {
             not_future(&mut e, "on", on);
             let note = text(&mut e, "note", "note of the meeting", &note, MAX_TEXT);
             e.into_result().map_err(Refusal::Invalid)?;
-            Change::ChairMetFamily { conference, on, note }
+            Change::ChairMetFamily {
+                conference,
+                on,
+                note,
+            }
         }
         CpCommand::HoldConference {
             conference,
@@ -783,14 +967,19 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 return Err(Refusal::Conflict("this conference has been held".into()));
             }
             if c.kind.is_initial() && !p.may_convene_initial() {
-                return Err(Refusal::Conflict("an initial conference follows a substantiated section 47 enquiry".into()));
+                return Err(Refusal::Conflict(
+                    "an initial conference follows a substantiated section 47 enquiry".into(),
+                ));
             }
             not_future(&mut e, "held_on", held_on);
             let attendees = participants(&mut e, "attendees", attendees);
             if attendees.is_empty() {
                 e.add("attendees", "Record who attended");
             }
-            let views: Vec<View> = views.into_iter().filter(|v| !v.name.trim().is_empty()).collect();
+            let views: Vec<View> = views
+                .into_iter()
+                .filter(|v| !v.name.trim().is_empty())
+                .collect();
             if views.iter().any(|v| v.scale.is_some_and(|s| s > 10)) {
                 e.add("views", "Scaling runs from 0 to 10");
             }
@@ -810,11 +999,16 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     e.add("categories", "Choose the category or categories of harm");
                 }
                 let lead = match lead {
-                    Some(l) if matches!(l.role, Role::SocialWorker | Role::PracticeSupervisor) => Some(l),
+                    Some(l) if matches!(l.role, Role::SocialWorker | Role::PracticeSupervisor) => {
+                        Some(l)
+                    }
                     Some(_) => {
                         // ICPC descriptor: the lead practitioner for a plan is always a
                         // social worker (¶172), an employee of the lead statutory body.
-                        e.add("lead_social_worker", "The lead practitioner for a child protection plan is a social worker");
+                        e.add(
+                            "lead_social_worker",
+                            "The lead practitioner for a child protection plan is a social worker",
+                        );
                         None
                     }
                     None => {
@@ -824,9 +1018,15 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 };
                 let core_group = participants(e, "core_group", core_group);
                 if core_group.is_empty() {
-                    e.add("core_group", "Name the core group, including family members");
+                    e.add(
+                        "core_group",
+                        "Name the core group, including family members",
+                    );
                 }
-                let changes: Vec<OutlineChange> = changes.into_iter().filter(|c| !c.what.trim().is_empty()).collect();
+                let changes: Vec<OutlineChange> = changes
+                    .into_iter()
+                    .filter(|c| !c.what.trim().is_empty())
+                    .collect();
                 if changes.is_empty() {
                     e.add("changes", "Say what must change, by how much and by when");
                 }
@@ -834,7 +1034,10 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     e.add("changes", "Say by how much each thing must change");
                 }
                 if !(1..=12).contains(&every) {
-                    e.add("core_group_every_weeks", "Core groups meet every 1 to 12 weeks");
+                    e.add(
+                        "core_group_every_weeks",
+                        "Core groups meet every 1 to 12 weeks",
+                    );
                 }
                 lead.map(|l| PlanDecision {
                     categories,
@@ -846,16 +1049,42 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 })
             };
             let held = midnight(held_on);
-            let (outcome, next_core_group, next_review, review_rule) = match (outcome, c.kind.is_initial()) {
-                (OutcomeInput::Plan { categories, lead_social_worker, core_group, changes, core_group_every_weeks, consider_proceedings }, initial) => {
+            let (outcome, next_core_group, next_review, review_rule) = match (
+                outcome,
+                c.kind.is_initial(),
+            ) {
+                (
+                    OutcomeInput::Plan {
+                        categories,
+                        lead_social_worker,
+                        core_group,
+                        changes,
+                        core_group_every_weeks,
+                        consider_proceedings,
+                    },
+                    initial,
+                ) => {
                     if initial && p.open_plan().is_some() {
-                        return Err(Refusal::Conflict("the child already has a child protection plan".into()));
+                        return Err(Refusal::Conflict(
+                            "the child already has a child protection plan".into(),
+                        ));
                     }
                     if !initial && p.open_plan().is_none() {
                         return Err(Refusal::Conflict("there is no plan to review".into()));
                     }
-                    let d = decision(&mut e, categories, lead_social_worker, core_group, changes, core_group_every_weeks);
-                    let review_rule_id = if initial { "review-first" } else { "review-next" };
+                    let d = decision(
+                        &mut e,
+                        categories,
+                        lead_social_worker,
+                        core_group,
+                        changes,
+                        core_group_every_weeks,
+                    );
+                    let review_rule_id = if initial {
+                        "review-first"
+                    } else {
+                        "review-next"
+                    };
                     let review = due_by_rule(ctx, review_rule_id, held);
                     let first_core = if initial {
                         due_by_rule(ctx, "core-group-first", held).map(|(d, _)| d)
@@ -873,18 +1102,36 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     (
                         out,
                         first_core.or(Some(Due::Date(ctx.calendar.add_working_days(held_on, 10)))),
-                        Some(review.as_ref().map(|(d, _)| *d).unwrap_or(Due::Date(ctx.calendar.add_months(held_on, if initial { 3 } else { 6 })))),
+                        Some(
+                            review.as_ref().map(|(d, _)| *d).unwrap_or(Due::Date(
+                                ctx.calendar
+                                    .add_months(held_on, if initial { 3 } else { 6 }),
+                            )),
+                        ),
                         review.map(|(_, r)| r),
                     )
                 }
                 (OutcomeInput::NoPlan { reasons }, true) => {
-                    let reasons = text(&mut e, "reasons", "reasons and the help that follows", &reasons, MAX_TEXT);
+                    let reasons = text(
+                        &mut e,
+                        "reasons",
+                        "reasons and the help that follows",
+                        &reasons,
+                        MAX_TEXT,
+                    );
                     (ConferenceOutcome::NoPlan { reasons }, None, None, None)
                 }
                 (OutcomeInput::Discontinue { reason }, false) => {
-                    if let EndReason::MovedPermanently { receiving_conference_on, .. } = &reason {
+                    if let EndReason::MovedPermanently {
+                        receiving_conference_on,
+                        ..
+                    } = &reason
+                    {
                         if *receiving_conference_on > held_on {
-                            e.add("receiving_conference_on", "The plan ends only after the receiving authority's conference");
+                            e.add(
+                                "receiving_conference_on",
+                                "The plan ends only after the receiving authority's conference",
+                            );
                         }
                     }
                     (ConferenceOutcome::Discontinue { reason }, None, None, None)
@@ -893,12 +1140,24 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     return Err(Refusal::Invalid(ValidationErrors::single("outcome", "At a review, the plan continues, changes, ends or proceedings are considered")));
                 }
                 (OutcomeInput::Discontinue { .. }, true) => {
-                    return Err(Refusal::Invalid(ValidationErrors::single("outcome", "An initial conference decides whether there is a plan")));
+                    return Err(Refusal::Invalid(ValidationErrors::single(
+                        "outcome",
+                        "An initial conference decides whether there is a plan",
+                    )));
                 }
             };
-            let ongoing_support = if matches!(outcome, ConferenceOutcome::Discontinue { .. } | ConferenceOutcome::NoPlan { .. }) {
+            let ongoing_support = if matches!(
+                outcome,
+                ConferenceOutcome::Discontinue { .. } | ConferenceOutcome::NoPlan { .. }
+            ) {
                 // ¶252: ongoing support considered when a plan ends or is not needed.
-                text(&mut e, "ongoing_support", "the support that continues (¶252)", &ongoing_support, MAX_TEXT)
+                text(
+                    &mut e,
+                    "ongoing_support",
+                    "the support that continues (¶252)",
+                    &ongoing_support,
+                    MAX_TEXT,
+                )
             } else {
                 optional_text(&mut e, "ongoing_support", "support", &ongoing_support)
             };
@@ -935,13 +1194,31 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 },
             }
         }
-        CpCommand::RecordPlanVersion { detailed, on, circulated_to, agreed_with_child, text: body } => {
+        CpCommand::RecordPlanVersion {
+            detailed,
+            on,
+            circulated_to,
+            agreed_with_child,
+            text: body,
+        } => {
             let plan = p
                 .open_plan()
                 .ok_or_else(|| Refusal::Conflict("there is no child protection plan".into()))?;
             not_future(&mut e, "on", on);
-            let circulated_to = text(&mut e, "circulated_to", "who the plan was sent to", &circulated_to, MAX_TEXT);
-            let agreed_with_child = text(&mut e, "agreed_with_child", "how the plan was explained to and agreed with the child", &agreed_with_child, MAX_TEXT);
+            let circulated_to = text(
+                &mut e,
+                "circulated_to",
+                "who the plan was sent to",
+                &circulated_to,
+                MAX_TEXT,
+            );
+            let agreed_with_child = text(
+                &mut e,
+                "agreed_with_child",
+                "how the plan was explained to and agreed with the child",
+                &agreed_with_child,
+                MAX_TEXT,
+            );
             let body = text(&mut e, "text", "the plan", &body, MAX_TEXT);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::CpPlanVersionRecorded {
@@ -955,7 +1232,15 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 },
             }
         }
-        CpCommand::HoldCoreGroup { held_on, attendees, absent_views, progress, plan_changes, next_by, new_actions } => {
+        CpCommand::HoldCoreGroup {
+            held_on,
+            attendees,
+            absent_views,
+            progress,
+            plan_changes,
+            next_by,
+            new_actions,
+        } => {
             let plan = p
                 .open_plan()
                 .ok_or_else(|| Refusal::Conflict("there is no child protection plan".into()))?;
@@ -968,9 +1253,16 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                 e.add("attendees", "Record who attended");
             }
             let absent_views = optional_text(&mut e, "absent_views", "views", &absent_views);
-            let progress = text(&mut e, "progress", "progress on each action of the plan", &progress, MAX_TEXT);
+            let progress = text(
+                &mut e,
+                "progress",
+                "progress on each action of the plan",
+                &progress,
+                MAX_TEXT,
+            );
             let plan_changes = optional_text(&mut e, "plan_changes", "changes", &plan_changes);
-            let next = next_by.unwrap_or(held_on + Days::new(7 * plan.decision.core_group_every_weeks as u64));
+            let next = next_by
+                .unwrap_or(held_on + Days::new(7 * plan.decision.core_group_every_weeks as u64));
             if next <= held_on {
                 e.add("next_by", "The next core group must be after this one");
             }
@@ -978,12 +1270,23 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
             let new_actions = actions_from(&mut e, "actions", new_actions, held_on, &mut n);
             e.into_result().map_err(Refusal::Invalid)?;
             Change::CoreGroupHeld {
-                meeting: CoreGroup { held_on, attendees, absent_views, progress, plan_changes },
+                meeting: CoreGroup {
+                    held_on,
+                    attendees,
+                    absent_views,
+                    progress,
+                    plan_changes,
+                },
                 next_by: next,
                 new_actions,
             }
         }
-        CpCommand::EndPlan { reason, on, notified, ongoing_support } => {
+        CpCommand::EndPlan {
+            reason,
+            on,
+            notified,
+            ongoing_support,
+        } => {
             let plan = p
                 .open_plan()
                 .ok_or_else(|| Refusal::Conflict("there is no child protection plan".into()))?;
@@ -992,18 +1295,37 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     "a plan ends because the child is no longer at risk only at a review conference".into(),
                 ));
             }
-            if let EndReason::MovedPermanently { receiving_conference_on, .. } = &reason {
+            if let EndReason::MovedPermanently {
+                receiving_conference_on,
+                ..
+            } = &reason
+            {
                 // "Only after this event may the original local authority discontinue" (L1955).
                 if *receiving_conference_on > on {
-                    e.add("receiving_conference_on", "The plan ends only after the receiving authority's conference");
+                    e.add(
+                        "receiving_conference_on",
+                        "The plan ends only after the receiving authority's conference",
+                    );
                 }
             }
             not_future(&mut e, "on", on);
             if on < plan.start {
                 e.add("on", "The plan cannot end before it started");
             }
-            let notified = text(&mut e, "notified", "who was told (everyone invited to the initial conference)", &notified, MAX_TEXT);
-            let ongoing_support = text(&mut e, "ongoing_support", "the support that continues (¶252)", &ongoing_support, MAX_TEXT);
+            let notified = text(
+                &mut e,
+                "notified",
+                "who was told (everyone invited to the initial conference)",
+                &notified,
+                MAX_TEXT,
+            );
+            let ongoing_support = text(
+                &mut e,
+                "ongoing_support",
+                "the support that continues (¶252)",
+                &ongoing_support,
+                MAX_TEXT,
+            );
             e.into_result().map_err(Refusal::Invalid)?;
             if let Some(c) = p.pending_conference() {
                 extra.push(Change::ConferenceCancelled {
@@ -1011,20 +1333,39 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     reason: "The plan ended".into(),
                 });
             }
-            Change::CpPlanEnded { end: PlanEnd { on, reason, notified, ongoing_support } }
+            Change::CpPlanEnded {
+                end: PlanEnd {
+                    on,
+                    reason,
+                    notified,
+                    ongoing_support,
+                },
+            }
         }
-        CpCommand::NotifyTransferIn { from_authority, notified_on } => {
+        CpCommand::NotifyTransferIn {
+            from_authority,
+            notified_on,
+        } => {
             if p.transfer_in.is_some() {
                 return Err(Refusal::Conflict("already recorded".into()));
             }
-            let from_authority = text(&mut e, "from_authority", "authority the child moved from", &from_authority, MAX_SHORT);
+            let from_authority = text(
+                &mut e,
+                "from_authority",
+                "authority the child moved from",
+                &from_authority,
+                MAX_SHORT,
+            );
             not_future(&mut e, "notified_on", notified_on);
             e.into_result().map_err(Refusal::Invalid)?;
             // L1955: the receiving authority's conference within 15 working days of
             // being notified (`transfer-in-conference`).
             let (due, rule) = due_by_rule(ctx, "transfer-in-conference", midnight(notified_on))
                 .map(|(d, r)| (d, Some(r)))
-                .unwrap_or((Due::Date(ctx.calendar.add_working_days(notified_on, 15)), None));
+                .unwrap_or((
+                    Due::Date(ctx.calendar.add_working_days(notified_on, 15)),
+                    None,
+                ));
             extra.push(Change::ConferenceConvened {
                 conference: Conference {
                     number: p.conferences.len() as u32 + 1,
@@ -1040,7 +1381,10 @@ pub(super) fn decide(case: &Case, cmd: CpCommand, ctx: &Context) -> Result<Vec<C
                     cancelled: None,
                 },
             });
-            Change::TransferInNotified { from_authority, notified_on }
+            Change::TransferInNotified {
+                from_authority,
+                notified_on,
+            }
         }
         CpCommand::RecordPreProceedings { step, on, note } => {
             if step == PreProceedingsStep::DecisionToStart && !supervisor {

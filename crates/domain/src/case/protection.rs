@@ -234,7 +234,9 @@ impl S47Task {
             S47Task::HistoryAndContacts => "History, and who has regular contact with the child",
             S47Task::HealthAssessment => "Health assessment (e.g. a child protection medical)",
             S47Task::JointInterview => "Joint interview (Achieving Best Evidence)",
-            S47Task::PoliceInvestigation => "Police investigation outcome (and reasons, if not proceeding)",
+            S47Task::PoliceInvestigation => {
+                "Police investigation outcome (and reasons, if not proceeding)"
+            }
         }
     }
 }
@@ -340,7 +342,10 @@ pub struct PlanDecision {
 pub enum EndReason {
     NoLongerAtRisk,
     /// Moved permanently: ended only after the receiving authority's conference.
-    MovedPermanently { to: String, receiving_conference_on: NaiveDate },
+    MovedPermanently {
+        to: String,
+        receiving_conference_on: NaiveDate,
+    },
     Turned18,
     Died,
     LeftTheUk,
@@ -349,7 +354,9 @@ pub enum EndReason {
 impl EndReason {
     pub fn label(&self) -> String {
         match self {
-            EndReason::NoLongerAtRisk => "No longer judged likely to suffer significant harm".into(),
+            EndReason::NoLongerAtRisk => {
+                "No longer judged likely to suffer significant harm".into()
+            }
             EndReason::MovedPermanently { to, .. } => format!("Moved permanently to {to}"),
             EndReason::Turned18 => "Reached 18".into(),
             EndReason::Died => "Died".into(),
@@ -521,9 +528,13 @@ impl PreProceedingsStep {
     }
     pub fn label(self) -> &'static str {
         match self {
-            PreProceedingsStep::DecisionToStart => "Decision to start pre-proceedings (threshold met in principle)",
+            PreProceedingsStep::DecisionToStart => {
+                "Decision to start pre-proceedings (threshold met in principle)"
+            }
             PreProceedingsStep::LetterBeforeProceedings => "Letter before proceedings sent",
-            PreProceedingsStep::FamilyGroupDecisionMakingOffered => "Family group decision-making offered",
+            PreProceedingsStep::FamilyGroupDecisionMakingOffered => {
+                "Family group decision-making offered"
+            }
             PreProceedingsStep::ExpectationsSetWithParents => "Expectations set with the parents",
             PreProceedingsStep::CareProceedingsIssued => "Care proceedings issued",
         }
@@ -617,7 +628,10 @@ pub(super) fn apply_conference(
         }),
         (ConferenceOutcome::Plan { decision }, false)
         | (ConferenceOutcome::ConsiderProceedings { decision }, false) => {
-            let proceedings = matches!(record.outcome, ConferenceOutcome::ConsiderProceedings { .. });
+            let proceedings = matches!(
+                record.outcome,
+                ConferenceOutcome::ConsiderProceedings { .. }
+            );
             if let Some(plan) = p.open_plan_mut() {
                 plan.decision = decision.clone();
                 plan.next_review = next_review;
@@ -653,15 +667,30 @@ impl Protection {
                 .conference(plan.conference)
                 .and_then(|c| c.record.as_ref().map(|r| (c.kind, r)));
             match held {
-                Some((k, r)) if k.is_initial() && matches!(r.outcome, ConferenceOutcome::Plan { .. }) => {}
-                _ => return Err("a child protection plan without the conference that made it".into()),
+                Some((k, r))
+                    if k.is_initial() && matches!(r.outcome, ConferenceOutcome::Plan { .. }) => {}
+                _ => {
+                    return Err(
+                        "a child protection plan without the conference that made it".into(),
+                    )
+                }
             }
         }
         for c in &self.conferences {
             if c.kind.is_initial() && c.record.is_some() && !self.may_convene_initial() {
-                return Err("an initial conference without a section 47 enquiry or a transfer in".into());
+                return Err(
+                    "an initial conference without a section 47 enquiry or a transfer in".into(),
+                );
             }
-            if c.kind == ConferenceKind::Review && !self.plans.iter().any(|p| p.start <= c.record.as_ref().map(|r| r.held_on).unwrap_or(NaiveDate::MAX)) {
+            if c.kind == ConferenceKind::Review
+                && !self.plans.iter().any(|p| {
+                    p.start
+                        <= c.record
+                            .as_ref()
+                            .map(|r| r.held_on)
+                            .unwrap_or(NaiveDate::MAX)
+                })
+            {
                 return Err("a review conference without a plan".into());
             }
         }
@@ -671,7 +700,9 @@ impl Protection {
                 .and_then(|d| d.record.as_ref())
                 .is_some_and(|r| r.initiate_s47)
             {
-                return Err("a section 47 enquiry without the strategy discussion that initiated it".into());
+                return Err(
+                    "a section 47 enquiry without the strategy discussion that initiated it".into(),
+                );
             }
         }
         Ok(())

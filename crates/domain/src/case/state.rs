@@ -249,49 +249,102 @@ pub enum Change {
         note: String,
     },
     // ---- child protection (issue 5) ----
-    EmergencyActionRecorded { emergency: P::Emergency },
-    EpoExtended { number: u32, ends: Due },
+    EmergencyActionRecorded {
+        emergency: P::Emergency,
+    },
+    EpoExtended {
+        number: u32,
+        ends: Due,
+    },
     ResponsibilityAccepted {
         number: u32,
         by_authority: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         written_confirmation_on: Option<NaiveDate>,
     },
-    ResponsibilityConfirmedInWriting { number: u32, on: NaiveDate },
-    StrategyDiscussionConvened { discussion: P::StrategyDiscussion },
-    StrategyDiscussionHeld { number: u32, record: P::StrategyRecord },
-    EnquiryInitiated { enquiry: P::Enquiry },
+    ResponsibilityConfirmedInWriting {
+        number: u32,
+        on: NaiveDate,
+    },
+    StrategyDiscussionConvened {
+        discussion: P::StrategyDiscussion,
+    },
+    StrategyDiscussionHeld {
+        number: u32,
+        record: P::StrategyRecord,
+    },
+    EnquiryInitiated {
+        enquiry: P::Enquiry,
+    },
     EnquiryTaskRecorded {
         enquiry: u32,
         task: P::S47Task,
         on: NaiveDate,
         note: String,
     },
-    EnquiryOutcomeRecommended { enquiry: u32, finding: P::S47Finding },
-    EnquiryCountersigned { enquiry: u32, on: NaiveDate },
-    ConferenceRequested { by: String, reason: String },
-    ConferenceRequestAnswered { index: usize, agreed: bool, reason: String },
-    ConferenceRequestEscalated { index: usize, reason: String },
-    ConferenceConvened { conference: P::Conference },
+    EnquiryOutcomeRecommended {
+        enquiry: u32,
+        finding: P::S47Finding,
+    },
+    EnquiryCountersigned {
+        enquiry: u32,
+        on: NaiveDate,
+    },
+    ConferenceRequested {
+        by: String,
+        reason: String,
+    },
+    ConferenceRequestAnswered {
+        index: usize,
+        agreed: bool,
+        reason: String,
+    },
+    ConferenceRequestEscalated {
+        index: usize,
+        reason: String,
+    },
+    ConferenceConvened {
+        conference: P::Conference,
+    },
     ConferenceScheduled {
         conference: u32,
         date: NaiveDate,
         chair: Practitioner,
         invitees: Vec<P::Participant>,
     },
-    AgencyReportSubmitted { conference: u32, report: P::AgencyReport },
-    ChairMetFamily { conference: u32, on: NaiveDate, note: String },
-    ConferenceHeld { conference: u32, record: P::ConferenceRecord },
-    ConferenceCancelled { conference: u32, reason: String },
-    CpPlanVersionRecorded { version: P::PlanVersion },
+    AgencyReportSubmitted {
+        conference: u32,
+        report: P::AgencyReport,
+    },
+    ChairMetFamily {
+        conference: u32,
+        on: NaiveDate,
+        note: String,
+    },
+    ConferenceHeld {
+        conference: u32,
+        record: P::ConferenceRecord,
+    },
+    ConferenceCancelled {
+        conference: u32,
+        reason: String,
+    },
+    CpPlanVersionRecorded {
+        version: P::PlanVersion,
+    },
     CoreGroupHeld {
         meeting: P::CoreGroup,
         next_by: NaiveDate,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         new_actions: Vec<PlanAction>,
     },
-    CpPlanEnded { end: P::PlanEnd },
-    TransferInNotified { from_authority: String, notified_on: NaiveDate },
+    CpPlanEnded {
+        end: P::PlanEnd,
+    },
+    TransferInNotified {
+        from_authority: String,
+        notified_on: NaiveDate,
+    },
     PreProceedingsRecorded {
         step: P::PreProceedingsStep,
         on: NaiveDate,
@@ -333,7 +386,9 @@ impl Change {
             Change::EmergencyActionRecorded { .. } => "emergency-action-recorded",
             Change::EpoExtended { .. } => "epo-extended",
             Change::ResponsibilityAccepted { .. } => "responsibility-accepted",
-            Change::ResponsibilityConfirmedInWriting { .. } => "responsibility-confirmed-in-writing",
+            Change::ResponsibilityConfirmedInWriting { .. } => {
+                "responsibility-confirmed-in-writing"
+            }
             Change::StrategyDiscussionConvened { .. } => "strategy-discussion-convened",
             Change::StrategyDiscussionHeld { .. } => "strategy-discussion-held",
             Change::EnquiryInitiated { .. } => "s47-enquiry-initiated",
@@ -480,7 +535,11 @@ impl CaseEvent {
             Change::EnquiryTaskRecorded { task, .. } => format!("Section 47: {}", task.label()),
             Change::EnquiryOutcomeRecommended { finding, .. } => format!(
                 "Section 47 outcome recommended: concerns {}",
-                if finding.substantiated { "substantiated" } else { "not substantiated" }
+                if finding.substantiated {
+                    "substantiated"
+                } else {
+                    "not substantiated"
+                }
             ),
             Change::EnquiryCountersigned { .. } => "Section 47 outcome countersigned".into(),
             Change::ConferenceRequested { .. } => "A practitioner asked for a conference".into(),
@@ -500,9 +559,15 @@ impl CaseEvent {
             }
             Change::ChairMetFamily { .. } => "The chair met the child and family".into(),
             Change::ConferenceHeld { record, .. } => match &record.outcome {
-                P::ConferenceOutcome::Plan { .. } => "Conference held: child protection plan".into(),
-                P::ConferenceOutcome::NoPlan { .. } => "Conference held: no child protection plan".into(),
-                P::ConferenceOutcome::Discontinue { .. } => "Conference held: plan discontinued".into(),
+                P::ConferenceOutcome::Plan { .. } => {
+                    "Conference held: child protection plan".into()
+                }
+                P::ConferenceOutcome::NoPlan { .. } => {
+                    "Conference held: no child protection plan".into()
+                }
+                P::ConferenceOutcome::Discontinue { .. } => {
+                    "Conference held: plan discontinued".into()
+                }
                 P::ConferenceOutcome::ConsiderProceedings { .. } => {
                     "Conference held: plan continues; proceedings to be considered".into()
                 }
@@ -511,10 +576,16 @@ impl CaseEvent {
             Change::CpPlanVersionRecorded { version } => format!(
                 "Child protection plan version {} ({})",
                 version.number,
-                if version.detailed { "detailed" } else { "outline" }
+                if version.detailed {
+                    "detailed"
+                } else {
+                    "outline"
+                }
             ),
             Change::CoreGroupHeld { .. } => "Core group meeting".into(),
-            Change::CpPlanEnded { end } => format!("Child protection plan ended: {}", end.reason.label()),
+            Change::CpPlanEnded { end } => {
+                format!("Child protection plan ended: {}", end.reason.label())
+            }
             Change::TransferInNotified { from_authority, .. } => {
                 format!("Moving in on a plan from {from_authority}")
             }
@@ -1088,7 +1159,12 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             c.protection.emergencies.push(emergency.clone())
         }
         Change::EpoExtended { number, ends } => {
-            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+            if let Some(x) = c
+                .protection
+                .emergencies
+                .iter_mut()
+                .find(|x| x.number == *number)
+            {
                 x.ends = Some(*ends);
                 x.extended = true;
             }
@@ -1098,21 +1174,30 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             by_authority,
             written_confirmation_on,
         } => {
-            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+            if let Some(x) = c
+                .protection
+                .emergencies
+                .iter_mut()
+                .find(|x| x.number == *number)
+            {
                 x.accepted_by = Some(by_authority.clone());
                 x.written_confirmation_on = *written_confirmation_on;
             }
         }
         Change::ResponsibilityConfirmedInWriting { number, on } => {
-            if let Some(x) = c.protection.emergencies.iter_mut().find(|x| x.number == *number) {
+            if let Some(x) = c
+                .protection
+                .emergencies
+                .iter_mut()
+                .find(|x| x.number == *number)
+            {
                 x.written_confirmation_on = Some(*on);
             }
         }
         Change::StrategyDiscussionConvened { discussion } => {
             c.protection.discussions.push(discussion.clone());
             // The front door's or the assessment's "strategy discussion" follow-up is done.
-            if c
-                .followup
+            if c.followup
                 .as_ref()
                 .is_some_and(|f| f.outcome == AssessmentOutcome::StrategyDiscussion)
             {
@@ -1120,7 +1205,12 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             }
         }
         Change::StrategyDiscussionHeld { number, record } => {
-            if let Some(d) = c.protection.discussions.iter_mut().find(|d| d.number == *number) {
+            if let Some(d) = c
+                .protection
+                .discussions
+                .iter_mut()
+                .find(|d| d.number == *number)
+            {
                 d.record = Some(record.clone());
             }
         }
@@ -1131,18 +1221,33 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             on,
             note,
         } => {
-            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+            if let Some(e) = c
+                .protection
+                .enquiries
+                .iter_mut()
+                .find(|e| e.number == *enquiry)
+            {
                 e.tasks.push((*task, *on, note.clone()));
             }
         }
         Change::EnquiryOutcomeRecommended { enquiry, finding } => {
-            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+            if let Some(e) = c
+                .protection
+                .enquiries
+                .iter_mut()
+                .find(|e| e.number == *enquiry)
+            {
                 e.recommendation = Some(finding.clone());
             }
         }
         Change::EnquiryCountersigned { enquiry, on } => {
             let user = by.user;
-            if let Some(e) = c.protection.enquiries.iter_mut().find(|e| e.number == *enquiry) {
+            if let Some(e) = c
+                .protection
+                .enquiries
+                .iter_mut()
+                .find(|e| e.number == *enquiry)
+            {
                 e.countersigned = Some((*on, user));
             }
         }
@@ -1178,14 +1283,24 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             chair,
             invitees,
         } => {
-            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+            if let Some(x) = c
+                .protection
+                .conferences
+                .iter_mut()
+                .find(|x| x.number == *conference)
+            {
                 x.date = Some(*date);
                 x.chair = Some(chair.clone());
                 x.invitees = invitees.clone();
             }
         }
         Change::AgencyReportSubmitted { conference, report } => {
-            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+            if let Some(x) = c
+                .protection
+                .conferences
+                .iter_mut()
+                .find(|x| x.number == *conference)
+            {
                 x.reports.push(report.clone());
             }
         }
@@ -1194,19 +1309,34 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             on,
             note,
         } => {
-            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+            if let Some(x) = c
+                .protection
+                .conferences
+                .iter_mut()
+                .find(|x| x.number == *conference)
+            {
                 x.chair_met_family = Some((*on, note.clone()));
             }
         }
         Change::ConferenceHeld { conference, record } => {
             let kind = c.protection.conference(*conference).map(|x| x.kind);
-            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+            if let Some(x) = c
+                .protection
+                .conferences
+                .iter_mut()
+                .find(|x| x.number == *conference)
+            {
                 x.record = Some(record.clone());
             }
             super::protection::apply_conference(&mut c.protection, *conference, kind, record);
         }
         Change::ConferenceCancelled { conference, reason } => {
-            if let Some(x) = c.protection.conferences.iter_mut().find(|x| x.number == *conference) {
+            if let Some(x) = c
+                .protection
+                .conferences
+                .iter_mut()
+                .find(|x| x.number == *conference)
+            {
                 x.cancelled = Some(reason.clone());
             }
         }
@@ -1242,7 +1372,9 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             notified_on,
         } => c.protection.transfer_in = Some((*notified_on, from_authority.clone())),
         Change::PreProceedingsRecorded { step, on, note } => {
-            c.protection.pre_proceedings.push((*step, *on, note.clone()))
+            c.protection
+                .pre_proceedings
+                .push((*step, *on, note.clone()))
         }
         Change::Closed { on, reason, note } => {
             for a in c.assessments.iter_mut().filter(|a| a.is_open()) {

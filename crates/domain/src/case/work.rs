@@ -195,13 +195,24 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
     let p = &case.protection;
     let lead = case.lead_user();
     for d in p.discussions.iter().filter(|d| d.record.is_none()) {
+        for u in d.invitees.iter().filter_map(|i| i.user) {
+            out.push(CaseWork {
+                key: format!("invite-strategy-{}-{u}", d.number),
+                assignee: Some(u),
+                title: "You are invited to a strategy discussion".into(),
+                due: d.due,
+                rule_id: d.rule_id.clone(),
+                citation: "WT2026 003 L1677–L1688: who takes part".into(),
+            });
+        }
         out.push(CaseWork {
             key: format!("strategy-{}", d.number),
             assignee: None,
             title: "Hold the strategy discussion".into(),
             due: d.due,
             rule_id: d.rule_id.clone(),
-            citation: "WT2026 strategy discussion descriptor (003 L1667–L1733); SET L2057–L2080".into(),
+            citation: "WT2026 strategy discussion descriptor (003 L1667–L1733); SET L2057–L2080"
+                .into(),
         });
     }
     for x in &p.emergencies {
@@ -233,11 +244,17 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
                 title: "Complete the section 47 enquiry".into(),
                 due: q.icpc_due,
                 rule_id: q.icpc_rule.clone(),
-                citation: "WT2026 initiating section 47 enquiries descriptor (003 L1735–L1777)".into(),
+                citation: "WT2026 initiating section 47 enquiries descriptor (003 L1735–L1777)"
+                    .into(),
             });
         }
     }
-    for (i, r) in p.requests.iter().enumerate().filter(|(_, r)| r.answer.is_none()) {
+    for (i, r) in p
+        .requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.answer.is_none())
+    {
         out.push(CaseWork {
             key: format!("conference-request-{i}"),
             assignee: None,
@@ -249,6 +266,23 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
     }
     if let Some(c) = p.pending_conference() {
         let label = c.kind.label().to_lowercase();
+        if let Some(date) = c.date {
+            for u in c.invitees.iter().filter_map(|i| i.user) {
+                out.push(CaseWork {
+                    key: format!("invite-conference-{}-{u}", c.number),
+                    assignee: Some(u),
+                    title: format!(
+                        "You are invited to a {label} on {}: send your agency's report beforehand",
+                        date.format("%-d %B %Y")
+                    ),
+                    due: Due::Date(
+                        calendar.last_working_day_on_or_before(date - chrono::Days::new(1)),
+                    ),
+                    rule_id: None,
+                    citation: "WT2026 003 L1828: reports shared before the conference".into(),
+                });
+            }
+        }
         match (&c.chair, c.date) {
             (Some(chair), Some(date)) => out.push(CaseWork {
                 key: format!("conference-{}", c.number),
@@ -294,7 +328,8 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
                 title: format!("Child protection plan action: {}", a.what),
                 due: Due::Date(a.by),
                 rule_id: None,
-                citation: "WT2026 003 L1912, L1918: core group actions, who does what by when".into(),
+                citation: "WT2026 003 L1912, L1918: core group actions, who does what by when"
+                    .into(),
             });
         }
         if !plan.versions.iter().any(|v| v.detailed) {

@@ -107,13 +107,10 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
     }
     if let Some(d) = r.current_decision() {
         for (i, w) in d.next_work.iter().enumerate() {
-            // Work a case now carries (issue 4): everything but the strategy discussion
-            // and immediate protection (issue 5) leaves the referral once every child
-            // it is about has a case.
-            let moved_to_case = !matches!(
-                w.kind,
-                super::WorkKind::StrategyDiscussion | super::WorkKind::ImmediateProtection
-            ) && !w.children.is_empty()
+            // Work a case now carries (issues 4 and 5) leaves the referral once every
+            // child it is about has a case: the assessment, and the strategy discussion,
+            // which the case convenes with the referral's clock.
+            let moved_to_case = !w.children.is_empty()
                 && w.children
                     .iter()
                     .all(|c| r.cases.iter().any(|(i, _)| *i == c.index));
