@@ -105,6 +105,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::cases::view))
         .route("/cases/{id}/summary", get(pages::cases::summary))
         .route(
+            "/cases/{id}/record/{meeting}",
+            get(pages::cases::meeting_record),
+        )
+        .route(
             "/cases/{id}/{form}",
             get(pages::cases::form).post(pages::cases::submit),
         )

@@ -34,6 +34,7 @@ const ACTION_ROWS: usize = 3;
 // ---- the generic form page ------------------------------------------------------------
 
 pub enum Kind {
+    Checkbox,
     Text,
     Textarea,
     Date,
@@ -49,7 +50,7 @@ pub struct Field {
     pub kind: Kind,
 }
 
-fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
+pub(crate) fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
     Field {
         name: name.into(),
         label: label.into(),
@@ -58,7 +59,7 @@ fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
     }
 }
 
-fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+pub(crate) fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
     i.into_iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect()
@@ -78,11 +79,11 @@ struct FormPage {
     submit: String,
 }
 
-struct Spec {
-    heading: String,
-    intro: String,
-    fields: Vec<Field>,
-    submit: String,
+pub(crate) struct Spec {
+    pub(crate) heading: String,
+    pub(crate) intro: String,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) submit: String,
 }
 
 /// The numbers after a form's name: "child-seen-1" → ("child-seen", [1]).
@@ -103,9 +104,13 @@ fn split_form(form: &str) -> (String, Vec<u32>) {
 
 /// What the forms offer to choose from, read from the store off the async runtime.
 pub struct Choices {
-    practitioners: Vec<(String, String)>,
+    pub(crate) practitioners: Vec<(String, String)>,
     /// Other local authorities' children's social care in this deployment.
-    authorities: Vec<(String, String)>,
+    pub(crate) authorities: Vec<(String, String)>,
+    /// Every agency, as (id, name), and its kind.
+    pub(crate) agencies: Vec<(String, String, String)>,
+    /// Who may chair a conference: conference chairs and practice supervisors.
+    pub(crate) chairs: Vec<(String, String)>,
 }
 
 fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
@@ -121,13 +126,36 @@ fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
         .filter(|a| a.kind == "childrens-social-care" && a.name != v.case.local_authority)
         .map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name)))
         .collect();
+    let all_agencies = app.store.agencies()?;
+    let agencies = all_agencies
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.clone(), a.kind.clone()))
+        .collect();
+    let mut chairs: Vec<(String, String)> = app
+        .store
+        .users()?
+        .into_iter()
+        .filter(|u| {
+            u.active && matches!(u.role.as_str(), "conference-chair" | "practice-supervisor")
+        })
+        .map(|u| {
+            let role = Role::from_id(&u.role).map(|r| r.label()).unwrap_or("");
+            (
+                u.id.to_string(),
+                format!("{} ({})", u.display_name, role.to_lowercase()),
+            )
+        })
+        .collect();
+    chairs.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(Choices {
         practitioners,
         authorities,
+        agencies,
+        chairs,
     })
 }
 
-fn practitioner_options(ch: &Choices) -> Vec<(String, String)> {
+pub(crate) fn practitioner_options(ch: &Choices) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), "Choose a practitioner".to_string())];
     out.extend(ch.practitioners.iter().cloned());
     out
@@ -140,7 +168,7 @@ fn owner_options(ch: &Choices) -> Vec<(String, String)> {
     out
 }
 
-fn action_fields(ch: &Choices, out: &mut Vec<Field>) {
+pub(crate) fn action_fields(ch: &Choices, out: &mut Vec<Field>) {
     for i in 0..ACTION_ROWS {
         let n = i + 1;
         out.push(f(
@@ -396,11 +424,11 @@ fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec>
             ],
             "Close case",
         ),
-        _ => None,
+        _ => super::protection::spec(ch, view, name, nums),
     }
 }
 
-fn date(
+pub(crate) fn date(
     e: &mut ValidationErrors,
     form: &FormData,
     name: &str,
@@ -409,7 +437,7 @@ fn date(
     e.take(name, parse_date(label, form.get(name)))
 }
 
-fn opt_date(
+pub(crate) fn opt_date(
     e: &mut ValidationErrors,
     form: &FormData,
     name: &str,
@@ -422,7 +450,7 @@ fn opt_date(
     }
 }
 
-fn lines(s: &str) -> Vec<String> {
+pub(crate) fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -430,7 +458,7 @@ fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn actions_from(
+pub(crate) fn actions_from(
     app: &together_app::App,
     e: &mut ValidationErrors,
     form: &FormData,
@@ -465,6 +493,7 @@ fn actions_from(
 /// The command a form makes, or the field errors of parsing it.
 fn command(
     app: &together_app::App,
+    ch: &Choices,
     view: &CaseView,
     name: &str,
     nums: &[u32],
@@ -790,7 +819,7 @@ fn command(
                 _ => None,
             }
         }
-        _ => None,
+        _ => super::protection::command(app, ch, view, name, nums, form, &mut e),
     };
     match cmd {
         Some(c) if e.is_empty() => Ok(c),
@@ -804,13 +833,31 @@ fn command(
 }
 
 /// Error fields as the form names them: attendees are one text box.
-fn for_form(mut e: ValidationErrors) -> ValidationErrors {
+fn for_form(form_name: &str, mut e: ValidationErrors) -> ValidationErrors {
+    if super::protection::is_protection_form(split_form(form_name).0.as_str()) {
+        return super::protection::remap(e);
+    }
     for x in e.0.iter_mut() {
         if x.field.starts_with("attendees") {
             x.field = "attendees".into();
         }
     }
     e
+}
+
+/// The case as a form needs it: a partner invited to a conference sends their report
+/// through that conference's record, not the child's file (issue 5).
+fn load_for_form(
+    app: &together_app::App,
+    caller: &together_app::Caller,
+    id: CaseId,
+    form_name: &str,
+) -> Result<CaseView, AppError> {
+    let (name, nums) = split_form(form_name);
+    if name == "report" && caller.role == Role::PartnerPractitioner {
+        return app.meeting_view(caller, id, true, nums.first().copied().unwrap_or(0));
+    }
+    app.case_view(caller, id)
 }
 
 fn parse_case(ctx: &Ctx, id: &str) -> Result<CaseId, Response> {
@@ -858,9 +905,10 @@ pub async fn form(
         Ok(i) => i,
         Err(r) => return r,
     };
+    let name_for_run = form_name.clone();
     let loaded = ctx
         .run(move |app, caller| {
-            let v = app.case_view(caller, id)?;
+            let v = load_for_form(app, caller, id, &name_for_run)?;
             let ch = choices(app, &v)?;
             Ok((v, ch))
         })
@@ -872,7 +920,15 @@ pub async fn form(
             let (name, nums) = split_form(&form_name);
             // Today's date where a date is asked for, and the saved text of an assessment.
             let today = ctx.state.app.today().to_string();
+            let time = crate::views::london_now(&ctx.state.app)
+                .format("%H:%M")
+                .to_string();
+            values.insert("at_time".into(), time.clone());
+            values.insert("held_at_time".into(), time);
             for k in [
+                "at_date",
+                "held_at_date",
+                "notified_on",
                 "on",
                 "started_on",
                 "agreed_on",
@@ -927,18 +983,18 @@ pub async fn submit(
     // Read, parse and act off the async runtime: each step reads the store.
     let result = ctx
         .run(move |app, caller| {
-            let view = app.case_view(caller, id)?;
+            let view = load_for_form(app, caller, id, &name_for_run)?;
             let ch = choices(app, &view)?;
             let (name, nums) = split_form(&name_for_run);
             if spec(&ch, &view, &name, &nums).is_none() {
                 return Err(AppError::NotFound);
             }
-            let cmd = match command(app, &view, &name, &nums, &form) {
+            let cmd = match command(app, &ch, &view, &name, &nums, &form) {
                 Ok(c) => c,
                 Err(e) => {
                     return Ok(Submitted::Refused(
                         Box::new((view, ch)),
-                        for_form(e),
+                        for_form(&name_for_run, e),
                         StatusCode::UNPROCESSABLE_ENTITY,
                     ))
                 }
@@ -948,7 +1004,7 @@ pub async fn submit(
                 Ok(after) => Ok(Submitted::Done(after.case.id)),
                 Err(AppError::Invalid(e)) => Ok(Submitted::Refused(
                     Box::new((view, ch)),
-                    for_form(e),
+                    for_form(&name_for_run, e),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )),
                 Err(AppError::Conflict(m)) => Ok(Submitted::Refused(
@@ -1000,6 +1056,7 @@ struct CasePage {
     chart: Option<String>,
     scale_rows: Vec<(String, u8)>,
     assessments: Vec<AssessmentRow>,
+    protection: Vec<super::protection::Block>,
     can_work: bool,
     is_supervisor: bool,
     is_proposed: bool,
@@ -1305,6 +1362,7 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
         chart: scale_chart(&trend),
         scale_rows: trend.iter().map(|(dt, s)| (long_date(*dt), *s)).collect(),
         assessments,
+        protection: super::protection::blocks(&v, &me),
         can_work,
         is_supervisor,
         is_proposed,
@@ -1420,6 +1478,215 @@ pub async fn reopen(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Res
         Ok(v) => Redirect::to(&format!("/cases/{}", v.case.id)).into_response(),
         Err(AppError::Conflict(m)) => {
             ctx.error_page(StatusCode::CONFLICT, "The case could not be opened", &m)
+        }
+        Err(e) => ctx.fail(e),
+    }
+}
+
+// ---- the record of a meeting (printable) -------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "meeting_record.html")]
+struct MeetingPage {
+    page: Page,
+    case_id: CaseId,
+    child_name: String,
+    heading: String,
+    /// Children's social care and chairs go back to the case; an invited partner does not see it.
+    full: bool,
+    sections: Vec<(String, Vec<String>)>,
+}
+
+/// `GET /cases/{id}/record/{meeting}`: a strategy discussion's or conference's record,
+/// for those invited (issue 5: "a police officer invited to a strategy discussion sees
+/// that discussion's record, not the child's whole file").
+pub async fn meeting_record(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path((id, meeting)): Path<(String, String)>,
+) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let id = match parse_case(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let (kind, nums) = split_form(&meeting);
+    let conference = match kind.as_str() {
+        "conference" => true,
+        "strategy" => false,
+        _ => return ctx.fail(AppError::NotFound),
+    };
+    let n = nums.first().copied().unwrap_or(0);
+    match ctx
+        .run(move |app, caller| app.meeting_view(caller, id, conference, n))
+        .await
+    {
+        Ok(v) => {
+            let p = &v.case.protection;
+            let who = |xs: &[together_domain::case::protection::Participant]| {
+                xs.iter().map(|x| x.describe()).collect::<Vec<_>>()
+            };
+            let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+            let heading;
+            if conference {
+                let Some(c) = p.conference(n) else {
+                    return ctx.fail(AppError::NotFound);
+                };
+                heading = c.kind.label().to_string();
+                sections.push((
+                    "Arrangements".into(),
+                    vec![
+                        format!("Due by {}", crate::pages::referrals::due_label(&c.due)),
+                        c.date
+                            .map(|d| format!("Date: {}", long_date(d)))
+                            .unwrap_or_else(|| "Date: not yet arranged".into()),
+                        c.chair
+                            .as_ref()
+                            .map(|ch| format!("Chair: {}", ch.describe()))
+                            .unwrap_or_default(),
+                    ],
+                ));
+                sections.push(("Invited".into(), who(&c.invitees)));
+                let shared: Vec<String> = c
+                    .reports
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} ({}, {}): {}{}",
+                            r.agency,
+                            r.by,
+                            long_date(r.submitted_on),
+                            r.summary,
+                            if r.share_with_parents {
+                                ""
+                            } else {
+                                " [not to be shared with the parents]"
+                            }
+                        )
+                    })
+                    .collect();
+                sections.push(("Reports".into(), shared));
+                if let Some(r) = &c.record {
+                    sections.push(("Attended".into(), who(&r.attendees)));
+                    sections.push((
+                        "Views".into(),
+                        r.views
+                            .iter()
+                            .map(|x| {
+                                format!(
+                                    "{}: {}{}",
+                                    x.name,
+                                    x.view,
+                                    x.scale
+                                        .map(|s| format!(" (scaled {s})"))
+                                        .unwrap_or_default()
+                                )
+                            })
+                            .collect(),
+                    ));
+                    let mut decision = Vec::new();
+                    match &r.outcome {
+                        together_domain::case::protection::ConferenceOutcome::Plan { decision: d }
+                        | together_domain::case::protection::ConferenceOutcome::ConsiderProceedings { decision: d } => {
+                            decision.push("The child is the subject of a child protection plan".to_string());
+                            decision.push(format!("Categories: {}", d.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")));
+                            decision.push(format!("Lead statutory body: {}; lead social worker: {}", d.lead_body, d.lead_social_worker.describe()));
+                            decision.push(format!("Core group: {}", who(&d.core_group).join("; ")));
+                            for ch in &d.changes {
+                                decision.push(format!("Must change: {} — by how much: {} — by {}", ch.what, ch.by_how_much, long_date(ch.by_when)));
+                            }
+                            if let Some(x) = &r.next_core_group { decision.push(format!("Core group by {}", crate::pages::referrals::due_label(x))); }
+                            if let Some(x) = &r.next_review { decision.push(format!("Review conference by {}", crate::pages::referrals::due_label(x))); }
+                        }
+                        together_domain::case::protection::ConferenceOutcome::NoPlan { reasons } => decision.push(format!("No child protection plan: {reasons}")),
+                        together_domain::case::protection::ConferenceOutcome::Discontinue { reason } => decision.push(format!("The plan ends: {}", reason.label())),
+                    }
+                    if !r.ongoing_support.is_empty() {
+                        decision.push(format!("Support that continues: {}", r.ongoing_support));
+                    }
+                    if let Some(l) = &r.late_reason {
+                        decision.push(format!("Held late: {l}"));
+                    }
+                    sections.push((format!("Decisions ({})", long_date(r.held_on)), decision));
+                }
+            } else {
+                let Some(d) = p.discussion(n) else {
+                    return ctx.fail(AppError::NotFound);
+                };
+                heading = format!("Strategy discussion {n}");
+                sections.push((
+                    "Why".into(),
+                    vec![
+                        d.reason.clone(),
+                        format!(
+                            "To be held by {}",
+                            crate::pages::referrals::due_label(&d.due)
+                        ),
+                    ],
+                ));
+                sections.push(("Invited".into(), who(&d.invitees)));
+                if let Some(r) = &d.record {
+                    sections.push(("Attended".into(), who(&r.attendees)));
+                    let mut rec = vec![
+                        format!("Held {}", r.held_at.format("%-d %B %Y at %H:%M")),
+                        format!("Information shared and analysed: {}", r.information),
+                        format!(
+                            "Section 47 enquiries: {} — {}",
+                            if r.initiate_s47 {
+                                "initiated"
+                            } else {
+                                "not initiated"
+                            },
+                            r.s47_reason
+                        ),
+                    ];
+                    if let Some(o) = &r.attendance_override {
+                        rec.push(format!(
+                            "Went ahead without all of social care, health and police: {o}"
+                        ));
+                    }
+                    if !r.criminal_investigation.is_empty() {
+                        rec.push(format!(
+                            "Criminal investigation: {}",
+                            r.criminal_investigation
+                        ));
+                    }
+                    if !r.legal_action.is_empty() {
+                        rec.push(format!("Legal action: {}", r.legal_action));
+                    }
+                    rec.push(format!(
+                        "May be shared with the child and family: {}",
+                        r.share_with_family
+                    ));
+                    if !r.withhold_from_family.is_empty() {
+                        rec.push(format!(
+                            "Must not be shared with the family: {}",
+                            r.withhold_from_family
+                        ));
+                    }
+                    for a in &r.immediate_actions {
+                        rec.push(format!(
+                            "Action: {} — {} — by {}",
+                            a.what,
+                            a.owner.describe(),
+                            long_date(a.by)
+                        ));
+                    }
+                    for (a, dcs) in &r.agency_decisions {
+                        rec.push(format!("{a}: {dcs}"));
+                    }
+                    sections.push(("The record".into(), rec));
+                }
+            }
+            let page = MeetingPage {
+                page: ctx.page(&heading, "/children"),
+                case_id: v.case.id,
+                child_name: child_name(&v),
+                heading,
+                full: v.scope == Scope::Full,
+                sections,
+            };
+            render(&page)
         }
         Err(e) => ctx.fail(e),
     }

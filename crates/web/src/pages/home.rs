@@ -130,7 +130,7 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
                     .as_ref()
                     .map(crate::pages::referrals::due_label)
                     .unwrap_or_default(),
-                href: format!("/cases/{}", t.work.case),
+                href: case_work_href(&t.work),
                 overdue: t.overdue,
             },
         )
@@ -185,4 +185,22 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
             .collect(),
     };
     render(&page)
+}
+
+/// Where a piece of case work is done. An invitation leads to that meeting's record or
+/// its report form, not to the child's file (issue 5).
+fn case_work_href(w: &together_store::CaseWorkRow) -> String {
+    let number = |prefix: &str| {
+        w.key
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('-').next())
+            .map(str::to_string)
+    };
+    if let Some(n) = number("invite-strategy-") {
+        format!("/cases/{}/record/strategy-{n}", w.case)
+    } else if let Some(n) = number("invite-conference-") {
+        format!("/cases/{}/report-{n}", w.case)
+    } else {
+        format!("/cases/{}", w.case)
+    }
 }

@@ -8,6 +8,7 @@ pub mod children;
 pub mod home;
 pub mod login;
 pub mod ops;
+pub mod protection;
 pub mod reference;
 pub mod referrals;
 pub mod threshold;
