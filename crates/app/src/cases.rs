@@ -181,6 +181,43 @@ impl App {
             reason,
             None,
         )?;
+        // A decision that there is reasonable cause to suspect significant harm: the
+        // strategy discussion moves to the case, with the referral's clock (¶167).
+        if let Some(d) = view.referral.current_decision() {
+            if let Some(w) = d.next_work.iter().find(|w| {
+                w.kind == together_domain::referral::WorkKind::StrategyDiscussion
+                    && w.children.iter().any(|c| c.index == child)
+            }) {
+                use together_domain::case::protect::{CpCommand, StrategyTiming};
+                let timing = w
+                    .rule_id
+                    .as_deref()
+                    .and_then(StrategyTiming::from_id)
+                    .unwrap_or(StrategyTiming::Routine);
+                self.act_on_case(
+                    caller,
+                    id,
+                    Command::Protection(Box::new(CpCommand::ConveneStrategy {
+                        timing,
+                        // As the decision counted it: from the referral for rules that run
+                        // from it, otherwise from the decision (when the concerns were found).
+                        concerns_at: Some(
+                            match self
+                                .profile
+                                .rule(timing.rule_id())
+                                .map(|r| r.start_event.as_str())
+                            {
+                                Some("referral-received") => view.referral.received_at,
+                                _ => d.decided_at,
+                            },
+                        ),
+                        by: Some(w.planned_for.unwrap_or(w.due.date())),
+                        reason: format!("Referral decision: {}", d.reasons),
+                        invitees: Vec::new(),
+                    })),
+                )?;
+            }
+        }
         self.act_on_referral(
             caller,
             referral,
