@@ -276,6 +276,7 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
 
     seed_referrals(app, &users, &children)?;
     seed_cases(app, &users, &children)?;
+    seed_protection(app, &users)?;
 
     let (_, api_token) = app.create_api_client(None, police.id, "Demo Constabulary case system")?;
     app.store.put_setting(SEEDED, &since)?;
@@ -843,6 +844,265 @@ fn seed_cases(
         Service::SocialCare,
         1,
         "Referral accepted for a pre-birth assessment",
+    )?;
+    Ok(())
+}
+
+/// Child protection at every stage (issue 5): a conference overdue after a substantiated
+/// enquiry; a plan with its core groups and a review coming; a plan ended because the
+/// child moved away; a child moving in on another authority's plan.
+fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), AppError> {
+    use together_domain::case::decide::ActionInput;
+    use together_domain::case::protect::{CpCommand, OutcomeInput, StrategyTiming};
+    use together_domain::case::protection::{
+        EndReason, HarmCategory, OutlineChange, Participant, S47Finding, S47Task,
+    };
+    use together_domain::case::{Command, Service};
+    use together_domain::ids::CaseId;
+    use together_domain::role::AgencyKind;
+    let mut rng = rand::thread_rng();
+    let frontdoor = app.caller_for(&users[0], "demo-seed")?;
+    let sw = app.caller_for(&users[1], "demo-seed")?;
+    let supervisor = app.caller_for(&users[2], "demo-seed")?;
+    let chair = app.caller_for(&users[3], "demo-seed")?;
+    let today = app.today();
+    let ago = |d: i64| today - Duration::days(d);
+    let cp = |c: CpCommand| Command::Protection(Box::new(c));
+    let person = |u: &together_store::UserRow,
+                  role: &str,
+                  kind: AgencyKind|
+     -> Result<Participant, AppError> {
+        let p = app.practitioner(u.id)?;
+        Ok(Participant {
+            name: p.name,
+            role: role.into(),
+            agency: p.agency_name,
+            agency_kind: Some(kind),
+            user: Some(u.id),
+        })
+    };
+    let four = vec![
+        person(&users[1], "social worker", AgencyKind::ChildrensSocialCare)?,
+        person(&users[4], "detective constable", AgencyKind::Police)?,
+        person(&users[5], "named nurse", AgencyKind::Health)?,
+        person(
+            &users[6],
+            "designated safeguarding lead",
+            AgencyKind::Education,
+        )?,
+    ];
+    let new_child = |rng: &mut rand::rngs::ThreadRng| -> Result<PersonId, AppError> {
+        let family_name = names::family_name(rng);
+        app.open_child_record(
+            &frontdoor,
+            &PersonInput {
+                kind: "child".into(),
+                given_name: names::given_name(rng),
+                family_name,
+                date_of_birth: (today - Duration::days(rng.gen_range(400..(15 * 365)))).to_string(),
+                sex: ["female", "male"][rng.gen_range(0..2)].into(),
+                nhs_number: names::test_nhs_number(rng),
+                postcode: names::postcode(rng),
+                ..Default::default()
+            },
+        )
+    };
+    // Strategy discussion `days_ago` with four agencies, s47 initiated, substantiated and
+    // countersigned: an initial conference is due 15 working days after the discussion.
+    let to_conference = |child: PersonId, days_ago: i64| -> Result<CaseId, AppError> {
+        let id = CaseId::new_random();
+        app.open_case(
+            &supervisor,
+            id,
+            child,
+            Service::SocialCare,
+            None,
+            ago(days_ago + 1),
+            "Referral accepted: injury seen at school",
+            None,
+        )?;
+        app.act_on_case(
+            &supervisor,
+            id,
+            Command::ProposeLead {
+                to: app.practitioner(sw.actor_id)?,
+                family_views: "Mother asked for the social worker she knows.".into(),
+                handover: String::new(),
+            },
+        )?;
+        app.act_on_case(
+            &sw,
+            id,
+            Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            },
+        )?;
+        app.act_on_case(
+            &supervisor,
+            id,
+            cp(CpCommand::ConveneStrategy {
+                timing: StrategyTiming::Routine,
+                concerns_at: Some(ago(days_ago).and_hms_opt(9, 0, 0).expect("time")),
+                by: Some(ago(days_ago)),
+                reason: "Bruising to the face seen at school".into(),
+                invitees: four.clone(),
+            }),
+        )?;
+        app.act_on_case(&supervisor, id, cp(CpCommand::HoldStrategy {
+            number: 1,
+            held_at: ago(days_ago).and_hms_opt(14, 0, 0).expect("time"),
+            attendees: four.clone(),
+            attendance_override: String::new(),
+            information: "School saw bruising; police attended a domestic incident at the address last month.".into(),
+            initiate_s47: Some(true),
+            s47_reason: "Reasonable cause to suspect physical abuse.".into(),
+            criminal_investigation: "Police to interview mother's partner after the medical.".into(),
+            immediate_actions: vec![ActionInput { what: "Child protection medical".into(), owner: app.owner(Some(sw.actor_id), "")?, by: Some(ago(days_ago)) }],
+            legal_action: "Not at this stage.".into(),
+            share_with_family: "That enquiries are being made, and why.".into(),
+            withhold_from_family: "The timing of the police interview.".into(),
+            agency_decisions: vec![("Police".into(), "Criminal investigation".into()), ("School".into(), "Daily welfare check".into())],
+        }))?;
+        app.act_on_case(
+            &sw,
+            id,
+            cp(CpCommand::RecordS47Task {
+                enquiry: 1,
+                task: S47Task::ChildSeenAlone,
+                on: ago(days_ago),
+                note: "Seen alone at school.".into(),
+            }),
+        )?;
+        app.act_on_case(
+            &sw,
+            id,
+            cp(CpCommand::RecommendS47 {
+                enquiry: 1,
+                finding: S47Finding {
+                    substantiated: true,
+                    reasons: "Medical consistent with a slap; history of violence.".into(),
+                    discussed_with_family: String::new(),
+                    onward_support: String::new(),
+                    fgc_offered: false,
+                },
+            }),
+        )?;
+        app.act_on_case(
+            &supervisor,
+            id,
+            cp(CpCommand::CountersignS47 {
+                enquiry: 1,
+                unborn: false,
+            }),
+        )?;
+        Ok(id)
+    };
+    let plan = |core: Vec<Participant>| OutcomeInput::Plan {
+        categories: vec![HarmCategory::Physical, HarmCategory::Emotional],
+        lead_social_worker: app.practitioner(sw.actor_id).ok(),
+        core_group: core,
+        changes: vec![OutlineChange {
+            what: "No violence in the home".into(),
+            by_how_much: "None at all, confirmed at each core group".into(),
+            by_when: today + Duration::days(90),
+        }],
+        core_group_every_weeks: 4,
+        consider_proceedings: false,
+    };
+    let hold = |id: CaseId,
+                n: u32,
+                on: chrono::NaiveDate,
+                outcome: OutcomeInput|
+     -> Result<(), AppError> {
+        app.act_on_case(
+            &supervisor,
+            id,
+            cp(CpCommand::ScheduleConference {
+                conference: n,
+                date: on,
+                chair: Some(app.practitioner(chair.actor_id)?),
+                chair_line_manages_lead: false,
+                invitees: four.clone(),
+            }),
+        )?;
+        app.act_on_case(
+            &chair,
+            id,
+            cp(CpCommand::HoldConference {
+                conference: n,
+                held_on: on,
+                attendees: four.clone(),
+                views: Vec::new(),
+                outcome,
+                late_reason: String::new(),
+                ongoing_support: "Child in need support from the social worker.".into(),
+            }),
+        )?;
+        Ok(())
+    };
+
+    // An initial conference overdue: the strategy discussion was 30 days ago.
+    to_conference(new_child(&mut rng)?, 30)?;
+
+    // A plan, its first core group and an action for the school; the review is coming.
+    let a = to_conference(new_child(&mut rng)?, 50)?;
+    hold(a, 1, ago(35), plan(four.clone()))?;
+    app.act_on_case(
+        &sw,
+        a,
+        cp(CpCommand::HoldCoreGroup {
+            held_on: ago(28),
+            attendees: four.clone(),
+            absent_views: "Police sent written views: investigation continues.".into(),
+            progress: "Mother's partner has left; attendance 96%.".into(),
+            plan_changes: String::new(),
+            next_by: None,
+            new_actions: vec![ActionInput {
+                what: "Daily welfare check at school".into(),
+                owner: app.owner(Some(users[6].id), "")?,
+                by: Some(today + Duration::days(14)),
+            }],
+        }),
+    )?;
+
+    // A plan ended because the child moved away, after the receiving authority's conference.
+    let b = to_conference(new_child(&mut rng)?, 60)?;
+    hold(b, 1, ago(45), plan(four.clone()))?;
+    app.act_on_case(
+        &supervisor,
+        b,
+        cp(CpCommand::EndPlan {
+            reason: EndReason::MovedPermanently {
+                to: "Thurrock Council".into(),
+                receiving_conference_on: ago(3),
+            },
+            on: ago(2),
+            notified: "Everyone invited to the initial conference, by email.".into(),
+            ongoing_support: "Thurrock holds the plan; we sent the file.".into(),
+        }),
+    )?;
+
+    // A child moving in on another authority's plan: a transfer-in conference is due.
+    let c = CaseId::new_random();
+    let moved = new_child(&mut rng)?;
+    app.open_case(
+        &supervisor,
+        c,
+        moved,
+        Service::SocialCare,
+        None,
+        ago(4),
+        "Moved into the area on Southend's child protection plan",
+        None,
+    )?;
+    app.act_on_case(
+        &sw,
+        c,
+        cp(CpCommand::NotifyTransferIn {
+            from_authority: "Southend-on-Sea City Council".into(),
+            notified_on: ago(4),
+        }),
     )?;
     Ok(())
 }
