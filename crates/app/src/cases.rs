@@ -751,6 +751,62 @@ impl App {
         })
     }
 
+    /// An agency system acts for one of its own practitioners: the caller as that user,
+    /// with the same request id, so the access log names who the record was read or
+    /// written for.
+    fn as_practitioner(&self, caller: &Caller, user: UserId) -> Result<Caller, AppError> {
+        let u = self.store.user(user)?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+        if !caller.is_api_client {
+            return Ok(caller.clone());
+        }
+        if u.agency != caller.agency {
+            return Err(AppError::Forbidden("an agency system acts only for its own practitioners".into()));
+        }
+        let mut c = self.caller_for(&u, &caller.request_id)?;
+        c.request_id = caller.request_id.clone();
+        Ok(c)
+    }
+
+    /// A meeting's record read by an agency system for its invited practitioner.
+    pub fn meeting_view_for(&self, caller: &Caller, user: UserId, id: CaseId, conference: bool, number: u32) -> Result<CaseView, AppError> {
+        let acting = self.as_practitioner(caller, user)?;
+        self.meeting_view(&acting, id, conference, number)
+    }
+
+    /// A report for a conference, sent by an agency system for its invited practitioner.
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit_report_for(
+        &self,
+        caller: &Caller,
+        id: CaseId,
+        conference: u32,
+        author: UserId,
+        summary: &str,
+        share_with_parents: bool,
+        reason_not_shared: &str,
+    ) -> Result<(), AppError> {
+        use together_domain::case::protect::CpCommand;
+        use together_domain::case::protection::AgencyReport;
+        let acting = self.as_practitioner(caller, author)?;
+        let p = self.practitioner(author)?;
+        self.act_on_case(
+            &acting,
+            id,
+            Command::Protection(Box::new(CpCommand::SubmitAgencyReport {
+                conference,
+                report: AgencyReport {
+                    agency: p.agency_name,
+                    by: p.name,
+                    summary: summary.to_string(),
+                    submitted_on: self.today(),
+                    share_with_parents,
+                    reason_not_shared: reason_not_shared.to_string(),
+                },
+            })),
+        )?;
+        Ok(())
+    }
+
     /// Invitations to meetings for the caller's agency's practitioners (an agency
     /// system), or for the caller: strategy discussions and conferences to come.
     pub fn invitations_for(&self, caller: &Caller) -> Result<Vec<CaseWorkRow>, AppError> {

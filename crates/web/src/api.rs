@@ -34,6 +34,15 @@ pub fn router() -> Router<AppState> {
         .route("/referrals", post(submit_referral).get(my_referrals))
         .route("/referrals/{id}", get(referral))
         .route("/actions", get(my_actions))
+        .route("/invitations", get(my_invitations))
+        .route(
+            "/cases/{id}/conferences/{n}/reports",
+            post(conference_report),
+        )
+        .route(
+            "/cases/{id}/strategy-discussions/{n}",
+            get(strategy_record),
+        )
         .route("/cases/{id}/actions/{n}/done", post(action_done))
         .route("/timescales", get(timescales))
         .route("/timescales/{id}/due", get(due))
@@ -551,6 +560,85 @@ async fn action_done(
                 .find(|(_, a)| a.number == n)
                 .and_then(|(_, a)| a.done_on);
             Json(json!({ "case": case, "number": n, "done_on": done })).into_response()
+        }
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/invitations`: meetings this agency's practitioners are invited to
+/// (strategy discussions and conferences to come), issue 5.
+async fn my_invitations(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Response {
+    let c = caller.clone();
+    match blocking(&state, move |app| app.invitations_for(&c)).await {
+        Ok(rows) => Json(json!({ "invitations": rows.iter().map(|w| {
+            let mut parts = w.key.split('-');
+            let kind = parts.nth(1).unwrap_or_default().to_string();
+            let number = parts.next().and_then(|n| n.parse::<u32>().ok());
+            json!({
+                "case": w.case,
+                "meeting": kind,
+                "number": number,
+                "invitee": w.assignee,
+                "what": w.title,
+                "due": serde_json::from_str::<serde_json::Value>(&w.due).unwrap_or_default(),
+            })
+        }).collect::<Vec<_>>() }))
+        .into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportInput {
+    /// The invited practitioner the report is from (a user of this agency).
+    author: uuid::Uuid,
+    summary: String,
+    share_with_parents: bool,
+    #[serde(default)]
+    reason_not_shared: String,
+}
+
+/// `POST /api/v1/cases/{id}/conferences/{n}/reports`: an invited practitioner's report
+/// for a conference, with the decision on sharing it with the parents (003 L1828).
+async fn conference_report(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, n)): Path<(String, String)>,
+    StrictJson(input): StrictJson<ReportInput>,
+) -> Response {
+    let (Ok(case), Ok(n)) = (id.parse::<together_domain::ids::CaseId>(), n.parse::<u32>()) else {
+        return fail(AppError::NotFound, &caller);
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| app.submit_report_for(&c, case, n, together_domain::ids::UserId(input.author), &input.summary, input.share_with_parents, &input.reason_not_shared)).await {
+        Ok(()) => (StatusCode::CREATED, Json(json!({ "case": case, "conference": n }))).into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/cases/{id}/strategy-discussions/{n}?for=USER`: the record of a strategy
+/// discussion, for this agency's practitioner who was invited to it.
+async fn strategy_record(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, n)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Ok(case), Ok(n)) = (id.parse::<together_domain::ids::CaseId>(), n.parse::<u32>()) else {
+        return fail(AppError::NotFound, &caller);
+    };
+    let Some(user) = q.get("for").and_then(|u| u.parse::<uuid::Uuid>().ok()) else {
+        return fail(AppError::Invalid(together_domain::validate::ValidationErrors::single("for", "Give the id of the invited practitioner")), &caller);
+    };
+    let c = caller.clone();
+    match blocking(&state, move |app| app.meeting_view_for(&c, together_domain::ids::UserId(user), case, false, n)).await {
+        Ok(v) => {
+            let d = v.case.protection.discussion(n).cloned();
+            Json(json!({ "case": case, "number": n, "discussion": d })).into_response()
         }
         Err(e) => fail(e, &caller),
     }

@@ -354,6 +354,22 @@ async fn every_documented_path_answers() {
         })
         .await;
 
+    // A demo case with a strategy discussion the police officer attended, for reading it.
+    let (cp_case, police_user) = ta
+        .blocking(|app| {
+            let case = app
+                .store
+                .case_work(&together_store::CaseWorkQuery { supervisors: true, limit: 1000, ..Default::default() })
+                .expect("work")
+                .into_iter()
+                .find(|w| w.key.starts_with("conference-"))
+                .expect("a demo case waiting for a conference")
+                .case
+                .to_string();
+            let police = app.store.user_by_username("police").expect("user").expect("police").id.to_string();
+            (case, police)
+        })
+        .await;
     let r = ta
         .api(Method::GET, "/api/v1/openapi.json", None, None)
         .await;
@@ -413,6 +429,10 @@ async fn every_documented_path_answers() {
                 }
                 let value = if p["schema"]["format"] == "uuid" && path.starts_with("/referrals") {
                     referral.clone()
+                } else if p["schema"]["format"] == "uuid" && path.contains("strategy-discussions") && name == "for" {
+                    police_user.clone()
+                } else if p["schema"]["format"] == "uuid" && path.contains("strategy-discussions") {
+                    cp_case.clone()
                 } else if p["schema"]["format"] == "uuid" && path.starts_with("/cases") {
                     case.clone()
                 } else if path.starts_with("/cases") && name == "n" {
@@ -642,4 +662,37 @@ async fn a_partner_system_reads_its_practitioners_actions_and_records_one_done()
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+/// Issue 5: "a police officer invited to a strategy discussion sees that discussion's
+/// record, not the child's whole file" — through the police system too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
+    let ta = TestApp::start().await;
+    let (case, child, officer, school_user) = ta
+        .blocking(|app| {
+            let w = app
+                .store
+                .case_work(&together_store::CaseWorkQuery { supervisors: true, limit: 1000, ..Default::default() })
+                .expect("work")
+                .into_iter()
+                .find(|w| w.key.starts_with("conference-"))
+                .expect("a demo case waiting for its conference");
+            let officer = app.store.user_by_username("police").unwrap().unwrap().id;
+            let school = app.store.user_by_username("school").unwrap().unwrap().id;
+            (w.case, w.child, officer, school)
+        })
+        .await;
+    let token = ta.seed.api_token.clone();
+    let path = format!("/api/v1/cases/{case}/strategy-discussions/1?for={officer}");
+    let r = ta.api(Method::GET, &path, Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let d = &r.json()["discussion"];
+    assert_eq!(d["record"]["initiate_s47"], true);
+    assert!(d["record"]["withhold_from_family"].as_str().unwrap().contains("police interview"));
+    // Not for another agency's practitioner, and not the child's file.
+    let r = ta.api(Method::GET, &format!("/api/v1/cases/{case}/strategy-discussions/1?for={school_user}"), Some(&token), None).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "another agency's practitioner");
+    let r = ta.api(Method::GET, &format!("/api/v1/children/{child}"), Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

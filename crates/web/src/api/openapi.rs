@@ -95,6 +95,40 @@ pub fn spec() -> Value {
                     "responses": with(("200", json!({ "description": "Recorded", "content": { "application/json": { "schema": { "type": "object", "properties": { "case": { "type": "string" }, "number": { "type": "integer" }, "done_on": { "type": "string", "format": "date" } } } } } })))
                 }
             },
+            "/invitations": {
+                "get": {
+                    "operationId": "listInvitations",
+                    "summary": "Strategy discussions and conferences this agency's practitioners are invited to",
+                    "responses": with(("200", json!({ "description": "Invitations", "content": { "application/json": { "schema": { "type": "object", "properties": { "invitations": { "type": "array", "items": { "type": "object", "properties": {
+                        "case": { "type": "string", "format": "uuid" }, "meeting": { "type": "string", "enum": ["strategy", "conference"] }, "number": { "type": "integer" },
+                        "invitee": { "type": "string", "format": "uuid" }, "what": { "type": "string" }, "due": { "type": "object" } } } } } } } } })))
+                }
+            },
+            "/cases/{id}/conferences/{n}/reports": {
+                "post": {
+                    "operationId": "submitConferenceReport",
+                    "summary": "An invited practitioner's report for a child protection conference, and whether it may be shared with the parents (WT2026 003 L1828)",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "n", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["author", "summary", "share_with_parents"], "properties": {
+                        "author": { "type": "string", "format": "uuid", "description": "The invited practitioner (a user of this agency)" }, "summary": { "type": "string" }, "share_with_parents": { "type": "boolean" }, "reason_not_shared": { "type": "string" } } } } } },
+                    "responses": with(("201", json!({ "description": "Received" })))
+                }
+            },
+            "/cases/{id}/strategy-discussions/{n}": {
+                "get": {
+                    "operationId": "getStrategyDiscussion",
+                    "summary": "The record of a strategy discussion, for the agency's practitioner who was invited (not the child's file)",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "n", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+                        { "name": "for", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The invited practitioner" }
+                    ],
+                    "responses": with(("200", json!({ "description": "The record", "content": { "application/json": { "schema": { "type": "object" } } } })))
+                }
+            },
             "/timescales": {
                 "get": {
                     "operationId": "listTimescales",
