@@ -288,5 +288,13 @@ test('from referral to the first review conference with four agencies', async ()
     await page.screenshot({ path: join(ARTIFACTS, 'case-child-protection.png'), fullPage: true });
     await go(page, 'Read the record (printable)');
     await assertAxe(page, 'meeting record');
+    // The multi-agency chronology (Liverpool 004 §6), filterable and printable.
+    await page.goto(caseUrl);
+    await go(page, /Back to .*record/);
+    await go(page, 'Multi-agency chronology (filter and print)');
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Strategy discussion held: section 47 enquiries initiated/);
+    assert.match(text, /Conference held: child protection plan/);
+    await assertAxe(page, 'chronology');
   });
 });

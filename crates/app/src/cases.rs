@@ -755,12 +755,18 @@ impl App {
     /// with the same request id, so the access log names who the record was read or
     /// written for.
     fn as_practitioner(&self, caller: &Caller, user: UserId) -> Result<Caller, AppError> {
-        let u = self.store.user(user)?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+        let u = self
+            .store
+            .user(user)?
+            .filter(|u| u.active)
+            .ok_or(AppError::NotFound)?;
         if !caller.is_api_client {
             return Ok(caller.clone());
         }
         if u.agency != caller.agency {
-            return Err(AppError::Forbidden("an agency system acts only for its own practitioners".into()));
+            return Err(AppError::Forbidden(
+                "an agency system acts only for its own practitioners".into(),
+            ));
         }
         let mut c = self.caller_for(&u, &caller.request_id)?;
         c.request_id = caller.request_id.clone();
@@ -768,7 +774,14 @@ impl App {
     }
 
     /// A meeting's record read by an agency system for its invited practitioner.
-    pub fn meeting_view_for(&self, caller: &Caller, user: UserId, id: CaseId, conference: bool, number: u32) -> Result<CaseView, AppError> {
+    pub fn meeting_view_for(
+        &self,
+        caller: &Caller,
+        user: UserId,
+        id: CaseId,
+        conference: bool,
+        number: u32,
+    ) -> Result<CaseView, AppError> {
         let acting = self.as_practitioner(caller, user)?;
         self.meeting_view(&acting, id, conference, number)
     }

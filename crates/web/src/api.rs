@@ -39,10 +39,7 @@ pub fn router() -> Router<AppState> {
             "/cases/{id}/conferences/{n}/reports",
             post(conference_report),
         )
-        .route(
-            "/cases/{id}/strategy-discussions/{n}",
-            get(strategy_record),
-        )
+        .route("/cases/{id}/strategy-discussions/{n}", get(strategy_record))
         .route("/cases/{id}/actions/{n}/done", post(action_done))
         .route("/timescales", get(timescales))
         .route("/timescales/{id}/due", get(due))
@@ -614,8 +611,24 @@ async fn conference_report(
         return fail(AppError::NotFound, &caller);
     };
     let c = caller.clone();
-    match blocking(&state, move |app| app.submit_report_for(&c, case, n, together_domain::ids::UserId(input.author), &input.summary, input.share_with_parents, &input.reason_not_shared)).await {
-        Ok(()) => (StatusCode::CREATED, Json(json!({ "case": case, "conference": n }))).into_response(),
+    match blocking(&state, move |app| {
+        app.submit_report_for(
+            &c,
+            case,
+            n,
+            together_domain::ids::UserId(input.author),
+            &input.summary,
+            input.share_with_parents,
+            &input.reason_not_shared,
+        )
+    })
+    .await
+    {
+        Ok(()) => (
+            StatusCode::CREATED,
+            Json(json!({ "case": case, "conference": n })),
+        )
+            .into_response(),
         Err(e) => fail(e, &caller),
     }
 }
@@ -632,10 +645,20 @@ async fn strategy_record(
         return fail(AppError::NotFound, &caller);
     };
     let Some(user) = q.get("for").and_then(|u| u.parse::<uuid::Uuid>().ok()) else {
-        return fail(AppError::Invalid(together_domain::validate::ValidationErrors::single("for", "Give the id of the invited practitioner")), &caller);
+        return fail(
+            AppError::Invalid(together_domain::validate::ValidationErrors::single(
+                "for",
+                "Give the id of the invited practitioner",
+            )),
+            &caller,
+        );
     };
     let c = caller.clone();
-    match blocking(&state, move |app| app.meeting_view_for(&c, together_domain::ids::UserId(user), case, false, n)).await {
+    match blocking(&state, move |app| {
+        app.meeting_view_for(&c, together_domain::ids::UserId(user), case, false, n)
+    })
+    .await
+    {
         Ok(v) => {
             let d = v.case.protection.discussion(n).cloned();
             Json(json!({ "case": case, "number": n, "discussion": d })).into_response()

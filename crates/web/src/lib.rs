@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             post(pages::cases::open_from_referral),
         )
         .route("/children/{id}/cases", post(pages::cases::reopen))
+        .route("/children/{id}/chronology", get(pages::chronology::view))
         .route("/calendar", get(pages::reference::calendar))
         .route(
             "/account/password",

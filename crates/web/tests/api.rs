@@ -359,14 +359,24 @@ async fn every_documented_path_answers() {
         .blocking(|app| {
             let case = app
                 .store
-                .case_work(&together_store::CaseWorkQuery { supervisors: true, limit: 1000, ..Default::default() })
+                .case_work(&together_store::CaseWorkQuery {
+                    supervisors: true,
+                    limit: 1000,
+                    ..Default::default()
+                })
                 .expect("work")
                 .into_iter()
                 .find(|w| w.key.starts_with("conference-"))
                 .expect("a demo case waiting for a conference")
                 .case
                 .to_string();
-            let police = app.store.user_by_username("police").expect("user").expect("police").id.to_string();
+            let police = app
+                .store
+                .user_by_username("police")
+                .expect("user")
+                .expect("police")
+                .id
+                .to_string();
             (case, police)
         })
         .await;
@@ -429,7 +439,10 @@ async fn every_documented_path_answers() {
                 }
                 let value = if p["schema"]["format"] == "uuid" && path.starts_with("/referrals") {
                     referral.clone()
-                } else if p["schema"]["format"] == "uuid" && path.contains("strategy-discussions") && name == "for" {
+                } else if p["schema"]["format"] == "uuid"
+                    && path.contains("strategy-discussions")
+                    && name == "for"
+                {
                     police_user.clone()
                 } else if p["schema"]["format"] == "uuid" && path.contains("strategy-discussions") {
                     cp_case.clone()
@@ -673,7 +686,11 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
         .blocking(|app| {
             let w = app
                 .store
-                .case_work(&together_store::CaseWorkQuery { supervisors: true, limit: 1000, ..Default::default() })
+                .case_work(&together_store::CaseWorkQuery {
+                    supervisors: true,
+                    limit: 1000,
+                    ..Default::default()
+                })
                 .expect("work")
                 .into_iter()
                 .find(|w| w.key.starts_with("conference-"))
@@ -689,10 +706,27 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json());
     let d = &r.json()["discussion"];
     assert_eq!(d["record"]["initiate_s47"], true);
-    assert!(d["record"]["withhold_from_family"].as_str().unwrap().contains("police interview"));
+    assert!(d["record"]["withhold_from_family"]
+        .as_str()
+        .unwrap()
+        .contains("police interview"));
     // Not for another agency's practitioner, and not the child's file.
-    let r = ta.api(Method::GET, &format!("/api/v1/cases/{case}/strategy-discussions/1?for={school_user}"), Some(&token), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{case}/strategy-discussions/1?for={school_user}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_problem(&r, StatusCode::FORBIDDEN, "another agency's practitioner");
-    let r = ta.api(Method::GET, &format!("/api/v1/children/{child}"), Some(&token), None).await;
+    let r = ta
+        .api(
+            Method::GET,
+            &format!("/api/v1/children/{child}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

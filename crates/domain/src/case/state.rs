@@ -62,6 +62,8 @@ impl FgcStage {
 }
 
 /// What changed. Each variant is one thing a practitioner did, in the guidance's words.
+// A change is built once, stored and folded; its size does not matter, its shape does.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Change {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod cases;
 pub mod children;
+pub mod chronology;
 pub mod home;
 pub mod login;
 pub mod ops;
