@@ -978,6 +978,12 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             }
             // ¶169: past 45 working days the reasons are recorded. An extension agreed
             // beforehand (SET 2.5.2) already holds them.
+            if a.outcome == Some(AssessmentOutcome::FamilyHelp) && case.protection.has_open_work() {
+                return Err(Refusal::Conflict(
+                    "child protection work is open: the case cannot step down to Family Help"
+                        .into(),
+                ));
+            }
             let late = a.due.is_some_and(|d: Due| d.is_overdue_at(ctx.now));
             let late_reason = if late && a.extension.is_none() {
                 Some(text(
@@ -1338,6 +1344,12 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                     p.kind.label()
                 )));
             }
+            if case.protection.has_open_work() {
+                return Err(Refusal::Conflict(
+                    "child protection work is open on this case: finish it before stepping down"
+                        .into(),
+                ));
+            }
             if case.open_assessments().next().is_some() {
                 return Err(Refusal::Conflict(
                     "complete the assessment before stepping down".into(),
@@ -1455,6 +1467,11 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             accepted_by,
             new_case,
         } => {
+            if case.protection.open_plan().is_some() {
+                return Err(Refusal::Conflict(
+                    "end the child protection plan first (moved permanently, after the receiving authority's conference)".into(),
+                ));
+            }
             let Some(t) = &case.transfer else {
                 return Err(Refusal::Conflict("no transfer has started".into()));
             };
@@ -1507,6 +1524,13 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             return Ok(out);
         }
         Command::Close { on, reason, note } => {
+            if case.protection.has_open_work()
+                && !matches!(reason, ClosureReason::RC2 | ClosureReason::RC5)
+            {
+                return Err(Refusal::Conflict(
+                    "child protection work is open: a strategy discussion, enquiry, conference or plan".into(),
+                ));
+            }
             if case.protection.open_plan().is_some() {
                 return Err(Refusal::Conflict(
                     "the child protection plan is open: it ends at a review conference or for one of the reasons the guidance gives".into(),

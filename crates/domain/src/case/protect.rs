@@ -212,6 +212,11 @@ pub enum CpCommand {
         on: NaiveDate,
         note: String,
     },
+    /// The partners were notified of the death of a child on a plan.
+    RecordDeathNotified {
+        on: NaiveDate,
+        note: String,
+    },
 }
 
 impl CpCommand {
@@ -242,6 +247,7 @@ impl CpCommand {
             CpCommand::EndPlan { .. } => "end a child protection plan",
             CpCommand::NotifyTransferIn { .. } => "record a child moving in on a plan",
             CpCommand::RecordPreProceedings { .. } => "record pre-proceedings",
+            CpCommand::RecordDeathNotified { .. } => "record the notification of a death",
         }
     }
 }
@@ -309,7 +315,8 @@ pub(super) fn decide(
         | CpCommand::CountersignS47 { .. }
         | CpCommand::AnswerConferenceRequest { .. }
         | CpCommand::ScheduleConference { .. }
-        | CpCommand::EndPlan { .. } => supervisor,
+        | CpCommand::EndPlan { .. }
+        | CpCommand::RecordDeathNotified { .. } => supervisor,
         CpCommand::SubmitAgencyReport { conference, .. } => social_care || invited_to(*conference),
         CpCommand::RecordChairMeeting { conference, .. }
         | CpCommand::HoldConference { conference, .. } => chair_of(*conference),
@@ -335,7 +342,7 @@ pub(super) fn decide(
             other_children,
         } => {
             if at > ctx.now {
-                e.add("at", "The time must be now or in the past");
+                e.add("at_date", "The time must be now or in the past");
             }
             let agency = text(&mut e, "agency", "agency that acted", &agency, MAX_SHORT);
             let legal_advice = text(
@@ -393,6 +400,7 @@ pub(super) fn decide(
                     ends,
                     extended: false,
                     accepted_by: None,
+                    accepted_at: None,
                     written_confirmation_on: None,
                 },
             }
@@ -543,7 +551,7 @@ pub(super) fn decide(
                 ));
             }
             if held_at > ctx.now {
-                e.add("held_at", "The time must be now or in the past");
+                e.add("held_at_date", "The time must be now or in the past");
             }
             let attendees = participants(&mut e, "attendees", attendees);
             // "A local authority social worker, health practitioners and a police
@@ -650,6 +658,7 @@ pub(super) fn decide(
                         icpc_rule,
                         tasks: Vec::new(),
                         recommendation: None,
+                        recommended_by: None,
                         countersigned: None,
                     },
                 });
@@ -772,6 +781,12 @@ pub(super) fn decide(
                     "the social worker has not yet recorded the outcome".into(),
                 ));
             };
+            if q.recommended_by == Some(me) {
+                return Err(Refusal::Conflict(
+                    "the outcome is countersigned by someone other than who recorded it (SET L2624)"
+                        .into(),
+                ));
+            }
             if !q.is_open() {
                 return Err(Refusal::Conflict("already countersigned".into()));
             }
@@ -995,7 +1010,10 @@ pub(super) fn decide(
                             changes: Vec<OutlineChange>,
                             every: u8| {
                 if categories.is_empty() {
-                    e.add("categories", "Choose the category or categories of harm");
+                    e.add(
+                        "category_physical",
+                        "Choose the category or categories of harm",
+                    );
                 }
                 let lead = match lead {
                     Some(l) if matches!(l.role, Role::SocialWorker | Role::PracticeSupervisor) => {
@@ -1113,7 +1131,7 @@ pub(super) fn decide(
                 (OutcomeInput::NoPlan { reasons }, true) => {
                     let reasons = text(
                         &mut e,
-                        "reasons",
+                        "no_plan_reasons",
                         "reasons and the help that follows",
                         &reasons,
                         MAX_TEXT,
@@ -1384,6 +1402,15 @@ pub(super) fn decide(
                 from_authority,
                 notified_on,
             }
+        }
+        CpCommand::RecordDeathNotified { on, note } => {
+            if p.death_notification_due.is_none() {
+                return Err(Refusal::Conflict("there is no death to notify".into()));
+            }
+            not_future(&mut e, "on", on);
+            let note = text(&mut e, "note", "who was told and how", &note, MAX_TEXT);
+            e.into_result().map_err(Refusal::Invalid)?;
+            Change::DeathNotified { on, note }
         }
         CpCommand::RecordPreProceedings { step, on, note } => {
             if step == PreProceedingsStep::DecisionToStart && !supervisor {

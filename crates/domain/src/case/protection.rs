@@ -151,6 +151,9 @@ pub struct Emergency {
     /// The authority looking after the child, or holding its plan, that accepted
     /// responsibility (the authority where the child was found is responsible until then).
     pub accepted_by: Option<String>,
+    /// When the acceptance was recorded: the written confirmation is chased from then.
+    #[serde(default)]
+    pub accepted_at: Option<NaiveDateTime>,
     pub written_confirmation_on: Option<NaiveDate>,
 }
 
@@ -264,6 +267,9 @@ pub struct Enquiry {
     pub icpc_rule: Option<String>,
     pub tasks: Vec<(S47Task, NaiveDate, String)>,
     pub recommendation: Option<S47Finding>,
+    /// Who recorded the outcome: the countersignature is someone else's (SET L2624).
+    #[serde(default)]
+    pub recommended_by: Option<UserId>,
     pub countersigned: Option<(NaiveDate, UserId)>,
 }
 
@@ -556,6 +562,9 @@ pub struct Protection {
     /// The child died while on a plan: the partnership's serious incident and child
     /// death processes are to be started (a task until those exist).
     pub death_notification_due: Option<NaiveDate>,
+    /// The partners were notified of the death: when, and what was done.
+    #[serde(default)]
+    pub death_notified: Option<(NaiveDate, String)>,
 }
 
 impl Protection {
@@ -640,6 +649,9 @@ pub(super) fn apply_conference(
             }
         }
         (ConferenceOutcome::Discontinue { reason }, false) => {
+            if *reason == EndReason::Died {
+                p.death_notification_due = Some(record.held_on);
+            }
             let notified = "Everyone invited to the initial conference".to_string();
             if let Some(plan) = p.open_plan_mut() {
                 plan.ended = Some(PlanEnd {

@@ -352,6 +352,11 @@ pub enum Change {
         on: NaiveDate,
         note: String,
     },
+    /// The safeguarding partners and child death review partners were told of a death.
+    DeathNotified {
+        on: NaiveDate,
+        note: String,
+    },
 }
 
 impl Change {
@@ -411,6 +416,7 @@ impl Change {
             Change::CpPlanEnded { .. } => "cp-plan-ended",
             Change::TransferInNotified { .. } => "transfer-in-notified",
             Change::PreProceedingsRecorded { .. } => "pre-proceedings-recorded",
+            Change::DeathNotified { .. } => "death-notified",
         }
     }
 }
@@ -592,6 +598,7 @@ impl CaseEvent {
                 format!("Moving in on a plan from {from_authority}")
             }
             Change::PreProceedingsRecorded { step, .. } => step.label().to_string(),
+            Change::DeathNotified { .. } => "The partners were told of the child's death".into(),
         }
     }
 }
@@ -1182,6 +1189,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 .iter_mut()
                 .find(|x| x.number == *number)
             {
+                x.accepted_at = Some(*at);
                 x.accepted_by = Some(by_authority.clone());
                 x.written_confirmation_on = *written_confirmation_on;
             }
@@ -1207,6 +1215,14 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             }
         }
         Change::StrategyDiscussionHeld { number, record } => {
+            c.last_action = c.last_action.max(
+                record
+                    .immediate_actions
+                    .iter()
+                    .map(|a| a.number)
+                    .max()
+                    .unwrap_or(0),
+            );
             if let Some(d) = c
                 .protection
                 .discussions
@@ -1239,6 +1255,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 .iter_mut()
                 .find(|e| e.number == *enquiry)
             {
+                e.recommended_by = Some(by.user);
                 e.recommendation = Some(finding.clone());
             }
         }
@@ -1373,6 +1390,10 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             from_authority,
             notified_on,
         } => c.protection.transfer_in = Some((*notified_on, from_authority.clone())),
+        Change::DeathNotified { on, note } => {
+            c.protection.death_notified = Some((*on, note.clone()));
+            c.protection.death_notification_due = None;
+        }
         Change::PreProceedingsRecorded { step, on, note } => {
             c.protection
                 .pre_proceedings

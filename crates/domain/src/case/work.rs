@@ -221,7 +221,7 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
                 key: format!("responsibility-{}", x.number),
                 assignee: lead,
                 title: "Chase the written confirmation that the other authority has accepted responsibility".into(),
-                due: Due::Date(calendar.add_working_days(x.at.date(), 2)),
+                due: Due::Date(calendar.add_working_days(x.accepted_at.unwrap_or(x.at).date(), 2)),
                 rule_id: None,
                 citation: "WT2026 immediate protection descriptor (003 L1655): \"to be followed up in writing\"".into(),
             });
