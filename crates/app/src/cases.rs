@@ -242,16 +242,18 @@ impl App {
         reopens: Option<CaseId>,
     ) -> Result<CaseView, AppError> {
         self.authorize_child(caller, Action::WorkOnCase, child, &[])?;
-        if reopens.is_some()
-            && self
-                .store
-                .cases_of_child(child)?
-                .iter()
-                .any(|c| c.stage == "open")
-        {
+        let existing = self.store.cases_of_child(child)?;
+        if existing.iter().any(|c| c.stage == "open") {
             return Err(AppError::Conflict(
-                "the child already has an open case".into(),
+                "the child already has an open case: work on it there".into(),
             ));
+        }
+        if let Some(old) = reopens {
+            if !existing.iter().any(|c| c.id == old.0) {
+                return Err(AppError::Conflict(
+                    "the case being re-opened is not this child's".into(),
+                ));
+            }
         }
         let cmd = Command::Open {
             case: id,
@@ -324,7 +326,7 @@ impl App {
         self.authorize_child(caller, Action::WorkOnCase, row.child, &[])?;
         let (row, history, case) = self.load_case(id)?;
         let child = row.child;
-        let cmd = self.with_facts(cmd, &case)?;
+        let cmd = self.with_facts(caller, cmd, &case)?;
         // A handover to another local authority in this deployment opens its case in the
         // same transaction's wake, with the history one click away (issue 4).
         let cmd = match cmd {
@@ -669,7 +671,7 @@ impl App {
     /// Fill in what a child protection command needs from outside the case: whether a
     /// proposed chair line-manages the lead practitioner (from the teams Together
     /// knows), whether the child is unborn (a pre-birth conference).
-    fn with_facts(&self, cmd: Command, case: &Case) -> Result<Command, AppError> {
+    fn with_facts(&self, caller: &Caller, cmd: Command, case: &Case) -> Result<Command, AppError> {
         use together_domain::case::protect::CpCommand;
         let Command::Protection(c) = cmd else {
             return Ok(cmd);
@@ -704,6 +706,26 @@ impl App {
                     .person(case.child)?
                     .is_some_and(|p| p.kind == "unborn-child");
                 CpCommand::CountersignS47 { enquiry, unborn }
+            }
+            // A partner's report and request are in their own name and agency's, not
+            // what they typed (so nobody files a report as another agency).
+            CpCommand::SubmitAgencyReport {
+                conference,
+                mut report,
+            } if caller.role == Role::PartnerPractitioner => {
+                let me = self.practitioner(caller.actor_id)?;
+                report.agency = me.agency_name;
+                report.by = me.name;
+                CpCommand::SubmitAgencyReport { conference, report }
+            }
+            CpCommand::RequestConference { reason, .. }
+                if caller.role == Role::PartnerPractitioner =>
+            {
+                let me = self.practitioner(caller.actor_id)?;
+                CpCommand::RequestConference {
+                    by: me.describe(),
+                    reason,
+                }
             }
             other => other,
         })))
@@ -763,10 +785,10 @@ impl App {
         if !caller.is_api_client {
             return Ok(caller.clone());
         }
-        if u.agency != caller.agency {
-            return Err(AppError::Forbidden(
-                "an agency system acts only for its own practitioners".into(),
-            ));
+        if u.agency != caller.agency || u.role != Role::PartnerPractitioner.id() {
+            let why = "an agency system acts only for its own partner practitioners";
+            self.log_system_refusal(caller, why)?;
+            return Err(AppError::Forbidden(why.into()));
         }
         let mut c = self.caller_for(&u, &caller.request_id)?;
         c.request_id = caller.request_id.clone();

@@ -26,6 +26,9 @@ pub struct ExportedRecord {
     /// The sending partnership's profile, e.g. `set@2026.1`.
     pub from_partnership: String,
     pub child: PersonDetails,
+    /// The sending record was restricted: the receiving record is restricted too.
+    #[serde(default)]
+    pub restricted: bool,
     pub family: Vec<ExportedFamilyMember>,
     /// Every entry of the child's log and of the child's cases, oldest first per log.
     pub entries: Vec<ExportedEntry>,
@@ -70,6 +73,12 @@ impl App {
                 "only children's social care exports a child's record".into(),
             ));
         }
+        if permit.break_glass {
+            return Err(AppError::Forbidden(
+                "a record opened under break-glass is not exported: ask for a grant".into(),
+            ));
+        }
+        let restricted = self.store.person(child)?.is_some_and(|p| p.restricted);
         let mut details: Option<PersonDetails> = None;
         let mut family = Vec::new();
         let mut entries = Vec::new();
@@ -141,6 +150,7 @@ impl App {
             exported_at: format_timestamp(self.clock.now()),
             from_partnership: self.profile.version_tag(),
             child: child_details,
+            restricted,
             family,
             entries,
         })
@@ -168,7 +178,19 @@ impl App {
             )
             .into());
         }
+        if record.restricted && caller.role != together_domain::role::Role::PracticeSupervisor {
+            return Err(AppError::Forbidden(
+                "the record is restricted: a practice supervisor imports it".into(),
+            ));
+        }
         let child = self.open_record(caller, record.child.clone())?;
+        if record.restricted {
+            self.restrict_record(
+                caller,
+                child,
+                "The record was restricted where it came from (transferred in restricted).",
+            )?;
+        }
         for m in &record.family {
             self.add_family_member_details(
                 caller,

@@ -194,7 +194,7 @@ impl App {
 
     /// Log a refusal a case's own rules made after the gate let the caller in (e.g. a
     /// school lead practitioner closing the case: only a practice supervisor may).
-    pub(crate) fn log_case_refusal(
+    pub fn log_case_refusal(
         &self,
         caller: &Caller,
         child: PersonId,
@@ -208,6 +208,11 @@ impl App {
             reason,
             false,
         )
+    }
+
+    /// Log a refusal of an agency system acting outside what it may (not about one child).
+    pub(crate) fn log_system_refusal(&self, caller: &Caller, reason: &str) -> Result<(), AppError> {
+        self.log_decision(caller, Action::WorkOnCase, None, false, reason, false)
     }
 
     /// Decide a search for the referred child ("is this child known?"): the decision for

@@ -554,8 +554,10 @@ async fn action_done(
             let done = view
                 .case
                 .actions()
-                .find(|(_, a)| a.number == n)
-                .and_then(|(_, a)| a.done_on);
+                .map(|(_, a)| a)
+                .chain(view.case.plan_actions(0).unwrap_or_default())
+                .find(|a| a.number == n)
+                .and_then(|a| a.done_on);
             Json(json!({ "case": case, "number": n, "done_on": done })).into_response()
         }
         Err(e) => fail(e, &caller),

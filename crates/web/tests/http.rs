@@ -1009,3 +1009,97 @@ async fn health_metrics_static_files_and_unknown_pages() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Issues 4 and 5: a partner practitioner with a part in a case sees their part of it —
+/// the Family Help they lead, their actions, the meetings they attended — and not the
+/// statutory assessment or the child protection detail; the forms for that are refused
+/// and the refusals logged.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_school_sees_its_part_of_a_case_and_not_the_statutory_work() {
+    let ta = TestApp::start().await;
+    // The demo case whose child protection plan gives the school a daily welfare check.
+    let (cp_case, cin_case) = ta
+        .blocking(|app| {
+            let school = app.store.user_by_username("school").unwrap().unwrap().id;
+            let actions = app
+                .store
+                .case_actions(&together_store::CaseActionQuery {
+                    owner_user: Some(school),
+                    limit: 100,
+                    ..Default::default()
+                })
+                .unwrap();
+            let cp = actions
+                .iter()
+                .find(|a| a.plan_kind == "child-protection")
+                .unwrap()
+                .case;
+            let cin = actions
+                .iter()
+                .find(|a| a.plan_kind == "child-in-need")
+                .unwrap()
+                .case;
+            (cp, cin)
+        })
+        .await;
+    let mut school = ta.signed_in("school").await;
+    let r = school.get(&format!("/cases/{cp_case}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("Daily welfare check at school"),
+        "its own action"
+    );
+    assert!(
+        r.body.contains("/record/strategy-1"),
+        "the discussion it attended"
+    );
+    for secret in [
+        "Legal advice",
+        "Medical consistent with",
+        "Police to interview",
+    ] {
+        assert!(!r.body.contains(secret), "a partner does not see: {secret}");
+    }
+    // Its own discussion record, yes; the statutory forms, no (403, logged).
+    assert_eq!(
+        school
+            .get(&format!("/cases/{cp_case}/record/strategy-1"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for form in [
+        "hold-strategy-1",
+        "s47-outcome-1",
+        "conference-1",
+        "end-cp-plan",
+    ] {
+        assert_eq!(
+            school.get(&format!("/cases/{cp_case}/{form}")).await.status,
+            StatusCode::FORBIDDEN,
+            "{form}"
+        );
+    }
+    assert_eq!(
+        school
+            .get(&format!("/cases/{cin_case}/start-assessment"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let refusals = ta
+        .blocking(|app| {
+            let school = app.store.user_by_username("school").unwrap().unwrap().id;
+            app.store
+                .access_log(&together_store::AccessQuery {
+                    user: Some(school),
+                    only_denied: true,
+                    limit: 100,
+                    ..Default::default()
+                })
+                .unwrap()
+                .len()
+        })
+        .await;
+    assert!(refusals >= 5, "each refusal is logged ({refusals})");
+}

@@ -70,6 +70,8 @@ pub(crate) fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(
 struct FormPage {
     page: Page,
     form: FormState,
+    /// Problems not about one field of this form.
+    general: Vec<String>,
     caption: String,
     heading: String,
     intro: String,
@@ -854,10 +856,47 @@ fn load_for_form(
     form_name: &str,
 ) -> Result<CaseView, AppError> {
     let (name, nums) = split_form(form_name);
+    let n = nums.first().copied().unwrap_or(0);
     if name == "report" && caller.role == Role::PartnerPractitioner {
-        return app.meeting_view(caller, id, true, nums.first().copied().unwrap_or(0));
+        return app.meeting_view(caller, id, true, n);
     }
-    app.case_view(caller, id)
+    let v = app.case_view(caller, id)?;
+    // Only the proposed practitioner answers a request to lead (it shows the handover).
+    let asked = v
+        .case
+        .proposal
+        .as_ref()
+        .is_some_and(|p| p.to.user == caller.actor_id);
+    if name == "answer-allocation" && !asked {
+        let why = "only the practitioner asked may answer";
+        app.log_case_refusal(caller, v.case.child, why)?;
+        return Err(AppError::Forbidden(why.into()));
+    }
+    // A partner practitioner works on the Family Help record and their own actions, not
+    // the statutory work (issue 4); its forms are not theirs to open.
+    if v.scope != Scope::Full {
+        let fh_assessment = |n: u32| {
+            v.case
+                .assessment(n)
+                .is_some_and(|a| a.kind == AssessmentKind::FamilyHelp)
+        };
+        let fh_lead = v.case.service == together_domain::case::Service::FamilyHelp
+            && v.case.lead_user() == Some(caller.actor_id);
+        let allowed = match name.as_str() {
+            "action-done" | "answer-allocation" | "request-conference" => true,
+            "consent" | "start-assessment" | "plan" | "meeting" | "end-plan" | "fgc"
+            | "sharing" | "request-step-up" => fh_lead,
+            "child-seen" | "assessment" | "submit" | "contribution" | "received" | "chased"
+            | "specialist" => fh_lead && fh_assessment(n),
+            _ => false,
+        };
+        if !allowed {
+            let why = "this part of the case is children's social care's";
+            app.log_case_refusal(caller, v.case.child, why)?;
+            return Err(AppError::Forbidden(why.into()));
+        }
+    }
+    Ok(v)
 }
 
 fn parse_case(ctx: &Ctx, id: &str) -> Result<CaseId, Response> {
@@ -876,15 +915,41 @@ fn form_page(
     let Some(sp) = spec(ch, view, &name, &nums) else {
         return ctx.fail(AppError::NotFound);
     };
+    // An error about something not on this form (e.g. a section of the assessment when
+    // concluding it) is shown at the top, not linked to a field that is not there.
+    let mut state = state;
+    let known: Vec<&str> = sp.fields.iter().map(|f| f.name.as_str()).collect();
+    for e in state.errors.0.iter_mut() {
+        if !known.contains(&e.field.as_str()) {
+            e.field = "form".into();
+        }
+    }
+    let general: Vec<String> = state
+        .errors
+        .0
+        .iter()
+        .filter(|e| e.field == "form")
+        .map(|e| e.message.clone())
+        .collect();
+    let back = if name == "report" && view.scope != Scope::Full {
+        format!(
+            "/cases/{}/record/conference-{}",
+            view.case.id,
+            nums.first().copied().unwrap_or(0)
+        )
+    } else {
+        format!("/cases/{}", view.case.id)
+    };
     let has_errors = !state.errors.is_empty();
     let page = FormPage {
+        general,
         page: ctx.page_with_errors(&sp.heading, "/children", has_errors),
         form: state,
         caption: format!("{} — {}", child_name(view), view.case.service.label()),
         heading: sp.heading,
         intro: sp.intro,
         action: format!("/cases/{}/{}", view.case.id, form_name),
-        back: format!("/cases/{}", view.case.id),
+        back,
         fields: sp.fields,
         submit: sp.submit,
     };
@@ -939,7 +1004,11 @@ pub async fn form(
                 values.insert(k.to_string(), today.clone());
             }
             if name == "assessment" {
-                if let Some(a) = view.case.assessment(nums.first().copied().unwrap_or(0)) {
+                if let Some(a) = view
+                    .case
+                    .assessment(nums.first().copied().unwrap_or(0))
+                    .filter(|a| view.scope == Scope::Full || a.kind == AssessmentKind::FamilyHelp)
+                {
                     let r = &a.record;
                     for (k, v) in [
                         ("child_developmental_needs", &r.child_developmental_needs),
@@ -1017,7 +1086,15 @@ pub async fn submit(
         })
         .await;
     match result {
-        Ok(Submitted::Done(case)) => Redirect::to(&format!("/cases/{case}")).into_response(),
+        Ok(Submitted::Done(case)) => {
+            let (name, nums) = split_form(&form_name);
+            if name == "report" && ctx.caller().role == Role::PartnerPractitioner {
+                let n = nums.first().copied().unwrap_or(0);
+                Redirect::to(&format!("/cases/{case}/record/conference-{n}")).into_response()
+            } else {
+                Redirect::to(&format!("/cases/{case}")).into_response()
+            }
+        }
         Ok(Submitted::Refused(loaded, errors, status)) => form_page(
             &ctx,
             &loaded,
@@ -1097,7 +1174,7 @@ pub fn scale_chart(points: &[(chrono::NaiveDate, u8)]) -> Option<String> {
     };
     let y = |v: u8| top + (h - top - bottom) * (10.0 - v as f64) / 10.0;
     let mut svg = format!(
-        r##"<svg class="scale-chart" role="img" aria-labelledby="scale-title" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg"><title id="scale-title">Scaling at each meeting, 0 (very worried) to 10 (not worried at all): {}</title>"##,
+        r##"<svg class="scale-chart" role="img" aria-labelledby="scale-title" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title id="scale-title">Scaling at each meeting, 0 (very worried) to 10 (not worried at all): {}</title>"##,
         points
             .iter()
             .map(|(dt, v)| format!("{} {}", long_date(*dt), v))
@@ -1324,9 +1401,47 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
             }
         })
         .collect();
+    // A partner practitioner's history is of the Family Help work and plans, not the
+    // statutory assessment or child protection (issue 4 and 5 access decisions).
+    let partner_may_see = |t: &str| {
+        matches!(
+            t,
+            "case-opened"
+                | "allocation-proposed"
+                | "allocation-accepted"
+                | "allocation-declined"
+                | "consent-recorded"
+                | "plan-made"
+                | "action-added"
+                | "action-done"
+                | "meeting-held"
+                | "plan-ended"
+                | "family-group-conference"
+                | "step-up-requested"
+                | "service-changed"
+                | "shared-with-family"
+                | "case-closed"
+        )
+    };
     let history = v
         .history
         .iter()
+        .filter(|(stored, ev)| {
+            use together_domain::case::Change as Ch;
+            let fh = |n: &u32| {
+                c.assessment(*n)
+                    .is_some_and(|a| a.kind == AssessmentKind::FamilyHelp)
+            };
+            full || partner_may_see(&stored.event_type)
+                || match &ev.change {
+                    Ch::AssessmentStarted { kind, .. } => *kind == AssessmentKind::FamilyHelp,
+                    Ch::ChildSeen { assessment, .. }
+                    | Ch::AssessmentRecorded { assessment, .. }
+                    | Ch::AssessmentSubmitted { assessment, .. }
+                    | Ch::AssessmentCompleted { assessment, .. } => fh(assessment),
+                    _ => false,
+                }
+        })
         .rev()
         .map(|(stored, e)| HistoryRow {
             when: long_local_time(e.at),

@@ -53,7 +53,7 @@ pub fn is_protection_form(name: &str) -> bool {
 /// Errors about a whole list of people point at its first row.
 pub fn remap(mut e: ValidationErrors) -> ValidationErrors {
     for x in e.0.iter_mut() {
-        if matches!(x.field.as_str(), "attendees" | "invitees" | "core_group") {
+        if matches!(x.field.as_str(), "attendees" | "invitees") {
             x.field = "people[0].name".into();
         }
     }
@@ -813,6 +813,9 @@ fn d(x: chrono::NaiveDate) -> String {
 /// The child protection sections of the case page, with the links the viewer may use.
 pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
     use together_domain::role::Role;
+    if view.scope != together_domain::access::Scope::Full {
+        return partner_blocks(view, me);
+    }
     let c = &view.case;
     let p = &c.protection;
     let base = format!("/cases/{}", c.id);
@@ -1249,3 +1252,66 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
 }
 
 use together_domain::case::Service;
+
+/// What a partner practitioner with a part in the case sees of child protection: the
+/// meetings they were invited to (their records) and the plan's actions that are theirs.
+fn partner_blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
+    let c = &view.case;
+    let p = &c.protection;
+    let base = format!("/cases/{}", c.id);
+    let mine = |xs: &[Participant]| xs.iter().any(|x| x.user == Some(me.actor_id));
+    let mut links = Vec::new();
+    for s in &p.discussions {
+        if mine(&s.invitees) || s.record.as_ref().is_some_and(|r| mine(&r.attendees)) {
+            links.push((
+                format!("{base}/record/strategy-{}", s.number),
+                format!("Strategy discussion {}: the record", s.number),
+            ));
+        }
+    }
+    for cf in &p.conferences {
+        if mine(&cf.invitees) || cf.record.as_ref().is_some_and(|r| mine(&r.attendees)) {
+            links.push((
+                format!("{base}/record/conference-{}", cf.number),
+                format!("{} {}: the record", cf.kind.label(), cf.number),
+            ));
+            if cf.record.is_none() && cf.cancelled.is_none() && cf.date.is_some() {
+                links.push((
+                    format!("{base}/report-{}", cf.number),
+                    "Send your report for the conference".to_string(),
+                ));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    if let Some(plan) = p.open_plan() {
+        for a in plan
+            .actions
+            .iter()
+            .filter(|a| a.owner.user() == Some(me.actor_id))
+        {
+            lines.push(format!(
+                "Your action: {} — by {}{}",
+                a.what,
+                d(a.by),
+                a.done_on
+                    .map(|x| format!(" (done {})", d(x)))
+                    .unwrap_or_default()
+            ));
+            if a.done_on.is_none() && c.is_open() {
+                links.push((
+                    format!("{base}/action-done-0-{}", a.number),
+                    format!("Record done: {}", a.what),
+                ));
+            }
+        }
+    }
+    if links.is_empty() && lines.is_empty() {
+        return Vec::new();
+    }
+    vec![Block {
+        heading: "Child protection: your part".into(),
+        lines,
+        links,
+    }]
+}
