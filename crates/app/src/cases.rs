@@ -701,11 +701,47 @@ impl App {
                 }
             }
             CpCommand::CountersignS47 { enquiry, .. } => {
-                let unborn = self
+                let expected_delivery = self
                     .store
                     .person(case.child)?
-                    .is_some_and(|p| p.kind == "unborn-child");
-                CpCommand::CountersignS47 { enquiry, unborn }
+                    .filter(|p| p.kind == "unborn-child")
+                    .and_then(|p| p.expected_date_of_delivery)
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+                CpCommand::CountersignS47 {
+                    enquiry,
+                    expected_delivery,
+                }
+            }
+            CpCommand::HoldConference {
+                conference,
+                held_on,
+                attendees,
+                views,
+                outcome,
+                late_reason,
+                ongoing_support,
+                ..
+            } => {
+                use chrono::Datelike;
+                let eighteenth_birthday = self
+                    .store
+                    .person(case.child)?
+                    .and_then(|p| p.date_of_birth)
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                    .and_then(|b| {
+                        b.with_year(b.year() + 18)
+                            .or_else(|| chrono::NaiveDate::from_ymd_opt(b.year() + 18, 3, 1))
+                    });
+                CpCommand::HoldConference {
+                    conference,
+                    held_on,
+                    attendees,
+                    views,
+                    outcome,
+                    late_reason,
+                    ongoing_support,
+                    eighteenth_birthday,
+                }
             }
             // A partner's report and request are in their own name and agency's, not
             // what they typed (so nobody files a report as another agency).

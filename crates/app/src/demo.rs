@@ -993,7 +993,7 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
             id,
             cp(CpCommand::CountersignS47 {
                 enquiry: 1,
-                unborn: false,
+                expected_delivery: None,
             }),
         )?;
         Ok(id)
@@ -1037,6 +1037,7 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
                 outcome,
                 late_reason: String::new(),
                 ongoing_support: "Child in need support from the social worker.".into(),
+                eighteenth_birthday: None,
             }),
         )?;
         Ok(())

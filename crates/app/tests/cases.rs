@@ -488,3 +488,42 @@ fn a_record_moves_between_deployments_as_json() {
         matches!(to.app.import_child(&new_sup, &wrong), Err(AppError::Invalid(e)) if e.for_field("format").is_some())
     );
 }
+
+/// Issue 5: an unborn child's plan is "carried to the baby's own record at birth". The
+/// unborn child's record is the baby's: recording the birth changes its details, and its
+/// case (with any plan) stays on it — nothing is copied, so nothing can be lost.
+#[test]
+fn a_baby_keeps_the_unborn_childs_case_at_birth() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2027, 1, 11, 10, 0, 0).unwrap());
+    let sw = caller(&f.app, "socialworker");
+    let unborn = f
+        .app
+        .store
+        .children(&together_store::ChildQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == "unborn-child")
+        .expect("the demo's unborn child");
+    let before = f.app.cases_of_child(unborn.id).unwrap();
+    assert_eq!(before.len(), 1, "the demo opened a case before birth");
+    f.app
+        .record_child_details(
+            &sw,
+            unborn.id,
+            &together_domain::person::PersonInput {
+                kind: "child".into(),
+                given_name: "Robin".into(),
+                family_name: unborn.family_name.clone(),
+                date_of_birth: "2027-01-10".into(),
+                sex: "female".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let born = f.app.store.person(unborn.id).unwrap().unwrap();
+    assert_eq!(born.kind, "child");
+    assert_eq!(f.app.cases_of_child(unborn.id).unwrap(), before);
+}

@@ -164,6 +164,8 @@ struct RuleSpec {
     #[serde(default)]
     max_extension: Option<Period>,
     citation: String,
+    #[serde(default)]
+    before: bool,
 }
 
 /// A local change to a national rule. Fields left out keep the national value.
@@ -418,6 +420,7 @@ impl RuleSpec {
             max_extension: self.max_extension,
             citation: self.citation,
             statutory,
+            before: self.before,
         }
     }
 }
@@ -449,6 +452,11 @@ fn check_rule(r: &TimescaleRule) -> Result<(), String> {
         Unit::SameDay => {}
         _ if r.amount == 0 => return Err(format!("rule \"{id}\": amount must be at least 1")),
         _ => {}
+    }
+    if r.before && !matches!(r.unit, Unit::CalendarDays | Unit::WorkingDays) {
+        return Err(format!(
+            "rule \"{id}\": a rule that counts back (before = true) is in calendar or working days"
+        ));
     }
     for e in &r.extendable_by {
         if !is_extender(e) {
@@ -549,6 +557,7 @@ fn apply_override(
         max_extension,
         citation: format!("{}; {}", nat.citation, o.citation),
         statutory: true,
+        before: nat.before,
     };
     check_rule(&rule).map_err(invalid)?;
     Ok(rule)

@@ -219,6 +219,11 @@ pub struct TimescaleRule {
     pub citation: String,
     /// Set nationally (WT2026 or an Act): a local profile may not lengthen it.
     pub statutory: bool,
+    /// The end event is due `amount` `unit`s *before* the start event (e.g. a pre-birth
+    /// conference ten weeks before the expected date of delivery, SET 2.6.14). Calendar or
+    /// working days only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before: bool,
 }
 
 impl TimescaleRule {
@@ -228,6 +233,19 @@ impl TimescaleRule {
 
     /// When the end event is due, for a start event at `start`.
     pub fn due(&self, start: NaiveDateTime, cal: &Calendar) -> Due {
+        if self.before {
+            let d = start.date();
+            return Due::Date(match self.unit {
+                Unit::WorkingDays => {
+                    let mut x = d;
+                    for _ in 0..self.amount {
+                        x = cal.last_working_day_on_or_before(x - Days::new(1));
+                    }
+                    x
+                }
+                _ => d - Days::new(self.amount as u64),
+            });
+        }
         self.period().due_from(start, cal)
     }
 

@@ -298,3 +298,36 @@ fn local_closures_feed_the_calendar_but_not_the_clocks() {
         .due(at("2026-12-24 10:00"), &cal);
     assert_eq!(due.date(), day);
 }
+
+/// A rule that counts back from its start event (SET's pre-birth conference) is in days.
+#[test]
+fn a_rule_that_counts_back_is_in_days() {
+    let text = r#"
+id = "x"
+name = "X"
+version = "1"
+effective_from = 2026-01-01
+front_door_name = "Front door"
+[[rule]]
+id = "back"
+title = "Back"
+start_event = "expected-delivery-date"
+end_event = "held"
+amount = 2
+unit = "months"
+before = true
+strength = "should"
+citation = "test"
+"#;
+    assert!(Profile::local(text, "x.toml", &national()).is_err());
+    let set = load("set.toml");
+    let r = set
+        .rule("pre-birth-conference")
+        .expect("SET's pre-birth rule");
+    assert!(r.before);
+    assert_eq!(
+        r.due(at("2027-06-10 00:00"), &Calendar::england_and_wales())
+            .date(),
+        NaiveDate::from_ymd_opt(2027, 4, 1).unwrap()
+    );
+}

@@ -299,7 +299,7 @@ fn to_icpc(run: &mut Run, strategy_at: &str) {
         strategy_at,
         cp(CpCommand::CountersignS47 {
             enquiry: 1,
-            unborn: false,
+            expected_delivery: None,
         }),
     );
 }
@@ -494,6 +494,7 @@ fn the_conference_makes_a_plan_with_its_clocks() {
             outcome,
             late_reason: String::new(),
             ongoing_support: String::new(),
+            eighteenth_birthday: None,
         })
     };
     assert!(matches!(
@@ -570,6 +571,7 @@ fn a_plan_ended_by_a_move_waits_for_the_receiving_conference() {
             outcome: plan_outcome(),
             late_reason: String::new(),
             ongoing_support: String::new(),
+            eighteenth_birthday: None,
         }),
     );
     let end = |conf: &str| {
@@ -770,7 +772,7 @@ fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
         })),
         (1u32..3).prop_map(|n| cp(CpCommand::CountersignS47 {
             enquiry: n,
-            unborn: false
+            expected_delivery: None
         })),
         (1u32..5).prop_map(|n| cp(CpCommand::ScheduleConference {
             conference: n,
@@ -794,7 +796,8 @@ fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
                 },
             },
             late_reason: "late".into(),
-            ongoing_support: "support".into()
+            ongoing_support: "support".into(),
+            eighteenth_birthday: None
         })),
         Just(cp(CpCommand::HoldCoreGroup {
             held_on: day("2027-03-19"),
@@ -855,4 +858,120 @@ proptest! {
             }
         }
     }
+}
+
+/// SET 2.6.14 (`pre-birth-conference`): "ten weeks prior to the expected delivery date";
+/// the earlier of that and the 15 working days from the strategy discussion is due.
+#[test]
+fn a_pre_birth_conference_is_due_ten_weeks_before_the_expected_date() {
+    for (edd, due, rule) in [
+        ("2027-06-10", "2027-04-01", "pre-birth-conference"), // 70 days back: 1 April
+        ("2027-08-01", "2027-04-13", "icpc"),                 // 23 May is later: 15 WD
+    ] {
+        let mut run = Run::new(set());
+        run.ok(
+            SUPERVISOR,
+            "2027-03-18 10:00",
+            open(Service::SocialCare, "2027-03-18"),
+        );
+        run.ok(
+            SUPERVISOR,
+            "2027-03-19 10:00",
+            cp(CpCommand::ConveneStrategy {
+                timing: StrategyTiming::Routine,
+                concerns_at: None,
+                by: None,
+                reason: "Pre-birth concerns".into(),
+                invitees: vec![],
+            }),
+        );
+        run.ok(
+            SUPERVISOR,
+            "2027-03-19 10:00",
+            hold_strategy(1, "2027-03-19 10:00", core_attendees(), true),
+        );
+        run.ok(
+            SOCIAL_WORKER,
+            "2027-03-19 11:00",
+            cp(CpCommand::RecordS47Task {
+                enquiry: 1,
+                task: S47Task::ChildSeenAlone,
+                on: day("2027-03-19"),
+                note: "Unborn: mother seen alone".into(),
+            }),
+        );
+        run.ok(
+            SOCIAL_WORKER,
+            "2027-03-19 11:00",
+            cp(CpCommand::RecommendS47 {
+                enquiry: 1,
+                finding: S47Finding {
+                    substantiated: true,
+                    reasons: "Risk to the unborn baby".into(),
+                    discussed_with_family: String::new(),
+                    onward_support: String::new(),
+                    fgc_offered: false,
+                },
+            }),
+        );
+        run.ok(
+            SUPERVISOR,
+            "2027-03-19 12:00",
+            cp(CpCommand::CountersignS47 {
+                enquiry: 1,
+                expected_delivery: Some(day(edd)),
+            }),
+        );
+        let c = run.case().protection.pending_conference().unwrap();
+        assert_eq!(c.kind, ConferenceKind::PreBirth);
+        assert_eq!(c.due, Due::Date(day(due)), "EDD {edd}");
+        assert_eq!(c.rule_id.as_deref(), Some(rule));
+    }
+}
+
+/// 003 L1957: "a review around the child's birthday ... planned in advance". A child who
+/// turns 18 on Tuesday 1 June 2027 has the review by Friday 28 May — Monday 31 May is the
+/// spring bank holiday — not the three months (8 July) the plan would otherwise give.
+#[test]
+fn a_plan_is_reviewed_before_the_18th_birthday() {
+    let mut run = Run::new(set());
+    run.ok(
+        SUPERVISOR,
+        "2027-03-18 10:00",
+        open(Service::SocialCare, "2027-03-18"),
+    );
+    to_icpc(&mut run, "2027-03-19 10:00");
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        cp(CpCommand::ScheduleConference {
+            conference: 1,
+            date: day("2027-04-08"),
+            chair: Some(practitioner(CHAIR)),
+            chair_line_manages_lead: false,
+            invitees: vec![person("Mother", "parent", "", None)],
+        }),
+    );
+    run.ok(
+        CHAIR,
+        "2027-04-08 15:00",
+        cp(CpCommand::HoldConference {
+            conference: 1,
+            held_on: day("2027-04-08"),
+            attendees: core_attendees(),
+            views: vec![],
+            outcome: plan_outcome(),
+            late_reason: String::new(),
+            ongoing_support: String::new(),
+            eighteenth_birthday: Some(day("2027-06-01")),
+        }),
+    );
+    assert_eq!(
+        run.case().protection.open_plan().unwrap().next_review,
+        Due::Date(day("2027-05-28"))
+    );
+    assert_eq!(
+        run.case().protection.pending_conference().unwrap().due,
+        Due::Date(day("2027-05-28"))
+    );
 }

@@ -139,8 +139,8 @@ pub enum CpCommand {
     },
     CountersignS47 {
         enquiry: u32,
-        /// The child is unborn: a pre-birth conference (SET 2.6.14).
-        unborn: bool,
+        /// The child is unborn, expected on this date: a pre-birth conference (SET 2.6.14).
+        expected_delivery: Option<NaiveDate>,
     },
     RequestConference {
         by: String,
@@ -180,6 +180,9 @@ pub enum CpCommand {
         outcome: OutcomeInput,
         late_reason: String,
         ongoing_support: String,
+        /// The child's 18th birthday, if known: a plan's review is held before it
+        /// (003 L1957: "a review around the child's birthday ... planned in advance").
+        eighteenth_birthday: Option<NaiveDate>,
     },
     RecordPlanVersion {
         detailed: bool,
@@ -772,7 +775,10 @@ pub(super) fn decide(
                 },
             }
         }
-        CpCommand::CountersignS47 { enquiry, unborn } => {
+        CpCommand::CountersignS47 {
+            enquiry,
+            expected_delivery,
+        } => {
             let q = p
                 .enquiry(enquiry)
                 .ok_or_else(|| Refusal::NotFound("no such enquiry".into()))?;
@@ -791,16 +797,24 @@ pub(super) fn decide(
                 return Err(Refusal::Conflict("already countersigned".into()));
             }
             if f.substantiated && p.pending_conference().is_none() {
+                // SET 2.6.14: a pre-birth conference ten weeks before the expected date of
+                // delivery, if that is earlier than the 15 working days (`pre-birth-conference`).
+                let (due, rule_id) = match expected_delivery
+                    .and_then(|edd| due_by_rule(ctx, "pre-birth-conference", midnight(edd)))
+                {
+                    Some((d, r)) if d.date() < q.icpc_due.date() => (d, Some(r)),
+                    _ => (q.icpc_due, q.icpc_rule.clone()),
+                };
                 extra.push(Change::ConferenceConvened {
                     conference: Conference {
                         number: p.conferences.len() as u32 + 1,
-                        kind: if unborn {
+                        kind: if expected_delivery.is_some() {
                             ConferenceKind::PreBirth
                         } else {
                             ConferenceKind::Initial
                         },
-                        due: q.icpc_due,
-                        rule_id: q.icpc_rule.clone(),
+                        due,
+                        rule_id,
                         date: None,
                         chair: None,
                         invitees: Vec::new(),
@@ -973,6 +987,7 @@ pub(super) fn decide(
             outcome,
             late_reason,
             ongoing_support,
+            eighteenth_birthday,
         } => {
             let c = p
                 .conference(conference)
@@ -1162,6 +1177,12 @@ pub(super) fn decide(
                         "An initial conference decides whether there is a plan",
                     )));
                 }
+            };
+            let next_review = match (next_review, eighteenth_birthday) {
+                (Some(r), Some(b)) if r.date() >= b => Some(Due::Date(
+                    ctx.calendar.last_working_day_on_or_before(b - Days::new(1)),
+                )),
+                (r, _) => r,
             };
             let ongoing_support = if matches!(
                 outcome,

@@ -576,7 +576,7 @@ pub fn command(
         }
         "countersign" => CpCommand::CountersignS47 {
             enquiry: n,
-            unborn: false,
+            expected_delivery: None,
         },
         "request-conference" => CpCommand::RequestConference {
             by: g("by"),
@@ -742,6 +742,7 @@ pub fn command(
                 outcome: outcome?,
                 late_reason: g("late_reason"),
                 ongoing_support: g("ongoing_support"),
+                eighteenth_birthday: None,
             }
         }
         "plan-version" => CpCommand::RecordPlanVersion {

@@ -61,7 +61,11 @@ pub async fn timescales(
         .map(|r| RuleRow {
             id: r.id.clone(),
             title: r.title.clone(),
-            period: r.period().to_string(),
+            period: if r.before {
+                format!("{} before", r.period())
+            } else {
+                r.period().to_string()
+            },
             start_event: r.start_event.replace('-', " "),
             strength: match r.strength {
                 Strength::Must => "Must",
@@ -93,9 +97,10 @@ pub async fn timescales(
             result = Some((
                 describe_due(&due),
                 format!(
-                    "{} — {} from {}. {}",
+                    "{} — {} {} {}. {}",
                     rule.title,
                     rule.period(),
+                    if rule.before { "before" } else { "from" },
                     rule.start_event.replace('-', " "),
                     rule.citation
                 ),
