@@ -2,67 +2,14 @@
 // a Family Help plan made with a school as lead practitioner (WT2026 ¶138, ¶135, ¶144),
 // and a social worker's child and family assessment through to a child in need plan
 // (¶162–¶169; Box "Statutory requirements for children in need"). Pages pass axe.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 
-import { startServer, defaultBin } from './lib/server.mjs';
-import { axeViolations, formatViolations } from './lib/axe.mjs';
+import { ARTIFACTS, openSession, byId, submit, choose } from './lib/session.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = join(HERE, 'artifacts');
-mkdirSync(ARTIFACTS, { recursive: true });
+const { server, as, assertAxe } = await openSession('server-cases.log');
 
-const server = await startServer({ bin: defaultBin(), logFile: join(ARTIFACTS, 'server-cases.log') });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-after(async () => {
-  await browser.close().catch(() => {});
-  if (!server.exited) server.child.kill('SIGKILL');
-});
-
-async function as(username, fn) {
-  const u = server.users.find((x) => x.username === username);
-  const ctx = await browser.newContext({ javaScriptEnabled: false });
-  const page = await ctx.newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('Username', { exact: true }).fill(u.username);
-  await page.getByLabel('Password', { exact: true }).fill(u.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForLoadState('load');
-  try {
-    return await fn(page);
-  } finally {
-    await ctx.close();
-  }
-}
-
-async function assertAxe(page, where) {
-  const ctx = await browser.newContext({ bypassCSP: true, storageState: await page.context().storageState() });
-  const p = await ctx.newPage();
-  await p.goto(page.url());
-  const v = await axeViolations(p);
-  await ctx.close();
-  assert.equal(v.length, 0, formatViolations(v, where));
-}
-
-const byId = (page, id) => page.locator(`[id="${id}"]`);
-
-async function submit(page, name) {
-  await page.getByRole('button', { name, exact: true }).click();
-  await page.waitForLoadState('load');
-}
-
-async function choose(page, selectId, text) {
-  const value = await byId(page, selectId).locator('option', { hasText: text }).first().getAttribute('value');
-  await byId(page, selectId).selectOption(value);
-}
 
 /// The front door opens a record; the supervisor opens a case from it and asks
 /// `lead` (an option's text) to lead. Returns the case's URL.

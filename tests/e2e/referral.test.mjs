@@ -2,56 +2,13 @@
 // JavaScript: a school's designated safeguarding lead refers a child; the front door
 // finds the child's existing record and links it; the practice supervisor decides from
 // the work tray; the school sees the decision and the reasons (¶165). Pages pass axe.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 
-import { startServer, defaultBin } from './lib/server.mjs';
-import { axeViolations, formatViolations } from './lib/axe.mjs';
+import { ARTIFACTS, openSession } from './lib/session.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = join(HERE, 'artifacts');
-mkdirSync(ARTIFACTS, { recursive: true });
-
-const server = await startServer({ bin: defaultBin(), logFile: join(ARTIFACTS, 'server-referral.log') });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-after(async () => {
-  await browser.close().catch(() => {});
-  if (!server.exited) server.child.kill('SIGKILL');
-});
-
-async function as(username, fn) {
-  const u = server.users.find((x) => x.username === username);
-  const ctx = await browser.newContext({ javaScriptEnabled: false });
-  const page = await ctx.newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('Username', { exact: true }).fill(u.username);
-  await page.getByLabel('Password', { exact: true }).fill(u.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForLoadState('load');
-  try {
-    await fn(page);
-  } finally {
-    await ctx.close();
-  }
-}
-
-async function assertAxe(page, where) {
-  // axe needs script: scan the same URL in a scripted context with the same cookies.
-  const ctx = await browser.newContext({ bypassCSP: true, storageState: await page.context().storageState() });
-  const p = await ctx.newPage();
-  await p.goto(page.url());
-  const v = await axeViolations(p);
-  await ctx.close();
-  assert.equal(v.length, 0, formatViolations(v, where));
-}
+const { server, as, assertAxe } = await openSession('server-referral.log');
 
 test('a school refers, the front door links a known child, the supervisor decides, the school sees the feedback', async () => {
   // The child is already known to children's social care.

@@ -2,7 +2,6 @@
 //! every command on it through the one access decision and the case's own rules, the
 //! case trays, and the plan actions partner agencies' systems read and complete.
 
-use crate::front_door::local_time;
 use crate::{App, AppError, Caller};
 use together_domain::access::{Action, Scope};
 use together_domain::case::plan::Owner;
@@ -47,10 +46,6 @@ fn refusal(r: Refusal) -> AppError {
         Refusal::Conflict(m) => AppError::Conflict(m),
         Refusal::Invalid(e) => AppError::Invalid(e),
     }
-}
-
-fn london_now(app: &App) -> chrono::NaiveDateTime {
-    crate::record::to_london(app.clock.now()).naive_local()
 }
 
 impl App {
@@ -374,7 +369,6 @@ impl App {
             };
             self.apply_command(caller, new_id, child, None, Vec::new(), open)?;
         }
-        let _ = row;
         Ok(view)
     }
 
@@ -389,7 +383,7 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let calendar = self.calendar();
         let ctx = Context {
-            now: london_now(self),
+            now: self.now_in_england(),
             actor: case::Actor {
                 user: caller.actor_id,
                 role: caller.role,
@@ -564,7 +558,10 @@ impl App {
     /// supervisors' (unallocated children oldest first, authorisations, step ups).
     pub fn case_tray(&self, caller: &Caller) -> Result<Vec<CaseTrayItem>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let now = london_now(self).format("%Y-%m-%dT%H:%M:%S").to_string();
+        let now = self
+            .now_in_england()
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string();
         let items = self.store.case_work(&CaseWorkQuery {
             assignee: (!caller.is_api_client).then_some(caller.actor_id),
             supervisors: caller.role == Role::PracticeSupervisor,
@@ -949,9 +946,4 @@ impl App {
         }
         Ok(out)
     }
-}
-
-/// A stored UTC timestamp as wall-clock time in England, for the case pages.
-pub fn case_local_time(utc: &str) -> Option<chrono::NaiveDateTime> {
-    local_time(utc)
 }

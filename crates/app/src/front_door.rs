@@ -76,10 +76,6 @@ pub struct TrayItem {
     pub due: Option<together_domain::timescale::Due>,
 }
 
-fn london_now(app: &App) -> NaiveDateTime {
-    to_london(app.clock.now()).naive_local()
-}
-
 /// The local wall-clock time in England for a stored UTC timestamp.
 pub fn local_time(utc: &str) -> Option<NaiveDateTime> {
     together_domain::event::parse_timestamp(utc).map(|t| to_london(t).naive_local())
@@ -140,7 +136,7 @@ impl App {
         threshold: ThresholdSupport,
     ) -> DecisionContext<'a> {
         DecisionContext {
-            now: london_now(self),
+            now: self.now_in_england(),
             actor: Actor {
                 user: caller.actor_id,
                 role: caller.role,
@@ -387,7 +383,10 @@ impl App {
             together_domain::role::Role::PracticeSupervisor => None,
             _ => return Ok(Vec::new()),
         };
-        let now = london_now(self).format("%Y-%m-%dT%H:%M:%S").to_string();
+        let now = self
+            .now_in_england()
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string();
         let items = self.store.work_items(&WorkQuery {
             queue: queue.map(str::to_string),
             limit: 500,
@@ -617,7 +616,7 @@ impl App {
             return Ok(Vec::new());
         };
         let found = self.with_index(|ix| ix.search(&probe, limit))?;
-        let since = (london_now(self) - Months::new(12))
+        let since = (self.now_in_england() - Months::new(12))
             .format("%Y-%m-%d")
             .to_string();
         let mut out = Vec::with_capacity(found.len());

@@ -101,6 +101,11 @@ impl App {
         }
     }
 
+    /// Now, as the wall-clock time in England: every timescale counts in it.
+    pub fn now_in_england(&self) -> chrono::NaiveDateTime {
+        to_london(self.clock.now()).naive_local()
+    }
+
     pub fn today(&self) -> chrono::NaiveDate {
         // Practice happens in England: the local date, not UTC, decides "today".
         to_london(self.clock.now()).date_naive()

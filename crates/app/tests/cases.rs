@@ -5,106 +5,17 @@
 //! owners; re-opening starts a new case; every case log verifies.
 
 use chrono::{TimeZone, Utc};
-use std::sync::Arc;
-use together_app::clock::FixedClock;
 use together_app::front_door::ThresholdSupport;
-use together_app::{profiles::ProfileSource, App, AppError, Caller, Settings};
+use together_app::AppError;
 use together_domain::case::decide::ActionInput;
 use together_domain::case::{AssessmentKind, ClosureReason, Command, PlanKind, Service};
 use together_domain::ids::CaseId;
-use together_domain::referral::details::{
-    ChildInput, ConcernInput, ConsentInput, FamilyMemberInput, ReferrerInput, SignsOfSafetyInput,
-};
-use together_domain::referral::{
-    Channel, DecideInput, Outcome, ReferralCommand, ReferralId, ReferralInput,
-};
+use together_domain::referral::{DecideInput, Outcome, ReferralCommand, ReferralId};
 use together_domain::timescale::Due;
 use together_store::AccessQuery;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    app: App,
-    clock: Arc<FixedClock>,
-}
-
-fn fixture_at(utc: chrono::DateTime<Utc>) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store = together_store::open(dir.path().join("t.db").to_str().unwrap()).unwrap();
-    let clock = Arc::new(FixedClock::at(utc));
-    let app = App::new(
-        store,
-        ProfileSource::default().load("national").unwrap(),
-        clock.clone(),
-        Settings::default(),
-    )
-    .unwrap();
-    together_app::demo::seed(&app).unwrap();
-    Fixture {
-        _dir: dir,
-        app,
-        clock,
-    }
-}
-
-fn caller(app: &App, username: &str) -> Caller {
-    let u = app.store.user_by_username(username).unwrap().unwrap();
-    app.caller_for(&u, "test").unwrap()
-}
-
-fn school_referral(given: &str, family: &str, dob: &str) -> ReferralInput {
-    ReferralInput {
-        referrer: ReferrerInput {
-            kind: "professional".into(),
-            name: "Sam Okafor".into(),
-            job_title: "Designated safeguarding lead".into(),
-            agency_name: "Park Road Primary School".into(),
-            agency_kind: "education".into(),
-            email: "dsl@parkroad.example.org".into(),
-            ..Default::default()
-        },
-        children: vec![ChildInput {
-            given_name: given.into(),
-            family_name: family.into(),
-            date_of_birth: dob.into(),
-            sex: "female".into(),
-            ..Default::default()
-        }],
-        family: vec![FamilyMemberInput {
-            relationship: "mother".into(),
-            given_name: "Beth".into(),
-            family_name: family.into(),
-            lives_with_child: "yes".into(),
-            ..Default::default()
-        }],
-        concern: ConcernInput {
-            what_happened: "Bruising to the upper arm.".into(),
-            seen_or_heard: "Four finger-shaped bruises.".into(),
-            ..Default::default()
-        },
-        consent: ConsentInput {
-            family_knows: "yes".into(),
-            family_consents: "yes".into(),
-            ..Default::default()
-        },
-        immediate_risk: "no".into(),
-        signs_of_safety: SignsOfSafetyInput {
-            scale: "4".into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
-
-fn submit(f: &Fixture, who: &str, input: &ReferralInput) -> ReferralId {
-    let c = caller(&f.app, who);
-    let d = input.parse(f.app.today()).unwrap();
-    let (row, created) = f
-        .app
-        .receive_referral(&c, d, Channel::OnlineForm, None, None)
-        .unwrap();
-    assert!(created);
-    ReferralId(row.id)
-}
+mod common;
+use common::*;
 
 fn day(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()

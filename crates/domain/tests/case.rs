@@ -1,145 +1,15 @@
 //! Help for children and families (issue 4): the case from opening to closure, against
 //! the seed texts. WT2026 is seed 003, SET 002, NSCP 001.
 
-use chrono::{NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
-use std::sync::OnceLock;
-use together_domain::calendar::Calendar;
 use together_domain::case::decide::ActionInput;
 use together_domain::case::state::FgcStage;
 use together_domain::case::*;
-use together_domain::case::{Actor, ClosureReason, Practitioner, Service};
-use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
-use together_domain::profile::Profile;
-use together_domain::role::Role;
+use together_domain::case::{Actor, ClosureReason, Service};
 use together_domain::timescale::Due;
-use uuid::Uuid;
 
-const NATIONAL: &str = include_str!("../../../config/partnerships/national.toml");
-const SET: &str = include_str!("../../../config/partnerships/set.toml");
-
-fn national() -> &'static Profile {
-    static P: OnceLock<Profile> = OnceLock::new();
-    P.get_or_init(|| Profile::national(NATIONAL).unwrap())
-}
-fn set() -> &'static Profile {
-    static P: OnceLock<Profile> = OnceLock::new();
-    P.get_or_init(|| Profile::local(SET, "set.toml", national()).unwrap())
-}
-fn cal() -> &'static Calendar {
-    static C: OnceLock<Calendar> = OnceLock::new();
-    C.get_or_init(Calendar::england_and_wales)
-}
-fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
-fn day(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-const SUPERVISOR: Actor = Actor {
-    user: UserId(Uuid::from_u128(1)),
-    role: Role::PracticeSupervisor,
-};
-const SOCIAL_WORKER: Actor = Actor {
-    user: UserId(Uuid::from_u128(2)),
-    role: Role::SocialWorker,
-};
-const SCHOOL_DSL: Actor = Actor {
-    user: UserId(Uuid::from_u128(3)),
-    role: Role::PartnerPractitioner,
-};
-const OTHER_PARTNER: Actor = Actor {
-    user: UserId(Uuid::from_u128(4)),
-    role: Role::PartnerPractitioner,
-};
-
-fn practitioner(a: Actor) -> Practitioner {
-    Practitioner {
-        user: a.user,
-        name: format!("User {}", a.user.0.as_u128()),
-        role: a.role,
-        agency: AgencyId(Uuid::from_u128(a.user.0.as_u128() + 50)),
-        agency_name: "Agency".into(),
-    }
-}
-
-/// A case and its events, driven command by command as the app does.
-struct Run {
-    events: Vec<CaseEvent>,
-    case: Option<Case>,
-    profile: &'static Profile,
-}
-
-impl Run {
-    fn new(profile: &'static Profile) -> Run {
-        Run {
-            events: Vec::new(),
-            case: None,
-            profile,
-        }
-    }
-    fn try_do(&mut self, who: Actor, when: &str, cmd: Command) -> Result<Vec<CaseEvent>, Refusal> {
-        let ctx = Context {
-            now: at(when),
-            actor: who,
-            profile: self.profile,
-            calendar: cal(),
-        };
-        let evs = decide(self.case.as_ref(), cmd, &ctx)?;
-        for e in &evs {
-            self.case = apply(self.case.take(), e);
-            self.events.push(e.clone());
-        }
-        self.case.as_ref().unwrap().check_invariants().unwrap();
-        Ok(evs)
-    }
-    fn ok(&mut self, who: Actor, when: &str, cmd: Command) {
-        if let Err(e) = self.try_do(who, when, cmd) {
-            panic!("refused: {e:?}");
-        }
-    }
-    fn case(&self) -> &Case {
-        self.case.as_ref().unwrap()
-    }
-    fn work(&self) -> Vec<CaseWork> {
-        open_work(self.case(), cal())
-    }
-}
-
-fn open(service: Service, referral_date: &str) -> Command {
-    Command::Open {
-        case: CaseId(Uuid::from_u128(9)),
-        child: PersonId(Uuid::from_u128(10)),
-        service,
-        referral: None,
-        referral_date: day(referral_date),
-        local_authority: "Essex County Council".into(),
-        reason: "Referral accepted for assessment".into(),
-        reopens: None,
-        transferred_from: None,
-    }
-}
-
-fn allocate(run: &mut Run, to: Actor, when: &str) {
-    run.ok(
-        SUPERVISOR,
-        when,
-        Command::ProposeLead {
-            to: practitioner(to),
-            family_views: "Mother asked for someone the children already know".into(),
-            handover: "Handover: the history is on the record".into(),
-        },
-    );
-    run.ok(
-        to,
-        when,
-        Command::AnswerAllocation {
-            accept: true,
-            reason: String::new(),
-        },
-    );
-}
+mod common;
+use common::*;
 
 fn start(kind: AssessmentKind, on: &str) -> Command {
     Command::StartAssessment {
@@ -171,19 +41,6 @@ fn seen(on: &str) -> Command {
             alone: SeenAlone::Alone,
             note: String::new(),
         },
-    }
-}
-
-fn action(what: &str, owner: Actor, by: &str) -> ActionInput {
-    ActionInput {
-        what: what.into(),
-        owner: Some(Owner::User {
-            user: owner.user,
-            name: "Owner".into(),
-            agency: AgencyId(Uuid::from_u128(owner.user.0.as_u128() + 50)),
-            agency_name: "Agency".into(),
-        }),
-        by: Some(day(by)),
     }
 }
 

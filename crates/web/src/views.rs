@@ -85,8 +85,3 @@ pub fn long_date_text(s: &str) -> String {
         .map(long_date)
         .unwrap_or_else(|_| s.to_string())
 }
-
-/// Now, as the wall-clock time in England.
-pub fn london_now(app: &together_app::App) -> chrono::NaiveDateTime {
-    together_app::record::to_london(app.clock.now()).naive_local()
-}

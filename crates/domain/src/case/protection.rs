@@ -574,6 +574,18 @@ impl Protection {
     pub fn open_plan_mut(&mut self) -> Option<&mut CpPlan> {
         self.plans.iter_mut().find(|p| p.is_open())
     }
+    pub fn emergency_mut(&mut self, n: u32) -> Option<&mut Emergency> {
+        self.emergencies.iter_mut().find(|x| x.number == n)
+    }
+    pub fn discussion_mut(&mut self, n: u32) -> Option<&mut StrategyDiscussion> {
+        self.discussions.iter_mut().find(|x| x.number == n)
+    }
+    pub fn enquiry_mut(&mut self, n: u32) -> Option<&mut Enquiry> {
+        self.enquiries.iter_mut().find(|x| x.number == n)
+    }
+    pub fn conference_mut(&mut self, n: u32) -> Option<&mut Conference> {
+        self.conferences.iter_mut().find(|x| x.number == n)
+    }
     pub fn conference(&self, n: u32) -> Option<&Conference> {
         self.conferences.iter().find(|c| c.number == n)
     }

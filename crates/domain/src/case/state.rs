@@ -1168,12 +1168,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             c.protection.emergencies.push(emergency.clone())
         }
         Change::EpoExtended { number, ends } => {
-            if let Some(x) = c
-                .protection
-                .emergencies
-                .iter_mut()
-                .find(|x| x.number == *number)
-            {
+            if let Some(x) = c.protection.emergency_mut(*number) {
                 x.ends = Some(*ends);
                 x.extended = true;
             }
@@ -1183,24 +1178,14 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             by_authority,
             written_confirmation_on,
         } => {
-            if let Some(x) = c
-                .protection
-                .emergencies
-                .iter_mut()
-                .find(|x| x.number == *number)
-            {
+            if let Some(x) = c.protection.emergency_mut(*number) {
                 x.accepted_at = Some(*at);
                 x.accepted_by = Some(by_authority.clone());
                 x.written_confirmation_on = *written_confirmation_on;
             }
         }
         Change::ResponsibilityConfirmedInWriting { number, on } => {
-            if let Some(x) = c
-                .protection
-                .emergencies
-                .iter_mut()
-                .find(|x| x.number == *number)
-            {
+            if let Some(x) = c.protection.emergency_mut(*number) {
                 x.written_confirmation_on = Some(*on);
             }
         }
@@ -1223,12 +1208,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                     .max()
                     .unwrap_or(0),
             );
-            if let Some(d) = c
-                .protection
-                .discussions
-                .iter_mut()
-                .find(|d| d.number == *number)
-            {
+            if let Some(d) = c.protection.discussion_mut(*number) {
                 d.record = Some(record.clone());
             }
         }
@@ -1239,34 +1219,19 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             on,
             note,
         } => {
-            if let Some(e) = c
-                .protection
-                .enquiries
-                .iter_mut()
-                .find(|e| e.number == *enquiry)
-            {
+            if let Some(e) = c.protection.enquiry_mut(*enquiry) {
                 e.tasks.push((*task, *on, note.clone()));
             }
         }
         Change::EnquiryOutcomeRecommended { enquiry, finding } => {
-            if let Some(e) = c
-                .protection
-                .enquiries
-                .iter_mut()
-                .find(|e| e.number == *enquiry)
-            {
+            if let Some(e) = c.protection.enquiry_mut(*enquiry) {
                 e.recommended_by = Some(by.user);
                 e.recommendation = Some(finding.clone());
             }
         }
         Change::EnquiryCountersigned { enquiry, on } => {
             let user = by.user;
-            if let Some(e) = c
-                .protection
-                .enquiries
-                .iter_mut()
-                .find(|e| e.number == *enquiry)
-            {
+            if let Some(e) = c.protection.enquiry_mut(*enquiry) {
                 e.countersigned = Some((*on, user));
             }
         }
@@ -1302,24 +1267,14 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             chair,
             invitees,
         } => {
-            if let Some(x) = c
-                .protection
-                .conferences
-                .iter_mut()
-                .find(|x| x.number == *conference)
-            {
+            if let Some(x) = c.protection.conference_mut(*conference) {
                 x.date = Some(*date);
                 x.chair = Some(chair.clone());
                 x.invitees = invitees.clone();
             }
         }
         Change::AgencyReportSubmitted { conference, report } => {
-            if let Some(x) = c
-                .protection
-                .conferences
-                .iter_mut()
-                .find(|x| x.number == *conference)
-            {
+            if let Some(x) = c.protection.conference_mut(*conference) {
                 x.reports.push(report.clone());
             }
         }
@@ -1328,34 +1283,19 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             on,
             note,
         } => {
-            if let Some(x) = c
-                .protection
-                .conferences
-                .iter_mut()
-                .find(|x| x.number == *conference)
-            {
+            if let Some(x) = c.protection.conference_mut(*conference) {
                 x.chair_met_family = Some((*on, note.clone()));
             }
         }
         Change::ConferenceHeld { conference, record } => {
             let kind = c.protection.conference(*conference).map(|x| x.kind);
-            if let Some(x) = c
-                .protection
-                .conferences
-                .iter_mut()
-                .find(|x| x.number == *conference)
-            {
+            if let Some(x) = c.protection.conference_mut(*conference) {
                 x.record = Some(record.clone());
             }
             super::protection::apply_conference(&mut c.protection, *conference, kind, record);
         }
         Change::ConferenceCancelled { conference, reason } => {
-            if let Some(x) = c
-                .protection
-                .conferences
-                .iter_mut()
-                .find(|x| x.number == *conference)
-            {
+            if let Some(x) = c.protection.conference_mut(*conference) {
                 x.cancelled = Some(reason.clone());
             }
         }

@@ -821,7 +821,7 @@ fn command(
                 _ => None,
             }
         }
-        _ => super::protection::command(app, ch, view, name, nums, form, &mut e),
+        _ => super::protection::command(app, ch, name, nums, form, &mut e),
     };
     match cmd {
         Some(c) if e.is_empty() => Ok(c),
@@ -985,9 +985,7 @@ pub async fn form(
             let (name, nums) = split_form(&form_name);
             // Today's date where a date is asked for, and the saved text of an assessment.
             let today = ctx.state.app.today().to_string();
-            let time = crate::views::london_now(&ctx.state.app)
-                .format("%H:%M")
-                .to_string();
+            let time = ctx.state.app.now_in_england().format("%H:%M").to_string();
             values.insert("at_time".into(), time.clone());
             values.insert("held_at_time".into(), time);
             for k in [
@@ -1240,7 +1238,7 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
         .proposal
         .as_ref()
         .is_some_and(|p| p.to.user == me.actor_id);
-    let now = crate::views::london_now(&ctx.state.app);
+    let now = ctx.state.app.now_in_england();
     let mut links = Vec::new();
     let mut add = |href: &str, label: &str| {
         links.push(Link {

@@ -456,7 +456,6 @@ fn end_reason(e: &mut ValidationErrors, form: &FormData) -> Option<EndReason> {
 pub fn command(
     app: &together_app::App,
     ch: &Choices,
-    view: &CaseView,
     name: &str,
     nums: &[u32],
     form: &FormData,
@@ -795,7 +794,6 @@ pub fn command(
         }
         _ => return None,
     };
-    let _ = view;
     Some(Command::Protection(Box::new(cmd)))
 }
 

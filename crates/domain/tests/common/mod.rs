@@ -1,0 +1,159 @@
+//! Shared by the case and child protection tests: the profiles, the actors, and `Run`,
+//! which drives a case command by command as the app does.
+
+#![allow(dead_code)] // each test file uses some of these
+
+use chrono::{NaiveDate, NaiveDateTime};
+use std::sync::OnceLock;
+use together_domain::calendar::Calendar;
+use together_domain::case::decide::ActionInput;
+use together_domain::case::*;
+use together_domain::case::{Actor, Practitioner, Service};
+use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
+use together_domain::profile::Profile;
+use together_domain::role::Role;
+use uuid::Uuid;
+
+pub const NATIONAL: &str = include_str!("../../../../config/partnerships/national.toml");
+pub const SET: &str = include_str!("../../../../config/partnerships/set.toml");
+
+pub fn national() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| Profile::national(NATIONAL).unwrap())
+}
+pub fn set() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| Profile::local(SET, "set.toml", national()).unwrap())
+}
+pub fn cal() -> &'static Calendar {
+    static C: OnceLock<Calendar> = OnceLock::new();
+    C.get_or_init(Calendar::england_and_wales)
+}
+pub fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+pub fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub const SUPERVISOR: Actor = Actor {
+    user: UserId(Uuid::from_u128(1)),
+    role: Role::PracticeSupervisor,
+};
+pub const SOCIAL_WORKER: Actor = Actor {
+    user: UserId(Uuid::from_u128(2)),
+    role: Role::SocialWorker,
+};
+pub const SCHOOL_DSL: Actor = Actor {
+    user: UserId(Uuid::from_u128(3)),
+    role: Role::PartnerPractitioner,
+};
+pub const OTHER_PARTNER: Actor = Actor {
+    user: UserId(Uuid::from_u128(4)),
+    role: Role::PartnerPractitioner,
+};
+
+pub fn practitioner(a: Actor) -> Practitioner {
+    Practitioner {
+        user: a.user,
+        name: format!("User {}", a.user.0.as_u128()),
+        role: a.role,
+        agency: AgencyId(Uuid::from_u128(a.user.0.as_u128() + 50)),
+        agency_name: "Agency".into(),
+    }
+}
+
+/// A case and its events, driven command by command as the app does.
+pub struct Run {
+    pub events: Vec<CaseEvent>,
+    pub case: Option<Case>,
+    pub profile: &'static Profile,
+}
+
+impl Run {
+    pub fn new(profile: &'static Profile) -> Run {
+        Run {
+            events: Vec::new(),
+            case: None,
+            profile,
+        }
+    }
+    pub fn try_do(
+        &mut self,
+        who: Actor,
+        when: &str,
+        cmd: Command,
+    ) -> Result<Vec<CaseEvent>, Refusal> {
+        let ctx = Context {
+            now: at(when),
+            actor: who,
+            profile: self.profile,
+            calendar: cal(),
+        };
+        let evs = decide(self.case.as_ref(), cmd, &ctx)?;
+        for e in &evs {
+            self.case = apply(self.case.take(), e);
+            self.events.push(e.clone());
+        }
+        self.case.as_ref().unwrap().check_invariants().unwrap();
+        Ok(evs)
+    }
+    pub fn ok(&mut self, who: Actor, when: &str, cmd: Command) {
+        if let Err(e) = self.try_do(who, when, cmd) {
+            panic!("refused: {e:?}");
+        }
+    }
+    pub fn case(&self) -> &Case {
+        self.case.as_ref().unwrap()
+    }
+    pub fn work(&self) -> Vec<CaseWork> {
+        open_work(self.case(), cal())
+    }
+}
+
+pub fn open(service: Service, referral_date: &str) -> Command {
+    Command::Open {
+        case: CaseId(Uuid::from_u128(9)),
+        child: PersonId(Uuid::from_u128(10)),
+        service,
+        referral: None,
+        referral_date: day(referral_date),
+        local_authority: "Essex County Council".into(),
+        reason: "Referral accepted for assessment".into(),
+        reopens: None,
+        transferred_from: None,
+    }
+}
+
+pub fn allocate(run: &mut Run, to: Actor, when: &str) {
+    run.ok(
+        SUPERVISOR,
+        when,
+        Command::ProposeLead {
+            to: practitioner(to),
+            family_views: "Mother asked for someone the children already know".into(),
+            handover: "Handover: the history is on the record".into(),
+        },
+    );
+    run.ok(
+        to,
+        when,
+        Command::AnswerAllocation {
+            accept: true,
+            reason: String::new(),
+        },
+    );
+}
+
+pub fn action(what: &str, owner: Actor, by: &str) -> ActionInput {
+    ActionInput {
+        what: what.into(),
+        owner: Some(Owner::User {
+            user: owner.user,
+            name: "Owner".into(),
+            agency: AgencyId(Uuid::from_u128(owner.user.0.as_u128() + 50)),
+            agency_name: "Agency".into(),
+        }),
+        by: Some(day(by)),
+    }
+}
