@@ -564,15 +564,20 @@ impl App {
         if caller.is_api_client {
             return Ok(Vec::new());
         }
-        let rows = self.store.children_involving(caller.actor_id, kind)?;
+        let mut rows = self.store.children_involving(caller.actor_id, kind)?;
+        // Allocated also means lead practitioner of an open case (issue 4).
+        if kind == Some("allocated") {
+            for c in self.store.open_cases_led_by(caller.actor_id)? {
+                if !rows.iter().any(|p| p.id == c.child) {
+                    if let Some(p) = self.store.person(c.child)? {
+                        rows.push(p);
+                    }
+                }
+            }
+        }
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
-            let rels: Vec<Relationship> = self
-                .store
-                .involvements(p.id, caller.actor_id)?
-                .iter()
-                .filter_map(|i| crate::gate::relationship(&i.kind))
-                .collect();
+            let rels: Vec<Relationship> = self.relationships(caller, p.id)?;
             let d = together_domain::access::authorize(
                 together_domain::access::Actor { role: caller.role },
                 Action::ViewChildRecord,

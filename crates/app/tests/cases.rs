@@ -128,6 +128,13 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
             },
         )
         .unwrap();
+    // The lead practitioner's children are "your children" on their home page.
+    assert!(f
+        .app
+        .my_children(&sw, Some("allocated"))
+        .unwrap()
+        .iter()
+        .any(|p| p.id == person));
     let v = f
         .app
         .act_on_case(

@@ -104,6 +104,8 @@ pub trait Store: Send + Sync {
     fn case(&self, id: uuid::Uuid) -> Result<Option<CaseRow>>;
     /// A child's cases, newest first.
     fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>>;
+    /// Open cases `user` is lead practitioner of, newest first.
+    fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>>;
     /// Open case work, soonest overdue first.
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>>;
     /// Plan actions, soonest due first.

@@ -819,6 +819,16 @@ impl Store for PgStore {
         })
     }
 
+    fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                &*format!("SELECT {CASE_COLS} FROM cases WHERE lead_user = $1 AND stage = 'open' ORDER BY opened_at DESC, id"),
+                &[&user.to_string()],
+            )?;
+            rows(rs, case_row)
+        })
+    }
+
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
         self.read(|c| {

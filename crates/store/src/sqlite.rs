@@ -613,6 +613,16 @@ impl Store for SqliteStore {
         })
     }
 
+    fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CASE_COLS} FROM cases WHERE lead_user = ?1 AND stage = 'open' ORDER BY opened_at DESC, id"
+            ))?;
+            let rows = st.query_map([user.to_string()], case_row)?;
+            rows.collect()
+        })
+    }
+
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
         let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
         self.read(|c| {

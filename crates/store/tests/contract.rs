@@ -1937,6 +1937,8 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
     );
     assert_eq!(s.case(id).unwrap().unwrap(), row);
     assert_eq!(s.cases_of_child(child).unwrap(), vec![row.clone()]);
+    assert_eq!(s.open_cases_led_by(sw).unwrap(), vec![row.clone()]);
+    assert!(s.open_cases_led_by(dsl).unwrap().is_empty());
     let by_agency = s
         .case_actions(&CaseActionQuery {
             owner_agency: Some(school),

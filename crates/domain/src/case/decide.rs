@@ -1036,6 +1036,11 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                     }
                 }
                 PlanKind::ChildInNeed => {
+                    if case.protection.open_plan().is_some() {
+                        return Err(Refusal::Conflict(
+                            "the child has a child protection plan: its core group carries the work".into(),
+                        ));
+                    }
                     if case.service != Service::SocialCare {
                         return Err(Refusal::Conflict(
                             "a child in need plan is made by children's social care".into(),

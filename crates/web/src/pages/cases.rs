@@ -1262,7 +1262,7 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
                 add("consent", "Record the family's consent");
             }
             add("start-assessment", "Start an assessment");
-            if c.open_plan().is_none() {
+            if c.open_plan().is_none() && c.protection.open_plan().is_none() {
                 add(
                     "plan",
                     if c.service == Service::FamilyHelp {

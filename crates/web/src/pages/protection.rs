@@ -1020,7 +1020,19 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
         if let Some(why) = &cf.cancelled {
             lines.push(format!("Not held: {why}"));
         } else if let Some(r) = &cf.record {
-            lines.push(format!("Held {}", d(r.held_on)));
+            use together_domain::case::protection::ConferenceOutcome as O;
+            lines.push(format!(
+                "Held {}: {}",
+                d(r.held_on),
+                match &r.outcome {
+                    O::Plan { .. } => "child protection plan".to_string(),
+                    O::NoPlan { .. } => "no child protection plan".to_string(),
+                    O::Discontinue { reason } =>
+                        format!("the plan ended ({})", reason.label().to_lowercase()),
+                    O::ConsiderProceedings { .. } =>
+                        "the plan continues; proceedings to be considered".to_string(),
+                }
+            ));
         } else {
             lines.push(format!("Due by {}", due(&cf.due)));
             match (&cf.chair, cf.date) {
