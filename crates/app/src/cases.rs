@@ -8,6 +8,7 @@ use together_domain::case::plan::Owner;
 use together_domain::case::{
     self, Case, CaseEvent, Command, Context, Practitioner, Refusal, Service,
 };
+use together_domain::census::PrimaryNeed;
 use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
 use together_domain::ids::{CaseId, EventId, PersonId, UserId};
 use together_domain::referral::{ReferralCommand, ReferralId};
@@ -129,6 +130,7 @@ impl App {
         child: usize,
         service: Service,
         reason: &str,
+        primary_need: Option<PrimaryNeed>,
     ) -> Result<CaseId, AppError> {
         let view = self.referral(caller, referral)?;
         let person = view
@@ -175,6 +177,7 @@ impl App {
             referral_date,
             reason,
             None,
+            primary_need,
         )?;
         // A decision that there is reasonable cause to suspect significant harm: the
         // strategy discussion moves to the case, with the referral's clock (¶167).
@@ -235,6 +238,7 @@ impl App {
         referral_date: chrono::NaiveDate,
         reason: &str,
         reopens: Option<CaseId>,
+        primary_need: Option<PrimaryNeed>,
     ) -> Result<CaseView, AppError> {
         self.authorize_child(caller, Action::WorkOnCase, child, &[])?;
         let existing = self.store.cases_of_child(child)?;
@@ -260,6 +264,7 @@ impl App {
             reason: reason.to_string(),
             reopens,
             transferred_from: None,
+            primary_need,
         };
         self.apply_command(caller, id, child, None, Vec::new(), cmd)
     }
@@ -366,6 +371,7 @@ impl App {
                 ),
                 reopens: None,
                 transferred_from: Some(id),
+                primary_need: view.case.primary_need,
             };
             self.apply_command(caller, new_id, child, None, Vec::new(), open)?;
         }

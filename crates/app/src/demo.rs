@@ -2,6 +2,7 @@
 //! and a few synthetic children whose records go through what exists so far.
 //! Passwords are random for every install and shown once; names are invented.
 
+use together_domain::census::{AssessmentFactor, PrimaryNeed};
 use crate::identity::NewUserInput;
 use crate::names;
 use crate::record::{CaseNoteInput, FamilyMemberInput};
@@ -154,7 +155,8 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
             } else {
                 String::new()
             },
-            sex: ["female", "male", "unknown"][i % 3].into(),
+            // An unborn child's sex is not known (CIN census rule 8750).
+            sex: if unborn { "unknown" } else { ["female", "male"][i % 2] }.into(),
             nhs_number: if unborn {
                 String::new()
             } else {
@@ -162,6 +164,8 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
             },
             postcode: names::postcode(&mut rng),
             upn: String::new(),
+            ethnicity: ["WBRI", "MWBC", "APKN", "WOTH", "BAFR", "NOBT"][i].into(),
+            disabilities: vec![if i == 2 { "AUT" } else { "NONE" }.into()],
         };
         let child = app.open_child_record(&frontdoor, &input)?;
         children.push(child);
@@ -495,6 +499,7 @@ fn seed_cases(
             ago(referral_days_ago),
             reason,
             None,
+            (service == Service::SocialCare).then_some(PrimaryNeed::N4),
         )
         .map(|v| v.case.id)
     };
@@ -590,6 +595,8 @@ fn seed_cases(
             outcome: AssessmentOutcome::ContinueHelp,
             reasons: String::new(),
             child_not_seen_reason: String::new(),
+            primary_need: None,
+            factors: Vec::new(),
         },
     )?;
     app.act_on_case(
@@ -764,6 +771,8 @@ fn seed_cases(
             outcome: AssessmentOutcome::ChildInNeedPlan,
             reasons: "Needs will be met by a multi-agency child in need plan.".into(),
             child_not_seen_reason: String::new(),
+            primary_need: Some(PrimaryNeed::N5),
+            factors: vec![AssessmentFactor::DomesticAbuseParent, AssessmentFactor::MentalHealthParent],
         },
     )?;
 
@@ -920,6 +929,7 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
             ago(days_ago + 1),
             "Referral accepted: injury seen at school",
             None,
+            Some(PrimaryNeed::N1),
         )?;
         app.act_on_case(
             &supervisor,
@@ -1096,6 +1106,7 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
         ago(4),
         "Moved into the area on Southend's child protection plan",
         None,
+        Some(PrimaryNeed::N1),
     )?;
     app.act_on_case(
         &sw,

@@ -548,6 +548,8 @@ impl App {
             nhs_number: c.nhs_number.clone(),
             upn: c.upn.clone(),
             postcode: c.postcode.clone(),
+            ethnicity: None,
+            disabilities: Vec::new(),
         };
         details.check(self.today())?;
         self.authorize(caller, Action::OpenChildRecord)?;

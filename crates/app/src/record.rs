@@ -149,6 +149,16 @@ impl App {
         Ok(id)
     }
 
+    /// The child's details as they now stand, for someone who may record new ones.
+    pub fn current_child_details(
+        &self,
+        caller: &Caller,
+        child: PersonId,
+    ) -> Result<PersonDetails, AppError> {
+        self.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
+        current_details(&self.store.log(child)?).ok_or(AppError::NotFound)
+    }
+
     /// Record a change to the child's details (a later fact; a mistake is a correction).
     pub fn record_child_details(
         &self,
@@ -650,4 +660,39 @@ mod tests {
             "2026-07-01"
         );
     }
+}
+
+/// The child's details from their log: the latest opening or details entry, as
+/// corrected if it was.
+pub fn current_details(log: &[together_domain::event::StoredEvent]) -> Option<PersonDetails> {
+    let mut latest: Option<(EventId, PersonDetails)> = None;
+    for e in log {
+        let Some(body) = e
+            .payload
+            .as_deref()
+            .and_then(|p| EventBody::from_stored(&e.event_type, p).ok())
+        else {
+            continue;
+        };
+        match body {
+            EventBody::ChildRecordOpened { child } | EventBody::ChildDetailsRecorded { child } => {
+                latest = Some((e.id, child))
+            }
+            EventBody::EntryCorrected {
+                corrects,
+                replacement,
+                ..
+            } => {
+                if let (Some((id, _)), EventBody::ChildRecordOpened { child }
+                | EventBody::ChildDetailsRecorded { child }) = (&latest, *replacement)
+                {
+                    if *id == corrects {
+                        latest = Some((corrects, child));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    latest.map(|(_, d)| d)
 }

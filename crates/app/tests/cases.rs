@@ -79,13 +79,13 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     let fd = caller(&f.app, "frontdoor");
     assert!(matches!(
         f.app
-            .open_case_from_referral(&fd, rid, 0, Service::SocialCare, "x"),
+            .open_case_from_referral(&fd, rid, 0, Service::SocialCare, "x", None),
         Err(AppError::Forbidden(_))
     ));
     f.clock.advance(chrono::Duration::days(4)); // Monday 14 December
     let case = f
         .app
-        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted")
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted", None)
         .unwrap();
     assert!(
         !f.app
@@ -98,7 +98,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     // Twice is refused: the child already has an open case.
     assert!(f
         .app
-        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "again")
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "again", None)
         .is_err());
     let tray = f.app.case_tray(&sup).unwrap();
     assert!(tray
@@ -181,7 +181,7 @@ fn a_school_leads_family_help_and_nothing_else() {
     let health = caller(&f.app, "health");
     let case = f
         .app
-        .open_case_from_referral(&sup, rid, 0, Service::FamilyHelp, "Family Help agreed")
+        .open_case_from_referral(&sup, rid, 0, Service::FamilyHelp, "Family Help agreed", None)
         .unwrap();
     // Before allocation the school cannot see the case.
     assert!(matches!(
@@ -351,6 +351,7 @@ fn a_school_leads_family_help_and_nothing_else() {
             day("2027-01-11"),
             "New concerns",
             Some(case),
+            None,
         )
         .unwrap();
     assert_eq!(new.case.reopens, Some(case));
@@ -374,7 +375,7 @@ fn a_record_moves_between_deployments_as_json() {
     let (rid, person) = decided_referral(&from);
     let sup = caller(&from.app, "supervisor");
     from.app
-        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted")
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted", None)
         .unwrap();
     assert!(matches!(
         from.app.export_child(&caller(&from.app, "school"), person),

@@ -287,6 +287,8 @@ impl Generator<'_> {
         let family_name = names::family_name(rng);
         let details = PersonDetails {
             upn: None,
+            ethnicity: None,
+            disabilities: Vec::new(),
             kind: if unborn {
                 PersonKind::UnbornChild
             } else {
@@ -339,6 +341,8 @@ impl Generator<'_> {
             };
             let d = PersonDetails {
                 upn: None,
+                ethnicity: None,
+                disabilities: Vec::new(),
                 kind,
                 given_name: names::given_name(rng),
                 family_name: if i < 2 {

@@ -467,6 +467,8 @@ mod tests {
             sex: Sex::Female,
             nhs_number: None,
             postcode: None,
+            ethnicity: None,
+            disabilities: Vec::new(),
         }
     }
 

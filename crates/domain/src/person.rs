@@ -107,6 +107,13 @@ pub struct PersonDetails {
     pub upn: Option<crate::upn::Upn>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
+    /// The child's ethnicity as the child or family describe it (CIN census code set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<crate::census::Ethnicity>,
+    /// The child's disabilities; `[NONE]` when the child has none, empty when not yet
+    /// recorded (CIN census code set).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disabilities: Vec<crate::census::Disability>,
 }
 
 impl PersonDetails {
@@ -204,6 +211,12 @@ pub struct PersonInput {
     pub upn: String,
     #[serde(default)]
     pub postcode: String,
+    /// Ethnicity code (empty: not recorded).
+    #[serde(default)]
+    pub ethnicity: String,
+    /// Disability codes (none: not recorded).
+    #[serde(default)]
+    pub disabilities: Vec<String>,
 }
 
 impl PersonInput {
@@ -253,6 +266,25 @@ impl PersonInput {
         };
         let postcode = parse_postcode(&self.postcode);
         let postcode = e.take("postcode", postcode);
+        let ethnicity = if self.ethnicity.trim().is_empty() {
+            None
+        } else {
+            e.take(
+                "ethnicity",
+                crate::census::Ethnicity::from_code(&self.ethnicity)
+                    .ok_or_else(|| "Select an ethnicity from the list".to_string()),
+            )
+        };
+        let mut disabilities = Vec::new();
+        for d in self.disabilities.iter().filter(|d| !d.trim().is_empty()) {
+            match crate::census::Disability::from_code(d) {
+                Some(d) => disabilities.push(d),
+                None => e.add("disabilities", "Select disabilities from the list"),
+            }
+        }
+        if let Err(m) = crate::census::check_disabilities(&disabilities) {
+            e.add("disabilities", m);
+        }
         match (kind, given, family, dob, edd, sex, nhs, postcode, upn) {
             (
                 Some(kind),
@@ -275,6 +307,8 @@ impl PersonInput {
                     nhs_number,
                     upn,
                     postcode,
+                    ethnicity,
+                    disabilities,
                 };
                 d.check(today)?;
                 Ok(d)

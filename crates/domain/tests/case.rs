@@ -135,6 +135,8 @@ fn assessment_needs_the_child_seen_or_an_authorised_reason() {
         outcome: AssessmentOutcome::ChildInNeedPlan,
         reasons: String::new(),
         child_not_seen_reason: reason.into(),
+        primary_need: Some(together_domain::census::PrimaryNeed::N1),
+        factors: vec![together_domain::census::AssessmentFactor::Neglect],
     };
     match run.try_do(SOCIAL_WORKER, "2027-01-20 10:00", submit("")) {
         Err(Refusal::Invalid(e)) => assert!(e.for_field("child_not_seen_reason").is_some()),
@@ -198,6 +200,8 @@ fn a_reason_the_child_could_not_be_seen_goes_to_the_supervisor() {
             outcome: AssessmentOutcome::NoFurtherAction,
             reasons: "Needs met by universal services".into(),
             child_not_seen_reason: "Family moved abroad before a visit could be made".into(),
+            primary_need: Some(together_domain::census::PrimaryNeed::N1),
+            factors: vec![together_domain::census::AssessmentFactor::Neglect],
         },
     );
     run.ok(
@@ -246,6 +250,8 @@ fn an_assessment_past_45_working_days_needs_its_reasons() {
             outcome: AssessmentOutcome::ChildInNeedPlan,
             reasons: String::new(),
             child_not_seen_reason: String::new(),
+            primary_need: Some(together_domain::census::PrimaryNeed::N1),
+            factors: vec![together_domain::census::AssessmentFactor::Neglect],
         },
     );
     // Due Tue 16 Feb; authorised on Wed 17 Feb without a reason: refused.
@@ -578,6 +584,8 @@ fn family_help_with_a_school_as_lead_practitioner() {
             outcome: AssessmentOutcome::ContinueHelp,
             reasons: String::new(),
             child_not_seen_reason: String::new(),
+            primary_need: Some(together_domain::census::PrimaryNeed::N1),
+            factors: vec![together_domain::census::AssessmentFactor::Neglect],
         },
     );
     assert!(!run.case().assessment(1).unwrap().is_open());
@@ -871,7 +879,9 @@ fn any_command() -> impl Strategy<Value = Command> {
             assessment: n,
             outcome: AssessmentOutcome::ALL[o],
             reasons: "reasons".into(),
-            child_not_seen_reason: String::new()
+            child_not_seen_reason: String::new(),
+            primary_need: Some(together_domain::census::PrimaryNeed::N1),
+            factors: vec![together_domain::census::AssessmentFactor::Neglect],
         }),
         (1u32..3).prop_map(|n| Command::AuthoriseAssessment {
             assessment: n,

@@ -175,6 +175,8 @@ fn details(p: &Person) -> PersonDetails {
             .as_deref()
             .map(|u| Upn::parse(u).expect("generated UPNs have their check letter")),
         postcode: Some(p.postcode.clone()),
+        ethnicity: None,
+        disabilities: Vec::new(),
     }
 }
 

@@ -82,6 +82,9 @@ pub trait Store: Send + Sync {
     fn referrals(&self, q: &ReferralQuery) -> Result<Vec<ReferralRow>>;
     /// Every referral a person has been linked to, newest first.
     fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>>;
+    /// The children of referrals received in `[from, to)` (UTC timestamps), oldest
+    /// first: for the returns and the dashboards.
+    fn referral_children_between(&self, from: &str, to: &str) -> Result<Vec<ReferralChildRow>>;
     /// Open work, soonest overdue first.
     fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>>;
     /// Children (born and unborn) with their households, in id order after `after`,
@@ -104,6 +107,9 @@ pub trait Store: Send + Sync {
     fn case(&self, id: uuid::Uuid) -> Result<Option<CaseRow>>;
     /// A child's cases, newest first.
     fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>>;
+    /// Cases open at any time in `[from, to]` (dates): referred on or before `to` and
+    /// not closed before `from`. For the returns and the dashboards.
+    fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>>;
     /// Open cases `user` is lead practitioner of, newest first.
     fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>>;
     /// Open case work, soonest overdue first.

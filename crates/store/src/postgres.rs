@@ -708,6 +708,24 @@ impl Store for PgStore {
         })
     }
 
+    fn referral_children_between(&self, from: &str, to: &str) -> Result<Vec<ReferralChildRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT referral_id, child_index, person_id, received_at FROM referral_children
+                 WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, referral_id, child_index",
+                &[&from, &to],
+            )?;
+            rows(rs, |r| {
+                Ok(ReferralChildRow {
+                    referral: id(r, 0)?,
+                    child_index: r.try_get(1)?,
+                    person: id(r, 2)?,
+                    received_at: r.try_get(3)?,
+                })
+            })
+        })
+    }
+
     fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>> {
         self.read(|c| {
             let rs = c.query(
@@ -814,6 +832,20 @@ impl Store for PgStore {
                     "SELECT {CASE_COLS} FROM cases WHERE child_id = $1 ORDER BY opened_at DESC, id"
                 ),
                 &[&child.to_string()],
+            )?;
+            rows(rs, case_row)
+        })
+    }
+
+    fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {CASE_COLS} FROM cases
+                     WHERE referral_date <= $2 AND (closed_on IS NULL OR closed_on >= $1)
+                     ORDER BY child_id, opened_at, id"
+                ),
+                &[&from, &to],
             )?;
             rows(rs, case_row)
         })

@@ -500,6 +500,24 @@ impl Store for SqliteStore {
         })
     }
 
+    fn referral_children_between(&self, from: &str, to: &str) -> Result<Vec<ReferralChildRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT referral_id, child_index, person_id, received_at FROM referral_children
+                 WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, referral_id, child_index",
+            )?;
+            let rows = st.query_map([from, to], |r| {
+                Ok(ReferralChildRow {
+                    referral: id(r, 0)?,
+                    child_index: r.get(1)?,
+                    person: id(r, 2)?,
+                    received_at: r.get(3)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
     fn referrals_of_person(&self, person: PersonId) -> Result<Vec<ReferralChildRow>> {
         self.read(|c| {
             let mut st = c.prepare_cached(
@@ -609,6 +627,18 @@ impl Store for SqliteStore {
                 "SELECT {CASE_COLS} FROM cases WHERE child_id = ?1 ORDER BY opened_at DESC, id"
             ))?;
             let rows = st.query_map([child.to_string()], case_row)?;
+            rows.collect()
+        })
+    }
+
+    fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CASE_COLS} FROM cases
+                 WHERE referral_date <= ?2 AND (closed_on IS NULL OR closed_on >= ?1)
+                 ORDER BY child_id, opened_at, id"
+            ))?;
+            let rows = st.query_map([from, to], case_row)?;
             rows.collect()
         })
     }

@@ -323,6 +323,8 @@ fn details(given: &str, family: &str) -> PersonDetails {
         sex: Sex::Female,
         nhs_number: None,
         postcode: None,
+        ethnicity: None,
+        disabilities: Vec::new(),
     }
 }
 

@@ -50,6 +50,10 @@ pub fn router(state: AppState) -> Router {
         .route("/children/new", get(pages::children::new_form))
         .route("/children/{id}", get(pages::children::view))
         .route(
+            "/children/{id}/details",
+            get(pages::children::details_form).post(pages::children::record_details),
+        )
+        .route(
             "/children/{id}/break-glass",
             get(pages::children::break_glass_form).post(pages::children::break_glass),
         )

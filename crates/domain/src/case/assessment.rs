@@ -67,6 +67,17 @@ impl AssessmentKind {
     pub fn is_statutory(self) -> bool {
         self != AssessmentKind::FamilyHelp
     }
+    /// Whether the CIN census counts it as an assessment (the child and family
+    /// assessment under s17 or s47, including a pre-birth one): these record the
+    /// factors identified and the primary need.
+    pub fn in_census(self) -> bool {
+        matches!(
+            self,
+            AssessmentKind::ChildAndFamily
+                | AssessmentKind::ChildAndFamilySection47
+                | AssessmentKind::PreBirth
+        )
+    }
     /// Whether the case's service may hold this kind.
     pub fn belongs_to(self, service: super::Service) -> bool {
         match service {
@@ -287,6 +298,12 @@ pub struct Assessment {
     /// A new date agreed before the timescale ran out, and why (SET 2.5.2).
     pub extension: Option<(NaiveDate, String)>,
     pub returned: Vec<String>,
+    /// The factors identified (CIN census), as last submitted.
+    #[serde(default)]
+    pub factors: Vec<crate::census::AssessmentFactor>,
+    /// When the practitioner last submitted it (the census "internal review" date).
+    #[serde(default)]
+    pub submitted_on: Option<NaiveDate>,
 }
 
 impl Assessment {

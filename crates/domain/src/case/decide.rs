@@ -58,6 +58,12 @@ pub enum Command {
         reason: String,
         reopens: Option<CaseId>,
         transferred_from: Option<CaseId>,
+        /// The child's primary need as the front door saw it (CIN census).
+        primary_need: Option<crate::census::PrimaryNeed>,
+    },
+    /// Record or revise the child's primary need (CIN census "PrimaryNeedCode").
+    RecordPrimaryNeed {
+        need: crate::census::PrimaryNeed,
     },
     ProposeLead {
         to: Practitioner,
@@ -116,6 +122,9 @@ pub enum Command {
         outcome: AssessmentOutcome,
         reasons: String,
         child_not_seen_reason: String,
+        /// Required for an assessment the CIN census counts.
+        primary_need: Option<crate::census::PrimaryNeed>,
+        factors: Vec<crate::census::AssessmentFactor>,
     },
     ReturnAssessment {
         assessment: u32,
@@ -242,6 +251,7 @@ impl Command {
     fn name(&self) -> &'static str {
         match self {
             Command::Open { .. } => "open a case",
+            Command::RecordPrimaryNeed { .. } => "record the child's primary need",
             Command::ProposeLead { .. } => "allocate a lead practitioner",
             Command::AnswerAllocation { .. } => "answer for another practitioner",
             Command::RecordConsent { .. } => "record the family's consent",
@@ -363,6 +373,7 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             reason,
             reopens,
             transferred_from,
+            primary_need,
         } = cmd
         else {
             return Err(Refusal::NotFound("there is no such case".into()));
@@ -405,6 +416,7 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             reason,
             reopens,
             transferred_from,
+            primary_need,
         })]);
     };
 
@@ -464,6 +476,7 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
     let mut e = ValidationErrors::new();
     let change = match cmd {
         Command::Open { .. } | Command::Protection(_) => unreachable!("handled above"),
+        Command::RecordPrimaryNeed { need } => Change::PrimaryNeedRecorded { need },
 
         Command::ProposeLead {
             to,
@@ -838,8 +851,20 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
             outcome,
             reasons,
             child_not_seen_reason,
+            primary_need,
+            factors,
         } => {
             let a = open_assessment(case, assessment)?;
+            // The CIN census asks, of every child and family assessment, the factors
+            // identified and the child's primary need (rules 8897Q, 8869, 8610).
+            if a.kind.in_census() {
+                if let Err(m) = crate::census::check_factors(&factors) {
+                    e.add("factors", m);
+                }
+                if primary_need.is_none() && case.primary_need.is_none() {
+                    e.add("primary_need", "Select the child's primary need");
+                }
+            }
             if a.stage != super::assessment::AssessmentStage::InProgress {
                 return Err(Refusal::Conflict(
                     "the assessment has already been submitted".into(),
@@ -901,6 +926,8 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
                 outcome,
                 reasons,
                 child_not_seen_reason: not_seen,
+                primary_need,
+                factors,
             });
             if a.kind.is_statutory() {
                 return Ok(vec![submitted]);

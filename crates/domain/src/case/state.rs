@@ -82,6 +82,13 @@ pub enum Change {
         reopens: Option<CaseId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         transferred_from: Option<CaseId>,
+        /// The child's primary need as the front door saw it (CIN census code).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        primary_need: Option<crate::census::PrimaryNeed>,
+    },
+    /// The child's primary need, recorded or revised (CIN census "PrimaryNeedCode").
+    PrimaryNeedRecorded {
+        need: crate::census::PrimaryNeed,
     },
     /// A practice supervisor asks a practitioner to be the lead practitioner.
     AllocationProposed {
@@ -154,6 +161,12 @@ pub enum Change {
         reasons: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         child_not_seen_reason: Option<String>,
+        /// The primary need the assessment found (CIN census).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        primary_need: Option<crate::census::PrimaryNeed>,
+        /// The factors identified at the assessment (CIN census).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        factors: Vec<crate::census::AssessmentFactor>,
     },
     AssessmentReturned {
         assessment: u32,
@@ -363,6 +376,7 @@ impl Change {
     pub fn type_id(&self) -> &'static str {
         match self {
             Change::Opened { .. } => "case-opened",
+            Change::PrimaryNeedRecorded { .. } => "primary-need-recorded",
             Change::AllocationProposed { .. } => "allocation-proposed",
             Change::AllocationAccepted => "allocation-accepted",
             Change::AllocationDeclined { .. } => "allocation-declined",
@@ -453,6 +467,9 @@ impl CaseEvent {
         };
         match &self.change {
             Change::Opened { service, .. } => format!("Case opened ({})", service.label()),
+            Change::PrimaryNeedRecorded { need } => {
+                format!("Primary need recorded: {} ({})", need.label(), need.code())
+            }
             Change::AllocationProposed { to, .. } => {
                 format!("Asked {} to be lead practitioner", to.describe())
             }
@@ -714,6 +731,9 @@ pub struct Case {
     /// Child protection (issue 5).
     #[serde(default)]
     pub protection: Protection,
+    /// The child's primary need, as last recorded (CIN census).
+    #[serde(default)]
+    pub primary_need: Option<crate::census::PrimaryNeed>,
 }
 
 impl Case {
@@ -820,6 +840,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             reason,
             reopens,
             transferred_from,
+            primary_need,
         } = change
         else {
             return None;
@@ -853,10 +874,12 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             followup: None,
             closure: None,
             protection: Protection::default(),
+            primary_need: *primary_need,
         });
     };
     match change {
         Change::Opened { .. } => {}
+        Change::PrimaryNeedRecorded { need } => c.primary_need = Some(*need),
         Change::AllocationProposed {
             to,
             family_views,
@@ -932,6 +955,8 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 late_reason: None,
                 extension: None,
                 returned: Vec::new(),
+                factors: Vec::new(),
+                submitted_on: None,
             })
         }
         Change::ChildSeen { assessment, seen } => {
@@ -999,12 +1024,19 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             outcome,
             reasons,
             child_not_seen_reason,
+            primary_need,
+            factors,
         } => {
             if let Some(a) = c.assessment_mut(*assessment) {
                 a.stage = AssessmentStage::Submitted;
                 a.outcome = Some(*outcome);
                 a.outcome_reasons = reasons.clone();
                 a.child_not_seen_reason = child_not_seen_reason.clone();
+                a.factors = factors.clone();
+                a.submitted_on = Some(at.date());
+            }
+            if primary_need.is_some() {
+                c.primary_need = *primary_need;
             }
         }
         Change::AssessmentReturned { assessment, reason } => {

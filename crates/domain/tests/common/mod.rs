@@ -122,6 +122,7 @@ pub fn open(service: Service, referral_date: &str) -> Command {
         reason: "Referral accepted for assessment".into(),
         reopens: None,
         transferred_from: None,
+        primary_need: None,
     }
 }
 

@@ -23,6 +23,7 @@ use together_domain::case::{
     AssessmentKind, AssessmentOutcome, AssessmentRecord, Attendee, ClosureReason, Command,
     PlanKind, SeenAlone, Service,
 };
+use together_domain::census::{AssessmentFactor, PrimaryNeed};
 use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
 use together_domain::referral::ReferralId;
 use together_domain::role::Role;
@@ -41,6 +42,8 @@ pub enum Kind {
     Number,
     Select(Vec<(String, String)>),
     Radios(Vec<(String, String)>),
+    /// Several answers: each option posts as `name-VALUE` = "yes".
+    Checkboxes(Vec<(String, String)>),
 }
 
 pub struct Field {
@@ -57,6 +60,45 @@ pub(crate) fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
         hint: hint.into(),
         kind,
     }
+}
+
+/// The CIN census questions an assessment answers (its primary need and factors).
+fn census_fields(c: &together_domain::case::Case) -> Vec<Field> {
+    vec![
+        census_primary_need(c),
+        f(
+            "factors",
+            "Factors identified at the assessment",
+            "Select all that apply, or 'No factors identified' (Children in Need census)",
+            Kind::Checkboxes(
+                AssessmentFactor::ALL
+                    .iter()
+                    .map(|x| (x.code().to_string(), format!("{}: {}", x.code(), x.label())))
+                    .collect(),
+            ),
+        ),
+    ]
+}
+
+fn census_primary_need(c: &together_domain::case::Case) -> Field {
+    let keep = match c.primary_need {
+        Some(n) => format!("Keep {}: {}", n.code(), n.label()),
+        None => "Select the primary need".to_string(),
+    };
+    f(
+        "primary_need",
+        "The child's primary need",
+        "The main reason children's social care is involved",
+        Kind::Select(
+            std::iter::once((String::new(), keep))
+                .chain(
+                    PrimaryNeed::ALL
+                        .iter()
+                        .map(|n| (n.code().to_string(), format!("{}: {}", n.code(), n.label()))),
+                )
+                .collect(),
+        ),
+    )
 }
 
 pub(crate) fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
@@ -316,10 +358,19 @@ fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec>
                     f("outcome", "Outcome", "", Kind::Radios(AssessmentOutcome::allowed_for(kind).iter().map(|o| (o.id().to_string(), o.label().to_string())).collect())),
                     f("reasons", "Reasons", "Needed for no further action: they are shared with the child, family and practitioners (WT2026 ¶252)", Kind::Textarea),
                     f("child_not_seen_reason", "If the child was not seen: why", "The supervisor authorises this with the assessment (SET 2.5.24)", Kind::Textarea),
-                ],
+                ]
+                .into_iter()
+                .chain(kind.in_census().then(|| census_fields(c)).into_iter().flatten())
+                .collect(),
                 "Submit",
             )
         }
+        "primary-need" => s(
+            "Record the child's primary need",
+            "The main reason children's social care is involved, for the Children in Need census. An assessment may revise it.",
+            vec![census_primary_need(c)],
+            "Save",
+        ),
         "authorise" => s(
             "Authorise the assessment",
             "Past 45 working days from the referral, record the reasons (WT2026 ¶169).",
@@ -656,9 +707,22 @@ fn command(
                 outcome,
                 reasons: g("reasons"),
                 child_not_seen_reason: g("child_not_seen_reason"),
+                primary_need: PrimaryNeed::from_code(form.get("primary_need")),
+                factors: AssessmentFactor::ALL
+                    .iter()
+                    .copied()
+                    .filter(|f| form.checked(&format!("factors-{}", f.code())))
+                    .collect(),
             }),
             None => {
                 e.add("outcome", "Choose the outcome");
+                None
+            }
+        },
+        "primary-need" => match PrimaryNeed::from_code(form.get("primary_need")) {
+            Some(need) => Some(Command::RecordPrimaryNeed { need }),
+            None => {
+                e.add("primary_need", "Select the child's primary need");
                 None
             }
         },
@@ -1262,6 +1326,16 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
                 add("consent", "Record the family's consent");
             }
             add("start-assessment", "Start an assessment");
+            if social_care && c.service == Service::SocialCare {
+                add(
+                    "primary-need",
+                    if c.primary_need.is_some() {
+                        "Revise the child's primary need"
+                    } else {
+                        "Record the child's primary need"
+                    },
+                );
+            }
             if c.open_plan().is_none() && c.protection.open_plan().is_none() {
                 add(
                     "plan",
@@ -1548,8 +1622,11 @@ pub async fn open_from_referral(Path(id): Path<String>, Posted { ctx, form }: Po
     } else {
         reason
     };
+    let need = together_domain::census::PrimaryNeed::from_code(form.get("primary_need"));
     match ctx
-        .run(move |app, caller| app.open_case_from_referral(caller, rid, child, service, &reason))
+        .run(move |app, caller| {
+            app.open_case_from_referral(caller, rid, child, service, &reason, need)
+        })
         .await
     {
         Ok(case) => Redirect::to(&format!("/cases/{case}")).into_response(),
@@ -1584,6 +1661,7 @@ pub async fn reopen(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Res
                     &reason
                 },
                 reopens,
+                None,
             )
         })
         .await;

@@ -16,6 +16,7 @@ use together_app::{AppError, Caller};
 use together_domain::access::{authorize, Action, Actor, Resource, Scope};
 use together_domain::event::{ChronologyEntry, EventBody};
 use together_domain::ids::{EventId, PersonId, UserId};
+use together_domain::census::{Disability, Ethnicity};
 use together_domain::person::{PersonDetails, PersonInput, PersonKind, Sex};
 use together_domain::role::Role;
 use together_store::ChildQuery;
@@ -35,7 +36,46 @@ fn person_input(f: &FormData) -> PersonInput {
         nhs_number: f.get("nhs_number").into(),
         upn: f.get("upn").into(),
         postcode: f.get("postcode").into(),
+        ethnicity: f.get("ethnicity").into(),
+        disabilities: Disability::ALL
+            .iter()
+            .filter(|d| f.checked(&format!("disabilities-{}", d.code())))
+            .map(|d| d.code().to_string())
+            .collect(),
     }
+}
+
+fn ethnicity_options() -> Vec<(String, String)> {
+    options(Ethnicity::ALL.iter().map(|e| (e.code(), e.label())))
+}
+
+fn disability_options() -> Vec<(String, String)> {
+    options(Disability::ALL.iter().map(|d| (d.code(), d.label())))
+}
+
+/// The form's values for details already recorded (to change them).
+fn details_values(d: &PersonDetails) -> std::collections::HashMap<String, String> {
+    let mut v = std::collections::HashMap::new();
+    let mut put = |k: &str, s: String| {
+        v.insert(k.to_string(), s);
+    };
+    put("kind", d.kind.id().into());
+    put("given_name", d.given_name.clone());
+    put("family_name", d.family_name.clone());
+    put("date_of_birth", d.date_of_birth.map(|x| x.to_string()).unwrap_or_default());
+    put(
+        "expected_date_of_delivery",
+        d.expected_date_of_delivery.map(|x| x.to_string()).unwrap_or_default(),
+    );
+    put("sex", d.sex.id().into());
+    put("nhs_number", d.nhs_number.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default());
+    put("upn", d.upn.as_ref().map(|u| u.as_str().to_string()).unwrap_or_default());
+    put("postcode", d.postcode.clone().unwrap_or_default());
+    put("ethnicity", d.ethnicity.map(|e| e.code().to_string()).unwrap_or_default());
+    for x in &d.disabilities {
+        put(&format!("disabilities-{}", x.code()), "yes".into());
+    }
+    v
 }
 
 fn parse_child_id(ctx: &Ctx, id: &str) -> Result<PersonId, Response> {
@@ -137,6 +177,8 @@ struct NewChildPage {
     submit: String,
     kind_options: Vec<(String, String)>,
     sex_options: Vec<(String, String)>,
+    ethnicity_options: Vec<(String, String)>,
+    disability_options: Vec<(String, String)>,
 }
 
 fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
@@ -155,8 +197,74 @@ fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
             (PersonKind::UnbornChild.id(), "An unborn child"),
         ]),
         sex_options: sex_options(),
+        ethnicity_options: ethnicity_options(),
+        disability_options: disability_options(),
     };
     render(&page)
+}
+
+fn details_page(ctx: &Ctx, child: PersonId, form: FormState) -> Response {
+    let action = format!("/children/{child}/details");
+    let page = NewChildPage {
+        page: ctx.page_with_errors(
+            "Record the child's details",
+            &format!("/children/{child}"),
+            !form.errors.is_empty(),
+        ),
+        form,
+        heading: "Record the child's details".into(),
+        action,
+        submit: "Save the details".into(),
+        kind_options: options([
+            (PersonKind::Child.id(), "A child"),
+            (PersonKind::UnbornChild.id(), "An unborn child"),
+        ]),
+        sex_options: sex_options(),
+        ethnicity_options: ethnicity_options(),
+        disability_options: disability_options(),
+    };
+    render(&page)
+}
+
+/// The child's details as they now stand, to change (a later fact: a new entry in the
+/// record, not a correction of an old one). The census checks link here.
+pub async fn details_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let child = match parse_child_id(&ctx, &id) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match ctx
+        .run(move |app, caller| app.current_child_details(caller, child))
+        .await
+    {
+        Ok(d) => details_page(&ctx, child, FormState::new(details_values(&d))),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+pub async fn record_details(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
+    let child = match parse_child_id(&ctx, &id) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let input = person_input(&form);
+    match ctx
+        .run(move |app, caller| app.record_child_details(caller, child, &input))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/children/{child}?done=details")).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let mut r = details_page(&ctx, child, FormState::with_errors(form.kept(), e));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => ctx.fail(e),
+    }
 }
 
 pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response {

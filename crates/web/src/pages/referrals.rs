@@ -352,6 +352,7 @@ struct ReferralPage {
     v: ReferralView,
     full: bool,
     role_may_decide: bool,
+    primary_needs: Vec<(String, String)>,
     role_may_recommend: bool,
     received: String,
     children: Vec<ChildPanel>,
@@ -622,6 +623,11 @@ async fn show(ctx: Ctx, id: ReferralId, form: FormState, form_name: &str) -> Res
         decision_due: due_label(&v.referral.due.decision.due),
         full,
         role_may_decide: role == Role::PracticeSupervisor,
+        primary_needs: crate::views::options(
+            together_domain::census::PrimaryNeed::ALL
+                .iter()
+                .map(|n| (n.code(), n.label())),
+        ),
         role_may_recommend: matches!(role, Role::FrontDoorWorker | Role::SocialWorker),
         children,
         form,
