@@ -278,7 +278,7 @@ impl App {
             .unwrap_or_else(|| self.profile.name.clone()))
     }
 
-    fn load_case(&self, id: CaseId) -> Result<(CaseRow, History, Case), AppError> {
+    pub(crate) fn load_case(&self, id: CaseId) -> Result<(CaseRow, History, Case), AppError> {
         let row = self.store.case(id.0)?.ok_or(AppError::NotFound)?;
         let log = self.store.log(PersonId(id.0))?;
         let mut history = Vec::with_capacity(log.len());

@@ -3,6 +3,10 @@
 //! Passwords are random for every install and shown once; names are invented.
 
 use together_domain::census::{AssessmentFactor, PrimaryNeed};
+
+/// The local authority code demo pupil numbers carry (Essex's; the validator checks
+/// that a UPN's authority is a real one).
+const DEMO_LA: &str = "881";
 use crate::identity::NewUserInput;
 use crate::names;
 use crate::record::{CaseNoteInput, FamilyMemberInput};
@@ -136,6 +140,7 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
     for i in 0..6 {
         let family_name = names::family_name(&mut rng);
         let unborn = i == 5;
+        let born_age = (!unborn).then(|| rng.gen_range(200..(17 * 365)));
         let input = PersonInput {
             kind: if unborn { "unborn-child" } else { "child" }.into(),
             given_name: if unborn {
@@ -147,8 +152,7 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
             date_of_birth: if unborn {
                 String::new()
             } else {
-                let age_days = rng.gen_range(200..(17 * 365));
-                (today - Duration::days(age_days)).to_string()
+                (today - Duration::days(born_age.unwrap_or(0))).to_string()
             },
             expected_date_of_delivery: if unborn {
                 (today + Duration::days(rng.gen_range(40..150))).to_string()
@@ -163,7 +167,10 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 names::test_nhs_number(&mut rng)
             },
             postcode: names::postcode(&mut rng),
-            upn: String::new(),
+            upn: match born_age {
+                Some(days) if days > 4 * 365 => names::upn(&mut rng, DEMO_LA, today.year() - 2),
+                _ => String::new(),
+            },
             ethnicity: ["WBRI", "MWBC", "APKN", "WOTH", "BAFR", "NOBT"][i].into(),
             disabilities: vec![if i == 2 { "AUT" } else { "NONE" }.into()],
         };
@@ -902,16 +909,25 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
     ];
     let new_child = |rng: &mut rand::rngs::ThreadRng| -> Result<PersonId, AppError> {
         let family_name = names::family_name(rng);
+        let age_days = rng.gen_range(400..(15 * 365));
         app.open_child_record(
             &frontdoor,
             &PersonInput {
                 kind: "child".into(),
                 given_name: names::given_name(rng),
                 family_name,
-                date_of_birth: (today - Duration::days(rng.gen_range(400..(15 * 365)))).to_string(),
+                date_of_birth: (today - Duration::days(age_days)).to_string(),
                 sex: ["female", "male"][rng.gen_range(0..2)].into(),
                 nhs_number: names::test_nhs_number(rng),
                 postcode: names::postcode(rng),
+                // School-age children have a pupil number (CIN census rule 8770Q).
+                upn: if age_days > 4 * 365 {
+                    names::upn(rng, DEMO_LA, today.year() - 2)
+                } else {
+                    String::new()
+                },
+                ethnicity: ["WBRI", "WOTH", "BCRB", "AIND", "MWBA"][rng.gen_range(0..5)].into(),
+                disabilities: vec!["NONE".into()],
                 ..Default::default()
             },
         )
@@ -974,6 +990,18 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
             withhold_from_family: "The timing of the police interview.".into(),
             agency_decisions: vec![("Police".into(), "Criminal investigation".into()), ("School".into(), "Daily welfare check".into())],
         }))?;
+        // The enquiry is carried out by a child and family assessment under s47.
+        app.act_on_case(
+            &sw,
+            id,
+            Command::StartAssessment {
+                kind: together_domain::case::AssessmentKind::ChildAndFamilySection47,
+                started_on: ago(days_ago),
+                about: String::new(),
+                gestation_weeks: None,
+                late_start_reason: String::new(),
+            },
+        )?;
         app.act_on_case(
             &sw,
             id,
@@ -1025,6 +1053,12 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
                 on: chrono::NaiveDate,
                 outcome: OutcomeInput|
      -> Result<(), AppError> {
+        // Conferences meet on working days.
+        let cal = app.calendar();
+        let mut on = on;
+        while !cal.is_working_day(on) {
+            on = on.pred_opt().expect("a day before");
+        }
         app.act_on_case(
             &supervisor,
             id,

@@ -117,7 +117,7 @@ impl App {
     }
 
     /// The referral's log and the state it replays to.
-    fn load(&self, id: ReferralId) -> Result<(Vec<StoredEvent>, Referral), AppError> {
+    pub(crate) fn load(&self, id: ReferralId) -> Result<(Vec<StoredEvent>, Referral), AppError> {
         let log = self.store.log(PersonId(id.0))?;
         let events = events_of(&log)?;
         match replay(events.iter()) {

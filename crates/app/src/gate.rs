@@ -279,6 +279,11 @@ impl App {
         self.log_entry(caller, action, child, None, allowed, reason, break_glass)
     }
 
+    /// Log a statutory return made: it reads every child in it.
+    pub(crate) fn log_return(&self, caller: &Caller, what: &str) -> Result<(), AppError> {
+        self.log_entry(caller, Action::ProduceReturns, None, None, true, what, false)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn log_entry(
         &self,

@@ -4,6 +4,7 @@
 //! or writes through the store.
 
 pub mod cases;
+pub mod census;
 pub mod chronology;
 pub mod clock;
 pub mod demo;

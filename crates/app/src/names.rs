@@ -91,3 +91,16 @@ mod tests {
         }
     }
 }
+
+/// A valid unique pupil number issued by local authority `la` (its three-digit DfE
+/// code): a school number, the year of issue and a serial, with the check letter.
+pub fn upn(rng: &mut impl Rng, la: &str, issued: i32) -> String {
+    let rest = format!(
+        "{la}{:04}{:02}{:03}",
+        rng.gen_range(2000..7000),
+        issued.rem_euclid(100),
+        rng.gen_range(0..1000)
+    );
+    let check = together_domain::upn::check_letter(&rest).expect("twelve digits");
+    format!("{check}{rest}")
+}

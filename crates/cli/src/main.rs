@@ -110,6 +110,26 @@ enum Command {
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
+    /// Write the Children in Need census for a collection year (1 April to 31 March)
+    /// in the DfE's XML layout. Children with a missing code are withheld and listed.
+    Census {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        /// The collection year, e.g. 2025-26.
+        #[arg(long)]
+        year: String,
+        /// The partnership manager making the return (default: the first active one).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// The local authority's DfE code (default: the profile's).
+        #[arg(long)]
+        la: Option<String>,
+        /// The file to write.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
     /// Read a child's record exported by another deployment: a new record here, with
     /// the sending record's history attached.
     ImportChild {
@@ -417,6 +437,52 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Census {
+            db,
+            partnership,
+            year,
+            as_user,
+            la,
+            output,
+        } => {
+            let year = together_returns::census::CollectionYear::parse(&year)?;
+            let app = open_app(&db.database, &partnership)?;
+            let username = match as_user {
+                Some(u) => u,
+                None => app
+                    .store
+                    .users()
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find(|u| u.active && u.role == "partnership-manager")
+                    .map(|u| u.username)
+                    .ok_or("no active partnership manager: give --as USERNAME")?,
+            };
+            let caller = cli_caller(&app, &username)?;
+            let (r, xml) = app
+                .census_xml(&caller, year, la.as_deref())
+                .map_err(|e| e.to_string())?;
+            std::fs::write(&output, xml)
+                .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            let withheld = r.withheld();
+            println!(
+                "CIN census {}: {} children written to {} ({} withheld)",
+                year.label(),
+                r.children.len(),
+                output.display(),
+                withheld.len()
+            );
+            for p in &r.problems {
+                println!(
+                    "{} {}: {} ({})",
+                    if p.blocks { "withheld" } else { "query" },
+                    together_returns::census::la_child_id(p.child),
+                    p.message,
+                    p.fix.href()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::ExportChild {
             db,

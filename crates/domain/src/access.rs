@@ -53,10 +53,13 @@ pub enum Action {
     ViewAccessLog,
     /// See aggregate figures for the partnership (no identifiable case data).
     ViewPartnershipFigures,
+    /// Produce a statutory return for the Department for Education (the CIN census):
+    /// identifiable, so only the partnership manager, and every one logged.
+    ProduceReturns,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewHome,
         Action::SearchChildren,
         Action::OpenChildRecord,
@@ -73,6 +76,7 @@ impl Action {
         Action::ManageCalendar,
         Action::ViewAccessLog,
         Action::ViewPartnershipFigures,
+        Action::ProduceReturns,
     ];
 
     /// Actions on one child's record: these need a `Resource::Child` and are logged.
@@ -106,6 +110,7 @@ impl Action {
             Action::ManageCalendar => "manage-calendar",
             Action::ViewAccessLog => "view-access-log",
             Action::ViewPartnershipFigures => "view-partnership-figures",
+            Action::ProduceReturns => "produce-returns",
         }
     }
 }
@@ -265,6 +270,16 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
                 )
             } else {
                 Decision::deny("partnership figures are for managers")
+            }
+        }
+        ProduceReturns => {
+            if role == Role::PartnershipManager {
+                Decision::allow(
+                    Scope::Full,
+                    "the partnership manager makes the statutory returns (WT2026 ¶113)",
+                )
+            } else {
+                Decision::deny("only the partnership manager makes statutory returns")
             }
         }
         ViewReferral | WorkOnReferral => {

@@ -60,6 +60,9 @@ pub struct Profile {
     pub effective_from: NaiveDate,
     /// What the front door is called locally, e.g. "Multi-Agency Safeguarding Hub (MASH)".
     pub front_door_name: String,
+    /// The local authority's three-digit DfE code, for the CIN census `LEA`; `None`
+    /// where the profile serves no single authority (the national default).
+    pub la_code: Option<String>,
     pub local_closures: Vec<LocalClosure>,
     /// Effective rules: national rules with local overrides applied, then local rules.
     pub rules: Vec<TimescaleRule>,
@@ -110,6 +113,8 @@ struct ProfileFile {
     #[serde(deserialize_with = "toml_date")]
     effective_from: NaiveDate,
     front_door_name: String,
+    #[serde(default)]
+    la_code: Option<String>,
     #[serde(default, rename = "local_closure")]
     local_closures: Vec<LocalClosureSpec>,
     #[serde(default, rename = "note")]
@@ -226,6 +231,7 @@ impl Profile {
             version: file.version,
             effective_from: file.effective_from,
             front_door_name: file.front_door_name,
+            la_code: file.la_code,
             local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,
@@ -294,6 +300,7 @@ impl Profile {
             version: file.version,
             effective_from: file.effective_from,
             front_door_name: file.front_door_name,
+            la_code: file.la_code,
             local_closures: closures(file.local_closures),
             rules,
             notes: file.notes,

@@ -219,6 +219,15 @@ const TABLE: &[Row] = &[
     (PartnerPractitioner, &[], ViewPartnershipFigures, On::S, DENY),
     (SystemAdministrator, &[], ViewPartnershipFigures, On::S, DENY),
     (DataProtectionOfficer, &[], ViewPartnershipFigures, On::S, DENY),
+    // The CIN census is identifiable: the partnership manager alone (issue 6).
+    (PartnershipManager, &[], ProduceReturns, On::S, ALLOW_FULL),
+    (PracticeSupervisor, &[], ProduceReturns, On::S, DENY),
+    (SocialWorker, &[], ProduceReturns, On::S, DENY),
+    (FrontDoorWorker, &[], ProduceReturns, On::S, DENY),
+    (ConferenceChair, &[], ProduceReturns, On::S, DENY),
+    (PartnerPractitioner, &[], ProduceReturns, On::S, DENY),
+    (SystemAdministrator, &[], ProduceReturns, On::S, DENY),
+    (DataProtectionOfficer, &[], ProduceReturns, On::S, DENY),
 ];
 
 fn decide(

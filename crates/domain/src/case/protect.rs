@@ -1001,6 +1001,15 @@ pub(super) fn decide(
                 ));
             }
             not_future(&mut e, "held_on", held_on);
+            // Conferences are held on working days; the DfE rejects an initial
+            // conference dated on a weekend (CIN census rule 8875), so a weekend date
+            // is a typing error to catch here, not in March.
+            if !ctx.calendar.is_working_day(held_on) {
+                e.add(
+                    "held_on",
+                    "A conference is held on a working day: check the date (it is a weekend or bank holiday)",
+                );
+            }
             let attendees = participants(&mut e, "attendees", attendees);
             if attendees.is_empty() {
                 e.add("attendees", "Record who attended");
