@@ -9,6 +9,8 @@
 #                            with TOGETHER_REQUIRE_POSTGRES=1
 #   5. cargo build --workspace --all-targets (debug; a no-op after step 4)
 #   6. browser end-to-end    node --test tests/e2e/*.test.mjs against the binary
+#   7. CIN census            scripts/census-check.sh: the DfE's validator (PyPI) on the
+#                            census of the demo and of a generated county
 #
 # Every step runs even if an earlier one failed (setup and PostgreSQL start
 # excepted); the script exits non-zero if any step failed.
@@ -111,6 +113,9 @@ if [[ "${TOGETHER_SKIP_E2E:-0}" != 1 ]]; then
       node --test --test-concurrency=1 tests/e2e/*.test.mjs
   }
   run_step "browser end-to-end tests" run_e2e
+
+  # The CIN census of the demo and of a generated county, checked by the DfE's rules.
+  run_step "CIN census (DfE validator)" bash scripts/census-check.sh "$TOGETHER_BIN"
 fi
 
 print_summary

@@ -22,6 +22,9 @@ impl FixedClock {
     pub fn at(t: DateTime<Utc>) -> FixedClock {
         FixedClock(Mutex::new(t))
     }
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().expect("clock lock") = t;
+    }
     pub fn advance(&self, d: chrono::Duration) {
         let mut g = self.0.lock().expect("clock lock");
         *g += d;

@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod exchange;
 pub mod front_door;
+pub mod generate;
 mod gate;
 pub mod identity;
 pub mod names;

@@ -110,6 +110,26 @@ enum Command {
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
+    /// Generate a synthetic partnership: children who travel the real pathways, made by
+    /// the application's own commands with the clock at each step's moment.
+    Generate {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        /// How many children become known.
+        #[arg(long, default_value_t = 1000)]
+        children: usize,
+        /// Years of history, ending today.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// Random seed: the same seed gives the same partnership.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// The last day of history (default today).
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+    },
     /// Write the Children in Need census for a collection year (1 April to 31 March)
     /// in the DfE's XML layout. Children with a missing code are withheld and listed.
     Census {
@@ -437,6 +457,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Generate {
+            db,
+            partnership,
+            children,
+            years,
+            seed,
+            until,
+        } => {
+            let profile = partnership.load()?;
+            let store = together_store::open(&db.database)
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            let until = until.unwrap_or_else(|| {
+                together_app::record::to_london(chrono::Utc::now()).date_naive()
+            });
+            let la_code = profile.la_code.clone().unwrap_or_else(|| "881".into());
+            let opts = together_app::generate::Options {
+                children,
+                years,
+                seed,
+                until,
+                la_code,
+            };
+            let started = std::time::Instant::now();
+            let report = together_app::generate::generate(store, profile, &opts, |n, r| {
+                if n % 1000 == 0 {
+                    eprintln!("{n} children, {} referrals, {:.0?}", r.referrals, started.elapsed());
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            println!(
+                "generated {} children over {} years to {until}: {} referrals ({} re-referrals), {} cases, {} assessments, {} child in need plans, {} section 47 enquiries, {} initial conferences, {} child protection plans in {:.1?}",
+                report.children,
+                years,
+                report.referrals,
+                report.re_referrals,
+                report.cases,
+                report.assessments,
+                report.cin_plans,
+                report.enquiries,
+                report.conferences,
+                report.cp_plans,
+                started.elapsed()
+            );
+            for r in report.refused.iter().take(20) {
+                println!("refused: {r}");
+            }
+            Ok(if report.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Census {
             db,

@@ -1596,3 +1596,26 @@ proptest! {
         }
     }
 }
+
+/// Regression (found by the generator, issue 6): a referral from which a case was
+/// opened could not be read back, because the event's stored type id and its serde tag
+/// differed.
+#[test]
+fn a_case_opened_from_a_referral_reads_back() {
+    let e = together_domain::referral::ReferralEvent::CaseOpened {
+        child: 0,
+        case: together_domain::ids::CaseId::new_random(),
+        at: chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap(),
+        by: together_domain::referral::Actor {
+            user: together_domain::ids::UserId::new_random(),
+            role: together_domain::role::Role::PracticeSupervisor,
+        },
+    };
+    let back =
+        together_domain::referral::ReferralEvent::from_stored(e.type_id(), &e.payload_json())
+            .unwrap();
+    assert_eq!(back, e);
+}

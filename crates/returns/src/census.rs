@@ -306,7 +306,10 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
     episodes.sort_by_key(|e| e.referral_date);
 
     let d = &c.details;
-    let unborn = d.kind == PersonKind::UnbornChild;
+    // A child born after the reference date was unborn at it: the return says so
+    // (rule 8520), with the date they were expected (or born) as the expected date.
+    let born_later = d.date_of_birth.is_some_and(|b| b > year.end());
+    let unborn = d.kind == PersonKind::UnbornChild || born_later;
     if d.disabilities.is_empty() {
         problems.push(Problem {
             child: c.id,
@@ -359,10 +362,14 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
     Some(CensusChild {
         person: c.id,
         la_child_id: la_child_id(c.id),
-        upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
+        upn: d.upn.as_ref().filter(|_| !unborn).map(|u| u.as_str().to_string()),
         upn_unknown,
         birth: if unborn { None } else { d.date_of_birth },
-        expected_birth: if unborn { d.expected_date_of_delivery } else { None },
+        expected_birth: if unborn {
+            d.expected_date_of_delivery.or(d.date_of_birth)
+        } else {
+            None
+        },
         // Rule 8750: an unborn child's sex is U.
         sex: match (unborn, d.sex) {
             (true, _) | (_, Sex::Unknown) => "U",

@@ -326,7 +326,9 @@ pub enum ReferralEvent {
     },
     DisclosureRecorded(Box<Disclosure>),
     /// A case opened for child `child` after the decision (issue 4): the decision's
-    /// next work for that child moves to the case.
+    /// next work for that child moves to the case. Stored as
+    /// "case-opened-from-referral" (its type id), which the tag must match to read back.
+    #[serde(rename = "case-opened-from-referral", alias = "case-opened")]
     CaseOpened {
         child: usize,
         case: crate::ids::CaseId,
