@@ -19,7 +19,14 @@ impl App {
         let facts = self.census_facts(year)?;
         let r = census::build(year, &facts);
         // The return reads every child in it: one entry says who made it, and when.
-        self.log_return(caller, &format!("CIN census {} ({} children)", year.label(), r.children.len()))?;
+        self.log_return(
+            caller,
+            &format!(
+                "CIN census {} ({} children)",
+                year.label(),
+                r.children.len()
+            ),
+        )?;
         Ok(r)
     }
 
@@ -49,12 +56,18 @@ impl App {
     pub fn census_facts(&self, year: CollectionYear) -> Result<Vec<ChildFacts>, AppError> {
         let (from, to) = (year.start(), year.end());
         let mut children = BTreeSet::new();
-        for c in self.store.cases_between(&from.to_string(), &to.to_string())? {
+        for c in self
+            .store
+            .cases_between(&from.to_string(), &to.to_string())?
+        {
             children.insert(c.child);
         }
         // Timestamps are UTC; a day either side, then the local date decides.
         let lo = format!("{}T00:00:00", from.pred_opt().unwrap_or(from));
-        let hi = format!("{}T00:00:00", to.succ_opt().and_then(|d| d.succ_opt()).unwrap_or(to));
+        let hi = format!(
+            "{}T00:00:00",
+            to.succ_opt().and_then(|d| d.succ_opt()).unwrap_or(to)
+        );
         for r in self.store.referral_children_between(&lo, &hi)? {
             if local_time(&r.received_at).is_some_and(|t| year.contains(t.date())) {
                 children.insert(r.person);
@@ -78,7 +91,22 @@ impl App {
         }
         cases.sort_by_key(|c| c.opened_at);
         let mut referrals = Vec::new();
-        for link in self.store.referrals_of_person(child)? {
+        let links = self.store.referrals_of_person(child)?;
+        // A repeat: received within 12 months of an earlier referral about the child.
+        let mut received: Vec<(String, uuid::Uuid)> = links
+            .iter()
+            .map(|l| (l.received_at.clone(), l.referral))
+            .collect();
+        received.sort();
+        let repeats: std::collections::HashSet<uuid::Uuid> = received
+            .windows(2)
+            .filter(|w| {
+                let (a, b) = (local_time(&w[0].0), local_time(&w[1].0));
+                matches!((a, b), (Some(a), Some(b)) if together_domain::referral::within_twelve_months(a.date(), b.date()))
+            })
+            .map(|w| w[1].1)
+            .collect();
+        for link in links {
             let (_, r) = self.load(ReferralId(link.referral))?;
             let decision = r.current_decision();
             referrals.push(ReferralFacts {
@@ -87,10 +115,17 @@ impl App {
                 source: ReferralSource::of(&r.details.referrer),
                 decided_on: decision.map(|d| d.decided_at.date()),
                 no_further_action: decision.is_some_and(|d| d.is_no_further_action()),
-                case_opened: r
-                    .cases
-                    .iter()
-                    .any(|(i, _)| *i == link.child_index as usize),
+                case_opened: r.cases.iter().any(|(i, _)| *i == link.child_index as usize),
+                decided_on_time: decision.map(|d| d.on_time),
+                repeat: repeats.contains(&r.id.0),
+                overrides: decision
+                    .map(|d| {
+                        d.overrides
+                            .iter()
+                            .map(|o| override_name(&o.kind).to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             });
         }
         Ok(Some(ChildFacts {
@@ -99,5 +134,17 @@ impl App {
             referrals,
             cases,
         }))
+    }
+}
+
+/// A should-rule override, named without its particulars (for counting).
+fn override_name(k: &together_domain::referral::state::OverrideKind) -> &'static str {
+    use together_domain::referral::state::OverrideKind::*;
+    match k {
+        BelowSuggestedLevel { .. } => {
+            "Referral: response below the level the threshold model suggested"
+        }
+        NoStrategyDiscussion => "Referral: no strategy discussion despite a section 47 indicator",
+        NoSignposting => "Referral: no further action without signposting",
     }
 }

@@ -160,7 +160,12 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 String::new()
             },
             // An unborn child's sex is not known (CIN census rule 8750).
-            sex: if unborn { "unknown" } else { ["female", "male"][i % 2] }.into(),
+            sex: if unborn {
+                "unknown"
+            } else {
+                ["female", "male"][i % 2]
+            }
+            .into(),
             nhs_number: if unborn {
                 String::new()
             } else {
@@ -288,6 +293,20 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
     seed_referrals(app, &users, &children)?;
     seed_cases(app, &users, &children)?;
     seed_protection(app, &users)?;
+    // A small generated partnership beside the hand-made cases, so the figures and the
+    // census have two years of history to show (issue 6: `serve --demo` uses a small one).
+    crate::generate::generate(
+        app.store.clone(),
+        app.profile.clone(),
+        &crate::generate::Options {
+            children: 40,
+            years: 2,
+            seed: rand::random(),
+            until: app.today(),
+            la_code: DEMO_LA.into(),
+        },
+        |_, _| {},
+    )?;
 
     let (_, api_token) = app.create_api_client(None, police.id, "Demo Constabulary case system")?;
     app.store.put_setting(SEEDED, &since)?;
@@ -779,7 +798,10 @@ fn seed_cases(
             reasons: "Needs will be met by a multi-agency child in need plan.".into(),
             child_not_seen_reason: String::new(),
             primary_need: Some(PrimaryNeed::N5),
-            factors: vec![AssessmentFactor::DomesticAbuseParent, AssessmentFactor::MentalHealthParent],
+            factors: vec![
+                AssessmentFactor::DomesticAbuseParent,
+                AssessmentFactor::MentalHealthParent,
+            ],
         },
     )?;
 

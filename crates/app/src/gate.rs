@@ -281,7 +281,15 @@ impl App {
 
     /// Log a statutory return made: it reads every child in it.
     pub(crate) fn log_return(&self, caller: &Caller, what: &str) -> Result<(), AppError> {
-        self.log_entry(caller, Action::ProduceReturns, None, None, true, what, false)
+        self.log_entry(
+            caller,
+            Action::ProduceReturns,
+            None,
+            None,
+            true,
+            what,
+            false,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -110,7 +110,10 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             name: name.into(),
             kind: kind.into(),
         };
-        let csc = agency("County Council Children's Services", "childrens-social-care");
+        let csc = agency(
+            "County Council Children's Services",
+            "childrens-social-care",
+        );
         let police = agency("County Police", "police");
         let health = agency("County Community Health NHS Trust", "health");
         let school = agency("County Schools", "education");
@@ -146,37 +149,88 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             .map(|_| ())
         };
         for i in 1..=2 {
-            add(format!("gen-frontdoor-{i}"), Role::FrontDoorWorker, &csc, Some(&teams[0]))?;
+            add(
+                format!("gen-frontdoor-{i}"),
+                Role::FrontDoorWorker,
+                &csc,
+                Some(&teams[0]),
+            )?;
         }
         for (t, name) in ["north", "south", "east"].iter().enumerate() {
-            add(format!("gen-supervisor-{name}"), Role::PracticeSupervisor, &csc, Some(&teams[t + 1]))?;
+            add(
+                format!("gen-supervisor-{name}"),
+                Role::PracticeSupervisor,
+                &csc,
+                Some(&teams[t + 1]),
+            )?;
             for i in 1..=4 {
-                add(format!("gen-sw-{name}-{i}"), Role::SocialWorker, &csc, Some(&teams[t + 1]))?;
+                add(
+                    format!("gen-sw-{name}-{i}"),
+                    Role::SocialWorker,
+                    &csc,
+                    Some(&teams[t + 1]),
+                )?;
             }
         }
         for i in 1..=2 {
-            add(format!("gen-chair-{i}"), Role::ConferenceChair, &csc, Some(&teams[4]))?;
+            add(
+                format!("gen-chair-{i}"),
+                Role::ConferenceChair,
+                &csc,
+                Some(&teams[4]),
+            )?;
         }
-        add("gen-police".into(), Role::PartnerPractitioner, &police, None)?;
-        add("gen-health".into(), Role::PartnerPractitioner, &health, None)?;
-        add("gen-school".into(), Role::PartnerPractitioner, &school, None)?;
+        add(
+            "gen-police".into(),
+            Role::PartnerPractitioner,
+            &police,
+            None,
+        )?;
+        add(
+            "gen-health".into(),
+            Role::PartnerPractitioner,
+            &health,
+            None,
+        )?;
+        add(
+            "gen-school".into(),
+            Role::PartnerPractitioner,
+            &school,
+            None,
+        )?;
         let partnership = agency("County Safeguarding Children Partnership", "partnership");
         app.store.put_agency(&partnership)?;
-        add("gen-partnership".into(), Role::PartnershipManager, &partnership, None)?;
+        add(
+            "gen-partnership".into(),
+            Role::PartnershipManager,
+            &partnership,
+            None,
+        )?;
         app.store.put_setting(STAFF_SETTING, "1")?;
         return ensure_staff(app, rng);
     }
     let caller = |u: &UserRow| app.caller_for(u, "generate");
-    let all = |prefix: &str| -> Result<Vec<Caller>, AppError> { find(prefix).iter().map(caller).collect() };
+    let all = |prefix: &str| -> Result<Vec<Caller>, AppError> {
+        find(prefix).iter().map(caller).collect()
+    };
     let one = |name: &str| -> Result<Caller, AppError> {
-        let u = find(name).into_iter().next().ok_or_else(|| AppError::Internal(format!("no user {name}")))?;
+        let u = find(name)
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::Internal(format!("no user {name}")))?;
         caller(&u)
     };
     let teams = ["north", "south", "east"];
     Ok(Staff {
         frontdoor: all("gen-frontdoor-")?,
-        supervisors: teams.iter().map(|t| one(&format!("gen-supervisor-{t}"))).collect::<Result<_, _>>()?,
-        social_workers: teams.iter().map(|t| all(&format!("gen-sw-{t}-"))).collect::<Result<_, _>>()?,
+        supervisors: teams
+            .iter()
+            .map(|t| one(&format!("gen-supervisor-{t}")))
+            .collect::<Result<_, _>>()?,
+        social_workers: teams
+            .iter()
+            .map(|t| all(&format!("gen-sw-{t}-")))
+            .collect::<Result<_, _>>()?,
         chairs: all("gen-chair-")?,
         police: one("gen-police")?,
         health: one("gen-health")?,
@@ -273,9 +327,17 @@ impl<'a> Gen<'a> {
         let fd = self.pick(&self.staff.frontdoor).clone();
         self.at(first, 0)?;
         let unborn = self.chance(0.03);
-        let age_days: i64 = if unborn { 0 } else { self.rng.gen_range(1..(17 * 365)) };
+        let age_days: i64 = if unborn {
+            0
+        } else {
+            self.rng.gen_range(1..(17 * 365))
+        };
         let family = names::family_name(self.rng);
-        let given = if unborn { "Unborn".to_string() } else { names::given_name(self.rng) };
+        let given = if unborn {
+            "Unborn".to_string()
+        } else {
+            names::given_name(self.rng)
+        };
         let dob = first - Duration::days(age_days);
         let school_age = age_days > 4 * 365;
         // Realistic gaps: some children have no NHS number recorded, a few school-age
@@ -284,14 +346,27 @@ impl<'a> Gen<'a> {
             kind: if unborn { "unborn-child" } else { "child" }.into(),
             given_name: given.clone(),
             family_name: family.clone(),
-            date_of_birth: if unborn { String::new() } else { dob.to_string() },
+            date_of_birth: if unborn {
+                String::new()
+            } else {
+                dob.to_string()
+            },
             expected_date_of_delivery: if unborn {
                 (first + Duration::days(self.rng.gen_range(60..200))).to_string()
             } else {
                 String::new()
             },
-            sex: if unborn { "unknown" } else { *self.pick(&["female", "male"]) }.into(),
-            nhs_number: if !unborn && self.chance(0.92) { names::test_nhs_number(self.rng) } else { String::new() },
+            sex: if unborn {
+                "unknown"
+            } else {
+                *self.pick(&["female", "male"])
+            }
+            .into(),
+            nhs_number: if !unborn && self.chance(0.92) {
+                names::test_nhs_number(self.rng)
+            } else {
+                String::new()
+            },
             upn: if school_age && self.chance(0.97) {
                 names::upn(self.rng, self.la, (dob.year() + 5).min(first.year()))
             } else {
@@ -300,7 +375,10 @@ impl<'a> Gen<'a> {
             postcode: names::postcode(self.rng),
             ethnicity: self.ethnicity().into(),
             disabilities: vec![if self.chance(0.12) {
-                *self.pick(&["LD", "AUT", "COMM", "BEH", "MOB", "HEAR", "VIS", "PC", "HAND", "INC", "CON", "DDA"])
+                *self.pick(&[
+                    "LD", "AUT", "COMM", "BEH", "MOB", "HEAR", "VIS", "PC", "HAND", "INC", "CON",
+                    "DDA",
+                ])
             } else {
                 "NONE"
             }
@@ -336,14 +414,23 @@ impl<'a> Gen<'a> {
     }
 
     /// The child's referrals and what each led to; the day the last one ended.
-    fn story(&mut self, child: PersonId, input: &PersonInput, first: NaiveDate, dob: NaiveDate, p_unborn: bool) -> Result<NaiveDate, AppError> {
+    fn story(
+        &mut self,
+        child: PersonId,
+        input: &PersonInput,
+        first: NaiveDate,
+        dob: NaiveDate,
+        p_unborn: bool,
+    ) -> Result<NaiveDate, AppError> {
         let mut when = first;
         let mut referrals = 0;
         loop {
             referrals += 1;
             let ended = match self.referral(child, input, when, referrals > 1) {
                 Ok(ended) => ended,
-                Err(AppError::Conflict(m)) if m.contains("later than the end") => return Ok(self.until),
+                Err(AppError::Conflict(m)) if m.contains("later than the end") => {
+                    return Ok(self.until)
+                }
                 Err(e) => return Err(e),
             };
             if referrals >= 4 {
@@ -386,22 +473,46 @@ impl<'a> Gen<'a> {
 
     /// A referral about the child received on `day`, and all that follows. Returns the
     /// day the episode ended.
-    fn referral(&mut self, child: PersonId, p: &PersonInput, day: NaiveDate, repeat: bool) -> Result<NaiveDate, AppError> {
+    fn referral(
+        &mut self,
+        child: PersonId,
+        p: &PersonInput,
+        day: NaiveDate,
+        repeat: bool,
+    ) -> Result<NaiveDate, AppError> {
         self.report.referrals += 1;
         if repeat {
             self.report.re_referrals += 1;
         }
         let (referrer_caller, referrer, channel) = match self.rng.gen_range(0..100) {
-            0..=29 => (self.staff.police.clone(), professional("County Police", "police"), Channel::Api),
-            30..=49 => (self.staff.school.clone(), professional("County Schools", "education"), Channel::OnlineForm),
-            50..=69 => (self.staff.health.clone(), professional("County Community Health", "health"), Channel::OnlineForm),
+            0..=29 => (
+                self.staff.police.clone(),
+                professional("County Police", "police"),
+                Channel::Api,
+            ),
+            30..=49 => (
+                self.staff.school.clone(),
+                professional("County Schools", "education"),
+                Channel::OnlineForm,
+            ),
+            50..=69 => (
+                self.staff.health.clone(),
+                professional("County Community Health", "health"),
+                Channel::OnlineForm,
+            ),
             70..=84 => (
                 self.pick(&self.staff.frontdoor).clone(),
                 ReferrerInput {
                     kind: "member-of-public".into(),
                     name: names::given_name(self.rng),
                     phone: "01632 960 000".into(),
-                    relationship_to_child: (*self.pick(&["grandmother", "neighbour", "aunt", "father"])).into(),
+                    relationship_to_child: (*self.pick(&[
+                        "grandmother",
+                        "neighbour",
+                        "aunt",
+                        "father",
+                    ]))
+                    .into(),
                     share_identity: "no".into(),
                     ..Default::default()
                 },
@@ -415,14 +526,23 @@ impl<'a> Gen<'a> {
         };
         // The referrer's details of the child, with the small slips referrers make.
         let mut named = ChildInput {
-            unborn: if p.kind == "unborn-child" { "yes" } else { "no" }.into(),
+            unborn: if p.kind == "unborn-child" {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
             date_of_birth: p.date_of_birth.clone(),
             expected_date_of_delivery: p.expected_date_of_delivery.clone(),
             sex: p.sex.clone(),
             postcode: p.postcode.clone(),
-            mother: if p.kind == "unborn-child" { "0".into() } else { String::new() },
+            mother: if p.kind == "unborn-child" {
+                "0".into()
+            } else {
+                String::new()
+            },
             ..Default::default()
         };
         if self.chance(0.05) && named.given_name.len() > 3 {
@@ -459,7 +579,9 @@ impl<'a> Gen<'a> {
         let minute = self.rng.gen_range(0..300);
         self.at(day, minute)?;
         let details = input.parse(day)?;
-        let (row, _) = self.app.receive_referral(&referrer_caller, details, channel, None, None)?;
+        let (row, _) = self
+            .app
+            .receive_referral(&referrer_caller, details, channel, None, None)?;
         let rid = ReferralId(row.id);
         let fd = self.pick(&self.staff.frontdoor).clone();
         let team = self.rng.gen_range(0..self.staff.supervisors.len());
@@ -467,17 +589,37 @@ impl<'a> Gen<'a> {
         self.at(day, 330)?;
         self.app.link_referred_child(&fd, rid, 0, child)?;
         // The decision: within one working day, mostly (¶165).
-        let decided = if self.chance(0.93) { day } else { self.cal.add_working_days(day, 2) };
+        let decided = if self.chance(0.93) {
+            day
+        } else {
+            self.cal.add_working_days(day, 2)
+        };
         self.at(decided, 360)?;
         let r: f64 = self.rng.gen();
         let (outcomes, service, signposting) = if r < 0.08 {
-            (vec![Outcome::NoFurtherAction], None, vec![Signpost::UniversalServices])
+            (
+                vec![Outcome::NoFurtherAction],
+                None,
+                vec![Signpost::UniversalServices],
+            )
         } else if r < 0.16 {
-            (vec![Outcome::NoFurtherAction], Some(Service::FamilyHelp), vec![Signpost::FamilyHelp])
+            (
+                vec![Outcome::NoFurtherAction],
+                Some(Service::FamilyHelp),
+                vec![Signpost::FamilyHelp],
+            )
         } else if r < 0.28 {
-            (vec![Outcome::StrategyDiscussion], Some(Service::SocialCare), Vec::new())
+            (
+                vec![Outcome::StrategyDiscussion],
+                Some(Service::SocialCare),
+                Vec::new(),
+            )
         } else {
-            (vec![Outcome::ChildInNeedAssessment], Some(Service::SocialCare), Vec::new())
+            (
+                vec![Outcome::ChildInNeedAssessment],
+                Some(Service::SocialCare),
+                Vec::new(),
+            )
         };
         let strategy = outcomes.contains(&Outcome::StrategyDiscussion);
         self.app.act_on_referral(
@@ -499,7 +641,17 @@ impl<'a> Gen<'a> {
         let need = if strategy {
             PrimaryNeed::N1
         } else {
-            *self.pick(&[PrimaryNeed::N1, PrimaryNeed::N1, PrimaryNeed::N5, PrimaryNeed::N4, PrimaryNeed::N2, PrimaryNeed::N3, PrimaryNeed::N6, PrimaryNeed::N8, PrimaryNeed::N7])
+            *self.pick(&[
+                PrimaryNeed::N1,
+                PrimaryNeed::N1,
+                PrimaryNeed::N5,
+                PrimaryNeed::N4,
+                PrimaryNeed::N2,
+                PrimaryNeed::N3,
+                PrimaryNeed::N6,
+                PrimaryNeed::N8,
+                PrimaryNeed::N7,
+            ])
         };
         let case = self.app.open_case_from_referral(
             &sup,
@@ -512,13 +664,24 @@ impl<'a> Gen<'a> {
         self.report.cases += 1;
         let sw = self.pick(&self.staff.social_workers[team]).clone();
         self.at(decided, 380)?;
-        self.app.act_on_case(&sup, case, Command::ProposeLead {
-            to: self.app.practitioner(sw.actor_id)?,
-            family_views: "No preference.".into(),
-            handover: String::new(),
-        })?;
+        self.app.act_on_case(
+            &sup,
+            case,
+            Command::ProposeLead {
+                to: self.app.practitioner(sw.actor_id)?,
+                family_views: "No preference.".into(),
+                handover: String::new(),
+            },
+        )?;
         self.at(decided, 390)?;
-        self.app.act_on_case(&sw, case, Command::AnswerAllocation { accept: true, reason: String::new() })?;
+        self.app.act_on_case(
+            &sw,
+            case,
+            Command::AnswerAllocation {
+                accept: true,
+                reason: String::new(),
+            },
+        )?;
         match service {
             Service::FamilyHelp => self.family_help(case, &sw, &sup, decided),
             Service::SocialCare if strategy => self.protection(case, &sw, &sup, decided, child),
@@ -527,40 +690,157 @@ impl<'a> Gen<'a> {
     }
 
     /// Family Help with the family's consent: assessment, plan, then closed.
-    fn family_help(&mut self, case: CaseId, sw: &Caller, sup: &Caller, day: NaiveDate) -> Result<NaiveDate, AppError> {
+    fn family_help(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        day: NaiveDate,
+    ) -> Result<NaiveDate, AppError> {
         let d = self.cal.add_working_days(day, self.rng.gen_range(2..8));
         self.at(d, 0)?;
-        self.app.act_on_case(sw, case, Command::RecordConsent { given: true, given_by: "Mother".into(), told: "What is recorded and shared, and why.".into(), on: d })?;
-        self.app.act_on_case(sw, case, Command::StartAssessment { kind: AssessmentKind::FamilyHelp, started_on: d, about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
-        self.app.act_on_case(sw, case, Command::RecordChildSeen { assessment: 1, seen: ChildSeen { on: d, by: sw.display_name.clone(), alone: SeenAlone::Alone, note: String::new() } })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::RecordConsent {
+                given: true,
+                given_by: "Mother".into(),
+                told: "What is recorded and shared, and why.".into(),
+                on: d,
+            },
+        )?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::StartAssessment {
+                kind: AssessmentKind::FamilyHelp,
+                started_on: d,
+                about: String::new(),
+                gestation_weeks: None,
+                late_start_reason: String::new(),
+            },
+        )?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::RecordChildSeen {
+                assessment: 1,
+                seen: ChildSeen {
+                    on: d,
+                    by: sw.display_name.clone(),
+                    alone: SeenAlone::Alone,
+                    note: String::new(),
+                },
+            },
+        )?;
         let done = self.cal.add_working_days(d, self.rng.gen_range(5..20));
         self.at(done, 0)?;
-        self.app.act_on_case(sw, case, Command::SaveAssessment { assessment: 1, record: record() })?;
-        self.app.act_on_case(sw, case, Command::SubmitAssessment { assessment: 1, outcome: AssessmentOutcome::ContinueHelp, reasons: String::new(), child_not_seen_reason: String::new(), primary_need: None, factors: Vec::new() })?;
-        self.app.act_on_case(sw, case, plan(PlanKind::FamilyHelp, done))?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SaveAssessment {
+                assessment: 1,
+                record: record(),
+            },
+        )?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SubmitAssessment {
+                assessment: 1,
+                outcome: AssessmentOutcome::ContinueHelp,
+                reasons: String::new(),
+                child_not_seen_reason: String::new(),
+                primary_need: None,
+                factors: Vec::new(),
+            },
+        )?;
+        self.app
+            .act_on_case(sw, case, plan(PlanKind::FamilyHelp, done))?;
         let end = self.cal.add_working_days(done, self.rng.gen_range(40..120));
         self.at(end, 0)?;
-        self.app.act_on_case(sw, case, Command::EndPlan { plan: 1, on: end, reason: "Outcomes met.".into() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::EndPlan {
+                plan: 1,
+                on: end,
+                reason: "Outcomes met.".into(),
+            },
+        )?;
         self.at(end, 10)?;
-        self.app.act_on_case(sup, case, Command::Close { on: end, reason: ClosureReason::RC7, note: "Family Help complete.".into() })?;
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::Close {
+                on: end,
+                reason: ClosureReason::RC7,
+                note: "Family Help complete.".into(),
+            },
+        )?;
         Ok(end)
     }
 
     /// A child and family assessment under section 17, then what it found.
-    fn assessment(&mut self, case: CaseId, sw: &Caller, sup: &Caller, day: NaiveDate) -> Result<NaiveDate, AppError> {
+    fn assessment(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        day: NaiveDate,
+    ) -> Result<NaiveDate, AppError> {
         self.report.assessments += 1;
         let started = self.cal.add_working_days(day, self.rng.gen_range(0..3));
         self.at(started, 30)?;
-        self.app.act_on_case(sw, case, Command::StartAssessment { kind: AssessmentKind::ChildAndFamily, started_on: started, about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::StartAssessment {
+                kind: AssessmentKind::ChildAndFamily,
+                started_on: started,
+                about: String::new(),
+                gestation_weeks: None,
+                late_start_reason: String::new(),
+            },
+        )?;
         let seen = self.cal.add_working_days(started, self.rng.gen_range(1..6));
         self.at(seen, 0)?;
-        let alone = if self.chance(0.8) { SeenAlone::Alone } else { SeenAlone::NotAlone { reason: "Too young to be seen alone.".into() } };
-        self.app.act_on_case(sw, case, Command::RecordChildSeen { assessment: 1, seen: ChildSeen { on: seen, by: sw.display_name.clone(), alone, note: String::new() } })?;
+        let alone = if self.chance(0.8) {
+            SeenAlone::Alone
+        } else {
+            SeenAlone::NotAlone {
+                reason: "Too young to be seen alone.".into(),
+            }
+        };
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::RecordChildSeen {
+                assessment: 1,
+                seen: ChildSeen {
+                    on: seen,
+                    by: sw.display_name.clone(),
+                    alone,
+                    note: String::new(),
+                },
+            },
+        )?;
         // 45 working days from the referral (¶169): most within, some late.
-        let days = if self.chance(0.85) { self.rng.gen_range(8..44) } else { self.rng.gen_range(46..80) };
+        let days = if self.chance(0.85) {
+            self.rng.gen_range(8..44)
+        } else {
+            self.rng.gen_range(46..80)
+        };
         let done = self.cal.add_working_days(day, days).max(seen);
         self.at(done, 0)?;
-        self.app.act_on_case(sw, case, Command::SaveAssessment { assessment: 1, record: record() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SaveAssessment {
+                assessment: 1,
+                record: record(),
+            },
+        )?;
         let r: f64 = self.rng.gen();
         let outcome = if r < 0.30 {
             AssessmentOutcome::NoFurtherAction
@@ -570,17 +850,57 @@ impl<'a> Gen<'a> {
             AssessmentOutcome::ChildInNeedPlan
         };
         let factors = self.factors(outcome == AssessmentOutcome::NoFurtherAction);
-        self.app.act_on_case(sw, case, Command::SubmitAssessment { assessment: 1, outcome, reasons: "Generated: reasons shared with the family.".into(), child_not_seen_reason: String::new(), primary_need: None, factors })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SubmitAssessment {
+                assessment: 1,
+                outcome,
+                reasons: "Generated: reasons shared with the family.".into(),
+                child_not_seen_reason: String::new(),
+                primary_need: None,
+                factors,
+            },
+        )?;
         self.at(done, 60)?;
-        let late = self.app.load_case(case)?.2.assessments[0].due.is_some_and(|d| d.date() < done);
-        self.app.act_on_case(sup, case, Command::AuthoriseAssessment { assessment: 1, late_reason: if late { "Waiting for a health contribution.".into() } else { String::new() } })?;
+        let late = self.app.load_case(case)?.2.assessments[0]
+            .due
+            .is_some_and(|d| d.date() < done);
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::AuthoriseAssessment {
+                assessment: 1,
+                late_reason: if late {
+                    "Waiting for a health contribution.".into()
+                } else {
+                    String::new()
+                },
+            },
+        )?;
         match outcome {
             AssessmentOutcome::NoFurtherAction => {
-                self.app.act_on_case(sup, case, Command::Close { on: done, reason: ClosureReason::RC8, note: "No further action after assessment.".into() })?;
+                self.app.act_on_case(
+                    sup,
+                    case,
+                    Command::Close {
+                        on: done,
+                        reason: ClosureReason::RC8,
+                        note: "No further action after assessment.".into(),
+                    },
+                )?;
                 Ok(done)
             }
             AssessmentOutcome::EarlyHelp => {
-                self.app.act_on_case(sup, case, Command::Close { on: done, reason: ClosureReason::RC9, note: "Referred to early help.".into() })?;
+                self.app.act_on_case(
+                    sup,
+                    case,
+                    Command::Close {
+                        on: done,
+                        reason: ClosureReason::RC9,
+                        note: "Referred to early help.".into(),
+                    },
+                )?;
                 Ok(done)
             }
             _ => self.cin_plan(case, sw, sup, done),
@@ -592,7 +912,21 @@ impl<'a> Gen<'a> {
         if none && self.chance(0.6) {
             return vec![NoFactors];
         }
-        let pool = [DomesticAbuseParent, MentalHealthParent, DrugsParent, AlcoholParent, Neglect, EmotionalAbuse, MentalHealthChild, LearningDisabilityChild, SociallyUnacceptableBehaviour, PhysicalAbuseAdultOnChild, Missing, CriminalExploitation, Other];
+        let pool = [
+            DomesticAbuseParent,
+            MentalHealthParent,
+            DrugsParent,
+            AlcoholParent,
+            Neglect,
+            EmotionalAbuse,
+            MentalHealthChild,
+            LearningDisabilityChild,
+            SociallyUnacceptableBehaviour,
+            PhysicalAbuseAdultOnChild,
+            Missing,
+            CriminalExploitation,
+            Other,
+        ];
         let n = self.rng.gen_range(1..4);
         let mut f: Vec<_> = (0..n).map(|_| *self.pick(&pool)).collect();
         f.sort();
@@ -601,152 +935,373 @@ impl<'a> Gen<'a> {
     }
 
     /// A child in need plan, reviewed, then ended and the case closed.
-    fn cin_plan(&mut self, case: CaseId, sw: &Caller, sup: &Caller, from: NaiveDate) -> Result<NaiveDate, AppError> {
+    fn cin_plan(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        from: NaiveDate,
+    ) -> Result<NaiveDate, AppError> {
         self.report.cin_plans += 1;
         let agreed = self.cal.add_working_days(from, self.rng.gen_range(1..10));
         self.at(agreed, 0)?;
-        self.app.act_on_case(sw, case, plan(PlanKind::ChildInNeed, agreed))?;
+        self.app
+            .act_on_case(sw, case, plan(PlanKind::ChildInNeed, agreed))?;
         let months = self.rng.gen_range(3..13);
         let mut review = agreed;
-        let end = self.cal.add_working_days(agreed + Duration::days(30 * months), 0);
+        let end = self
+            .cal
+            .add_working_days(agreed + Duration::days(30 * months), 0);
         loop {
-            review = self.cal.add_working_days(review + Duration::days(self.rng.gen_range(80..170)), 0);
+            review = self
+                .cal
+                .add_working_days(review + Duration::days(self.rng.gen_range(80..170)), 0);
             if review >= end {
                 break;
             }
             self.at(review, 0)?;
             let scale = self.rng.gen_range(3..9);
-            self.app.act_on_case(sw, case, Command::HoldMeeting { plan: 1, held_on: review, attendees: vec![together_domain::case::Attendee { name: sw.display_name.clone(), role: "social worker".into(), agency: String::new() }, together_domain::case::Attendee { name: "Mother".into(), role: "mother".into(), agency: String::new() }], child_views: "Generated.".into(), summary: "Reviewed.".into(), scale: Some(scale), next_review: Some(self.cal.add_months(review, 3)), new_actions: Vec::new() })?;
+            self.app.act_on_case(
+                sw,
+                case,
+                Command::HoldMeeting {
+                    plan: 1,
+                    held_on: review,
+                    attendees: vec![
+                        together_domain::case::Attendee {
+                            name: sw.display_name.clone(),
+                            role: "social worker".into(),
+                            agency: String::new(),
+                        },
+                        together_domain::case::Attendee {
+                            name: "Mother".into(),
+                            role: "mother".into(),
+                            agency: String::new(),
+                        },
+                    ],
+                    child_views: "Generated.".into(),
+                    summary: "Reviewed.".into(),
+                    scale: Some(scale),
+                    next_review: Some(self.cal.add_months(review, 3)),
+                    new_actions: Vec::new(),
+                },
+            )?;
         }
         self.at(end, 0)?;
-        self.app.act_on_case(sw, case, Command::EndPlan { plan: 1, on: end, reason: "Outcomes met.".into() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::EndPlan {
+                plan: 1,
+                on: end,
+                reason: "Outcomes met.".into(),
+            },
+        )?;
         self.at(end, 10)?;
-        self.app.act_on_case(sup, case, Command::Close { on: end, reason: ClosureReason::RC7, note: "No longer in need.".into() })?;
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::Close {
+                on: end,
+                reason: ClosureReason::RC7,
+                note: "No longer in need.".into(),
+            },
+        )?;
         Ok(end)
     }
 
     fn participants(&self, sw: &Caller) -> Result<Vec<Participant>, AppError> {
         let p = |c: &Caller, role: &str, kind: AgencyKind| -> Result<Participant, AppError> {
             let pr = self.app.practitioner(c.actor_id)?;
-            Ok(Participant { name: pr.name, role: role.into(), agency: pr.agency_name, agency_kind: Some(kind), user: Some(c.actor_id) })
+            Ok(Participant {
+                name: pr.name,
+                role: role.into(),
+                agency: pr.agency_name,
+                agency_kind: Some(kind),
+                user: Some(c.actor_id),
+            })
         };
         Ok(vec![
             p(sw, "social worker", AgencyKind::ChildrensSocialCare)?,
-            p(&self.staff.police, "detective constable", AgencyKind::Police)?,
+            p(
+                &self.staff.police,
+                "detective constable",
+                AgencyKind::Police,
+            )?,
             p(&self.staff.health, "named nurse", AgencyKind::Health)?,
         ])
     }
 
     /// Strategy discussion, section 47 enquiry, perhaps a conference and a plan.
-    fn protection(&mut self, case: CaseId, sw: &Caller, sup: &Caller, day: NaiveDate, child: PersonId) -> Result<NaiveDate, AppError> {
+    fn protection(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        day: NaiveDate,
+        child: PersonId,
+    ) -> Result<NaiveDate, AppError> {
         let _ = child;
         let cp = |c: CpCommand| Command::Protection(Box::new(c));
         let people = self.participants(sw)?;
-        let held = self.cal.add_working_days(day, if self.chance(0.9) { 1 } else { 3 });
+        let held = self
+            .cal
+            .add_working_days(day, if self.chance(0.9) { 1 } else { 3 });
         self.at(held, 60)?;
         let held_at: NaiveDateTime = held.and_hms_opt(11, 0, 0).expect("time");
         let s47 = self.chance(0.85);
-        self.app.act_on_case(sup, case, cp(CpCommand::HoldStrategy {
-            number: 1,
-            held_at,
-            attendees: people.clone(),
-            attendance_override: String::new(),
-            information: "Generated.".into(),
-            initiate_s47: Some(s47),
-            s47_reason: "Reasonable cause to suspect significant harm.".into(),
-            criminal_investigation: "None.".into(),
-            immediate_actions: Vec::new(),
-            legal_action: "None.".into(),
-            share_with_family: "That enquiries are being made.".into(),
-            withhold_from_family: String::new(),
-            agency_decisions: Vec::new(),
-        }))?;
+        self.app.act_on_case(
+            sup,
+            case,
+            cp(CpCommand::HoldStrategy {
+                number: 1,
+                held_at,
+                attendees: people.clone(),
+                attendance_override: String::new(),
+                information: "Generated.".into(),
+                initiate_s47: Some(s47),
+                s47_reason: "Reasonable cause to suspect significant harm.".into(),
+                criminal_investigation: "None.".into(),
+                immediate_actions: Vec::new(),
+                legal_action: "None.".into(),
+                share_with_family: "That enquiries are being made.".into(),
+                withhold_from_family: String::new(),
+                agency_decisions: Vec::new(),
+            }),
+        )?;
         if !s47 {
             return self.assessment_after_strategy(case, sw, sup, held);
         }
         self.report.enquiries += 1;
-        self.app.act_on_case(sw, case, Command::StartAssessment { kind: AssessmentKind::ChildAndFamilySection47, started_on: held, about: String::new(), gestation_weeks: None, late_start_reason: String::new() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::StartAssessment {
+                kind: AssessmentKind::ChildAndFamilySection47,
+                started_on: held,
+                about: String::new(),
+                gestation_weeks: None,
+                late_start_reason: String::new(),
+            },
+        )?;
         self.report.assessments += 1;
         let seen = self.cal.add_working_days(held, 1);
         self.at(seen, 0)?;
-        self.app.act_on_case(sw, case, Command::RecordChildSeen { assessment: 1, seen: ChildSeen { on: seen, by: sw.display_name.clone(), alone: SeenAlone::Alone, note: String::new() } })?;
-        self.app.act_on_case(sw, case, cp(CpCommand::RecordS47Task { enquiry: 1, task: S47Task::ChildSeenAlone, on: seen, note: "Seen alone.".into() }))?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::RecordChildSeen {
+                assessment: 1,
+                seen: ChildSeen {
+                    on: seen,
+                    by: sw.display_name.clone(),
+                    alone: SeenAlone::Alone,
+                    note: String::new(),
+                },
+            },
+        )?;
+        self.app.act_on_case(
+            sw,
+            case,
+            cp(CpCommand::RecordS47Task {
+                enquiry: 1,
+                task: S47Task::ChildSeenAlone,
+                on: seen,
+                note: "Seen alone.".into(),
+            }),
+        )?;
         let substantiated = self.chance(0.45);
         let outcome_day = self.cal.add_working_days(held, self.rng.gen_range(4..10));
         self.at(outcome_day, 0)?;
-        self.app.act_on_case(sw, case, cp(CpCommand::RecommendS47 { enquiry: 1, finding: S47Finding {
-            substantiated,
-            reasons: "Generated.".into(),
-            discussed_with_family: if substantiated { String::new() } else { "Discussed at home with both parents.".into() },
-            onward_support: if substantiated { String::new() } else { "Child in need support.".into() },
-            fgc_offered: !substantiated,
-        } }))?;
+        self.app.act_on_case(
+            sw,
+            case,
+            cp(CpCommand::RecommendS47 {
+                enquiry: 1,
+                finding: S47Finding {
+                    substantiated,
+                    reasons: "Generated.".into(),
+                    discussed_with_family: if substantiated {
+                        String::new()
+                    } else {
+                        "Discussed at home with both parents.".into()
+                    },
+                    onward_support: if substantiated {
+                        String::new()
+                    } else {
+                        "Child in need support.".into()
+                    },
+                    fgc_offered: !substantiated,
+                },
+            }),
+        )?;
         self.at(outcome_day, 30)?;
-        self.app.act_on_case(sup, case, cp(CpCommand::CountersignS47 { enquiry: 1, expected_delivery: None }))?;
+        self.app.act_on_case(
+            sup,
+            case,
+            cp(CpCommand::CountersignS47 {
+                enquiry: 1,
+                expected_delivery: None,
+            }),
+        )?;
         // The assessment completes with the enquiry.
-        self.app.act_on_case(sw, case, Command::SaveAssessment { assessment: 1, record: record() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SaveAssessment {
+                assessment: 1,
+                record: record(),
+            },
+        )?;
         let factors = self.factors(false);
-        self.app.act_on_case(sw, case, Command::SubmitAssessment {
-            assessment: 1,
-            outcome: if substantiated { AssessmentOutcome::StrategyDiscussion } else { AssessmentOutcome::ChildInNeedPlan },
-            reasons: "Generated.".into(),
-            child_not_seen_reason: String::new(),
-            primary_need: None,
-            factors,
-        })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::SubmitAssessment {
+                assessment: 1,
+                outcome: if substantiated {
+                    AssessmentOutcome::StrategyDiscussion
+                } else {
+                    AssessmentOutcome::ChildInNeedPlan
+                },
+                reasons: "Generated.".into(),
+                child_not_seen_reason: String::new(),
+                primary_need: None,
+                factors,
+            },
+        )?;
         self.at(outcome_day, 60)?;
-        self.app.act_on_case(sup, case, Command::AuthoriseAssessment { assessment: 1, late_reason: String::new() })?;
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::AuthoriseAssessment {
+                assessment: 1,
+                late_reason: String::new(),
+            },
+        )?;
         if !substantiated {
             return self.cin_plan(case, sw, sup, outcome_day);
         }
         // The initial conference: within 15 working days of the discussion, mostly.
         self.report.conferences += 1;
         let target = self.cal.add_working_days(held, 15);
-        let on = if self.chance(0.8) { self.cal.add_working_days(held, self.rng.gen_range(8..15)) } else { self.cal.add_working_days(target, self.rng.gen_range(1..8)) };
+        let on = if self.chance(0.8) {
+            self.cal.add_working_days(held, self.rng.gen_range(8..15))
+        } else {
+            self.cal.add_working_days(target, self.rng.gen_range(1..8))
+        };
         let on = on.max(self.cal.add_working_days(outcome_day, 1));
         let chair = self.pick(&self.staff.chairs).clone();
         self.at(outcome_day, 90)?;
-        self.app.act_on_case(sup, case, cp(CpCommand::ScheduleConference { conference: 1, date: on, chair: Some(self.app.practitioner(chair.actor_id)?), chair_line_manages_lead: false, invitees: people.clone() }))?;
+        self.app.act_on_case(
+            sup,
+            case,
+            cp(CpCommand::ScheduleConference {
+                conference: 1,
+                date: on,
+                chair: Some(self.app.practitioner(chair.actor_id)?),
+                chair_line_manages_lead: false,
+                invitees: people.clone(),
+            }),
+        )?;
         self.at(on, 0)?;
         let plan_made = self.chance(0.85);
-        let categories = vec![*self.pick(&[HarmCategory::Neglect, HarmCategory::Neglect, HarmCategory::Emotional, HarmCategory::Emotional, HarmCategory::Physical, HarmCategory::Sexual])];
+        let categories = vec![*self.pick(&[
+            HarmCategory::Neglect,
+            HarmCategory::Neglect,
+            HarmCategory::Emotional,
+            HarmCategory::Emotional,
+            HarmCategory::Physical,
+            HarmCategory::Sexual,
+        ])];
         let outcome = if plan_made {
             OutcomeInput::Plan {
                 categories: categories.clone(),
                 lead_social_worker: Some(self.app.practitioner(sw.actor_id)?),
                 core_group: people.clone(),
-                changes: vec![OutlineChange { what: "Generated change.".into(), by_how_much: "Generated.".into(), by_when: on + Duration::days(90) }],
+                changes: vec![OutlineChange {
+                    what: "Generated change.".into(),
+                    by_how_much: "Generated.".into(),
+                    by_when: on + Duration::days(90),
+                }],
                 core_group_every_weeks: 6,
                 consider_proceedings: false,
             }
         } else {
-            OutcomeInput::NoPlan { reasons: "Risks can be managed under a child in need plan.".into() }
+            OutcomeInput::NoPlan {
+                reasons: "Risks can be managed under a child in need plan.".into(),
+            }
         };
-        self.app.act_on_case(&chair, case, cp(CpCommand::HoldConference {
-            conference: 1,
-            held_on: on,
-            attendees: people.clone(),
-            views: Vec::new(),
-            outcome,
-            late_reason: if on > target { "The family asked for a later date.".into() } else { String::new() },
-            ongoing_support: "Generated.".into(),
-            eighteenth_birthday: None,
-        }))?;
+        self.app.act_on_case(
+            &chair,
+            case,
+            cp(CpCommand::HoldConference {
+                conference: 1,
+                held_on: on,
+                attendees: people.clone(),
+                views: Vec::new(),
+                outcome,
+                late_reason: if on > target {
+                    "The family asked for a later date.".into()
+                } else {
+                    String::new()
+                },
+                ongoing_support: "Generated.".into(),
+                eighteenth_birthday: None,
+            }),
+        )?;
         if !plan_made {
             return self.cin_plan(case, sw, sup, on);
         }
         self.report.cp_plans += 1;
         // First core group within 10 working days.
-        let core = self.cal.add_working_days(on, if self.chance(0.9) { self.rng.gen_range(3..10) } else { 12 });
+        let core = self.cal.add_working_days(
+            on,
+            if self.chance(0.9) {
+                self.rng.gen_range(3..10)
+            } else {
+                12
+            },
+        );
         self.at(core, 0)?;
-        self.app.act_on_case(sw, case, cp(CpCommand::HoldCoreGroup { held_on: core, attendees: people.clone(), absent_views: String::new(), progress: "Generated.".into(), plan_changes: String::new(), next_by: None, new_actions: Vec::new() }))?;
+        self.app.act_on_case(
+            sw,
+            case,
+            cp(CpCommand::HoldCoreGroup {
+                held_on: core,
+                attendees: people.clone(),
+                absent_views: String::new(),
+                progress: "Generated.".into(),
+                plan_changes: String::new(),
+                next_by: None,
+                new_actions: Vec::new(),
+            }),
+        )?;
         // Reviews at 3 months, then every 6 months; the plan ends at one of them.
         let r: f64 = self.rng.gen();
-        let reviews = if r < 0.25 { 1 } else if r < 0.60 { 2 } else if r < 0.82 { 3 } else if r < 0.95 { 4 } else { 5 };
+        let reviews = if r < 0.25 {
+            1
+        } else if r < 0.60 {
+            2
+        } else if r < 0.82 {
+            3
+        } else if r < 0.95 {
+            4
+        } else {
+            5
+        };
         let mut last = on;
         for n in 0..reviews {
-            let due = if n == 0 { self.cal.add_months(on, 3) } else { self.cal.add_months(last, 6) };
-            let mut day = if self.chance(0.92) { due - Duration::days(self.rng.gen_range(0..7)) } else { due + Duration::days(self.rng.gen_range(1..10)) };
+            let due = if n == 0 {
+                self.cal.add_months(on, 3)
+            } else {
+                self.cal.add_months(last, 6)
+            };
+            let mut day = if self.chance(0.92) {
+                due - Duration::days(self.rng.gen_range(0..7))
+            } else {
+                due + Duration::days(self.rng.gen_range(1..10))
+            };
             while !self.cal.is_working_day(day) {
                 day = day.pred_opt().expect("day");
             }
@@ -754,52 +1309,114 @@ impl<'a> Gen<'a> {
             let number = n + 2;
             let chair = self.pick(&self.staff.chairs).clone();
             self.at(last.max(day - Duration::days(14)), 120)?;
-            self.app.act_on_case(sup, case, cp(CpCommand::ScheduleConference { conference: number, date: day, chair: Some(self.app.practitioner(chair.actor_id)?), chair_line_manages_lead: false, invitees: people.clone() }))?;
+            self.app.act_on_case(
+                sup,
+                case,
+                cp(CpCommand::ScheduleConference {
+                    conference: number,
+                    date: day,
+                    chair: Some(self.app.practitioner(chair.actor_id)?),
+                    chair_line_manages_lead: false,
+                    invitees: people.clone(),
+                }),
+            )?;
             self.at(day, 0)?;
             let last_one = n + 1 == reviews;
-            self.app.act_on_case(&chair, case, cp(CpCommand::HoldConference {
-                conference: number,
-                held_on: day,
-                attendees: people.clone(),
-                views: Vec::new(),
-                outcome: if last_one {
-                    OutcomeInput::Discontinue { reason: EndReason::NoLongerAtRisk }
-                } else {
-                    OutcomeInput::Plan {
-                        categories: categories.clone(),
-                        lead_social_worker: Some(self.app.practitioner(sw.actor_id)?),
-                        core_group: people.clone(),
-                        changes: vec![OutlineChange { what: "Generated change.".into(), by_how_much: "Generated.".into(), by_when: day + Duration::days(120) }],
-                        core_group_every_weeks: 6,
-                        consider_proceedings: false,
-                    }
-                },
-                late_reason: if day > due { "Chair unavailable.".into() } else { String::new() },
-                ongoing_support: "Child in need plan.".into(),
-                eighteenth_birthday: None,
-            }))?;
+            self.app.act_on_case(
+                &chair,
+                case,
+                cp(CpCommand::HoldConference {
+                    conference: number,
+                    held_on: day,
+                    attendees: people.clone(),
+                    views: Vec::new(),
+                    outcome: if last_one {
+                        OutcomeInput::Discontinue {
+                            reason: EndReason::NoLongerAtRisk,
+                        }
+                    } else {
+                        OutcomeInput::Plan {
+                            categories: categories.clone(),
+                            lead_social_worker: Some(self.app.practitioner(sw.actor_id)?),
+                            core_group: people.clone(),
+                            changes: vec![OutlineChange {
+                                what: "Generated change.".into(),
+                                by_how_much: "Generated.".into(),
+                                by_when: day + Duration::days(120),
+                            }],
+                            core_group_every_weeks: 6,
+                            consider_proceedings: false,
+                        }
+                    },
+                    late_reason: if day > due {
+                        "Chair unavailable.".into()
+                    } else {
+                        String::new()
+                    },
+                    ongoing_support: "Child in need plan.".into(),
+                    eighteenth_birthday: None,
+                }),
+            )?;
             last = day;
         }
         // After the plan, a child in need plan, then closure.
         self.cin_plan_numbered(case, sw, sup, last)
     }
 
-    fn assessment_after_strategy(&mut self, case: CaseId, sw: &Caller, sup: &Caller, day: NaiveDate) -> Result<NaiveDate, AppError> {
+    fn assessment_after_strategy(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        day: NaiveDate,
+    ) -> Result<NaiveDate, AppError> {
         self.assessment(case, sw, sup, day)
     }
 
     /// A child in need plan after a child protection plan (a new plan number).
-    fn cin_plan_numbered(&mut self, case: CaseId, sw: &Caller, sup: &Caller, from: NaiveDate) -> Result<NaiveDate, AppError> {
+    fn cin_plan_numbered(
+        &mut self,
+        case: CaseId,
+        sw: &Caller,
+        sup: &Caller,
+        from: NaiveDate,
+    ) -> Result<NaiveDate, AppError> {
         self.report.cin_plans += 1;
         let agreed = self.cal.add_working_days(from, 1);
         self.at(agreed, 0)?;
-        self.app.act_on_case(sw, case, plan(PlanKind::ChildInNeed, agreed))?;
-        let number = self.app.load_case(case)?.2.plans.last().map(|p| p.number).unwrap_or(1);
-        let end = self.cal.add_working_days(agreed + Duration::days(self.rng.gen_range(60..180)), 0);
+        self.app
+            .act_on_case(sw, case, plan(PlanKind::ChildInNeed, agreed))?;
+        let number = self
+            .app
+            .load_case(case)?
+            .2
+            .plans
+            .last()
+            .map(|p| p.number)
+            .unwrap_or(1);
+        let end = self
+            .cal
+            .add_working_days(agreed + Duration::days(self.rng.gen_range(60..180)), 0);
         self.at(end, 0)?;
-        self.app.act_on_case(sw, case, Command::EndPlan { plan: number, on: end, reason: "Outcomes met.".into() })?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::EndPlan {
+                plan: number,
+                on: end,
+                reason: "Outcomes met.".into(),
+            },
+        )?;
         self.at(end, 10)?;
-        self.app.act_on_case(sup, case, Command::Close { on: end, reason: ClosureReason::RC7, note: "No longer in need.".into() })?;
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::Close {
+                on: end,
+                reason: ClosureReason::RC7,
+                note: "No longer in need.".into(),
+            },
+        )?;
         Ok(end)
     }
 }
@@ -834,7 +1451,13 @@ fn plan(kind: PlanKind, agreed: NaiveDate) -> Command {
         outcomes: vec!["Generated outcome".into()],
         services: vec!["Generated service".into()],
         family_views: "Made with the family.".into(),
-        actions: vec![ActionInput { what: "Generated action".into(), owner: Some(together_domain::case::Owner::Named { name: "Mother".into() }), by: Some(agreed + Duration::days(28)) }],
+        actions: vec![ActionInput {
+            what: "Generated action".into(),
+            owner: Some(together_domain::case::Owner::Named {
+                name: "Mother".into(),
+            }),
+            by: Some(agreed + Duration::days(28)),
+        }],
         // The profile's interval is at most six months (SET 2.5.26): review in three.
         next_review: Some(agreed + Duration::days(90)),
     }

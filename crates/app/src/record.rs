@@ -683,8 +683,11 @@ pub fn current_details(log: &[together_domain::event::StoredEvent]) -> Option<Pe
                 replacement,
                 ..
             } => {
-                if let (Some((id, _)), EventBody::ChildRecordOpened { child }
-                | EventBody::ChildDetailsRecorded { child }) = (&latest, *replacement)
+                if let (
+                    Some((id, _)),
+                    EventBody::ChildRecordOpened { child }
+                    | EventBody::ChildDetailsRecorded { child },
+                ) = (&latest, *replacement)
                 {
                     if *id == corrects {
                         latest = Some((corrects, child));

@@ -181,7 +181,14 @@ fn a_school_leads_family_help_and_nothing_else() {
     let health = caller(&f.app, "health");
     let case = f
         .app
-        .open_case_from_referral(&sup, rid, 0, Service::FamilyHelp, "Family Help agreed", None)
+        .open_case_from_referral(
+            &sup,
+            rid,
+            0,
+            Service::FamilyHelp,
+            "Family Help agreed",
+            None,
+        )
         .unwrap();
     // Before allocation the school cannot see the case.
     assert!(matches!(

@@ -483,7 +483,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let started = std::time::Instant::now();
             let report = together_app::generate::generate(store, profile, &opts, |n, r| {
                 if n % 1000 == 0 {
-                    eprintln!("{n} children, {} referrals, {:.0?}", r.referrals, started.elapsed());
+                    eprintln!(
+                        "{n} children, {} referrals, {:.0?}",
+                        r.referrals,
+                        started.elapsed()
+                    );
                 }
             })
             .map_err(|e| e.to_string())?;
@@ -504,7 +508,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             for r in report.refused.iter().take(20) {
                 println!("refused: {r}");
             }
-            Ok(if report.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.refused.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Census {
             db,

@@ -244,13 +244,15 @@ impl ReferralSource {
                 if has(&["self", "the child", "myself"]) {
                     ReferralSource::Self_
                 } else if has(&[
-                    "mother", "father", "mum", "dad", "parent", "grand", "aunt", "uncle",
-                    "sister", "brother", "cousin", "carer", "relative", "step", "family",
+                    "mother", "father", "mum", "dad", "parent", "grand", "aunt", "uncle", "sister",
+                    "brother", "cousin", "carer", "relative", "step", "family",
                 ]) {
                     ReferralSource::Family
                 } else if has(&["neighbour", "friend", "childminder", "child minder"]) {
                     ReferralSource::Acquaintance
-                } else if r.is_empty() && matches!(referrer, Referrer::MemberOfPublic { name: None, .. }) {
+                } else if r.is_empty()
+                    && matches!(referrer, Referrer::MemberOfPublic { name: None, .. })
+                {
                     ReferralSource::Anonymous
                 } else {
                     ReferralSource::OtherIndividual

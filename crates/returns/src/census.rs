@@ -56,7 +56,11 @@ impl CollectionYear {
     /// The year that contains `d` (on or after 1 April: that year's).
     pub fn containing(d: NaiveDate) -> CollectionYear {
         CollectionYear {
-            first: if d.month() >= 4 { d.year() } else { d.year() - 1 },
+            first: if d.month() >= 4 {
+                d.year()
+            } else {
+                d.year() - 1
+            },
         }
     }
     pub fn start(self) -> NaiveDate {
@@ -89,6 +93,12 @@ pub struct ReferralFacts {
     pub no_further_action: bool,
     /// A case was opened for this child from the referral.
     pub case_opened: bool,
+    /// Decided by the `referral-decision` due time (for the dashboards).
+    pub decided_on_time: Option<bool>,
+    /// Within 12 months of an earlier referral about the child.
+    pub repeat: bool,
+    /// Should-rules the decision overrode, by label (for the dashboards).
+    pub overrides: Vec<String>,
 }
 
 /// Everything the census needs of one child.
@@ -237,7 +247,9 @@ pub fn build(year: CollectionYear, children: &[ChildFacts]) -> Return {
                 mine.push(Problem {
                     child: c.id,
                     blocks: true,
-                    message: "Two records share this census identifier: merge the duplicate records".into(),
+                    message:
+                        "Two records share this census identifier: merge the duplicate records"
+                            .into(),
                     fix: Fix::ChildDetails(c.id),
                 });
             }
@@ -255,7 +267,11 @@ pub fn build(year: CollectionYear, children: &[ChildFacts]) -> Return {
     }
 }
 
-fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>) -> Option<CensusChild> {
+fn child_entry(
+    year: CollectionYear,
+    c: &ChildFacts,
+    problems: &mut Vec<Problem>,
+) -> Option<CensusChild> {
     let mut episodes = Vec::new();
     let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
     for case in &c.cases {
@@ -265,7 +281,9 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
         }
     }
     for r in &c.referrals {
-        let Some(decided) = r.decided_on else { continue };
+        let Some(decided) = r.decided_on else {
+            continue;
+        };
         if !year.contains(r.received_on) || decided > year.end() {
             continue;
         }
@@ -329,7 +347,10 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
     let all_nfa = episodes.iter().all(|e| e.nfa);
     let under_five = d
         .date_of_birth
-        .map(|b| b.checked_add_months(chrono::Months::new(60)).is_none_or(|f| f > year.end()))
+        .map(|b| {
+            b.checked_add_months(chrono::Months::new(60))
+                .is_none_or(|f| f > year.end())
+        })
         .unwrap_or(true);
     let upn_unknown = match &d.upn {
         Some(_) => None,
@@ -362,7 +383,11 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
     Some(CensusChild {
         person: c.id,
         la_child_id: la_child_id(c.id),
-        upn: d.upn.as_ref().filter(|_| !unborn).map(|u| u.as_str().to_string()),
+        upn: d
+            .upn
+            .as_ref()
+            .filter(|_| !unborn)
+            .map(|u| u.as_str().to_string()),
         upn_unknown,
         birth: if unborn { None } else { d.date_of_birth },
         expected_birth: if unborn {
@@ -378,7 +403,11 @@ fn child_entry(year: CollectionYear, c: &ChildFacts, problems: &mut Vec<Problem>
         },
         death: death.filter(|x| *x <= year.end()),
         ethnicity: d.ethnicity.unwrap_or(Ethnicity::NOBT).code(),
-        disabilities: d.disabilities.iter().map(|x: &Disability| x.code()).collect(),
+        disabilities: d
+            .disabilities
+            .iter()
+            .map(|x: &Disability| x.code())
+            .collect(),
         episodes,
     })
 }
@@ -416,14 +445,18 @@ fn case_episode(
     let end = match &case.closure {
         Some(cl) => Some((cl.on, cl.reason.code())),
         None => match case.service_changes.last() {
-            Some((on, Service::FamilyHelp, _)) if case.service == Service::FamilyHelp && *on >= start => Some((
-                *on,
-                if has_statutory_work {
-                    ClosureReason::RC7.code()
-                } else {
-                    ClosureReason::RC9.code()
-                },
-            )),
+            Some((on, Service::FamilyHelp, _))
+                if case.service == Service::FamilyHelp && *on >= start =>
+            {
+                Some((
+                    *on,
+                    if has_statutory_work {
+                        ClosureReason::RC7.code()
+                    } else {
+                        ClosureReason::RC9.code()
+                    },
+                ))
+            }
             _ => None,
         },
     };

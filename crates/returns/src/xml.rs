@@ -39,7 +39,13 @@ impl W {
         let _ = writeln!(self.out, "{:1$}</{tag}>", "", self.depth * 2);
     }
     fn el(&mut self, tag: &str, v: &str) {
-        let _ = writeln!(self.out, "{:1$}<{tag}>{v}</{tag}>", "", self.depth * 2, v = esc(v));
+        let _ = writeln!(
+            self.out,
+            "{:1$}<{tag}>{v}</{tag}>",
+            "",
+            self.depth * 2,
+            v = esc(v)
+        );
     }
     fn opt(&mut self, tag: &str, v: Option<&str>) {
         if let Some(v) = v {
@@ -72,7 +78,10 @@ pub fn write(r: &Return, src: &Source) -> String {
     w.el("SoftwareCode", src.software);
     w.el("Release", src.release);
     w.el("SerialNo", &src.serial.to_string());
-    w.el("DateTime", &src.generated_at.format("%Y-%m-%dT%H:%M:%S").to_string());
+    w.el(
+        "DateTime",
+        &src.generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+    );
     w.close("Source");
     w.close("Header");
     w.open("Children");

@@ -78,6 +78,12 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     if may(Action::ViewAccessLog) {
         items.push(("/access-log", "Access log"));
     }
+    if may(Action::ViewPartnershipFigures) {
+        items.push(("/figures", "Figures"));
+    }
+    if may(Action::ProduceReturns) {
+        items.push(("/returns/census", "Census"));
+    }
     if matches!(
         role,
         Role::FrontDoorWorker

@@ -141,7 +141,11 @@ pub fn router(state: AppState) -> Router {
             "/admin/calendar",
             get(pages::admin::calendar).post(pages::admin::add_proclamation),
         )
-        .route("/access-log", get(pages::access_log::search));
+        .route("/access-log", get(pages::access_log::search))
+        .route("/figures", get(pages::figures::view))
+        .route("/figures/{table}", get(pages::figures::csv))
+        .route("/returns/census", get(pages::figures::census))
+        .route("/returns/census.xml", get(pages::figures::census_xml));
 
     Router::new()
         .merge(html)

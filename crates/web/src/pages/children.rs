@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use together_app::record::{CaseNoteInput, ChildView, FamilyMemberInput};
 use together_app::{AppError, Caller};
 use together_domain::access::{authorize, Action, Actor, Resource, Scope};
+use together_domain::census::{Disability, Ethnicity};
 use together_domain::event::{ChronologyEntry, EventBody};
 use together_domain::ids::{EventId, PersonId, UserId};
-use together_domain::census::{Disability, Ethnicity};
 use together_domain::person::{PersonDetails, PersonInput, PersonKind, Sex};
 use together_domain::role::Role;
 use together_store::ChildQuery;
@@ -62,16 +62,38 @@ fn details_values(d: &PersonDetails) -> std::collections::HashMap<String, String
     put("kind", d.kind.id().into());
     put("given_name", d.given_name.clone());
     put("family_name", d.family_name.clone());
-    put("date_of_birth", d.date_of_birth.map(|x| x.to_string()).unwrap_or_default());
+    put(
+        "date_of_birth",
+        d.date_of_birth.map(|x| x.to_string()).unwrap_or_default(),
+    );
     put(
         "expected_date_of_delivery",
-        d.expected_date_of_delivery.map(|x| x.to_string()).unwrap_or_default(),
+        d.expected_date_of_delivery
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
     );
     put("sex", d.sex.id().into());
-    put("nhs_number", d.nhs_number.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default());
-    put("upn", d.upn.as_ref().map(|u| u.as_str().to_string()).unwrap_or_default());
+    put(
+        "nhs_number",
+        d.nhs_number
+            .as_ref()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
+    );
+    put(
+        "upn",
+        d.upn
+            .as_ref()
+            .map(|u| u.as_str().to_string())
+            .unwrap_or_default(),
+    );
     put("postcode", d.postcode.clone().unwrap_or_default());
-    put("ethnicity", d.ethnicity.map(|e| e.code().to_string()).unwrap_or_default());
+    put(
+        "ethnicity",
+        d.ethnicity
+            .map(|e| e.code().to_string())
+            .unwrap_or_default(),
+    );
     for x in &d.disabilities {
         put(&format!("disabilities-{}", x.code()), "yes".into());
     }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cases;
 pub mod children;
 pub mod chronology;
+pub mod figures;
 pub mod home;
 pub mod login;
 pub mod ops;
