@@ -157,6 +157,14 @@ test("a social worker's assessment through to a child in need plan", async () =>
     await page.getByRole('link', { name: /Conclude the assessment/ }).first().click();
     await page.waitForLoadState('load');
     await page.locator('#outcome-child-in-need-plan').check();
+    // The CIN census asks the factors identified and the primary need (issue 6):
+    // refused without them, entries kept.
+    await submit(page, 'Submit');
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /factors identified/);
+    assert.equal(await page.locator('#outcome-child-in-need-plan').isChecked(), true);
+    await page.locator('#primary_need').selectOption('N4');
+    await page.locator('#factors-3B').check();
+    await page.locator('#factors-4B').check();
     await submit(page, 'Submit');
     assert.match(await page.locator('body').innerText(), /Waiting for authorisation/);
   });

@@ -72,6 +72,19 @@ pub fn test_nhs_number(rng: &mut impl Rng) -> String {
     }
 }
 
+/// A valid unique pupil number issued by local authority `la` (its three-digit DfE
+/// code): a school number, the year of issue and a serial, with the check letter.
+pub fn upn(rng: &mut impl Rng, la: &str, issued: i32) -> String {
+    let rest = format!(
+        "{la}{:04}{:02}{:03}",
+        rng.gen_range(2000..7000),
+        issued.rem_euclid(100),
+        rng.gen_range(0..1000)
+    );
+    let check = together_domain::upn::check_letter(&rest).expect("twelve digits");
+    format!("{check}{rest}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,17 +103,4 @@ mod tests {
             assert!(given_name(&mut rng).len() >= 4);
         }
     }
-}
-
-/// A valid unique pupil number issued by local authority `la` (its three-digit DfE
-/// code): a school number, the year of issue and a serial, with the check letter.
-pub fn upn(rng: &mut impl Rng, la: &str, issued: i32) -> String {
-    let rest = format!(
-        "{la}{:04}{:02}{:03}",
-        rng.gen_range(2000..7000),
-        issued.rem_euclid(100),
-        rng.gen_range(0..1000)
-    );
-    let check = together_domain::upn::check_letter(&rest).expect("twelve digits");
-    format!("{check}{rest}")
 }

@@ -635,33 +635,6 @@ pub fn to_london(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::F
     t.with_timezone(&london_offset(t))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn british_summer_time_boundaries() {
-        // 2026: BST from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        let utc = |y, m, d, h, mi| chrono::Utc.with_ymd_and_hms(y, m, d, h, mi, 0).unwrap();
-        assert_eq!(london_offset(utc(2026, 3, 29, 0, 59)).local_minus_utc(), 0);
-        assert_eq!(
-            london_offset(utc(2026, 3, 29, 1, 0)).local_minus_utc(),
-            3600
-        );
-        assert_eq!(
-            london_offset(utc(2026, 10, 25, 0, 59)).local_minus_utc(),
-            3600
-        );
-        assert_eq!(london_offset(utc(2026, 10, 25, 1, 0)).local_minus_utc(), 0);
-        // 23:30 UTC on 30 June is already 1 July in London.
-        assert_eq!(
-            to_london(utc(2026, 6, 30, 23, 30)).date_naive().to_string(),
-            "2026-07-01"
-        );
-    }
-}
-
 /// The child's details from their log: the latest opening or details entry, as
 /// corrected if it was.
 pub fn current_details(log: &[together_domain::event::StoredEvent]) -> Option<PersonDetails> {
@@ -698,4 +671,31 @@ pub fn current_details(log: &[together_domain::event::StoredEvent]) -> Option<Pe
         }
     }
     latest.map(|(_, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn british_summer_time_boundaries() {
+        // 2026: BST from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let utc = |y, m, d, h, mi| chrono::Utc.with_ymd_and_hms(y, m, d, h, mi, 0).unwrap();
+        assert_eq!(london_offset(utc(2026, 3, 29, 0, 59)).local_minus_utc(), 0);
+        assert_eq!(
+            london_offset(utc(2026, 3, 29, 1, 0)).local_minus_utc(),
+            3600
+        );
+        assert_eq!(
+            london_offset(utc(2026, 10, 25, 0, 59)).local_minus_utc(),
+            3600
+        );
+        assert_eq!(london_offset(utc(2026, 10, 25, 1, 0)).local_minus_utc(), 0);
+        // 23:30 UTC on 30 June is already 1 July in London.
+        assert_eq!(
+            to_london(utc(2026, 6, 30, 23, 30)).date_naive().to_string(),
+            "2026-07-01"
+        );
+    }
 }

@@ -68,6 +68,10 @@ export async function submit(page, name) {
 
 /** Choose the first option of a select whose text contains `text`. */
 export async function choose(page, selectId, text) {
-  const value = await byId(page, selectId).locator('option', { hasText: text }).first().getAttribute('value');
-  await byId(page, selectId).selectOption(value);
+  // The demo also has a small generated partnership (issue 6): prefer the hand-made
+  // demo's people and agencies, whose names start "Demo".
+  const options = byId(page, selectId).locator('option', { hasText: text });
+  const demo = options.filter({ hasText: 'Demo' });
+  const pick = (await demo.count()) > 0 ? demo.first() : options.first();
+  await byId(page, selectId).selectOption(await pick.getAttribute('value'));
 }
