@@ -130,6 +130,21 @@ enum Command {
         #[arg(long)]
         until: Option<chrono::NaiveDate>,
     },
+    /// Print the timeliness and effectiveness figures for a collection year as CSV
+    /// (small numbers suppressed), as a partnership manager sees them.
+    Figures {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+        /// The collection year, e.g. 2025-26.
+        #[arg(long)]
+        year: String,
+        /// The partnership manager or practice supervisor asking (default: the first
+        /// active partnership manager).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
     /// Write the Children in Need census for a collection year (1 April to 31 March)
     /// in the DfE's XML layout. Children with a missing code are withheld and listed.
     Census {
@@ -307,6 +322,21 @@ fn cli_caller(app: &App, username: &str) -> Result<together_app::Caller, String>
         .filter(|u| u.active)
         .ok_or_else(|| format!("no active user {username}"))?;
     app.caller_for(&u, "cli").map_err(|e| e.to_string())
+}
+
+/// The named user, or the first active partnership manager.
+fn manager_username(app: &App, as_user: Option<String>) -> Result<String, String> {
+    match as_user {
+        Some(u) => Ok(u),
+        None => app
+            .store
+            .users()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|u| u.active && u.role == "partnership-manager")
+            .map(|u| u.username)
+            .ok_or_else(|| "no active partnership manager: give --as USERNAME".to_string()),
+    }
 }
 
 fn open_app(db: &str, partnership: &Partnership) -> Result<App, String> {
@@ -514,6 +544,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+        Command::Figures {
+            db,
+            partnership,
+            year,
+            as_user,
+        } => {
+            let year = together_returns::census::CollectionYear::parse(&year)?;
+            let app = open_app(&db.database, &partnership)?;
+            let caller = cli_caller(&app, &manager_username(&app, as_user)?)?;
+            let f = app
+                .figures(&caller, year, None)
+                .map_err(|e| e.to_string())?;
+            for t in &f.tables {
+                println!("# {} ({})", t.title, year.label());
+                print!("{}", t.csv());
+                println!();
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Census {
             db,
             partnership,
@@ -524,18 +573,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let year = together_returns::census::CollectionYear::parse(&year)?;
             let app = open_app(&db.database, &partnership)?;
-            let username = match as_user {
-                Some(u) => u,
-                None => app
-                    .store
-                    .users()
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|u| u.active && u.role == "partnership-manager")
-                    .map(|u| u.username)
-                    .ok_or("no active partnership manager: give --as USERNAME")?,
-            };
-            let caller = cli_caller(&app, &username)?;
+            let caller = cli_caller(&app, &manager_username(&app, as_user)?)?;
             let (r, xml) = app
                 .census_xml(&caller, year, la.as_deref())
                 .map_err(|e| e.to_string())?;

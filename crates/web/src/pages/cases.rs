@@ -184,9 +184,14 @@ fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
         })
         .map(|u| {
             let role = Role::from_id(&u.role).map(|r| r.label()).unwrap_or("");
+            let agency = all_agencies
+                .iter()
+                .find(|a| a.id == u.agency)
+                .map(|a| a.name.as_str())
+                .unwrap_or("");
             (
                 u.id.to_string(),
-                format!("{} ({})", u.display_name, role.to_lowercase()),
+                format!("{} ({}, {})", u.display_name, role.to_lowercase(), agency),
             )
         })
         .collect();
