@@ -1241,11 +1241,8 @@ impl<'a> Gen<'a> {
                 attendees: people.clone(),
                 views: Vec::new(),
                 outcome,
-                late_reason: if on > target {
-                    "The family asked for a later date.".into()
-                } else {
-                    String::new()
-                },
+                // Kept only if the conference is late by its own due date.
+                late_reason: "The family asked for a later date.".into(),
                 ongoing_support: "Generated.".into(),
                 eighteenth_birthday: None,
             }),
@@ -1348,11 +1345,8 @@ impl<'a> Gen<'a> {
                             consider_proceedings: false,
                         }
                     },
-                    late_reason: if day > due {
-                        "Chair unavailable.".into()
-                    } else {
-                        String::new()
-                    },
+                    // Kept only if the conference is late by its own due date.
+                    late_reason: "Chair unavailable.".into(),
                     ongoing_support: "Child in need plan.".into(),
                     eighteenth_birthday: None,
                 }),

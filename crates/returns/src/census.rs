@@ -344,6 +344,25 @@ fn child_entry(
             fix: Fix::ChildDetails(c.id),
         });
     }
+    // Help for a child ends at 18 (WT2026, Introduction: a child is anyone under 18);
+    // an episode still open after then is a case to close (the DfE queries over-25s,
+    // rule 8775Q).
+    if let Some(b) = d.date_of_birth {
+        let adult = b
+            .checked_add_months(chrono::Months::new(18 * 12))
+            .is_some_and(|a| a <= year.end());
+        if adult && episodes.iter().any(|e| e.closure.is_none() && !e.nfa) {
+            problems.push(Problem {
+                child: c.id,
+                blocks: false,
+                message: "The child is 18 or over and their case is still open: close it, or record why help continues".into(),
+                fix: Fix::Case(
+                    c.cases.iter().rev().find(|k| k.is_open()).map(|k| k.id).unwrap_or(c.cases[0].id),
+                    String::new(),
+                ),
+            });
+        }
+    }
     let all_nfa = episodes.iter().all(|e| e.nfa);
     let under_five = d
         .date_of_birth
