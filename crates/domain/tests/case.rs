@@ -971,3 +971,75 @@ proptest! {
         }
     }
 }
+
+/// Issue 6: the CIN census asks of every child and family assessment the factors
+/// identified and the child's primary need (DfE rules 8897Q, 8869, 8610), so they are
+/// asked when it is submitted: refused without factors, with "21 No factors
+/// identified" beside another, or with no primary need on the assessment or the case.
+#[test]
+fn a_child_and_family_assessment_records_its_census_factors_and_primary_need() {
+    use together_domain::census::{AssessmentFactor as F, PrimaryNeed};
+    let mut run = Run::new(set());
+    run.ok(
+        SUPERVISOR,
+        "2027-01-11 10:00",
+        open(Service::SocialCare, "2027-01-11"),
+    );
+    allocate(&mut run, SOCIAL_WORKER, "2027-01-11 11:00");
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-01-12 09:00",
+        start(AssessmentKind::ChildAndFamily, "2027-01-12"),
+    );
+    run.ok(SOCIAL_WORKER, "2027-01-12 09:30", seen("2027-01-12"));
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-01-20 09:00",
+        Command::SaveAssessment {
+            assessment: 1,
+            record: record(),
+        },
+    );
+    let submit = |need: Option<PrimaryNeed>, factors: Vec<F>| Command::SubmitAssessment {
+        assessment: 1,
+        outcome: AssessmentOutcome::ChildInNeedPlan,
+        reasons: String::new(),
+        child_not_seen_reason: String::new(),
+        primary_need: need,
+        factors,
+    };
+    for (need, factors, field) in [
+        (Some(PrimaryNeed::N5), vec![], "factors"),
+        (
+            Some(PrimaryNeed::N5),
+            vec![F::NoFactors, F::Neglect],
+            "factors",
+        ),
+        (
+            Some(PrimaryNeed::N5),
+            vec![F::Neglect, F::Neglect],
+            "factors",
+        ),
+        (None, vec![F::Neglect], "primary_need"),
+    ] {
+        match run.try_do(SOCIAL_WORKER, "2027-01-20 10:00", submit(need, factors)) {
+            Err(Refusal::Invalid(e)) => assert!(e.for_field(field).is_some(), "{field}"),
+            other => panic!("expected a refusal on {field}, got {other:?}"),
+        }
+    }
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-01-20 10:05",
+        submit(
+            Some(PrimaryNeed::N5),
+            vec![F::DomesticAbuseParent, F::MentalHealthParent],
+        ),
+    );
+    let a = &run.case().assessments[0];
+    assert_eq!(
+        a.factors,
+        vec![F::DomesticAbuseParent, F::MentalHealthParent]
+    );
+    assert_eq!(a.submitted_on, chrono::NaiveDate::from_ymd_opt(2027, 1, 20));
+    assert_eq!(run.case().primary_need, Some(PrimaryNeed::N5));
+}
