@@ -300,9 +300,12 @@ struct Gen<'a> {
 /// Stop the story here: the next step would be after the end of history.
 struct Later;
 
+/// How a [`Later`] travels through `AppError` to the end of the child's story.
+const LATER: &str = "later than the end of history";
+
 impl From<Later> for AppError {
     fn from(_: Later) -> AppError {
-        AppError::Conflict("later than the end of history".into())
+        AppError::Conflict(LATER.into())
     }
 }
 
@@ -385,7 +388,6 @@ impl<'a> Gen<'a> {
             .into()],
         };
         let child = self.app.open_child_record(&fd, &input)?;
-        let p_unborn = unborn;
         let story = self.story(child, &input, first, dob, unborn);
         // The baby is born: recorded once the story so far is told (the case and any
         // plan carry on with the child, SET 2.6).
@@ -409,7 +411,6 @@ impl<'a> Gen<'a> {
                 self.app.record_child_details(&fd, child, &born)?;
             }
         }
-        let _ = p_unborn;
         story.map(|_| ())
     }
 
@@ -428,9 +429,7 @@ impl<'a> Gen<'a> {
             referrals += 1;
             let ended = match self.referral(child, input, when, referrals > 1) {
                 Ok(ended) => ended,
-                Err(AppError::Conflict(m)) if m.contains("later than the end") => {
-                    return Ok(self.until)
-                }
+                Err(AppError::Conflict(m)) if m == LATER => return Ok(self.until),
                 Err(e) => return Err(e),
             };
             if referrals >= 4 {
@@ -684,7 +683,7 @@ impl<'a> Gen<'a> {
         )?;
         match service {
             Service::FamilyHelp => self.family_help(case, &sw, &sup, decided),
-            Service::SocialCare if strategy => self.protection(case, &sw, &sup, decided, child),
+            Service::SocialCare if strategy => self.protection(case, &sw, &sup, decided),
             Service::SocialCare => self.assessment(case, &sw, &sup, decided),
         }
     }
@@ -758,26 +757,7 @@ impl<'a> Gen<'a> {
         self.app
             .act_on_case(sw, case, plan(PlanKind::FamilyHelp, done))?;
         let end = self.cal.add_working_days(done, self.rng.gen_range(40..120));
-        self.at(end, 0)?;
-        self.app.act_on_case(
-            sw,
-            case,
-            Command::EndPlan {
-                plan: 1,
-                on: end,
-                reason: "Outcomes met.".into(),
-            },
-        )?;
-        self.at(end, 10)?;
-        self.app.act_on_case(
-            sup,
-            case,
-            Command::Close {
-                on: end,
-                reason: ClosureReason::RC7,
-                note: "Family Help complete.".into(),
-            },
-        )?;
+        self.end_plan_and_close(case, sw, sup, 1, end, "Family Help complete.")?;
         Ok(end)
     }
 
@@ -987,26 +967,7 @@ impl<'a> Gen<'a> {
                 },
             )?;
         }
-        self.at(end, 0)?;
-        self.app.act_on_case(
-            sw,
-            case,
-            Command::EndPlan {
-                plan: 1,
-                on: end,
-                reason: "Outcomes met.".into(),
-            },
-        )?;
-        self.at(end, 10)?;
-        self.app.act_on_case(
-            sup,
-            case,
-            Command::Close {
-                on: end,
-                reason: ClosureReason::RC7,
-                note: "No longer in need.".into(),
-            },
-        )?;
+        self.end_plan_and_close(case, sw, sup, 1, end, "No longer in need.")?;
         Ok(end)
     }
 
@@ -1039,9 +1000,7 @@ impl<'a> Gen<'a> {
         sw: &Caller,
         sup: &Caller,
         day: NaiveDate,
-        child: PersonId,
     ) -> Result<NaiveDate, AppError> {
-        let _ = child;
         let cp = |c: CpCommand| Command::Protection(Box::new(c));
         let people = self.participants(sw)?;
         let held = self
@@ -1070,7 +1029,7 @@ impl<'a> Gen<'a> {
             }),
         )?;
         if !s47 {
-            return self.assessment_after_strategy(case, sw, sup, held);
+            return self.assessment(case, sw, sup, held);
         }
         self.report.enquiries += 1;
         self.app.act_on_case(
@@ -1357,14 +1316,37 @@ impl<'a> Gen<'a> {
         self.cin_plan_numbered(case, sw, sup, last)
     }
 
-    fn assessment_after_strategy(
+    /// The plan's outcomes are met: it ends, and the case closes (RC7) the same day.
+    fn end_plan_and_close(
         &mut self,
         case: CaseId,
         sw: &Caller,
         sup: &Caller,
-        day: NaiveDate,
-    ) -> Result<NaiveDate, AppError> {
-        self.assessment(case, sw, sup, day)
+        plan: u32,
+        end: NaiveDate,
+        note: &str,
+    ) -> Result<(), AppError> {
+        self.at(end, 0)?;
+        self.app.act_on_case(
+            sw,
+            case,
+            Command::EndPlan {
+                plan,
+                on: end,
+                reason: "Outcomes met.".into(),
+            },
+        )?;
+        self.at(end, 10)?;
+        self.app.act_on_case(
+            sup,
+            case,
+            Command::Close {
+                on: end,
+                reason: ClosureReason::RC7,
+                note: note.into(),
+            },
+        )?;
+        Ok(())
     }
 
     /// A child in need plan after a child protection plan (a new plan number).
@@ -1391,26 +1373,7 @@ impl<'a> Gen<'a> {
         let end = self
             .cal
             .add_working_days(agreed + Duration::days(self.rng.gen_range(60..180)), 0);
-        self.at(end, 0)?;
-        self.app.act_on_case(
-            sw,
-            case,
-            Command::EndPlan {
-                plan: number,
-                on: end,
-                reason: "Outcomes met.".into(),
-            },
-        )?;
-        self.at(end, 10)?;
-        self.app.act_on_case(
-            sup,
-            case,
-            Command::Close {
-                on: end,
-                reason: ClosureReason::RC7,
-                note: "No longer in need.".into(),
-            },
-        )?;
+        self.end_plan_and_close(case, sw, sup, number, end, "No longer in need.")?;
         Ok(end)
     }
 }

@@ -715,14 +715,7 @@ impl Store for PgStore {
                  WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, referral_id, child_index",
                 &[&from, &to],
             )?;
-            rows(rs, |r| {
-                Ok(ReferralChildRow {
-                    referral: id(r, 0)?,
-                    child_index: r.try_get(1)?,
-                    person: id(r, 2)?,
-                    received_at: r.try_get(3)?,
-                })
-            })
+            rows(rs, referral_child_row)
         })
     }
 
@@ -733,14 +726,7 @@ impl Store for PgStore {
                  WHERE person_id = $1 ORDER BY received_at DESC",
                 &[&person.to_string()],
             )?;
-            rows(rs, |r| {
-                Ok(ReferralChildRow {
-                    referral: id(r, 0)?,
-                    child_index: r.try_get(1)?,
-                    person: id(r, 2)?,
-                    received_at: r.try_get(3)?,
-                })
-            })
+            rows(rs, referral_child_row)
         })
     }
 
@@ -1260,6 +1246,15 @@ impl Store for PgStore {
 
 const CASE_COLS: &str = "id, child_id, service, stage, local_authority, opened_at, referral_id, referral_date, lead_user, closed_on, closure_reason, updated_at";
 const ACTION_COLS: &str = "case_id, action_number, child_id, plan_number, plan_kind, what, owner_user, owner_agency, owner_name, due_by, done_on";
+
+fn referral_child_row(r: &Row) -> PgResult<ReferralChildRow> {
+    Ok(ReferralChildRow {
+        referral: id(r, 0)?,
+        child_index: r.try_get(1)?,
+        person: id(r, 2)?,
+        received_at: r.try_get(3)?,
+    })
+}
 
 fn case_row(r: &Row) -> PgResult<CaseRow> {
     Ok(CaseRow {

@@ -506,14 +506,7 @@ impl Store for SqliteStore {
                 "SELECT referral_id, child_index, person_id, received_at FROM referral_children
                  WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, referral_id, child_index",
             )?;
-            let rows = st.query_map([from, to], |r| {
-                Ok(ReferralChildRow {
-                    referral: id(r, 0)?,
-                    child_index: r.get(1)?,
-                    person: id(r, 2)?,
-                    received_at: r.get(3)?,
-                })
-            })?;
+            let rows = st.query_map([from, to], referral_child_row)?;
             rows.collect()
         })
     }
@@ -524,14 +517,7 @@ impl Store for SqliteStore {
                 "SELECT referral_id, child_index, person_id, received_at FROM referral_children
                  WHERE person_id = ?1 ORDER BY received_at DESC",
             )?;
-            let rows = st.query_map([person.to_string()], |r| {
-                Ok(ReferralChildRow {
-                    referral: id(r, 0)?,
-                    child_index: r.get(1)?,
-                    person: id(r, 2)?,
-                    received_at: r.get(3)?,
-                })
-            })?;
+            let rows = st.query_map([person.to_string()], referral_child_row)?;
             rows.collect()
         })
     }
@@ -1094,6 +1080,15 @@ impl Store for SqliteStore {
 
 const CASE_COLS: &str = "id, child_id, service, stage, local_authority, opened_at, referral_id, referral_date, lead_user, closed_on, closure_reason, updated_at";
 const ACTION_COLS: &str = "case_id, action_number, child_id, plan_number, plan_kind, what, owner_user, owner_agency, owner_name, due_by, done_on";
+
+fn referral_child_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralChildRow> {
+    Ok(ReferralChildRow {
+        referral: id(r, 0)?,
+        child_index: r.get(1)?,
+        person: id(r, 2)?,
+        received_at: r.get(3)?,
+    })
+}
 
 fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {

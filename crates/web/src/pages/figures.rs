@@ -24,13 +24,13 @@ pub struct Params {
     team: String,
 }
 
-/// The year asked for, or the one today is in.
-fn year_of(ctx: &Ctx, p: &Params) -> Result<CollectionYear, String> {
+/// The year asked for, or the one today is in; a page saying why if it is not one.
+fn year_of(ctx: &Ctx, p: &Params) -> Result<CollectionYear, Response> {
     if p.year.trim().is_empty() {
-        Ok(CollectionYear::containing(ctx.state.app.today()))
-    } else {
-        CollectionYear::parse(&p.year)
+        return Ok(CollectionYear::containing(ctx.state.app.today()));
     }
+    CollectionYear::parse(&p.year)
+        .map_err(|m| ctx.error_page(StatusCode::BAD_REQUEST, "That is not a collection year", &m))
 }
 
 /// One bar of a chart: its label, value, and geometry.
@@ -107,9 +107,7 @@ pub async fn view(
     let ctx = Ctx::new(state, signed);
     let year = match year_of(&ctx, &p) {
         Ok(y) => y,
-        Err(m) => {
-            return ctx.error_page(StatusCode::BAD_REQUEST, "That is not a collection year", &m)
-        }
+        Err(r) => return r,
     };
     let team = p.team.parse::<TeamId>().ok();
     match ctx
@@ -152,9 +150,7 @@ pub async fn csv(
     let ctx = Ctx::new(state, signed);
     let year = match year_of(&ctx, &p) {
         Ok(y) => y,
-        Err(m) => {
-            return ctx.error_page(StatusCode::BAD_REQUEST, "That is not a collection year", &m)
-        }
+        Err(r) => return r,
     };
     let team = p.team.parse::<TeamId>().ok();
     let id = table.trim_end_matches(".csv").to_string();
@@ -207,9 +203,7 @@ pub async fn census(
     let ctx = Ctx::new(state, signed);
     let year = match year_of(&ctx, &p) {
         Ok(y) => y,
-        Err(m) => {
-            return ctx.error_page(StatusCode::BAD_REQUEST, "That is not a collection year", &m)
-        }
+        Err(r) => return r,
     };
     match ctx.run(move |app, caller| app.census(caller, year)).await {
         Ok(r) => {
@@ -248,9 +242,7 @@ pub async fn census_xml(
     let ctx = Ctx::new(state, signed);
     let year = match year_of(&ctx, &p) {
         Ok(y) => y,
-        Err(m) => {
-            return ctx.error_page(StatusCode::BAD_REQUEST, "That is not a collection year", &m)
-        }
+        Err(r) => return r,
     };
     match ctx
         .run(move |app, caller| app.census_xml(caller, year, None))
