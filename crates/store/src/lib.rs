@@ -6,6 +6,7 @@
 //! (the `people` table, involvements) are derived from events and may be rewritten.
 
 pub mod audit;
+mod group_commit;
 mod pool;
 pub mod postgres;
 pub mod sqlite;

@@ -1,10 +1,12 @@
 //! The embedded SQLite store: WAL, `synchronous=FULL`, foreign keys on, every write
-//! transaction `BEGIN IMMEDIATE` (design principle 7), so an acknowledged write
-//! survives a crash or a kill.
+//! inside a `BEGIN IMMEDIATE` transaction on the one writer connection, acknowledged
+//! only after its commit (design principle 7; `group_commit`), so an acknowledged
+//! write survives a crash or a kill.
 
+use crate::group_commit::Writer;
 use crate::pool::Pool;
 use crate::*;
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use together_domain::event::{EventBody, GENESIS_HASH};
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -14,7 +16,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
 ];
 
 pub struct SqliteStore {
+    /// Connections for reading; in WAL mode they read beside the writer.
     pool: Pool<Connection>,
+    writer: Writer,
 }
 
 fn be(e: impl std::fmt::Display) -> StoreError {
@@ -50,17 +54,15 @@ fn connect(path: &str) -> std::result::Result<Connection, String> {
 impl SqliteStore {
     pub fn open(path: &str) -> Result<SqliteStore> {
         let p = path.to_string();
+        let writer = Writer::new(connect(path).map_err(be)?);
         let pool = Pool::new(8, move || connect(&p));
-        let store = SqliteStore { pool };
+        let store = SqliteStore { pool, writer };
         store.migrate()?;
         Ok(store)
     }
 
     fn migrate(&self) -> Result<()> {
-        let mut c = self.pool.get().map_err(be)?;
-        let tx = c
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map_err)?;
+        self.write(|tx| {
         tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
             .map_err(map_err)?;
         for (version, sql) in MIGRATIONS {
@@ -81,7 +83,8 @@ impl SqliteStore {
                 .map_err(map_err)?;
             }
         }
-        tx.commit().map_err(map_err)
+        Ok(())
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
@@ -89,14 +92,9 @@ impl SqliteStore {
         f(&c).map_err(map_err)
     }
 
-    fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut c = self.pool.get().map_err(be)?;
-        let tx = c
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map_err)?;
-        let out = f(&tx)?;
-        tx.commit().map_err(map_err)?;
-        Ok(out)
+    /// Every write goes through the one writer connection (group commit).
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.writer.write(f)
     }
 }
 
@@ -220,10 +218,7 @@ fn referral_row(r: &Row<'_>) -> rusqlite::Result<ReferralRow> {
 }
 
 /// Seal and insert entries, each at the head of its log, moving the head.
-fn append_entries(
-    tx: &rusqlite::Transaction<'_>,
-    entries: &[NewEntry],
-) -> Result<Vec<StoredEvent>> {
+fn append_entries(tx: &Connection, entries: &[NewEntry]) -> Result<Vec<StoredEvent>> {
     let mut sealed = Vec::with_capacity(entries.len());
     for e in entries {
         let log = e.log.to_string();

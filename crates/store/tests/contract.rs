@@ -277,6 +277,7 @@ macro_rules! all_backends {
                     keeps_proclamations,
                     keeps_settings,
                     concurrent_appends_lose_and_duplicate_nothing,
+                    a_failed_append_among_concurrent_ones_undoes_only_itself,
                     keeps_a_referral_log_and_replaces_its_projection,
                     an_agency_systems_idempotency_key_is_unique,
                     orders_the_trays_by_when_work_is_overdue,
@@ -1304,6 +1305,72 @@ fn concurrent_appends_lose_and_duplicate_nothing(s: &dyn Store) {
         VerifyReport {
             logs: 1 + THREADS,
             events: 1 + THREADS * PER_THREAD + THREADS * PER_THREAD / 5
+        }
+    );
+}
+
+/// Writes that fail among concurrent ones that succeed (on SQLite they share one
+/// commit) undo only themselves: every acknowledged append is kept, no part of a
+/// refused one is, and each log stays one unbroken chain.
+fn a_failed_append_among_concurrent_ones_undoes_only_itself(s: &dyn Store) {
+    const THREADS: usize = 8;
+    const PER_THREAD: usize = 24;
+    let shared = PersonId::new_random();
+    let first = s
+        .append(
+            &[opened(shared)],
+            &[person(shared, "child", "Shared", "Example", 0)],
+            &[],
+        )
+        .unwrap();
+    let (kept, refused): (Vec<Vec<EventId>>, Vec<Vec<EventId>>) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|n| {
+                let first = first[0].id;
+                scope.spawn(move || {
+                    let (mut kept, mut refused) = (Vec::new(), Vec::new());
+                    for i in 0..PER_THREAD {
+                        let fresh = note(shared, &format!("t{n} e{i}"));
+                        if i % 3 == 2 {
+                            // A fresh note and a reused event id in one call: all refused.
+                            let mut dup = note(shared, "dup");
+                            dup.id = first;
+                            let err = s.append(&[fresh.clone(), dup], &[], &[]).unwrap_err();
+                            assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+                            refused.push(fresh.id);
+                        } else {
+                            s.append(std::slice::from_ref(&fresh), &[], &[])
+                                .expect("append");
+                            kept.push(fresh.id);
+                        }
+                    }
+                    (kept, refused)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .unzip()
+    });
+    let log = s.log(shared).unwrap();
+    assert_chain(&log);
+    let stored: HashSet<EventId> = log.iter().map(|e| e.id).collect();
+    let kept: Vec<EventId> = kept.into_iter().flatten().collect();
+    assert_eq!(
+        log.len(),
+        1 + kept.len(),
+        "exactly the acknowledged appends"
+    );
+    assert!(kept.iter().all(|id| stored.contains(id)));
+    for id in refused.iter().flatten() {
+        assert_eq!(s.event(*id).unwrap(), None, "no part of a refused append");
+    }
+    assert_eq!(
+        verify_all(s).unwrap(),
+        VerifyReport {
+            logs: 1,
+            events: 1 + kept.len()
         }
     );
 }
