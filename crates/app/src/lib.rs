@@ -18,6 +18,7 @@ pub mod identity;
 pub mod names;
 pub mod profiles;
 pub mod record;
+pub mod record_page;
 
 pub use error::AppError;
 pub use gate::{Caller, Permit};

@@ -454,7 +454,16 @@ impl App {
     pub fn view_child(&self, caller: &Caller, child: PersonId) -> Result<ChildView, AppError> {
         let permit = self.authorize_child(caller, Action::ViewChildRecord, child, &[])?;
         let person = self.store.person(child)?.ok_or(AppError::NotFound)?;
-        let log = self.store.log(child)?;
+        self.whole_view(permit, person)
+    }
+
+    /// The whole record as `permit` lets it be seen (after the access decision).
+    pub(crate) fn whole_view(
+        &self,
+        permit: Permit,
+        person: PersonRow,
+    ) -> Result<ChildView, AppError> {
+        let log = self.store.log(person.id)?;
         let all = chronology(&log);
         let summary = ChildSummary::from_chronology(&all);
         let total = all.len();

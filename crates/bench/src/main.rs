@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration as Elapsed, Instant};
 use together_app::clock::SystemClock;
 use together_app::profiles::ProfileSource;
+use together_app::record_page::ENTRIES_PER_PAGE;
 use together_app::{names, App, Caller, Settings};
 use together_domain::calendar::Calendar;
 use together_domain::event::{chronology, format_timestamp, EventBody, NewEvent};
@@ -136,9 +137,10 @@ fn percentiles(mut v: Vec<Elapsed>) -> String {
     v.sort();
     let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
     format!(
-        "median {}, p95 {} (n={})",
+        "median {}, p95 {}, p99 {} (n={})",
         ms(at(0.5)),
         ms(at(0.95)),
+        ms(at(0.99)),
         v.len()
     )
 }
@@ -706,6 +708,22 @@ fn open_record(app: &App, county: &County, o: &Opts, report: &mut Report) -> Res
         })?;
         report.add(
             format!("(b) App::view_child (access decision + access log write), {len}-event log"),
+            percentiles(lat),
+        );
+        let lat = sample(o.samples, |i| {
+            black_box(
+                app.view_child_page(
+                    &caller,
+                    county.long[i % county.long.len()],
+                    None,
+                    ENTRIES_PER_PAGE,
+                )
+                .map_err(|e| e.to_string())?,
+            );
+            Ok(())
+        })?;
+        report.add(
+            format!("(b) App::view_child_page, the child's page (newest {ENTRIES_PER_PAGE} entries, summary, access log write), {len}-event log"),
             percentiles(lat),
         );
     }

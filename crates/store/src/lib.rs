@@ -50,6 +50,22 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<StoredEvent>>;
     /// One child's log in order.
     fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>>;
+    /// A page of one child's log in the order a chronology reads (when it happened,
+    /// newest first, then newest recorded first): the `limit` entries before `before`
+    /// (`effective_at`, `seq`), or the newest.
+    fn log_page(
+        &self,
+        child: PersonId,
+        before: Option<(&str, i64)>,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>>;
+    /// The entries of one child's log of these types, in order.
+    fn log_of_types(&self, child: PersonId, types: &[&str]) -> Result<Vec<StoredEvent>>;
+    /// What a page of entries needs beside itself, in order: the corrections of those
+    /// entries, and the entries those that are corrections correct.
+    fn log_related(&self, child: PersonId, entries: &[EventId]) -> Result<Vec<StoredEvent>>;
+    /// How many entries one child's log holds.
+    fn log_len(&self, child: PersonId) -> Result<i64>;
     /// One event by id.
     fn event(&self, id: EventId) -> Result<Option<StoredEvent>>;
     /// Every child with a log, and the head (last seq, last hash) the store holds for it.

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0002_front_door.sql"),
     ),
     (3, include_str!("../migrations/postgres/0003_cases.sql")),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_chronology_pages.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -532,6 +536,65 @@ impl Store for PgStore {
                 &[&child.to_string()],
             )?;
             rows(rs, event_row)
+        })
+    }
+
+    fn log_page(
+        &self,
+        child: PersonId,
+        before: Option<(&str, i64)>,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>> {
+        let (at, seq) = before.unwrap_or(("\u{10FFFF}", i64::MAX));
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND (effective_at, seq) < ($2, $3)
+                     ORDER BY effective_at DESC, seq DESC LIMIT $4"
+                ),
+                &[&child.to_string(), &at, &seq, &(limit as i64)],
+            )?;
+            rows(rs, event_row)
+        })
+    }
+
+    fn log_of_types(&self, child: PersonId, types: &[&str]) -> Result<Vec<StoredEvent>> {
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND event_type = ANY($2) ORDER BY seq"
+                ),
+                &[&child.to_string(), &types],
+            )?;
+            rows(rs, event_row)
+        })
+    }
+
+    fn log_related(&self, child: PersonId, entries: &[EventId]) -> Result<Vec<StoredEvent>> {
+        let ids: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+        self.read(|c| {
+            let rs = c.query(
+                &*format!(
+                    "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND (corrects = ANY($2)
+                       OR id IN (SELECT corrects FROM events WHERE id = ANY($2) AND corrects IS NOT NULL))
+                     ORDER BY seq"
+                ),
+                &[&child.to_string(), &ids],
+            )?;
+            rows(rs, event_row)
+        })
+    }
+
+    fn log_len(&self, child: PersonId) -> Result<i64> {
+        self.read(|c| {
+            let r = c.query_opt(
+                "SELECT last_seq FROM logs WHERE child_id = $1",
+                &[&child.to_string()],
+            )?;
+            Ok(match r {
+                Some(r) => r.try_get(0)?,
+                None => 0,
+            })
         })
     }
 

@@ -13,6 +13,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_front_door.sql")),
     (3, include_str!("../migrations/sqlite/0003_cases.sql")),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_chronology_pages.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -315,6 +319,69 @@ impl Store for SqliteStore {
             ))?;
             let rows = st.query_map([child.to_string()], event_row)?;
             rows.collect()
+        })
+    }
+
+    fn log_page(
+        &self,
+        child: PersonId,
+        before: Option<(&str, i64)>,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>> {
+        let (at, seq) = before.unwrap_or(("\u{10FFFF}", i64::MAX));
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {EVENT_COLS} FROM events WHERE child_id = ?1 AND (effective_at, seq) < (?2, ?3)
+                 ORDER BY effective_at DESC, seq DESC LIMIT ?4"
+            ))?;
+            let rows = st.query_map(params![child.to_string(), at, seq, limit], event_row)?;
+            rows.collect()
+        })
+    }
+
+    fn log_of_types(&self, child: PersonId, types: &[&str]) -> Result<Vec<StoredEvent>> {
+        let types = serde_json::to_string(types).map_err(be)?;
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {EVENT_COLS} FROM events WHERE child_id = ?1
+                   AND event_type IN (SELECT value FROM json_each(?2))"
+            ))?;
+            let rows = st.query_map(params![child.to_string(), types], event_row)?;
+            // Sorted here: ordering in SQL leads the planner to the (child, seq) index,
+            // reading every entry of a long log instead of the few of these types.
+            let mut v = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            v.sort_by_key(|e| e.seq);
+            Ok(v)
+        })
+    }
+
+    fn log_related(&self, child: PersonId, entries: &[EventId]) -> Result<Vec<StoredEvent>> {
+        let ids: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+        let ids = serde_json::to_string(&ids).map_err(be)?;
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                // `+child_id`: look the entries up by correction and by id, not by
+                // reading the child's whole log.
+                "SELECT {EVENT_COLS} FROM events WHERE corrects IN (SELECT value FROM json_each(?2)) AND +child_id = ?1
+                 UNION
+                 SELECT {EVENT_COLS} FROM events WHERE +child_id = ?1 AND id IN
+                   (SELECT corrects FROM events WHERE id IN (SELECT value FROM json_each(?2)) AND corrects IS NOT NULL)
+                 ORDER BY 3"
+            ))?;
+            let rows = st.query_map(params![child.to_string(), ids], event_row)?;
+            rows.collect()
+        })
+    }
+
+    fn log_len(&self, child: PersonId) -> Result<i64> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT last_seq FROM logs WHERE child_id = ?1",
+                [child.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|n| n.unwrap_or(0))
         })
     }
 

@@ -278,6 +278,7 @@ macro_rules! all_backends {
                     keeps_settings,
                     concurrent_appends_lose_and_duplicate_nothing,
                     a_failed_append_among_concurrent_ones_undoes_only_itself,
+                    reads_a_log_a_page_at_a_time,
                     keeps_a_referral_log_and_replaces_its_projection,
                     an_agency_systems_idempotency_key_is_unique,
                     orders_the_trays_by_when_work_is_overdue,
@@ -1306,6 +1307,94 @@ fn concurrent_appends_lose_and_duplicate_nothing(s: &dyn Store) {
             logs: 1 + THREADS,
             events: 1 + THREADS * PER_THREAD + THREADS * PER_THREAD / 5
         }
+    );
+}
+
+/// Opening a record reads a page of its chronology, not the whole log (issue 6).
+fn reads_a_log_a_page_at_a_time(s: &dyn Store) {
+    let child = PersonId::new_random();
+    let other = PersonId::new_random();
+    s.append(
+        &[opened(child), opened(other)],
+        &[
+            person(child, "child", "Ada", "Example", 0),
+            person(other, "child", "Bo", "Example", 0),
+        ],
+        &[],
+    )
+    .unwrap();
+    // Notes about days out of the order they were recorded in, two on the same minute.
+    let minutes = [50, 10, 40, 40, 20, 60, 30];
+    let mut notes = Vec::new();
+    for (i, m) in minutes.iter().enumerate() {
+        let mut n = note(child, &format!("note {i}"));
+        n.effective_at = t(*m);
+        notes.push(s.append(&[n], &[], &[]).unwrap().remove(0));
+    }
+    s.append(&[note(other, "another child")], &[], &[]).unwrap();
+    let mut fix = event(
+        child,
+        EventBody::EntryCorrected {
+            corrects: notes[1].id,
+            reason: "wrong day".into(),
+            replacement: Box::new(EventBody::CaseNoteRecorded {
+                title: "Visit".into(),
+                text: "fixed".into(),
+                shared_with_partners: false,
+            }),
+        },
+    );
+    fix.effective_at = t(70);
+    let fix = s.append(&[fix], &[], &[]).unwrap().remove(0);
+    assert_eq!(s.log_len(child).unwrap(), 9);
+    assert_eq!(s.log_len(PersonId::new_random()).unwrap(), 0);
+
+    // Every page together is the whole log, newest happened first, then newest recorded.
+    let mut expected = s.log(child).unwrap();
+    expected.sort_by(|a, b| (&b.effective_at, b.seq).cmp(&(&a.effective_at, a.seq)));
+    let mut paged = Vec::new();
+    let mut before: Option<(String, i64)> = None;
+    loop {
+        let page = s
+            .log_page(child, before.as_ref().map(|(a, q)| (a.as_str(), *q)), 3)
+            .unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last() else { break };
+        before = Some((last.effective_at.clone(), last.seq));
+        paged.extend(page);
+    }
+    assert_eq!(paged, expected);
+    assert_eq!(paged[0].id, fix.id, "the correction happened last");
+    // Of the two notes on the same minute, the one recorded later comes first.
+    let same: Vec<i64> = paged
+        .iter()
+        .filter(|e| e.effective_at == ts(40))
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(same, vec![notes[3].seq, notes[2].seq]);
+
+    // The summary's entry types only, in order.
+    let opened_only = s.log_of_types(child, &["child-record-opened"]).unwrap();
+    assert_eq!(opened_only.len(), 1);
+    assert_eq!(opened_only[0].seq, 1);
+    let corrections = s
+        .log_of_types(child, &["entry-corrected", "child-record-opened"])
+        .unwrap();
+    assert_eq!(
+        corrections.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 9]
+    );
+
+    // A page with the corrected note brings its correction; a page with the correction
+    // brings the note it corrects; neither brings anything else.
+    let r = s.log_related(child, &[notes[1].id, notes[0].id]).unwrap();
+    assert_eq!(r, vec![fix.clone()]);
+    let r = s.log_related(child, &[fix.id]).unwrap();
+    assert_eq!(r, vec![notes[1].clone()]);
+    assert!(s.log_related(child, &[notes[2].id]).unwrap().is_empty());
+    assert!(
+        s.log_related(other, &[notes[1].id]).unwrap().is_empty(),
+        "one child's log only"
     );
 }
 

@@ -1103,3 +1103,70 @@ async fn a_school_sees_its_part_of_a_case_and_not_the_statutory_work() {
         .await;
     assert!(refusals >= 5, "each refusal is logged ({refusals})");
 }
+
+#[tokio::test]
+async fn a_long_record_opens_at_its_newest_entries_with_links_to_older_ones() {
+    // Issue 6: a record with thousands of entries opens a page at a time.
+    let ta = TestApp::start().await;
+    let child = ta.child(2);
+    let page_path = format!("/children/{child}");
+    let sw_caller = ta
+        .blocking(|app| {
+            let u = app.store.user_by_username("socialworker").unwrap().unwrap();
+            app.caller_for(&u, "test").unwrap()
+        })
+        .await;
+    ta.blocking(move |app| {
+        for n in 0..60 {
+            let note = together_app::record::CaseNoteInput {
+                title: format!("Weekly visit number {n:02}"),
+                text: "Seen at home.".into(),
+                effective_date: String::new(),
+                shared_with_partners: false,
+            };
+            app.add_case_note(&sw_caller, child, &note).unwrap();
+        }
+    })
+    .await;
+    let total = ta
+        .blocking(move |app| app.store.log_len(child).unwrap())
+        .await;
+    let mut sw = ta.signed_in("socialworker").await;
+    let first = sw.get(&page_path).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first
+            .body
+            .contains(&format!("The 50 most recent of {total} entries.")),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("Weekly visit number 59"));
+    assert!(
+        !first.body.contains("Weekly visit number 09"),
+        "older notes are on the next page"
+    );
+    let older = first
+        .body
+        .split(r#"href=""#)
+        .find_map(|s| s.split('"').next().filter(|h| h.contains("?before=")))
+        .expect("a link to older entries")
+        .replace("&amp;", "&");
+    let second = sw.get(&older).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    assert!(second.body.contains("Weekly visit number 09"));
+    assert!(!second.body.contains("Weekly visit number 59"));
+    assert!(second
+        .body
+        .contains(&format!("{} older entries of {total}.", total - 50)));
+    assert!(second.body.contains("Newest entries"));
+    assert!(
+        !second.body.contains("?before="),
+        "the last page has no older link"
+    );
+
+    // A link Together did not make is refused plainly.
+    let bad = sw.get(&format!("{page_path}?before=yesterday")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("not one Together made"), "{}", bad.body);
+}

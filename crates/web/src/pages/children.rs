@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use together_app::record::{CaseNoteInput, ChildView, FamilyMemberInput};
+use together_app::record_page::{Cursor, RecordPage, ENTRIES_PER_PAGE};
 use together_app::{AppError, Caller};
 use together_domain::access::{authorize, Action, Actor, Resource, Scope};
 use together_domain::census::{Disability, Ethnicity};
@@ -348,6 +349,12 @@ struct ChildPage {
     restricted: bool,
     shared_only: bool,
     withheld: usize,
+    /// Entries on this page, of `total` the reader may see.
+    showing: usize,
+    total: usize,
+    first_page: bool,
+    /// The link to the next (older) page.
+    older: Option<String>,
     details: Vec<(&'static str, String)>,
     actions: Vec<(String, &'static str)>,
     family: Vec<(String, String, &'static str, &'static str)>,
@@ -415,25 +422,57 @@ fn body_lines(b: &EventBody) -> Vec<String> {
 
 struct Loaded {
     view: ChildView,
+    /// Entries off this page that its entries refer to.
+    related: Vec<ChronologyEntry>,
+    total: usize,
+    /// The page shown started before this entry (not the newest page).
+    before: Option<Cursor>,
+    older: Option<Cursor>,
     names: HashMap<UserId, String>,
     cases: Vec<together_store::CaseRow>,
 }
 
-fn load(app: &together_app::App, caller: &Caller, child: PersonId) -> Result<Loaded, AppError> {
-    let view = app.view_child(caller, child)?;
+fn load(
+    app: &together_app::App,
+    caller: &Caller,
+    child: PersonId,
+    before: Option<Cursor>,
+) -> Result<Loaded, AppError> {
+    let RecordPage {
+        view,
+        related,
+        total,
+        older,
+    } = app.view_child_page(caller, child, before.as_ref(), ENTRIES_PER_PAGE)?;
     let mut names = HashMap::new();
-    for e in &view.chronology {
+    for e in view.chronology.iter().chain(&related) {
         names
             .entry(e.event.actor)
             .or_insert_with(|| app.actor_name(e.event.actor));
     }
     // Read after the access decision above allowed (and logged) reading the record.
     let cases = app.cases_of_child(child)?;
-    Ok(Loaded { view, names, cases })
+    Ok(Loaded {
+        view,
+        related,
+        total,
+        before,
+        older,
+        names,
+        cases,
+    })
 }
 
 fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Response {
-    let Loaded { view, names, cases } = loaded;
+    let Loaded {
+        view,
+        related,
+        total,
+        before,
+        older,
+        names,
+        cases,
+    } = loaded;
     let caller = &ctx.signed.caller;
     let p = &view.person;
     let kind = PersonKind::from_id(&p.kind).unwrap_or(PersonKind::Child);
@@ -465,8 +504,12 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
 
     let shared_only = view.permit.scope == Scope::SharedOnly;
     let label_of = |e: &ChronologyEntry| e.event.effective_at.clone();
-    let by_id: HashMap<EventId, &ChronologyEntry> =
-        view.chronology.iter().map(|e| (e.event.id, e)).collect();
+    let by_id: HashMap<EventId, &ChronologyEntry> = view
+        .chronology
+        .iter()
+        .chain(&related)
+        .map(|e| (e.event.id, e))
+        .collect();
     // Newest first by when it happened (the date a note is about), then by when recorded.
     let mut order: Vec<&ChronologyEntry> = view.chronology.iter().collect();
     order.sort_by(|a, b| {
@@ -607,6 +650,10 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
         restricted: p.restricted,
         shared_only: view.permit.scope == Scope::SharedOnly,
         withheld: view.withheld,
+        showing: entries.len(),
+        total,
+        first_page: before.is_none(),
+        older: older.map(|c| c.to_string()),
         details,
         actions,
         family,
@@ -618,6 +665,8 @@ fn child_page(ctx: &Ctx, loaded: Loaded, flash: Option<&'static str>) -> Respons
 #[derive(serde::Deserialize)]
 pub struct ViewQuery {
     done: Option<String>,
+    /// An older page of the chronology (from the page's own "Older entries" link).
+    before: Option<String>,
 }
 
 pub async fn view(
@@ -631,7 +680,21 @@ pub async fn view(
         Ok(c) => c,
         Err(r) => return r,
     };
-    match ctx.run(move |app, caller| load(app, caller, child)).await {
+    let before =
+        match q.before.as_deref().map(Cursor::parse) {
+            None => None,
+            Some(Some(c)) => Some(c),
+            Some(None) => return ctx.fail(AppError::Invalid(
+                together_domain::validate::ValidationErrors::single(
+                    "before",
+                    "This link to older entries is not one Together made: open the record again",
+                ),
+            )),
+        };
+    match ctx
+        .run(move |app, caller| load(app, caller, child, before))
+        .await
+    {
         Ok(loaded) => {
             let flash = match q.done.as_deref() {
                 Some("opened") => Some("The record is open."),
@@ -720,7 +783,7 @@ pub async fn break_glass(Path(id): Path<String>, Posted { ctx, form }: Posted) -
     let mut caller = ctx.caller();
     caller.break_glass_reason = Some(reason.chars().take(2000).collect());
     let state = ctx.state.clone();
-    match crate::ctx::blocking(&state, move |app| load(app, &caller, child)).await {
+    match crate::ctx::blocking(&state, move |app| load(app, &caller, child, None)).await {
         Ok(loaded) => child_page(&ctx, loaded, None),
         Err(e) => ctx.fail(e),
     }
