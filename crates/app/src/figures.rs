@@ -76,6 +76,8 @@ impl Table {
 #[derive(Clone, Debug)]
 pub struct Figures {
     pub year: CollectionYear,
+    /// When the facts these figures count were read from the records.
+    pub as_at: chrono::DateTime<chrono::Utc>,
     pub team: Option<TeamId>,
     pub teams: Vec<(TeamId, String)>,
     pub tables: Vec<Table>,
@@ -120,7 +122,7 @@ impl App {
         team: Option<TeamId>,
     ) -> Result<Figures, AppError> {
         self.authorize(caller, Action::ViewPartnershipFigures)?;
-        let facts = self.census_facts(year)?;
+        let (facts, as_at) = self.kept_census_facts(year)?;
         let users: HashMap<UserId, (Option<TeamId>, String)> = self
             .store
             .users()?
@@ -180,7 +182,7 @@ impl App {
                 .collect()
         };
 
-        for c in &facts {
+        for c in facts.iter() {
             let mut referred = false;
             for r in &c.referrals {
                 if !in_year(r.received_on) {
@@ -412,6 +414,7 @@ impl App {
         }
         Ok(Figures {
             year,
+            as_at,
             team,
             teams,
             tables,

@@ -15,6 +15,7 @@ pub mod front_door;
 mod gate;
 pub mod generate;
 pub mod identity;
+mod kept_facts;
 pub mod names;
 pub mod profiles;
 pub mod record;
@@ -38,6 +39,9 @@ pub struct Settings {
     /// Failed sign-ins within the window before an account is locked for the window.
     pub login_max_failures: u32,
     pub login_window_minutes: i64,
+    /// The figures may be this old when the records have changed since (the server
+    /// keeps them a minute; zero works them out afresh whenever anything changed).
+    pub figures_max_age: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -47,6 +51,7 @@ impl Default for Settings {
             session_idle_minutes: 30,
             login_max_failures: 5,
             login_window_minutes: 15,
+            figures_max_age: std::time::Duration::ZERO,
         }
     }
 }
@@ -58,6 +63,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     calendar: RwLock<Calendar>,
+    /// The census facts of each year, kept for the figures (`kept_facts`).
+    kept_facts: kept_facts::KeptFacts,
     matcher: front_door::Matcher,
 }
 
@@ -75,6 +82,7 @@ impl App {
             settings,
             calendar: RwLock::new(Calendar::england_and_wales()),
             matcher: front_door::Matcher::default(),
+            kept_facts: Default::default(),
         };
         app.reload_calendar()?;
         Ok(app)

@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::{caller, fixture_at};
+use common::{caller, fixture_at, school_referral, submit};
 use together_app::generate::{generate, Options};
 use together_app::AppError;
 use together_domain::person::PersonInput;
@@ -234,4 +234,63 @@ fn collection_years_run_from_april_to_march() {
     );
     assert!(CollectionYear::parse("2025-27").is_err());
     assert!(CollectionYear::parse("twenty").is_err());
+}
+
+/// The dashboards' figures come from every record of the year; they are kept while no
+/// event has been appended, worked out again after one, and a busy server may show
+/// kept figures for up to `figures_max_age`, saying when they were counted.
+#[test]
+fn figures_are_kept_while_nothing_changes_and_counted_again_after_a_change() {
+    let mut f = fixture_at(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
+    let year = CollectionYear::parse("2026-27").unwrap();
+    let m = caller(&f.app, "partnership");
+    let tables = |fig: &together_app::figures::Figures| format!("{:?}", fig.tables);
+
+    let first = f.app.figures(&m, year, None).unwrap();
+    f.clock.advance(chrono::Duration::minutes(5));
+    let again = f.app.figures(&m, year, None).unwrap();
+    assert_eq!(again.as_at, first.as_at, "kept: nothing was appended");
+
+    // A referral about a child known to the partnership (linked by the front door).
+    let id = submit(
+        &f,
+        "school",
+        &school_referral("Ivy", "Keptwell", "2018-03-02"),
+    );
+    let known = f
+        .app
+        .store
+        .children(&together_store::ChildQuery {
+            name: None,
+            limit: 1,
+            offset: 0,
+        })
+        .unwrap()[0]
+        .id;
+    let fd = caller(&f.app, "frontdoor");
+    f.app.link_referred_child(&fd, id, 0, known).unwrap();
+    f.clock.advance(chrono::Duration::minutes(5));
+    let after = f.app.figures(&m, year, None).unwrap();
+    assert!(after.as_at > first.as_at, "counted again after a referral");
+    assert_ne!(
+        tables(&after),
+        tables(&first),
+        "and the referral is counted"
+    );
+
+    // A server that keeps them for an hour shows the kept figures, and when they are from.
+    f.app.settings.figures_max_age = std::time::Duration::from_secs(3600);
+    let id = submit(
+        &f,
+        "school",
+        &school_referral("Rowan", "Keptwell", "2017-01-09"),
+    );
+    f.app.link_referred_child(&fd, id, 0, known).unwrap();
+    let kept = f.app.figures(&m, year, None).unwrap();
+    assert_eq!(kept.as_at, after.as_at);
+    assert_eq!(tables(&kept), tables(&after));
+    // With no age allowed, the change is counted at once.
+    f.app.settings.figures_max_age = std::time::Duration::ZERO;
+    let fresh = f.app.figures(&m, year, None).unwrap();
+    assert_ne!(tables(&fresh), tables(&after));
 }

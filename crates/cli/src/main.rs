@@ -66,6 +66,11 @@ enum Command {
         /// The address users reach Together at; https:// turns on HSTS.
         #[arg(long)]
         public_url: Option<String>,
+        /// How old (seconds) the dashboards' figures may be when records have changed
+        /// since: they are worked out from every record of the year, so a busy server
+        /// works them out at most this often. 0: afresh after every change.
+        #[arg(long, default_value_t = 60)]
+        figures_max_age: u64,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -360,9 +365,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             listen,
             demo,
             public_url,
+            figures_max_age,
         } => {
             init_logging();
-            let app = Arc::new(open_app(&db.database, &partnership)?);
+            let mut app = open_app(&db.database, &partnership)?;
+            app.settings.figures_max_age = std::time::Duration::from_secs(figures_max_age);
+            let app = Arc::new(app);
             if demo {
                 match together_app::demo::seed(&app).map_err(|e| format!("demo data: {e}"))? {
                     Some(seed) => {

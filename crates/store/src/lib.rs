@@ -66,6 +66,9 @@ pub trait Store: Send + Sync {
     fn log_related(&self, child: PersonId, entries: &[EventId]) -> Result<Vec<StoredEvent>>;
     /// How many entries one child's log holds.
     fn log_len(&self, child: PersonId) -> Result<i64>;
+    /// A number that changes whenever any event is appended (and only then): for
+    /// keeping figures worked out from the logs while nothing has changed.
+    fn events_version(&self) -> Result<i64>;
     /// One event by id.
     fn event(&self, id: EventId) -> Result<Option<StoredEvent>>;
     /// Every child with a log, and the head (last seq, last hash) the store holds for it.

@@ -585,6 +585,14 @@ impl Store for PgStore {
         })
     }
 
+    fn events_version(&self) -> Result<i64> {
+        // Every append moves a log head forward, and heads never move back.
+        self.read(|c| {
+            let r = c.query_one("SELECT COALESCE(SUM(last_seq), 0)::BIGINT FROM logs", &[])?;
+            Ok(r.try_get(0)?)
+        })
+    }
+
     fn log_len(&self, child: PersonId) -> Result<i64> {
         self.read(|c| {
             let r = c.query_opt(

@@ -373,6 +373,15 @@ impl Store for SqliteStore {
         })
     }
 
+    fn events_version(&self) -> Result<i64> {
+        // Events are never deleted, so the largest rowid grows with every append.
+        self.read(|c| {
+            c.query_row("SELECT COALESCE(MAX(rowid), 0) FROM events", [], |r| {
+                r.get(0)
+            })
+        })
+    }
+
     fn log_len(&self, child: PersonId) -> Result<i64> {
         self.read(|c| {
             c.query_row(

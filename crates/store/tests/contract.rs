@@ -279,6 +279,7 @@ macro_rules! all_backends {
                     concurrent_appends_lose_and_duplicate_nothing,
                     a_failed_append_among_concurrent_ones_undoes_only_itself,
                     reads_a_log_a_page_at_a_time,
+                    the_events_version_moves_only_with_appends,
                     keeps_a_referral_log_and_replaces_its_projection,
                     an_agency_systems_idempotency_key_is_unique,
                     orders_the_trays_by_when_work_is_overdue,
@@ -1396,6 +1397,32 @@ fn reads_a_log_a_page_at_a_time(s: &dyn Store) {
         s.log_related(other, &[notes[1].id]).unwrap().is_empty(),
         "one child's log only"
     );
+}
+
+/// The events version moves with every append and with nothing else (the figures
+/// are kept while it stands still).
+fn the_events_version_moves_only_with_appends(s: &dyn Store) {
+    let v0 = s.events_version().unwrap();
+    let a = PersonId::new_random();
+    s.append(
+        &[opened(a)],
+        &[person(a, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let v1 = s.events_version().unwrap();
+    assert_ne!(v1, v0);
+    s.log(a).unwrap();
+    s.put_setting("k", "v").unwrap();
+    s.log_access(&access(1, None, Some(a), true, false))
+        .unwrap();
+    assert_eq!(
+        s.events_version().unwrap(),
+        v1,
+        "reads, settings and the access log leave it"
+    );
+    s.append(&[note(a, "x")], &[], &[]).unwrap();
+    assert_ne!(s.events_version().unwrap(), v1);
 }
 
 /// Writes that fail among concurrent ones that succeed (on SQLite they share one

@@ -91,6 +91,7 @@ struct FiguresPage {
     figures: Figures,
     charts: Vec<Chart>,
     query: String,
+    as_at: String,
 }
 
 fn years_around(y: CollectionYear) -> Vec<String> {
@@ -133,6 +134,9 @@ pub async fn view(
                     .collect(),
                 charts,
                 query,
+                as_at: crate::views::long_timestamp(&together_domain::event::format_timestamp(
+                    figures.as_at,
+                )),
                 figures,
             })
         }
