@@ -702,6 +702,7 @@ pub async fn view(
                 Some("family") => Some("The family member is added."),
                 Some("corrected") => Some("The correction is recorded. The history keeps both."),
                 Some("restricted") => Some("The record is restricted."),
+                Some("details") => Some("The child's details are recorded."),
                 _ => None,
             };
             child_page(&ctx, loaded, flash)
