@@ -564,15 +564,10 @@ impl App {
     /// supervisors' (unallocated children oldest first, authorisations, step ups).
     pub fn case_tray(&self, caller: &Caller) -> Result<Vec<CaseTrayItem>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let now = self
-            .now_in_england()
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string();
-        let items = self.store.case_work(&CaseWorkQuery {
-            assignee: (!caller.is_api_client).then_some(caller.actor_id),
-            supervisors: caller.role == Role::PracticeSupervisor,
-            limit: 500,
-        })?;
+        let now = self.tray_now();
+        let items = self
+            .store
+            .case_work(&crate::work_tray::case_work_query(caller, None, 500))?;
         Ok(items
             .into_iter()
             .map(|w| CaseTrayItem {
@@ -902,6 +897,7 @@ impl App {
                     .case_work(&CaseWorkQuery {
                         assignee: Some(u),
                         supervisors: false,
+                        after: None,
                         limit: 500,
                     })?
                     .into_iter()
@@ -936,6 +932,7 @@ impl App {
             .case_work(&CaseWorkQuery {
                 assignee: Some(caller.actor_id),
                 supervisors: false,
+                after: None,
                 limit: 2000,
             })?
             .iter()

@@ -377,18 +377,13 @@ impl App {
     /// door's queue, below their own). Ordered by when each item is overdue.
     pub fn tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let queue = match caller.role {
-            together_domain::role::Role::FrontDoorWorker
-            | together_domain::role::Role::SocialWorker => Some("front-door"),
-            together_domain::role::Role::PracticeSupervisor => None,
-            _ => return Ok(Vec::new()),
+        let Some(queue) = crate::work_tray::referral_queue(caller.role) else {
+            return Ok(Vec::new());
         };
-        let now = self
-            .now_in_england()
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string();
+        let now = self.tray_now();
         let items = self.store.work_items(&WorkQuery {
             queue: queue.map(str::to_string),
+            after: None,
             limit: 500,
         })?;
         Ok(items

@@ -20,6 +20,7 @@ pub mod names;
 pub mod profiles;
 pub mod record;
 pub mod record_page;
+pub mod work_tray;
 
 pub use error::AppError;
 pub use gate::{Caller, Permit};

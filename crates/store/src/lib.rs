@@ -105,8 +105,12 @@ pub trait Store: Send + Sync {
     /// The children of referrals received in `[from, to)` (UTC timestamps), oldest
     /// first: for the returns and the dashboards.
     fn referral_children_between(&self, from: &str, to: &str) -> Result<Vec<ReferralChildRow>>;
-    /// Open work, soonest overdue first.
+    /// Open work, soonest overdue first (then by referral id and work key), from
+    /// `q.after` on.
     fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>>;
+    /// How many of the work items `q` selects there are (ignoring its `after` and
+    /// `limit`), and how many are overdue by `now` (overdue from at or before it).
+    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount>;
     /// Children (born and unborn) with their households, in id order after `after`,
     /// for building the matching index.
     fn matchable_children(
@@ -132,8 +136,12 @@ pub trait Store: Send + Sync {
     fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>>;
     /// Open cases `user` is lead practitioner of, newest first.
     fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>>;
-    /// Open case work, soonest overdue first.
+    /// Open case work, soonest overdue first (then by case id and work key), from
+    /// `q.after` on.
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>>;
+    /// How much case work `q` selects (ignoring `after` and `limit`), and how much of
+    /// it is overdue by `now`.
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount>;
     /// Plan actions, soonest due first.
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>>;
 

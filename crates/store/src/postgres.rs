@@ -281,6 +281,17 @@ fn opt_row<T>(r: Option<Row>, f: impl Fn(&Row) -> PgResult<T>) -> PgResult<Optio
     r.as_ref().map(f).transpose()
 }
 
+/// A `WorkCount` from `SELECT COUNT(*), COUNT(*) FILTER (...)`.
+fn work_count(r: &Row) -> std::result::Result<WorkCount, ::postgres::Error> {
+    let n = |i: usize| -> std::result::Result<u64, ::postgres::Error> {
+        Ok(r.try_get::<_, i64>(i)?.max(0) as u64)
+    };
+    Ok(WorkCount {
+        total: n(0)?,
+        overdue: n(1)?,
+    })
+}
+
 fn opt_str<T: ToString>(v: &Option<T>) -> Option<String> {
     v.as_ref().map(|x| x.to_string())
 }
@@ -808,8 +819,16 @@ impl Store for PgStore {
                 "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
                  FROM work_items w JOIN referrals r ON r.id = w.referral_id
                  WHERE ($1::text IS NULL OR w.queue = $1)
-                 ORDER BY w.overdue_from, r.received_at, w.work_key LIMIT $2",
-                &[&q.queue, &limit],
+                   AND ($3::text IS NULL
+                        OR (w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\") > ($3, $4, $5))
+                 ORDER BY w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT $2",
+                &[
+                    &q.queue,
+                    &limit,
+                    &q.after.as_ref().map(|a| &a.overdue_from),
+                    &q.after.as_ref().map(|a| &a.id),
+                    &q.after.as_ref().map(|a| &a.key),
+                ],
             )?;
             rows(rs, |r| {
                 Ok(WorkItemRow {
@@ -824,6 +843,17 @@ impl Store for PgStore {
                     summary: r.try_get(8)?,
                 })
             })
+        })
+    }
+
+    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
+        self.read(|c| {
+            let r = c.query_one(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE overdue_from <= $2) FROM work_items
+                 WHERE ($1::text IS NULL OR queue = $1)",
+                &[&q.queue, &now],
+            )?;
+            Ok(work_count(&r)?)
         })
     }
 
@@ -925,9 +955,18 @@ impl Store for PgStore {
                 "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
                         p.given_name || ' ' || p.family_name
                  FROM case_work w JOIN people p ON p.id = w.child_id
-                 WHERE ($1::text IS NOT NULL AND w.assignee = $1) OR ($2 AND w.assignee IS NULL)
-                 ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT $3",
-                &[&opt_str(&q.assignee), &q.supervisors, &limit],
+                 WHERE (($1::text IS NOT NULL AND w.assignee = $1) OR ($2 AND w.assignee IS NULL))
+                   AND ($4::text IS NULL
+                        OR (w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\") > ($4, $5, $6))
+                 ORDER BY w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT $3",
+                &[
+                    &opt_str(&q.assignee),
+                    &q.supervisors,
+                    &limit,
+                    &q.after.as_ref().map(|a| &a.overdue_from),
+                    &q.after.as_ref().map(|a| &a.id),
+                    &q.after.as_ref().map(|a| &a.key),
+                ],
             )?;
             rows(rs, |r| {
                 Ok(CaseWorkRow {
@@ -943,6 +982,17 @@ impl Store for PgStore {
                     child_name: r.try_get(9)?,
                 })
             })
+        })
+    }
+
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
+        self.read(|c| {
+            let r = c.query_one(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE overdue_from <= $3) FROM case_work
+                 WHERE ($1::text IS NOT NULL AND assignee = $1) OR ($2 AND assignee IS NULL)",
+                &[&opt_str(&q.assignee), &q.supervisors, &now],
+            )?;
+            Ok(work_count(&r)?)
         })
     }
 

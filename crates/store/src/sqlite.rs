@@ -109,6 +109,14 @@ fn id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     })
 }
 
+/// A `WorkCount` from `SELECT COUNT(*), SUM(overdue)`.
+fn work_count(r: &Row<'_>) -> rusqlite::Result<WorkCount> {
+    Ok(WorkCount {
+        total: r.get::<_, i64>(0)?.max(0) as u64,
+        overdue: r.get::<_, i64>(1)?.max(0) as u64,
+    })
+}
+
 fn opt_id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
     let s: Option<String> = r.get(i)?;
     s.map(|s| {
@@ -600,9 +608,19 @@ impl Store for SqliteStore {
                 "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
                  FROM work_items w JOIN referrals r ON r.id = w.referral_id
                  WHERE (?1 IS NULL OR w.queue = ?1)
-                 ORDER BY w.overdue_from, r.received_at, w.work_key LIMIT ?2",
+                   AND (?3 IS NULL OR (w.overdue_from, w.referral_id, w.work_key) > (?3, ?4, ?5))
+                 ORDER BY w.overdue_from, w.referral_id, w.work_key LIMIT ?2",
             )?;
-            let rows = st.query_map(params![q.queue, limit], |r| {
+            let a = q.after.as_ref();
+            let rows = st.query_map(
+                params![
+                    q.queue,
+                    limit,
+                    a.map(|a| &a.overdue_from),
+                    a.map(|a| &a.id),
+                    a.map(|a| &a.key)
+                ],
+                |r| {
                 Ok(WorkItemRow {
                     referral: id(r, 0)?,
                     key: r.get(1)?,
@@ -614,8 +632,19 @@ impl Store for SqliteStore {
                     citation: r.get(7)?,
                     summary: r.get(8)?,
                 })
-            })?;
+                },
+            )?;
             rows.collect()
+        })
+    }
+
+    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT COUNT(*), COALESCE(SUM(overdue_from <= ?2), 0) FROM work_items
+                 WHERE (?1 IS NULL OR queue = ?1)",
+            )?
+            .query_row(params![q.queue, now], work_count)
         })
     }
 
@@ -717,10 +746,21 @@ impl Store for SqliteStore {
                 "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
                         p.given_name || ' ' || p.family_name
                  FROM case_work w JOIN people p ON p.id = w.child_id
-                 WHERE (?1 IS NOT NULL AND w.assignee = ?1) OR (?2 = 1 AND w.assignee IS NULL)
+                 WHERE ((?1 IS NOT NULL AND w.assignee = ?1) OR (?2 = 1 AND w.assignee IS NULL))
+                   AND (?4 IS NULL OR (w.overdue_from, w.case_id, w.work_key) > (?4, ?5, ?6))
                  ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?3",
             )?;
-            let rows = st.query_map(params![q.assignee.map(|u| u.to_string()), q.supervisors, limit], |r| {
+            let a = q.after.as_ref();
+            let rows = st.query_map(
+                params![
+                    q.assignee.map(|u| u.to_string()),
+                    q.supervisors,
+                    limit,
+                    a.map(|a| &a.overdue_from),
+                    a.map(|a| &a.id),
+                    a.map(|a| &a.key)
+                ],
+                |r| {
                 Ok(CaseWorkRow {
                     case: id(r, 0)?,
                     key: r.get(1)?,
@@ -733,8 +773,22 @@ impl Store for SqliteStore {
                     citation: r.get(8)?,
                     child_name: r.get(9)?,
                 })
-            })?;
+                },
+            )?;
             rows.collect()
+        })
+    }
+
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT COUNT(*), COALESCE(SUM(overdue_from <= ?3), 0) FROM case_work
+                 WHERE (?1 IS NOT NULL AND assignee = ?1) OR (?2 = 1 AND assignee IS NULL)",
+            )?
+            .query_row(
+                params![q.assignee.map(|u| u.to_string()), q.supervisors, now],
+                work_count,
+            )
         })
     }
 

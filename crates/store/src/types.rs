@@ -224,7 +224,25 @@ pub struct ReferralQuery {
 pub struct WorkQuery {
     /// `Queue` id; None for every queue.
     pub queue: Option<String>,
+    /// Only work after this place in the tray's order (the next page).
+    pub after: Option<WorkAfter>,
     pub limit: u32,
+}
+
+/// A place in a tray's order, which is (overdue from, referral or case id, work key):
+/// a page of a tray starts strictly after it. Ids compare as their text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkAfter {
+    pub overdue_from: String,
+    pub id: String,
+    pub key: String,
+}
+
+/// How much work a tray holds, and how much of it is overdue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkCount {
+    pub total: u64,
+    pub overdue: u64,
 }
 
 /// A child as the matching index holds them: the projection row and the full names of
@@ -311,6 +329,8 @@ pub struct CaseWorkQuery {
     pub assignee: Option<UserId>,
     /// The practice supervisors' tray (work with no assignee).
     pub supervisors: bool,
+    /// Only work after this place in the tray's order (the next page).
+    pub after: Option<WorkAfter>,
     pub limit: u32,
 }
 

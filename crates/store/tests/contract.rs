@@ -283,6 +283,7 @@ macro_rules! all_backends {
                     keeps_a_referral_log_and_replaces_its_projection,
                     an_agency_systems_idempotency_key_is_unique,
                     orders_the_trays_by_when_work_is_overdue,
+                    pages_a_tray_and_counts_what_is_overdue,
                     lists_referrals_by_who_sent_them_and_by_child,
                     lists_matchable_children_with_their_households,
                     keeps_a_case_log_its_trays_and_actions,
@@ -1881,6 +1882,7 @@ fn orders_the_trays_by_when_work_is_overdue(s: &dyn Store) {
     let sup = s
         .work_items(&WorkQuery {
             queue: Some("supervisor".into()),
+            after: None,
             limit: 0,
         })
         .unwrap();
@@ -1893,6 +1895,173 @@ fn orders_the_trays_by_when_work_is_overdue(s: &dyn Store) {
     let all = s.work_items(&WorkQuery::default()).unwrap();
     assert_eq!(all[0].key, "written-confirmation");
     assert_eq!(all.len(), 4);
+}
+
+/// Issue 6: a tray opens a page at a time. Pages follow each other by (overdue from,
+/// id, key), ties included, with nothing lost or shown twice; the counts cover the
+/// whole tray, not the page.
+fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
+    // Referral work: five referrals, two items each, several due at the same moment.
+    let mut expected = Vec::new();
+    for i in 0..5u8 {
+        let r = uuid::Uuid::new_v4();
+        let at = ["2026-11-24T00:00:00", "2026-11-26T00:00:00"][usize::from(i % 2)];
+        s.append_referral(
+            &[entry(r, "referral-received", "{}", 1)],
+            &ReferralProjection {
+                row: referral_row(r, i64::from(i) + 1),
+                children: vec![],
+                work: vec![
+                    work(r, "acknowledge", "front-door", at),
+                    work(r, "decide", "supervisor", "2026-11-25T00:00:00"),
+                ],
+            },
+        )
+        .unwrap();
+        expected.push((at.to_string(), r.to_string(), "acknowledge".to_string()));
+        expected.push((
+            "2026-11-25T00:00:00".to_string(),
+            r.to_string(),
+            "decide".to_string(),
+        ));
+    }
+    expected.sort();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .work_items(&WorkQuery {
+                queue: None,
+                after: after.clone(),
+                limit: 3,
+            })
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 3);
+        let last = page.last().unwrap();
+        after = Some(WorkAfter {
+            overdue_from: last.overdue_from.clone(),
+            id: last.referral.to_string(),
+            key: last.key.clone(),
+        });
+        seen.extend(page.iter().map(|w| {
+            (
+                w.overdue_from.clone(),
+                w.referral.to_string(),
+                w.key.clone(),
+            )
+        }));
+    }
+    assert_eq!(seen, expected, "every item once, in the tray's order");
+    let q = WorkQuery::default();
+    assert_eq!(
+        s.count_work_items(&q, "2026-11-25T00:00:00").unwrap(),
+        WorkCount {
+            total: 10,
+            overdue: 8
+        },
+        "overdue from at or before now counts as overdue"
+    );
+    let front_door = WorkQuery {
+        queue: Some("front-door".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.count_work_items(&front_door, "2026-11-24T12:00:00")
+            .unwrap(),
+        WorkCount {
+            total: 5,
+            overdue: 3
+        }
+    );
+
+    // Case work: a practitioner's and the supervisors' trays page the same way.
+    let child = PersonId::new_random();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let sw = user(s, "tray-sw");
+    let mut mine = Vec::new();
+    for i in 0..4 {
+        let c = uuid::Uuid::new_v4();
+        s.append_case(
+            &[entry(c, "case-opened", "{}", 1)],
+            &CaseProjection {
+                row: case_row_for(c, child, Some(sw)),
+                work: vec![
+                    case_work_row(c, child, "assessment-1", Some(sw), "2027-01-04T00:00:00"),
+                    case_work_row(
+                        c,
+                        child,
+                        &format!("review-{i}"),
+                        Some(sw),
+                        "2026-12-01T00:00:00",
+                    ),
+                    case_work_row(c, child, "allocate", None, "2026-11-20T00:00:00"),
+                ],
+                actions: vec![],
+                involvements: vec![],
+            },
+        )
+        .unwrap();
+        mine.push((
+            "2027-01-04T00:00:00".to_string(),
+            c.to_string(),
+            "assessment-1".to_string(),
+        ));
+        mine.push((
+            "2026-12-01T00:00:00".to_string(),
+            c.to_string(),
+            format!("review-{i}"),
+        ));
+    }
+    mine.sort();
+    let q = |after: Option<WorkAfter>| CaseWorkQuery {
+        assignee: Some(sw),
+        after,
+        limit: 3,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s.case_work(&q(after)).unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(WorkAfter {
+            overdue_from: last.overdue_from.clone(),
+            id: last.case.to_string(),
+            key: last.key.clone(),
+        });
+        seen.extend(
+            page.iter()
+                .map(|w| (w.overdue_from.clone(), w.case.to_string(), w.key.clone())),
+        );
+    }
+    assert_eq!(seen, mine);
+    assert_eq!(
+        s.count_case_work(&q(None), "2026-12-01T00:00:00").unwrap(),
+        WorkCount {
+            total: 8,
+            overdue: 4
+        }
+    );
+    let supervisors = CaseWorkQuery {
+        supervisors: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        s.count_case_work(&supervisors, "2026-12-01T00:00:00")
+            .unwrap(),
+        WorkCount {
+            total: 4,
+            overdue: 4
+        }
+    );
 }
 
 fn lists_referrals_by_who_sent_them_and_by_child(s: &dyn Store) {

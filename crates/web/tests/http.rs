@@ -1170,3 +1170,95 @@ async fn a_long_record_opens_at_its_newest_entries_with_links_to_older_ones() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("not one Together made"), "{}", bad.body);
 }
+
+#[tokio::test]
+async fn a_full_work_tray_says_how_much_is_waiting_and_opens_a_page_at_a_time() {
+    // Issue 6: a supervisor's tray shows the 50 items due soonest, says how many are
+    // waiting and how many are overdue, and links to the rest (WT2026 ¶167: no decision
+    // owed within one working day is cut off the end of a list unseen).
+    use together_domain::referral::details::{
+        ChildInput, ConcernInput, ConsentInput, ReferrerInput, SignsOfSafetyInput,
+    };
+    use together_domain::referral::{Channel, ReferralInput};
+    let ta = TestApp::start().await;
+    ta.blocking(|app| {
+        let u = app.store.user_by_username("school").unwrap().unwrap();
+        let school = app.caller_for(&u, "test").unwrap();
+        for n in 0..60 {
+            let input = ReferralInput {
+                referrer: ReferrerInput {
+                    kind: "professional".into(),
+                    name: "Sam Okafor".into(),
+                    job_title: "Designated safeguarding lead".into(),
+                    agency_name: "Park Road Primary School".into(),
+                    agency_kind: "education".into(),
+                    email: "dsl@parkroad.example.org".into(),
+                    ..Default::default()
+                },
+                children: vec![ChildInput {
+                    given_name: format!("Tray{n:02}"),
+                    family_name: "Pager".into(),
+                    date_of_birth: "2017-06-01".into(),
+                    sex: "male".into(),
+                    ..Default::default()
+                }],
+                concern: ConcernInput {
+                    what_happened: "Hungry at school every morning.".into(),
+                    seen_or_heard: "Asks classmates for food.".into(),
+                    ..Default::default()
+                },
+                consent: ConsentInput {
+                    family_knows: "yes".into(),
+                    family_consents: "yes".into(),
+                    ..Default::default()
+                },
+                signs_of_safety: SignsOfSafetyInput {
+                    scale: "4".into(),
+                    ..Default::default()
+                },
+                immediate_risk: "no".into(),
+                ..Default::default()
+            };
+            let d = input.parse(app.today()).unwrap();
+            app.receive_referral(&school, d, Channel::OnlineForm, None, None)
+                .unwrap();
+        }
+    })
+    .await;
+    let mut sup = ta.signed_in("supervisor").await;
+    let first = sup.get("/").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let count = first
+        .body
+        .split(r#"id="tray-count">"#)
+        .nth(1)
+        .and_then(|s| s.split(" items of work are waiting").next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("a count of the tray: {}", first.body));
+    assert!(count >= 120, "60 referrals, each to acknowledge and decide");
+    assert!(first.body.contains("The 50 due soonest are shown first."));
+    let rows = |body: &str| body.matches(r#"<tr class="govuk-table__row"><td"#).count();
+    assert_eq!(rows(&first.body), 50);
+    let mut shown = 50;
+    let mut page = first;
+    while let Some(later) = page
+        .body
+        .split(r#"href=""#)
+        .find_map(|s| s.split('"').next().filter(|h| h.contains("?after=")))
+        .map(|h| h.replace("&amp;", "&"))
+    {
+        page = sup.get(&later).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Work due soonest"));
+        assert!(page
+            .body
+            .contains("These are due later than those on the first page."));
+        shown += rows(&page.body);
+    }
+    assert_eq!(shown, count, "every item of work is on one of the pages");
+
+    // A link Together did not make is refused plainly.
+    let bad = sup.get("/?after=soon").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("not one Together made"), "{}", bad.body);
+}

@@ -6,10 +6,15 @@ use crate::ctx::{render, Ctx};
 use crate::views::Page;
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use together_app::work_tray::{
+    place_from_link, place_to_link, TrayEntry, WorkTray, ITEMS_PER_PAGE,
+};
+use together_app::AppError;
 use together_domain::access::Action;
 use together_domain::role::Role;
+use together_domain::validate::ValidationErrors;
 use together_store::{ChildQuery, PersonRow};
 
 #[derive(Template)]
@@ -18,7 +23,14 @@ struct HomePage {
     page: Page,
     greeting: String,
     role_intro: &'static str,
+    /// This page of the tray.
     tray: Vec<TrayRow>,
+    /// All the work in the tray, and how much of it is overdue.
+    tray_total: u64,
+    tray_overdue: u64,
+    first_page: bool,
+    /// The link to the next page of the tray, if there is more.
+    later: Option<String>,
     referrals: Vec<crate::pages::referrals::ListRow>,
     children_heading: &'static str,
     children: Vec<PersonRow>,
@@ -46,9 +58,30 @@ fn intro(role: Role) -> &'static str {
     }
 }
 
-pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
+#[derive(serde::Deserialize)]
+pub struct HomeQuery {
+    /// A later page of the work tray (from the tray's own "Later work" link).
+    after: Option<String>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HomeQuery>,
+) -> Response {
     let ctx = Ctx::new(state, signed);
     let role = ctx.signed.caller.role;
+    let after = match q.after.as_deref().map(place_from_link) {
+        None => None,
+        Some(Some(p)) => Some(p),
+        Some(None) => {
+            return ctx.fail(AppError::Invalid(ValidationErrors::single(
+                "after",
+                "This link to later work is not one Together made: open your home page again",
+            )))
+        }
+    };
+    let first_page = after.is_none();
     let recent = ctx
         .run(move |app, caller| {
             app.authorize(caller, Action::ViewHome)?;
@@ -85,58 +118,21 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
     };
     let work = ctx
         .run(move |app, caller| {
-            let tray = app.tray(caller)?;
-            let cases = app.case_tray(caller)?;
+            let tray = app.work_tray(caller, after.as_ref(), ITEMS_PER_PAGE)?;
             let referrals = if role == Role::PartnerPractitioner {
                 app.referrals_for(caller, false, 10)?
             } else {
                 Vec::new()
             };
-            Ok((tray, cases, referrals))
+            Ok((tray, referrals))
         })
         .await;
-    let (tray, cases, referrals) = match work {
+    let (tray, referrals) = match work {
         Ok(w) => w,
         Err(e) => return ctx.fail(e),
     };
-    // Referral work and case work in one tray, soonest overdue first.
-    let mut rows: Vec<(String, TrayRow)> = tray
-        .into_iter()
-        .map(|t| {
-            (
-                t.work.overdue_from.clone(),
-                TrayRow {
-                    title: t.work.title.clone(),
-                    summary: t.work.summary.clone(),
-                    due: t
-                        .due
-                        .as_ref()
-                        .map(crate::pages::referrals::due_label)
-                        .unwrap_or_default(),
-                    href: format!("/referrals/{}", t.work.referral),
-                    overdue: t.overdue,
-                },
-            )
-        })
-        .collect();
-    rows.extend(cases.into_iter().map(|t| {
-        (
-            t.work.overdue_from.clone(),
-            TrayRow {
-                title: t.work.title.clone(),
-                summary: t.work.child_name.clone(),
-                due: t
-                    .due
-                    .as_ref()
-                    .map(crate::pages::referrals::due_label)
-                    .unwrap_or_default(),
-                href: case_work_href(&t.work),
-                overdue: t.overdue,
-            },
-        )
-    }));
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let tray = rows.into_iter().map(|(_, r)| r).collect();
+    let WorkTray { items, count, next } = tray;
+    let tray: Vec<TrayRow> = items.into_iter().map(tray_row).collect();
     let links: Vec<(&str, &str)> = match role {
         Role::FrontDoorWorker | Role::SocialWorker | Role::PracticeSupervisor => {
             vec![
@@ -169,6 +165,10 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
         greeting: format!("Hello, {}", ctx.signed.user.display_name),
         role_intro: intro(role),
         tray,
+        tray_total: count.total,
+        tray_overdue: count.overdue,
+        first_page,
+        later: next.as_ref().map(place_to_link),
         referrals: referrals
             .into_iter()
             .map(crate::pages::referrals::list_row)
@@ -185,6 +185,31 @@ pub async fn home(State(state): State<AppState>, signed: Signed) -> Response {
             .collect(),
     };
     render(&page)
+}
+
+/// A tray item as the home page lists it.
+fn tray_row(item: TrayEntry) -> TrayRow {
+    let due = |d: &Option<together_domain::timescale::Due>| {
+        d.as_ref()
+            .map(crate::pages::referrals::due_label)
+            .unwrap_or_default()
+    };
+    match item {
+        TrayEntry::Referral(t) => TrayRow {
+            due: due(&t.due),
+            href: format!("/referrals/{}", t.work.referral),
+            overdue: t.overdue,
+            title: t.work.title,
+            summary: t.work.summary,
+        },
+        TrayEntry::Case(t) => TrayRow {
+            due: due(&t.due),
+            href: case_work_href(&t.work),
+            overdue: t.overdue,
+            title: t.work.title,
+            summary: t.work.child_name,
+        },
+    }
 }
 
 /// Where a piece of case work is done. An invitation leads to that meeting's record or

@@ -1,0 +1,111 @@
+//! The work tray a page at a time (issue 6): a practice supervisor with more work than
+//! a page holds sees it all, page by page, soonest overdue first, and is told how much
+//! is waiting and how much is overdue — the decisions the front door owes within one
+//! working day (WT2026 ¶167) are never silently cut off the end of a list.
+
+use chrono::{Duration, TimeZone, Utc};
+use together_app::work_tray::{place_from_link, place_to_link, TrayEntry};
+
+mod common;
+use common::*;
+
+fn place(e: &TrayEntry) -> (String, String, String) {
+    let p = e.place();
+    (p.overdue_from, p.id, p.key)
+}
+
+#[test]
+fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted() {
+    // Monday 23 November 2026, 09:00: 23 referrals arrive in the morning and 20 more
+    // on Tuesday, each with work for the front door (acknowledge) and the supervisors
+    // (decide), several falling due at the same moment.
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+    for day in 0..2 {
+        for n in 0..[23, 20][day] {
+            submit(
+                &f,
+                "school",
+                &school_referral(&format!("Child{day}x{n}"), "Tray", "2018-03-01"),
+            );
+            f.clock.advance(Duration::minutes(7));
+        }
+        f.clock
+            .advance(Duration::days(1) - Duration::minutes(7 * 23));
+    }
+    let sup = caller(&f.app, "supervisor");
+    let everything: Vec<_> = {
+        let mut all: Vec<_> = f
+            .app
+            .tray(&sup)
+            .unwrap()
+            .into_iter()
+            .map(TrayEntry::Referral)
+            .collect();
+        all.extend(
+            f.app
+                .case_tray(&sup)
+                .unwrap()
+                .into_iter()
+                .map(TrayEntry::Case),
+        );
+        let mut keys: Vec<_> = all.iter().map(place).collect();
+        keys.sort();
+        keys
+    };
+    assert!(everything.len() > 50, "more work than one page holds");
+
+    let first = f.app.work_tray(&sup, None, 50).unwrap();
+    assert_eq!(first.items.len(), 50);
+    assert_eq!(first.count.total as usize, everything.len());
+    let mut seen: Vec<_> = first.items.iter().map(place).collect();
+    let mut overdue_seen = first.items.iter().filter(|i| i.overdue()).count();
+    assert!(
+        first
+            .items
+            .windows(2)
+            .all(|w| w[0].overdue() || !w[1].overdue()),
+        "overdue work comes first"
+    );
+    let mut next = first.next.clone();
+    while let Some(after) = next {
+        // The place travels through a link and back.
+        let after = place_from_link(&place_to_link(&after)).expect("Together's own link");
+        let page = f.app.work_tray(&sup, Some(&after), 50).unwrap();
+        assert_eq!(page.count, first.count, "the count is of the whole tray");
+        seen.extend(page.items.iter().map(place));
+        overdue_seen += page.items.iter().filter(|i| i.overdue()).count();
+        next = page.next;
+    }
+    assert_eq!(seen, everything, "every item once, soonest overdue first");
+    assert_eq!(first.count.overdue as usize, overdue_seen);
+
+    // Two days on, Tuesday's decisions are overdue too (WT2026 ¶167: one working day).
+    f.clock.advance(Duration::days(2));
+    let later = f.app.work_tray(&sup, None, 50).unwrap();
+    assert_eq!(later.count.total, first.count.total);
+    assert!(later.count.overdue > first.count.overdue);
+}
+
+#[test]
+fn a_front_door_worker_sees_only_the_front_doors_queue_and_a_partner_no_referral_work() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+    submit(&f, "school", &school_referral("Ada", "Quill", "2019-05-01"));
+    let fd = f
+        .app
+        .work_tray(&caller(&f.app, "frontdoor"), None, 50)
+        .unwrap();
+    assert!(fd
+        .items
+        .iter()
+        .all(|i| matches!(i, TrayEntry::Referral(t) if t.work.queue == "front-door")));
+    assert_eq!(fd.count.total as usize, fd.items.len());
+    let school = f
+        .app
+        .work_tray(&caller(&f.app, "school"), None, 50)
+        .unwrap();
+    assert!(
+        school.items.iter().all(|i| matches!(i, TrayEntry::Case(_))),
+        "a partner's tray holds only the plan work assigned to them"
+    );
+    assert_eq!(school.count.total as usize, school.items.len());
+}
