@@ -45,6 +45,17 @@ pub struct ReferralView {
     pub is_referrer: bool,
 }
 
+/// What receiving a referral came to.
+enum Received {
+    /// A new referral, as its referrer sees it; `logged`: the access is in the log.
+    New {
+        view: Box<ReferralView>,
+        logged: bool,
+    },
+    /// The idempotency key was seen before: that referral.
+    Existing(ReferralRow),
+}
+
 /// What the threshold model said when the supervisor decided (from the ticked
 /// indicators on the decision page).
 #[derive(Clone, Copy, Debug, Default)]
@@ -269,6 +280,44 @@ impl App {
         received_at: Option<NaiveDateTime>,
         idempotency_key: Option<String>,
     ) -> Result<(ReferralRow, bool), AppError> {
+        Ok(
+            match self.receive(caller, details, channel, received_at, idempotency_key)? {
+                Received::New { view, .. } => (view.row, true),
+                Received::Existing(row) => (row, false),
+            },
+        )
+    }
+
+    /// Receive a referral and answer with it as its referrer sees it (an agency
+    /// system's `POST`): what [`App::receive_referral`] does, then the referral as
+    /// [`App::referral`] shows it, without reading back and logging a second time what
+    /// was just written and logged.
+    pub fn receive_referral_view(
+        &self,
+        caller: &Caller,
+        details: ReferralDetails,
+        channel: Channel,
+        idempotency_key: Option<String>,
+    ) -> Result<(ReferralView, bool), AppError> {
+        match self.receive(caller, details, channel, None, idempotency_key)? {
+            Received::New { view, logged: true } => Ok((*view, true)),
+            // The access log could not be written after the referral was: reading it
+            // back logs the access, or fails as plainly as any other read.
+            Received::New { view, .. } => {
+                Ok((self.referral(caller, ReferralId(view.row.id))?, true))
+            }
+            Received::Existing(row) => Ok((self.referral(caller, ReferralId(row.id))?, false)),
+        }
+    }
+
+    fn receive(
+        &self,
+        caller: &Caller,
+        details: ReferralDetails,
+        channel: Channel,
+        received_at: Option<NaiveDateTime>,
+        idempotency_key: Option<String>,
+    ) -> Result<Received, AppError> {
         self.authorize(caller, Action::SubmitReferral)?;
         let recorded_by_front_door = channel.is_verbal();
         if recorded_by_front_door && !referral::is_front_door_staff(caller.role) {
@@ -281,7 +330,7 @@ impl App {
                 .store
                 .referral_by_idempotency_key(caller.actor_id.0, key)?
             {
-                return Ok((row, false));
+                return Ok(Received::Existing(row));
             }
         }
         let id = ReferralId(uuid::Uuid::now_v7());
@@ -307,8 +356,8 @@ impl App {
             .collect();
         let received_utc = format_timestamp(self.clock.now());
         let projection = self.project(r, None, (caller, !recorded_by_front_door), &received_utc);
-        match self.store.append_referral(&entries, &projection) {
-            Ok(_) => {}
+        let log = match self.store.append_referral(&entries, &projection) {
+            Ok(log) => log,
             // Two identical API calls at once: the second finds the first's referral.
             Err(together_store::StoreError::Conflict(_)) if idempotency_key.is_some() => {
                 let key = idempotency_key.as_deref().unwrap_or_default();
@@ -316,15 +365,26 @@ impl App {
                     .store
                     .referral_by_idempotency_key(caller.actor_id.0, key)?
                     .ok_or_else(|| AppError::Conflict("duplicate referral".into()))?;
-                return Ok((row, false));
+                return Ok(Received::Existing(row));
             }
             Err(e) => return Err(e.into()),
-        }
+        };
         // The new referral's first access-log entry. It is written after the referral, so
         // a failure here must not answer "not received" and invite a second referral.
-        self.authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door)
+        let permit = self
+            .authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door)
             .ok();
-        Ok((projection.row, true))
+        let is_referrer = self.made_by(caller, &projection.row);
+        Ok(Received::New {
+            logged: permit.is_some(),
+            view: Box::new(ReferralView {
+                row: projection.row,
+                referral: r.clone(),
+                log,
+                scope: permit.map_or(Scope::SharedOnly, |p| p.scope),
+                is_referrer,
+            }),
+        })
     }
 
     // ---- reading ---------------------------------------------------------------------

@@ -192,6 +192,54 @@ fn an_agency_system_sending_twice_gets_the_same_referral() {
     assert_eq!(f.app.referrals_for(&api, false, 100).unwrap().len(), 1);
 }
 
+/// Issue 6: an agency system's referral is answered with the referral as its referrer
+/// sees it, straight from what was written: the same view a read gives, and one
+/// access-log entry for it, not two. A repeat of the key reads it back (and logs that).
+#[test]
+fn an_agency_systems_referral_is_answered_from_what_was_written_and_logged_once() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+    let school = caller(&f.app, "school");
+    let (_, token) = f
+        .app
+        .create_api_client(Some(&caller(&f.app, "admin")), school.agency, "School MIS")
+        .unwrap();
+    let api = f.app.api_caller(&token, "t").unwrap();
+    let d = school_referral("Ada", "Quill", "2019-05-01")
+        .parse(f.app.today())
+        .unwrap();
+    let (view, created) = f
+        .app
+        .receive_referral_view(&api, d.clone(), Channel::Api, Some("mis-9".into()))
+        .unwrap();
+    assert!(created);
+    let id = together_domain::referral::ReferralId(view.row.id);
+    let logged = |f: &Fixture| {
+        f.app
+            .store
+            .access_log(&AccessQuery {
+                referral: Some(id.0),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(logged(&f), 1, "the new referral's one access-log entry");
+    let read = f.app.referral(&api, id).unwrap();
+    assert_eq!(view.row, read.row);
+    assert_eq!(view.referral, read.referral);
+    assert_eq!(view.log, read.log);
+    assert_eq!(view.scope, read.scope);
+    assert_eq!(view.is_referrer, read.is_referrer);
+    let before = logged(&f);
+    let (again, created) = f
+        .app
+        .receive_referral_view(&api, d, Channel::Api, Some("mis-9".into()))
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.row.id, view.row.id);
+    assert_eq!(logged(&f), before + 1, "reading it back is logged");
+}
+
 /// Partner practitioners see the referrals they made and their outcomes, never others'.
 #[test]
 fn a_partner_sees_only_their_own_referrals() {

@@ -100,7 +100,7 @@ impl Writer {
         let epoch = match s.open {
             Some((epoch, _)) => epoch,
             None => {
-                s.conn.execute_batch("BEGIN IMMEDIATE").map_err(backend)?;
+                run(&s.conn, "BEGIN IMMEDIATE").map_err(backend)?;
                 let epoch = s.next_epoch;
                 s.next_epoch += 1;
                 s.open = Some((epoch, 0));
@@ -125,10 +125,10 @@ impl Writer {
             Some(e)
         } else if self.queued.load(Ordering::SeqCst) == 0 || held >= MAX_BATCH {
             // Nobody is waiting to join: commit for everyone in this batch.
-            let r = s.conn.execute_batch("COMMIT").map_err(backend);
+            let r = run(&s.conn, "COMMIT").map_err(backend);
             self.commits.fetch_add(1, Ordering::Relaxed);
             if r.is_err() {
-                let _ = s.conn.execute_batch("ROLLBACK");
+                let _ = run(&s.conn, "ROLLBACK");
             }
             s.end(epoch, &r);
             self.committed.notify_all();
@@ -156,12 +156,18 @@ impl Writer {
 
 type Panic = Box<dyn std::any::Any + Send>;
 
+/// Run one statement of the transaction's bracketing, prepared once per connection
+/// (parsing `SAVEPOINT` and `RELEASE` afresh for every write cost more than they do).
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 /// Run `f` in a savepoint: kept if it succeeds, rolled back if it fails or panics.
 fn in_savepoint<T>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> Result<T>,
 ) -> (Result<T>, Option<Panic>) {
-    if let Err(e) = conn.execute_batch("SAVEPOINT write") {
+    if let Err(e) = run(conn, "SAVEPOINT write") {
         return (Err(backend(e)), None);
     }
     let (out, panic) = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
@@ -172,14 +178,14 @@ fn in_savepoint<T>(
         ),
     };
     let end = if out.is_ok() {
-        conn.execute_batch("RELEASE write")
+        run(conn, "RELEASE write")
     } else {
-        conn.execute_batch("ROLLBACK TO write; RELEASE write")
+        run(conn, "ROLLBACK TO write").and_then(|_| run(conn, "RELEASE write"))
     };
     match (out, end) {
         (Ok(_), Err(e)) => {
             // Not released: undo it rather than commit half a write.
-            let _ = conn.execute_batch("ROLLBACK TO write; RELEASE write");
+            let _ = run(conn, "ROLLBACK TO write").and_then(|_| run(conn, "RELEASE write"));
             (Err(backend(e)), panic)
         }
         (out, _) => (out, panic),

@@ -417,14 +417,8 @@ async fn submit_referral(
     let c = caller.clone();
     match blocking(&state, move |app| {
         let details = input.parse(app.today())?;
-        let (row, created) = app.receive_referral(
-            &c,
-            details,
-            together_domain::referral::Channel::Api,
-            None,
-            key,
-        )?;
-        let view = app.referral(&c, together_domain::referral::ReferralId(row.id))?;
+        let (view, created) =
+            app.receive_referral_view(&c, details, together_domain::referral::Channel::Api, key)?;
         Ok((created, view))
     })
     .await
