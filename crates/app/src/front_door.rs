@@ -53,7 +53,7 @@ enum Received {
         logged: bool,
     },
     /// The idempotency key was seen before: that referral.
-    Existing(ReferralRow),
+    Existing(Box<ReferralRow>),
 }
 
 /// What the threshold model said when the supervisor decided (from the ticked
@@ -283,7 +283,7 @@ impl App {
         Ok(
             match self.receive(caller, details, channel, received_at, idempotency_key)? {
                 Received::New { view, .. } => (view.row, true),
-                Received::Existing(row) => (row, false),
+                Received::Existing(row) => (*row, false),
             },
         )
     }
@@ -330,7 +330,7 @@ impl App {
                 .store
                 .referral_by_idempotency_key(caller.actor_id.0, key)?
             {
-                return Ok(Received::Existing(row));
+                return Ok(Received::Existing(Box::new(row)));
             }
         }
         let id = ReferralId(uuid::Uuid::now_v7());
@@ -365,7 +365,7 @@ impl App {
                     .store
                     .referral_by_idempotency_key(caller.actor_id.0, key)?
                     .ok_or_else(|| AppError::Conflict("duplicate referral".into()))?;
-                return Ok(Received::Existing(row));
+                return Ok(Received::Existing(Box::new(row)));
             }
             Err(e) => return Err(e.into()),
         };
