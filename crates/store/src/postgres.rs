@@ -15,8 +15,10 @@
 use crate::pool::Pool;
 use crate::*;
 use ::postgres::error::SqlState;
-use ::postgres::{Client, NoTls, Row, Transaction};
+use ::postgres::types::ToSql;
+use ::postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::Duration;
 use together_domain::event::{EventBody, NewEntry, GENESIS_HASH};
 
@@ -54,19 +56,98 @@ pub struct PgStore {
 /// A pooled client. Dropping a `postgres::Client` shuts down its private runtime,
 /// which panics on an async executor thread; so a connection is always closed on a
 /// short-lived thread of its own, wherever the pool (or the store) is dropped.
-struct Conn(Option<Client>);
+/// It keeps the statements prepared on it, by their SQL text.
+struct Conn(Option<Client>, HashMap<String, Statement>);
 
 impl Conn {
     fn client(&mut self) -> &mut Client {
         self.0.as_mut().expect("client present until drop")
     }
+
+    /// The client and its prepared statements, to use together.
+    fn parts(&mut self) -> (&mut Client, &mut HashMap<String, Statement>) {
+        (
+            self.0.as_mut().expect("client present until drop"),
+            &mut self.1,
+        )
+    }
 }
 
 impl Drop for Conn {
     fn drop(&mut self) {
+        self.1.clear();
         if let Some(c) = self.0.take() {
             let _ = std::thread::spawn(move || drop(c)).join();
         }
+    }
+}
+
+/// Statements a connection keeps prepared before it starts again (SQL built with
+/// `format!` is built from constants, so the set is small; this only bounds it).
+const MAX_PREPARED: usize = 500;
+
+/// A client or a transaction with its connection's prepared statements: each SQL text
+/// is parsed and planned once per connection rather than on every call, which cost a
+/// round trip and the server's CPU for every statement.
+struct Db<'a, C> {
+    c: &'a mut C,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl<C: GenericClient> Db<'_, C> {
+    fn statement(&mut self, sql: &str) -> std::result::Result<Statement, ::postgres::Error> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.c.prepare(sql)?;
+        if self.statements.len() >= MAX_PREPARED {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        let st = self.statement(sql)?;
+        self.c.query(&st, params)
+    }
+
+    fn query_one(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Row, ::postgres::Error> {
+        let st = self.statement(sql)?;
+        self.c.query_one(&st, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Option<Row>, ::postgres::Error> {
+        let st = self.statement(sql)?;
+        self.c.query_opt(&st, params)
+    }
+
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        let st = self.statement(sql)?;
+        self.c.execute(&st, params)
+    }
+
+    /// Run SQL text as it is (several statements, no parameters, nothing kept).
+    fn batch_execute(&mut self, sql: &str) -> std::result::Result<(), ::postgres::Error> {
+        self.c.batch_execute(sql)
     }
 }
 
@@ -147,7 +228,7 @@ impl PgStore {
         let pool = Pool::new(POOL_SIZE, move || {
             config
                 .connect(NoTls)
-                .map(|c| Conn(Some(c)))
+                .map(|c| Conn(Some(c), HashMap::new()))
                 .map_err(|e| format!("could not connect to PostgreSQL: {}", describe(&e)))
         });
         let store = PgStore { pool };
@@ -200,11 +281,15 @@ impl PgStore {
     /// Run a read. A connection found broken (the server restarted, or dropped idle
     /// connections) is thrown away and the read tried again, until the pool has
     /// made a fresh connection.
-    fn read<T>(&self, mut f: impl FnMut(&mut Client) -> PgResult<T>) -> Result<T> {
+    fn read<T>(&self, mut f: impl FnMut(&mut Db<'_, Client>) -> PgResult<T>) -> Result<T> {
         let mut broken = 0;
         loop {
             let mut c = self.conn()?;
-            match f(c.client()) {
+            let (client, statements) = c.parts();
+            match f(&mut Db {
+                c: client,
+                statements,
+            }) {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     if is_broken(&e, &mut c) {
@@ -224,13 +309,21 @@ impl PgStore {
     /// it back. Tried again on a deadlock or serialization failure (the server rolled
     /// it back), and on a connection found broken at BEGIN (nothing was written);
     /// never after a connection breaks later, when the outcome is unknown.
-    fn write<T>(&self, mut f: impl FnMut(&mut Transaction<'_>) -> PgResult<T>) -> Result<T> {
+    fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut Db<'_, Transaction<'_>>) -> PgResult<T>,
+    ) -> Result<T> {
         let (mut broken, mut rolled_back) = (0, 0);
         loop {
             let mut c = self.conn()?;
             let result: std::result::Result<T, (bool, Fail)> = (|| {
-                let mut tx = c.client().transaction().map_err(|e| (true, Fail::Pg(e)))?;
-                let out = f(&mut tx).map_err(|e| (false, e))?;
+                let (client, statements) = c.parts();
+                let mut tx = client.transaction().map_err(|e| (true, Fail::Pg(e)))?;
+                let out = f(&mut Db {
+                    c: &mut tx,
+                    statements,
+                })
+                .map_err(|e| (false, e))?;
                 tx.commit().map_err(|e| (false, Fail::Pg(e)))?;
                 Ok(out)
             })();
@@ -403,7 +496,7 @@ type Heads = BTreeMap<String, (i64, String)>;
 /// Lock the head of every log `entries` touch, in log-id order, so that two appends
 /// touching the same logs never wait on each other in a cycle. A missing head row is
 /// created; ON CONFLICT waits for a concurrent creator, and FOR UPDATE then sees its commit.
-fn lock_heads(tx: &mut Transaction<'_>, entries: &[NewEntry]) -> PgResult<Heads> {
+fn lock_heads(tx: &mut Db<'_, Transaction<'_>>, entries: &[NewEntry]) -> PgResult<Heads> {
     let mut heads: Heads = BTreeMap::new();
     for e in entries {
         heads.entry(e.log.to_string()).or_default();
@@ -424,13 +517,13 @@ fn lock_heads(tx: &mut Transaction<'_>, entries: &[NewEntry]) -> PgResult<Heads>
 
 /// Seal and insert entries after the locked heads, then move the heads.
 fn insert_entries(
-    tx: &mut Transaction<'_>,
+    tx: &mut Db<'_, Transaction<'_>>,
     mut heads: Heads,
     entries: &[NewEntry],
 ) -> PgResult<Vec<StoredEvent>> {
-    let insert = tx.prepare(&format!(
+    let insert = format!(
         "INSERT INTO events ({EVENT_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
-    ))?;
+    );
     let mut sealed = Vec::with_capacity(entries.len());
     for e in entries {
         let log = e.log.to_string();
