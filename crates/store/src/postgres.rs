@@ -599,7 +599,7 @@ impl Store for PgStore {
             ordered.sort_by_key(|p| p.id);
             for p in ordered {
                 tx.execute(
-                    &*format!(
+                    &format!(
                         "INSERT INTO people ({PERSON_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
                          ON CONFLICT (id) DO UPDATE SET kind=excluded.kind, given_name=excluded.given_name,
                            family_name=excluded.family_name, date_of_birth=excluded.date_of_birth,
@@ -636,7 +636,7 @@ impl Store for PgStore {
     fn log(&self, child: PersonId) -> Result<Vec<StoredEvent>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!("SELECT {EVENT_COLS} FROM events WHERE child_id = $1 ORDER BY seq"),
+                &format!("SELECT {EVENT_COLS} FROM events WHERE child_id = $1 ORDER BY seq"),
                 &[&child.to_string()],
             )?;
             rows(rs, event_row)
@@ -652,7 +652,7 @@ impl Store for PgStore {
         let (at, seq) = before.unwrap_or(("\u{10FFFF}", i64::MAX));
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND (effective_at, seq) < ($2, $3)
                      ORDER BY effective_at DESC, seq DESC LIMIT $4"
                 ),
@@ -665,7 +665,7 @@ impl Store for PgStore {
     fn log_of_types(&self, child: PersonId, types: &[&str]) -> Result<Vec<StoredEvent>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND event_type = ANY($2) ORDER BY seq"
                 ),
                 &[&child.to_string(), &types],
@@ -678,7 +678,7 @@ impl Store for PgStore {
         let ids: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND (corrects = ANY($2)
                        OR id IN (SELECT corrects FROM events WHERE id = ANY($2) AND corrects IS NOT NULL))
                      ORDER BY seq"
@@ -713,7 +713,7 @@ impl Store for PgStore {
     fn event(&self, eid: EventId) -> Result<Option<StoredEvent>> {
         self.read(|c| {
             let r = c.query_opt(
-                &*format!("SELECT {EVENT_COLS} FROM events WHERE id = $1"),
+                &format!("SELECT {EVENT_COLS} FROM events WHERE id = $1"),
                 &[&eid.to_string()],
             )?;
             opt_row(r, event_row)
@@ -742,7 +742,7 @@ impl Store for PgStore {
     fn person(&self, pid: PersonId) -> Result<Option<PersonRow>> {
         self.read(|c| {
             let r = c.query_opt(
-                &*format!("SELECT {PERSON_COLS} FROM people WHERE id = $1"),
+                &format!("SELECT {PERSON_COLS} FROM people WHERE id = $1"),
                 &[&pid.to_string()],
             )?;
             opt_row(r, person_row)
@@ -760,7 +760,7 @@ impl Store for PgStore {
             .map(|n| format!("%{}%", n.to_lowercase().replace(['%', '_'], "")));
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {PERSON_COLS} FROM people
                      WHERE kind IN ('child','unborn-child')
                        AND ($1::text IS NULL OR lower(given_name) LIKE $1 ESCAPE '' OR lower(family_name) LIKE $1 ESCAPE ''
@@ -777,7 +777,7 @@ impl Store for PgStore {
         self.read(|c| {
             let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT DISTINCT {cols} FROM people p JOIN involvements i ON i.child_id = p.id
                      WHERE i.user_id = $1 AND ($2::text IS NULL OR i.kind = $2) AND p.kind IN ('child','unborn-child')
                      ORDER BY p.created_at DESC, p.id LIMIT 200"
@@ -808,7 +808,7 @@ impl Store for PgStore {
             let r = &p.row;
             let rid = r.id.to_string();
             tx.execute(
-                &*format!(
+                &format!(
                     "INSERT INTO referrals ({REFERRAL_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
                      ON CONFLICT (id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
                        referrer_name=excluded.referrer_name, referrer_agency_name=excluded.referrer_agency_name,
@@ -845,7 +845,7 @@ impl Store for PgStore {
     fn referral(&self, rid: uuid::Uuid) -> Result<Option<ReferralRow>> {
         self.read(|c| {
             let r = c.query_opt(
-                &*format!("SELECT {REFERRAL_COLS} FROM referrals WHERE id = $1"),
+                &format!("SELECT {REFERRAL_COLS} FROM referrals WHERE id = $1"),
                 &[&rid.to_string()],
             )?;
             opt_row(r, referral_row)
@@ -859,7 +859,7 @@ impl Store for PgStore {
     ) -> Result<Option<ReferralRow>> {
         self.read(|c| {
             let r = c.query_opt(
-                &*format!("SELECT {REFERRAL_COLS} FROM referrals WHERE submitted_by_client = $1 AND idempotency_key = $2"),
+                &format!("SELECT {REFERRAL_COLS} FROM referrals WHERE submitted_by_client = $1 AND idempotency_key = $2"),
                 &[&client.to_string(), &key],
             )?;
             opt_row(r, referral_row)
@@ -871,7 +871,7 @@ impl Store for PgStore {
         let offset = i64::from(q.offset);
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {REFERRAL_COLS} FROM referrals
                      WHERE ($1::text IS NULL OR submitted_by_user = $1) AND ($2::text IS NULL OR submitted_by_client = $2)
                        AND (NOT $3::bool OR open_work > 0)
@@ -956,7 +956,7 @@ impl Store for PgStore {
             let r = &p.row;
             let cid = r.id.to_string();
             tx.execute(
-                &*format!(
+                &format!(
                     "INSERT INTO cases ({CASE_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
                      ON CONFLICT (id) DO UPDATE SET service=excluded.service, stage=excluded.stage,
                        local_authority=excluded.local_authority, lead_user=excluded.lead_user,
@@ -986,7 +986,7 @@ impl Store for PgStore {
             tx.execute("DELETE FROM case_actions WHERE case_id = $1", &[&cid])?;
             for a in &p.actions {
                 tx.execute(
-                    &*format!("INSERT INTO case_actions ({ACTION_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
+                    &format!("INSERT INTO case_actions ({ACTION_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
                     &[&cid, &a.number, &a.child.to_string(), &a.plan, &a.plan_kind, &a.what,
                       &opt_str(&a.owner_user), &opt_str(&a.owner_agency), &a.owner_name, &a.due_by, &a.done_on],
                 )?;
@@ -998,7 +998,7 @@ impl Store for PgStore {
     fn case(&self, cid: uuid::Uuid) -> Result<Option<CaseRow>> {
         self.read(|c| {
             let r = c.query_opt(
-                &*format!("SELECT {CASE_COLS} FROM cases WHERE id = $1"),
+                &format!("SELECT {CASE_COLS} FROM cases WHERE id = $1"),
                 &[&cid.to_string()],
             )?;
             opt_row(r, case_row)
@@ -1008,7 +1008,7 @@ impl Store for PgStore {
     fn cases_of_child(&self, child: PersonId) -> Result<Vec<CaseRow>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {CASE_COLS} FROM cases WHERE child_id = $1 ORDER BY opened_at DESC, id"
                 ),
                 &[&child.to_string()],
@@ -1020,7 +1020,7 @@ impl Store for PgStore {
     fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {CASE_COLS} FROM cases
                      WHERE referral_date <= $2 AND (closed_on IS NULL OR closed_on >= $1)
                      ORDER BY child_id, opened_at, id"
@@ -1034,7 +1034,7 @@ impl Store for PgStore {
     fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>> {
         self.read(|c| {
             let rs = c.query(
-                &*format!("SELECT {CASE_COLS} FROM cases WHERE lead_user = $1 AND stage = 'open' ORDER BY opened_at DESC, id"),
+                &format!("SELECT {CASE_COLS} FROM cases WHERE lead_user = $1 AND stage = 'open' ORDER BY opened_at DESC, id"),
                 &[&user.to_string()],
             )?;
             rows(rs, case_row)
@@ -1093,7 +1093,7 @@ impl Store for PgStore {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {ACTION_COLS} FROM case_actions
                      WHERE ($1::text IS NULL OR owner_user = $1) AND ($2::text IS NULL OR owner_agency = $2)
                        AND ($3::text IS NULL OR child_id = $3) AND (NOT $4 OR done_on IS NULL)
@@ -1114,7 +1114,7 @@ impl Store for PgStore {
         self.read(|c| {
             let cols = PERSON_COLS.split(", ").map(|col| format!("p.{col}")).collect::<Vec<_>>().join(", ");
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {cols}, (SELECT string_agg(m.given_name || ' ' || m.family_name, chr(31))
                                       FROM households h JOIN people m ON m.id = h.person_id WHERE h.child_id = p.id)
                      FROM people p WHERE p.kind IN ('child','unborn-child') AND p.id > $1
@@ -1199,7 +1199,7 @@ impl Store for PgStore {
     fn create_user(&self, u: &UserRow) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                &*format!("INSERT INTO users ({USER_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"),
+                &format!("INSERT INTO users ({USER_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"),
                 &[
                     &u.id.to_string(),
                     &u.username,
@@ -1236,7 +1236,7 @@ impl Store for PgStore {
         self.read(|c| {
             opt_row(
                 c.query_opt(
-                    &*format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
+                    &format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
                     &[&uid.to_string()],
                 )?,
                 user_row,
@@ -1248,7 +1248,7 @@ impl Store for PgStore {
         self.read(|c| {
             opt_row(
                 c.query_opt(
-                    &*format!("SELECT {USER_COLS} FROM users WHERE username = $1"),
+                    &format!("SELECT {USER_COLS} FROM users WHERE username = $1"),
                     &[&username],
                 )?,
                 user_row,
@@ -1260,7 +1260,7 @@ impl Store for PgStore {
         self.read(|c| {
             rows(
                 c.query(
-                    &*format!("SELECT {USER_COLS} FROM users ORDER BY display_name"),
+                    &format!("SELECT {USER_COLS} FROM users ORDER BY display_name"),
                     &[],
                 )?,
                 user_row,
@@ -1378,7 +1378,7 @@ impl Store for PgStore {
     fn log_access(&self, e: &AccessEntry) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                &*format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"),
+                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"),
                 &[
                     &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
                     &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id, &opt_str(&e.referral),
@@ -1392,7 +1392,7 @@ impl Store for PgStore {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(5000) });
         self.read(|c| {
             let rs = c.query(
-                &*format!(
+                &format!(
                     "SELECT {ACCESS_COLS} FROM access_log
                      WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR child_id = $2)
                        AND (NOT $3::bool OR NOT allowed) AND (NOT $4::bool OR break_glass)
