@@ -2,7 +2,8 @@
 # Referral intake through the API (issue 6): an agency's system posting referrals, each
 # a durable write, with 1 and 64 concurrent connections, against a server on DATABASE
 # (a generated county: bench/county.sh). Beside it, on the same machine and server: a
-# trivial request (GET /healthz) and a bare durable SQLite insert loop.
+# trivial request (GET /healthz) and a bare durable insert loop on the same database
+# engine (SQLite: Python's sqlite3; PostgreSQL: pgbench). DATABASE may be a postgres:// URL.
 #
 #   bash bench/intake.sh [DATABASE] [SECONDS]
 set -euo pipefail
@@ -29,6 +30,16 @@ echo "## GET /healthz, 64 connections, ${SECS}s"
 wrk -t2 -c64 -d"${SECS}s" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|50%|99%"
 echo "## server peak memory"
 grep VmHWM /proc/$PID/status
+if [[ "$DB" == postgres* ]]; then
+  # The same bare loop on the same PostgreSQL server: one durable commit per 1.5 KB row.
+  PGBENCH="$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n1)"
+  echo "## bare durable PostgreSQL insert loop (pgbench, one client, one commit per row), ${SECS}s"
+  psql "$DB" -qc "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare (id BIGSERIAL PRIMARY KEY, payload TEXT)"
+  echo "INSERT INTO bench_bare (payload) VALUES (repeat('x', 1500));" >/tmp/bench-bare.sql
+  "$PGBENCH" -n -c1 -T"$SECS" -f /tmp/bench-bare.sql "$DB" | grep -E "^tps"
+  psql "$DB" -qc "DROP TABLE bench_bare"
+  exit 0
+fi
 echo "## bare durable SQLite insert loop (WAL, synchronous=FULL, one commit per row), ${SECS}s"
 python3 - "$SECS" <<'PY'
 import sqlite3, sys, time, tempfile, os

@@ -15,26 +15,28 @@ DB="${1:-/tmp/together-county.db}"
 SECS="${2:-15}"
 cd "$ROOT"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
-[[ "$DB" == postgres* ]] && { echo "pages.sh reads user names from a SQLite file"; exit 1; }
+[[ "$DB" == postgres* ]] && ! command -v psql >/dev/null && { echo "needs psql for a PostgreSQL database"; exit 1; }
 cargo build --release -p together >/dev/null
 BIN="$ROOT/target/release/together"
 PORT=18098
 # Open once so that migrations run before the direct reads below.
 "$BIN" user agencies --database "$DB" >/dev/null
-first_with_role() {
-  python3 - "$DB" "$1" <<'PY'
+# The first row SQL returns, its columns separated by spaces (SQLite file or PostgreSQL).
+first_row() {
+  if [[ "$DB" == postgres* ]]; then
+    psql "$DB" -tA -F ' ' -c "$1" | head -n1
+  else
+    python3 - "$DB" "$1" <<'PY'
 import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-r = c.execute("SELECT username FROM users WHERE role = ? AND active = 1 ORDER BY username LIMIT 1", (sys.argv[2],)).fetchone()
-print(r[0] if r else "")
+r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
+print(*(r or ()))
 PY
+  fi
 }
-LONGEST="$(python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-print(*c.execute("SELECT l.child_id, l.last_seq FROM logs l JOIN people p ON p.id = l.child_id WHERE p.restricted = 0 ORDER BY l.last_seq DESC LIMIT 1").fetchone())
-PY
-)"
+first_with_role() {
+  first_row "SELECT username FROM users WHERE role = '$1' AND active ORDER BY username LIMIT 1"
+}
+LONGEST="$(first_row "SELECT l.child_id, l.last_seq FROM logs l JOIN people p ON p.id = l.child_id WHERE NOT p.restricted ORDER BY l.last_seq DESC LIMIT 1")"
 CHILD="${LONGEST% *}"; EVENTS="${LONGEST#* }"
 "$BIN" serve --database "$DB" --listen 127.0.0.1:$PORT >/tmp/pages-server.log 2>&1 &
 PID=$!
