@@ -897,6 +897,7 @@ impl App {
                     .case_work(&CaseWorkQuery {
                         assignee: Some(u),
                         supervisors: false,
+                        child: None,
                         after: None,
                         limit: 500,
                     })?
@@ -932,11 +933,11 @@ impl App {
             .case_work(&CaseWorkQuery {
                 assignee: Some(caller.actor_id),
                 supervisors: false,
+                child: Some(child),
                 after: None,
                 limit: 2000,
             })?
             .iter()
-            .filter(|w| w.child == child)
         {
             let r = if w.key.starts_with("invite-") {
                 Relationship::Invited

@@ -189,6 +189,7 @@ pub(crate) fn case_work_query(
     CaseWorkQuery {
         assignee: (!caller.is_api_client).then_some(caller.actor_id),
         supervisors: caller.role == Role::PracticeSupervisor,
+        child: None,
         after,
         limit,
     }

@@ -36,6 +36,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/postgres/0004_chronology_pages.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_case_work_by_child.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -1051,6 +1055,7 @@ impl Store for PgStore {
                  WHERE (($1::text IS NOT NULL AND w.assignee = $1) OR ($2 AND w.assignee IS NULL))
                    AND ($4::text IS NULL
                         OR (w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\") > ($4, $5, $6))
+                   AND ($7::text IS NULL OR w.child_id = $7)
                  ORDER BY w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT $3",
                 &[
                     &opt_str(&q.assignee),
@@ -1059,6 +1064,7 @@ impl Store for PgStore {
                     &q.after.as_ref().map(|a| &a.overdue_from),
                     &q.after.as_ref().map(|a| &a.id),
                     &q.after.as_ref().map(|a| &a.key),
+                    &opt_str(&q.child),
                 ],
             )?;
             rows(rs, |r| {
@@ -1082,8 +1088,14 @@ impl Store for PgStore {
         self.read(|c| {
             let r = c.query_one(
                 "SELECT COUNT(*), COUNT(*) FILTER (WHERE overdue_from <= $3) FROM case_work
-                 WHERE ($1::text IS NOT NULL AND assignee = $1) OR ($2 AND assignee IS NULL)",
-                &[&opt_str(&q.assignee), &q.supervisors, &now],
+                 WHERE (($1::text IS NOT NULL AND assignee = $1) OR ($2 AND assignee IS NULL))
+                   AND ($4::text IS NULL OR child_id = $4)",
+                &[
+                    &opt_str(&q.assignee),
+                    &q.supervisors,
+                    &now,
+                    &opt_str(&q.child),
+                ],
             )?;
             Ok(work_count(&r)?)
         })

@@ -17,6 +17,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/sqlite/0004_chronology_pages.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_case_work_by_child.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -774,6 +778,7 @@ impl Store for SqliteStore {
                  FROM case_work w JOIN people p ON p.id = w.child_id
                  WHERE ((?1 IS NOT NULL AND w.assignee = ?1) OR (?2 = 1 AND w.assignee IS NULL))
                    AND (?4 IS NULL OR (w.overdue_from, w.case_id, w.work_key) > (?4, ?5, ?6))
+                   AND (?7 IS NULL OR w.child_id = ?7)
                  ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?3",
             )?;
             let a = q.after.as_ref();
@@ -784,7 +789,8 @@ impl Store for SqliteStore {
                     limit,
                     a.map(|a| &a.overdue_from),
                     a.map(|a| &a.id),
-                    a.map(|a| &a.key)
+                    a.map(|a| &a.key),
+                    q.child.map(|c| c.to_string())
                 ],
                 |r| {
                 Ok(CaseWorkRow {
@@ -809,10 +815,16 @@ impl Store for SqliteStore {
         self.read(|c| {
             c.prepare_cached(
                 "SELECT COUNT(*), COALESCE(SUM(overdue_from <= ?3), 0) FROM case_work
-                 WHERE (?1 IS NOT NULL AND assignee = ?1) OR (?2 = 1 AND assignee IS NULL)",
+                 WHERE ((?1 IS NOT NULL AND assignee = ?1) OR (?2 = 1 AND assignee IS NULL))
+                   AND (?4 IS NULL OR child_id = ?4)",
             )?
             .query_row(
-                params![q.assignee.map(|u| u.to_string()), q.supervisors, now],
+                params![
+                    q.assignee.map(|u| u.to_string()),
+                    q.supervisors,
+                    now,
+                    q.child.map(|c| c.to_string())
+                ],
                 work_count,
             )
         })

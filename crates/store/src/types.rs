@@ -329,6 +329,8 @@ pub struct CaseWorkQuery {
     pub assignee: Option<UserId>,
     /// The practice supervisors' tray (work with no assignee).
     pub supervisors: bool,
+    /// Only work about this child.
+    pub child: Option<PersonId>,
     /// Only work after this place in the tray's order (the next page).
     pub after: Option<WorkAfter>,
     pub limit: u32,

@@ -2050,6 +2050,51 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
             overdue: 4
         }
     );
+    // The work one practitioner holds about one child (the access decision's question).
+    let other = PersonId::new_random();
+    s.append(
+        &[opened(other)],
+        &[person(other, "child", "Bo", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let c = uuid::Uuid::new_v4();
+    s.append_case(
+        &[entry(c, "case-opened", "{}", 1)],
+        &CaseProjection {
+            row: case_row_for(c, other, Some(sw)),
+            work: vec![case_work_row(
+                c,
+                other,
+                "assessment-1",
+                Some(sw),
+                "2026-11-30T00:00:00",
+            )],
+            actions: vec![],
+            involvements: vec![],
+        },
+    )
+    .unwrap();
+    let about = |who: PersonId| CaseWorkQuery {
+        assignee: Some(sw),
+        child: Some(who),
+        ..Default::default()
+    };
+    assert_eq!(s.case_work(&about(other)).unwrap().len(), 1);
+    assert!(s
+        .case_work(&about(child))
+        .unwrap()
+        .iter()
+        .all(|w| w.child == child));
+    assert_eq!(s.case_work(&about(child)).unwrap().len(), 8);
+    assert_eq!(
+        s.count_case_work(&about(other), "2026-12-01T00:00:00")
+            .unwrap(),
+        WorkCount {
+            total: 1,
+            overdue: 1
+        }
+    );
     let supervisors = CaseWorkQuery {
         supervisors: true,
         ..Default::default()
