@@ -62,6 +62,19 @@ pub fn options<I: IntoIterator<Item = (&'static str, &'static str)>>(
 }
 
 /// "23 November 2026", as GOV.UK writes dates.
+/// A count as GOV.UK style writes it: digits grouped in threes by commas ("183,475").
+pub fn count(n: &u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn long_date(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
@@ -84,4 +97,16 @@ pub fn long_date_text(s: &str) -> String {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(long_date)
         .unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_in_threes() {
+        assert_eq!(super::count(&0), "0");
+        assert_eq!(super::count(&999), "999");
+        assert_eq!(super::count(&1_000), "1,000");
+        assert_eq!(super::count(&183_475), "183,475");
+        assert_eq!(super::count(&1_234_567), "1,234,567");
+    }
 }
