@@ -34,10 +34,14 @@ if [[ "$DB" == postgres* ]]; then
   # The same bare loop on the same PostgreSQL server: one durable commit per 1.5 KB row.
   PGBENCH="$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n1)"
   echo "## bare durable PostgreSQL insert loop (pgbench, one client, one commit per row), ${SECS}s"
-  psql "$DB" -qc "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare (id BIGSERIAL PRIMARY KEY, payload TEXT)"
-  echo "INSERT INTO bench_bare (payload) VALUES (repeat('x', 1500));" >/tmp/bench-bare.sql
-  "$PGBENCH" -n -c1 -T"$SECS" -f /tmp/bench-bare.sql "$DB" | grep -E "^tps"
-  psql "$DB" -qc "DROP TABLE bench_bare"
+  # A table of the benchmark's own (named so as not to meet Together's), dropped after.
+  T="together_bench_bare_$$"
+  SQL="$(mktemp)"
+  psql "$DB" -qc "CREATE TABLE $T (id BIGSERIAL PRIMARY KEY, payload TEXT)"
+  echo "INSERT INTO $T (payload) VALUES (repeat('x', 1500));" >"$SQL"
+  "$PGBENCH" -n -c1 -T"$SECS" -f "$SQL" "$DB" | grep -E "^tps"
+  psql "$DB" -qc "DROP TABLE $T"
+  rm -f "$SQL"
   exit 0
 fi
 echo "## bare durable SQLite insert loop (WAL, synchronous=FULL, one commit per row), ${SECS}s"

@@ -47,10 +47,11 @@ pub struct ReferralView {
 
 /// What receiving a referral came to.
 enum Received {
-    /// A new referral, as its referrer sees it; `logged`: the access is in the log.
+    /// A new referral, as its referrer sees it, and the access decision on it (logged,
+    /// unless the log could not be written).
     New {
         view: Box<ReferralView>,
-        logged: bool,
+        access: Result<(), AppError>,
     },
     /// The idempotency key was seen before: that referral.
     Existing(Box<ReferralRow>),
@@ -300,7 +301,15 @@ impl App {
         idempotency_key: Option<String>,
     ) -> Result<(ReferralView, bool), AppError> {
         match self.receive(caller, details, channel, None, idempotency_key)? {
-            Received::New { view, logged: true } => Ok((*view, true)),
+            Received::New {
+                view,
+                access: Ok(()),
+            } => Ok((*view, true)),
+            // Refused, and logged: the referral is kept, but not shown.
+            Received::New {
+                access: Err(e @ AppError::Forbidden(_)),
+                ..
+            } => Err(e),
             // The access log could not be written after the referral was: reading it
             // back logs the access, or fails as plainly as any other read.
             Received::New { view, .. } => {
@@ -371,12 +380,15 @@ impl App {
         };
         // The new referral's first access-log entry. It is written after the referral, so
         // a failure here must not answer "not received" and invite a second referral.
-        let permit = self
-            .authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door)
-            .ok();
+        let access =
+            self.authorize_referral(caller, Action::ViewReferral, id.0, !recorded_by_front_door);
         let is_referrer = self.made_by(caller, &projection.row);
+        let (permit, access) = match access {
+            Ok(p) => (Some(p), Ok(())),
+            Err(e) => (None, Err(e)),
+        };
         Ok(Received::New {
-            logged: permit.is_some(),
+            access,
             view: Box::new(ReferralView {
                 row: projection.row,
                 referral: r.clone(),

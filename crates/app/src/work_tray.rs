@@ -65,7 +65,11 @@ pub fn place_to_link(p: &WorkAfter) -> String {
 pub fn place_from_link(s: &str) -> Option<WorkAfter> {
     let mut parts = s.splitn(3, '~');
     let (at, id, key) = (parts.next()?, parts.next()?, parts.next()?);
-    chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S").ok()?;
+    // Exactly as the stores write it: the tray's order compares it as text.
+    let parsed = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S").ok()?;
+    if parsed.format("%Y-%m-%dT%H:%M:%S").to_string() != at {
+        return None;
+    }
     let id = uuid::Uuid::parse_str(id).ok()?;
     let key_ok = !key.is_empty()
         && key
@@ -218,6 +222,7 @@ mod tests {
             "2026-12-30T00:00:00~not-a-uuid~decide",
             "2026-12-30T00:00:00~0192f0c4-1c1e-7a3b-9c1d-2f3e4a5b6c7d~",
             "2026-12-30T00:00:00~0192f0c4-1c1e-7a3b-9c1d-2f3e4a5b6c7d~<script>",
+            "2026-1-5T9:0:0~0192f0c4-1c1e-7a3b-9c1d-2f3e4a5b6c7d~decide",
         ] {
             assert_eq!(place_from_link(bad), None, "{bad}");
         }

@@ -77,6 +77,16 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
         next = page.next;
     }
     assert_eq!(seen, everything, "every item once, soonest overdue first");
+    // Any item can start a page: the link made from its place reads back as it.
+    let all = f.app.work_tray(&sup, None, 500).unwrap();
+    for item in &all.items {
+        let place = item.place();
+        assert_eq!(
+            place_from_link(&place_to_link(&place)).as_ref(),
+            Some(&place),
+            "{place:?}"
+        );
+    }
     assert_eq!(first.count.overdue as usize, overdue_seen);
 
     // Two days on, Tuesday's decisions are overdue too (WT2026 ¶167: one working day).

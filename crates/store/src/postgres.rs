@@ -209,6 +209,15 @@ fn is_broken(f: &Fail, conn: &mut Conn) -> bool {
     conn.client().is_closed() || matches!(f, Fail::Pg(e) if e.as_db_error().is_none())
 }
 
+/// A statement the server no longer accepts as it was prepared: the schema changed
+/// under it ("cached plan must not change result type"), or the server has forgotten
+/// it. The connection's prepared statements are dropped and the work tried again.
+fn is_stale_statement(f: &Fail) -> bool {
+    matches!(f, Fail::Pg(e) if e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME)
+        || (e.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
+            && e.as_db_error().is_some_and(|d| d.message().contains("cached plan"))))
+}
+
 fn is_retryable(f: &Fail) -> bool {
     matches!(f, Fail::Pg(e) if e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED)
         || e.code() == Some(&SqlState::T_R_SERIALIZATION_FAILURE))
@@ -302,6 +311,12 @@ impl PgStore {
                         if broken <= POOL_SIZE {
                             continue;
                         }
+                    } else if is_stale_statement(&e) {
+                        c.1.clear();
+                        broken += 1;
+                        if broken <= POOL_SIZE {
+                            continue;
+                        }
                     }
                     return Err(to_store(e));
                 }
@@ -340,7 +355,11 @@ impl PgStore {
                         if at_begin && broken <= POOL_SIZE {
                             continue;
                         }
-                    } else if is_retryable(&e) {
+                    } else if is_retryable(&e) || is_stale_statement(&e) {
+                        // Rolled back by the server, or a statement it no longer
+                        // knows as prepared: nothing was written; try again (with the
+                        // connection's statements prepared afresh).
+                        c.1.clear();
                         rolled_back += 1;
                         if rolled_back < WRITE_ATTEMPTS {
                             continue;
@@ -376,6 +395,87 @@ fn rows<T>(rs: Vec<Row>, f: impl Fn(&Row) -> PgResult<T>) -> PgResult<Vec<T>> {
 
 fn opt_row<T>(r: Option<Row>, f: impl Fn(&Row) -> PgResult<T>) -> PgResult<Option<T>> {
     r.as_ref().map(f).transpose()
+}
+
+/// A WHERE clause built from the filters a query has, each present filter adding its
+/// own condition and numbered parameters: with statements kept prepared, PostgreSQL
+/// may plan a statement once for any parameters, and a condition like
+/// `($1 IS NULL OR child_id = $1)` would then never use an index on `child_id`.
+#[derive(Default)]
+struct Filter {
+    conditions: Vec<String>,
+    params: Vec<Box<dyn ToSql + Sync>>,
+}
+
+impl Filter {
+    /// Add a condition; `{}` in it stands for each next parameter's placeholder.
+    fn and(&mut self, condition: &str, params: Vec<Box<dyn ToSql + Sync>>) {
+        let mut sql = String::new();
+        let mut parts = condition.split("{}");
+        sql.push_str(parts.next().unwrap_or_default());
+        for (part, p) in parts.zip(params) {
+            self.params.push(p);
+            sql.push_str(&format!("${}", self.params.len()));
+            sql.push_str(part);
+        }
+        self.conditions.push(sql);
+    }
+
+    /// Strictly after a place in a tray's order, (overdue from, `id`, work key),
+    /// comparing ids and keys byte by byte as the tray merges them.
+    fn after(&mut self, id: &str, a: &WorkAfter) {
+        let o = a.overdue_from.clone();
+        self.and(
+            &format!(
+                "w.overdue_from >= {{}} AND (w.overdue_from, {id} COLLATE \"C\", w.work_key COLLATE \"C\") > ({{}}, {{}}, {{}})"
+            ),
+            vec![
+                Box::new(o.clone()),
+                Box::new(o),
+                Box::new(a.id.clone()),
+                Box::new(a.key.clone()),
+            ],
+        );
+    }
+
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            "TRUE".into()
+        } else {
+            self.conditions.join(" AND ")
+        }
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|p| p.as_ref()).collect()
+    }
+}
+
+/// Which referral work a `WorkQuery` selects (table alias `w`).
+fn work_filter(q: &WorkQuery) -> Filter {
+    let mut f = Filter::default();
+    if let Some(queue) = &q.queue {
+        f.and("w.queue = {}", vec![Box::new(queue.clone())]);
+    }
+    f
+}
+
+/// Which case work a `CaseWorkQuery` selects (table alias `w`).
+fn case_work_filter(q: &CaseWorkQuery) -> Filter {
+    let mut f = Filter::default();
+    match (q.assignee, q.supervisors) {
+        (Some(u), true) => f.and(
+            "(w.assignee = {} OR w.assignee IS NULL)",
+            vec![Box::new(u.to_string())],
+        ),
+        (Some(u), false) => f.and("w.assignee = {}", vec![Box::new(u.to_string())]),
+        (None, true) => f.and("w.assignee IS NULL", vec![]),
+        (None, false) => f.and("FALSE", vec![]),
+    }
+    if let Some(child) = q.child {
+        f.and("w.child_id = {}", vec![Box::new(child.to_string())]);
+    }
+    f
 }
 
 /// A `WorkCount` from `SELECT COUNT(*), COUNT(*) FILTER (...)`.
@@ -911,22 +1011,20 @@ impl Store for PgStore {
 
     fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        let mut f = work_filter(q);
+        if let Some(a) = &q.after {
+            f.after("w.referral_id", a);
+        }
+        let sql = format!(
+            "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
+             FROM work_items w JOIN referrals r ON r.id = w.referral_id
+             WHERE {} ORDER BY w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT ${}",
+            f.sql(),
+            f.params.len() + 1
+        );
+        f.params.push(Box::new(limit));
         self.read(|c| {
-            let rs = c.query(
-                "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
-                 FROM work_items w JOIN referrals r ON r.id = w.referral_id
-                 WHERE ($1::text IS NULL OR w.queue = $1)
-                   AND ($3::text IS NULL
-                        OR (w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\") > ($3, $4, $5))
-                 ORDER BY w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT $2",
-                &[
-                    &q.queue,
-                    &limit,
-                    &q.after.as_ref().map(|a| &a.overdue_from),
-                    &q.after.as_ref().map(|a| &a.id),
-                    &q.after.as_ref().map(|a| &a.key),
-                ],
-            )?;
+            let rs = c.query(&sql, &f.refs())?;
             rows(rs, |r| {
                 Ok(WorkItemRow {
                     referral: id(r, 0)?,
@@ -944,12 +1042,15 @@ impl Store for PgStore {
     }
 
     fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
+        let mut f = work_filter(q);
+        f.params.push(Box::new(now.to_string()));
+        let sql = format!(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM work_items w WHERE {}",
+            f.params.len(),
+            f.sql()
+        );
         self.read(|c| {
-            let r = c.query_one(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE overdue_from <= $2) FROM work_items
-                 WHERE ($1::text IS NULL OR queue = $1)",
-                &[&q.queue, &now],
-            )?;
+            let r = c.query_one(&sql, &f.refs())?;
             Ok(work_count(&r)?)
         })
     }
@@ -1047,26 +1148,21 @@ impl Store for PgStore {
 
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        let mut f = case_work_filter(q);
+        if let Some(a) = &q.after {
+            f.after("w.case_id", a);
+        }
+        let sql = format!(
+            "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
+                    p.given_name || ' ' || p.family_name
+             FROM case_work w JOIN people p ON p.id = w.child_id
+             WHERE {} ORDER BY w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT ${}",
+            f.sql(),
+            f.params.len() + 1
+        );
+        f.params.push(Box::new(limit));
         self.read(|c| {
-            let rs = c.query(
-                "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
-                        p.given_name || ' ' || p.family_name
-                 FROM case_work w JOIN people p ON p.id = w.child_id
-                 WHERE (($1::text IS NOT NULL AND w.assignee = $1) OR ($2 AND w.assignee IS NULL))
-                   AND ($4::text IS NULL
-                        OR (w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\") > ($4, $5, $6))
-                   AND ($7::text IS NULL OR w.child_id = $7)
-                 ORDER BY w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT $3",
-                &[
-                    &opt_str(&q.assignee),
-                    &q.supervisors,
-                    &limit,
-                    &q.after.as_ref().map(|a| &a.overdue_from),
-                    &q.after.as_ref().map(|a| &a.id),
-                    &q.after.as_ref().map(|a| &a.key),
-                    &opt_str(&q.child),
-                ],
-            )?;
+            let rs = c.query(&sql, &f.refs())?;
             rows(rs, |r| {
                 Ok(CaseWorkRow {
                     case: id(r, 0)?,
@@ -1085,18 +1181,15 @@ impl Store for PgStore {
     }
 
     fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
+        let mut f = case_work_filter(q);
+        f.params.push(Box::new(now.to_string()));
+        let sql = format!(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM case_work w WHERE {}",
+            f.params.len(),
+            f.sql()
+        );
         self.read(|c| {
-            let r = c.query_one(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE overdue_from <= $3) FROM case_work
-                 WHERE (($1::text IS NOT NULL AND assignee = $1) OR ($2 AND assignee IS NULL))
-                   AND ($4::text IS NULL OR child_id = $4)",
-                &[
-                    &opt_str(&q.assignee),
-                    &q.supervisors,
-                    &now,
-                    &opt_str(&q.child),
-                ],
-            )?;
+            let r = c.query_one(&sql, &f.refs())?;
             Ok(work_count(&r)?)
         })
     }

@@ -6,6 +6,7 @@
 use crate::group_commit::Writer;
 use crate::pool::Pool;
 use crate::*;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use together_domain::event::{EventBody, GENESIS_HASH};
 
@@ -131,6 +132,78 @@ fn id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     s.parse::<T>().map_err(|_| {
         rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)
     })
+}
+
+/// A WHERE clause built from the filters a query has. Each filter present adds its own
+/// condition, so SQLite plans each shape of query with the index it can use (a
+/// condition like `(?1 IS NULL OR child_id = ?1)` rules out an index on `child_id`).
+#[derive(Default)]
+struct Filter {
+    conditions: Vec<&'static str>,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    fn and(&mut self, condition: &'static str, params: impl IntoIterator<Item = Value>) {
+        self.conditions.push(condition);
+        self.params.extend(params);
+    }
+
+    /// Strictly after a place in a tray's order, (overdue from, `id`, work key); the
+    /// first condition lets SQLite start from the place in the `overdue_from` index.
+    fn after(&mut self, id: &'static str, a: &WorkAfter) {
+        let condition = match id {
+            "w.referral_id" => {
+                "w.overdue_from >= ? AND (w.overdue_from, w.referral_id, w.work_key) > (?, ?, ?)"
+            }
+            _ => "w.overdue_from >= ? AND (w.overdue_from, w.case_id, w.work_key) > (?, ?, ?)",
+        };
+        let text = |s: &str| Value::Text(s.to_string());
+        self.and(
+            condition,
+            [
+                text(&a.overdue_from),
+                text(&a.overdue_from),
+                text(&a.id),
+                text(&a.key),
+            ],
+        );
+    }
+
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            "1".into()
+        } else {
+            self.conditions.join(" AND ")
+        }
+    }
+}
+
+/// Which referral work a `WorkQuery` selects (table alias `w`).
+fn work_filter(q: &WorkQuery) -> Filter {
+    let mut f = Filter::default();
+    if let Some(queue) = &q.queue {
+        f.and("w.queue = ?", [Value::Text(queue.clone())]);
+    }
+    f
+}
+
+/// Which case work a `CaseWorkQuery` selects (table alias `w`).
+fn case_work_filter(q: &CaseWorkQuery) -> Filter {
+    let mut f = Filter::default();
+    match (q.assignee, q.supervisors) {
+        (Some(u), true) => f.and(
+            "(w.assignee = ? OR w.assignee IS NULL)",
+            [Value::Text(u.to_string())],
+        ),
+        (Some(u), false) => f.and("w.assignee = ?", [Value::Text(u.to_string())]),
+        (None, true) => f.and("w.assignee IS NULL", []),
+        (None, false) => f.and("0", []),
+    }
+    if let Some(child) = q.child {
+        f.and("w.child_id = ?", [Value::Text(child.to_string())]);
+    }
+    f
 }
 
 /// A `WorkCount` from `SELECT COUNT(*), SUM(overdue)`.
@@ -632,24 +705,20 @@ impl Store for SqliteStore {
 
     fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
         let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        let mut f = work_filter(q);
+        if let Some(a) = &q.after {
+            f.after("w.referral_id", a);
+        }
+        let sql = format!(
+            "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
+             FROM work_items w JOIN referrals r ON r.id = w.referral_id
+             WHERE {} ORDER BY w.overdue_from, w.referral_id, w.work_key LIMIT ?",
+            f.sql()
+        );
+        f.params.push(Value::Integer(i64::from(limit)));
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
-                 FROM work_items w JOIN referrals r ON r.id = w.referral_id
-                 WHERE (?1 IS NULL OR w.queue = ?1)
-                   AND (?3 IS NULL OR (w.overdue_from, w.referral_id, w.work_key) > (?3, ?4, ?5))
-                 ORDER BY w.overdue_from, w.referral_id, w.work_key LIMIT ?2",
-            )?;
-            let a = q.after.as_ref();
-            let rows = st.query_map(
-                params![
-                    q.queue,
-                    limit,
-                    a.map(|a| &a.overdue_from),
-                    a.map(|a| &a.id),
-                    a.map(|a| &a.key)
-                ],
-                |r| {
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(&f.params), |r| {
                 Ok(WorkItemRow {
                     referral: id(r, 0)?,
                     key: r.get(1)?,
@@ -661,19 +730,21 @@ impl Store for SqliteStore {
                     citation: r.get(7)?,
                     summary: r.get(8)?,
                 })
-                },
-            )?;
+            })?;
             rows.collect()
         })
     }
 
     fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
+        let mut f = work_filter(q);
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(w.overdue_from <= ?), 0) FROM work_items w WHERE {}",
+            f.sql()
+        );
+        f.params.insert(0, Value::Text(now.to_string()));
         self.read(|c| {
-            c.prepare_cached(
-                "SELECT COUNT(*), COALESCE(SUM(overdue_from <= ?2), 0) FROM work_items
-                 WHERE (?1 IS NULL OR queue = ?1)",
-            )?
-            .query_row(params![q.queue, now], work_count)
+            c.prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(&f.params), work_count)
         })
     }
 
@@ -771,28 +842,21 @@ impl Store for SqliteStore {
 
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
         let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        let mut f = case_work_filter(q);
+        if let Some(a) = &q.after {
+            f.after("w.case_id", a);
+        }
+        let sql = format!(
+            "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
+                    p.given_name || ' ' || p.family_name
+             FROM case_work w JOIN people p ON p.id = w.child_id
+             WHERE {} ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?",
+            f.sql()
+        );
+        f.params.push(Value::Integer(i64::from(limit)));
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
-                        p.given_name || ' ' || p.family_name
-                 FROM case_work w JOIN people p ON p.id = w.child_id
-                 WHERE ((?1 IS NOT NULL AND w.assignee = ?1) OR (?2 = 1 AND w.assignee IS NULL))
-                   AND (?4 IS NULL OR (w.overdue_from, w.case_id, w.work_key) > (?4, ?5, ?6))
-                   AND (?7 IS NULL OR w.child_id = ?7)
-                 ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?3",
-            )?;
-            let a = q.after.as_ref();
-            let rows = st.query_map(
-                params![
-                    q.assignee.map(|u| u.to_string()),
-                    q.supervisors,
-                    limit,
-                    a.map(|a| &a.overdue_from),
-                    a.map(|a| &a.id),
-                    a.map(|a| &a.key),
-                    q.child.map(|c| c.to_string())
-                ],
-                |r| {
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(&f.params), |r| {
                 Ok(CaseWorkRow {
                     case: id(r, 0)?,
                     key: r.get(1)?,
@@ -805,28 +869,21 @@ impl Store for SqliteStore {
                     citation: r.get(8)?,
                     child_name: r.get(9)?,
                 })
-                },
-            )?;
+            })?;
             rows.collect()
         })
     }
 
     fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
+        let mut f = case_work_filter(q);
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(w.overdue_from <= ?), 0) FROM case_work w WHERE {}",
+            f.sql()
+        );
+        f.params.insert(0, Value::Text(now.to_string()));
         self.read(|c| {
-            c.prepare_cached(
-                "SELECT COUNT(*), COALESCE(SUM(overdue_from <= ?3), 0) FROM case_work
-                 WHERE ((?1 IS NOT NULL AND assignee = ?1) OR (?2 = 1 AND assignee IS NULL))
-                   AND (?4 IS NULL OR child_id = ?4)",
-            )?
-            .query_row(
-                params![
-                    q.assignee.map(|u| u.to_string()),
-                    q.supervisors,
-                    now,
-                    q.child.map(|c| c.to_string())
-                ],
-                work_count,
-            )
+            c.prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(&f.params), work_count)
         })
     }
 

@@ -298,6 +298,7 @@ macro_rules! all_backends {
                     a_deleted_middle_event_is_caught,
                     reopening_and_concurrent_opens_are_safe,
                     survives_lost_connections,
+                    a_statement_kept_prepared_survives_a_schema_change,
                 ]
             );
         )*
@@ -1672,6 +1673,35 @@ fn survives_lost_connections(s: &dyn Store, db: &dyn RawDb) {
     s.put_setting("k", "v").unwrap();
     assert_eq!(s.setting("k").unwrap().as_deref(), Some("v"));
     assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 1, events: 2 });
+}
+
+/// Statements are kept prepared per connection. A schema change under them (an
+/// administrator's, or a newer server's migration) must not leave a connection failing:
+/// PostgreSQL answers "cached plan must not change result type", and the store
+/// prepares afresh and tries again.
+fn a_statement_kept_prepared_survives_a_schema_change(s: &dyn Store, db: &dyn RawDb) {
+    s.put_setting("k", "v").unwrap();
+    // Every pooled connection prepares the read.
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..10 {
+                    assert_eq!(s.setting("k").unwrap().as_deref(), Some("v"));
+                }
+            });
+        }
+    });
+    let alter = if s.backend() == "postgres" {
+        "ALTER TABLE settings ALTER COLUMN value TYPE VARCHAR(2000)"
+    } else {
+        "ALTER TABLE settings ADD COLUMN note TEXT"
+    };
+    db.exec(alter).unwrap();
+    for _ in 0..20 {
+        assert_eq!(s.setting("k").unwrap().as_deref(), Some("v"));
+    }
+    s.put_setting("k", "w").unwrap();
+    assert_eq!(s.setting("k").unwrap().as_deref(), Some("w"));
 }
 
 // ---- the front door --------------------------------------------------------------------

@@ -61,7 +61,6 @@ pub fn options<I: IntoIterator<Item = (&'static str, &'static str)>>(
         .collect()
 }
 
-/// "23 November 2026", as GOV.UK writes dates.
 /// A count as GOV.UK style writes it: digits grouped in threes by commas ("183,475").
 pub fn count(n: &u64) -> String {
     let digits = n.to_string();
@@ -75,6 +74,7 @@ pub fn count(n: &u64) -> String {
     out
 }
 
+/// "23 November 2026", as GOV.UK writes dates.
 pub fn long_date(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
