@@ -406,7 +406,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Migrate { db } => {
             together_store::open(&db.database).map_err(|e| e.to_string())?;
-            println!("migrations applied");
+            emit("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {
@@ -487,11 +487,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let store = together_store::open(&db.database).map_err(|e| e.to_string())?;
             match together_store::audit::verify_all(store.as_ref()) {
                 Ok(r) => {
-                    println!("ok: {} logs, {} events verified", r.logs, r.events);
+                    emit(&format!(
+                        "ok: {} logs, {} events verified",
+                        r.logs, r.events
+                    ));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    println!("FAILED: {e}");
+                    emit(&format!("FAILED: {e}"));
                     Ok(ExitCode::from(1))
                 }
             }
@@ -529,7 +532,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             })
             .map_err(|e| e.to_string())?;
-            println!(
+            emit(&format!(
                 "generated {} children over {} years to {until}: {} referrals ({} re-referrals), {} cases, {} assessments, {} child in need plans, {} section 47 enquiries, {} initial conferences, {} child protection plans in {:.1?}",
                 report.children,
                 years,
@@ -542,9 +545,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 report.conferences,
                 report.cp_plans,
                 started.elapsed()
-            );
+            ));
             for r in report.refused.iter().take(20) {
-                println!("refused: {r}");
+                emit(&format!("refused: {r}"));
             }
             Ok(if report.refused.is_empty() {
                 ExitCode::SUCCESS
@@ -565,9 +568,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .figures(&caller, year, None)
                 .map_err(|e| e.to_string())?;
             for t in &f.tables {
-                println!("# {} ({})", t.title, year.label());
+                emit(&format!("# {} ({})", t.title, year.label()));
                 print!("{}", t.csv());
-                println!();
+                emit("");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -588,21 +591,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             std::fs::write(&output, xml)
                 .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
             let withheld = r.withheld();
-            println!(
+            emit(&format!(
                 "CIN census {}: {} children written to {} ({} withheld)",
                 year.label(),
                 r.children.len(),
                 output.display(),
                 withheld.len()
-            );
+            ));
             for p in &r.problems {
-                println!(
+                emit(&format!(
                     "{} {}: {} ({})",
                     if p.blocks { "withheld" } else { "query" },
                     together_returns::census::la_child_id(p.child),
                     p.message,
                     p.fix.href()
-                );
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -624,11 +627,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let json = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
             std::fs::write(&output, json)
                 .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-            println!(
+            emit(&format!(
                 "exported {} entries to {}",
                 record.entries.len(),
                 output.display()
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportChild {
@@ -651,7 +654,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let child = app
                 .import_child(&caller, &record)
                 .map_err(|e| e.to_string())?;
-            println!("imported as record {child}");
+            emit(&format!("imported as record {child}"));
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command } => {
@@ -676,15 +679,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         team: String::new(),
                     };
                     let (u, password) = app.create_user(None, &input).map_err(|e| e.to_string())?;
-                    println!(
+                    emit(&format!(
                         "user {} ({}) added; password (shown once): {password}",
                         u.username, u.role
-                    );
+                    ));
                 }
                 UserCommand::Agencies { db } => {
                     let app = open_app(&db.database, &national)?;
                     for a in app.store.agencies().map_err(|e| e.to_string())? {
-                        println!("{} {:<22} {}", a.id, a.kind, a.name);
+                        emit(&format!("{} {:<22} {}", a.id, a.kind, a.name));
                     }
                 }
                 UserCommand::ResetPassword { db, username } => {
@@ -695,7 +698,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .map_err(|e| e.to_string())?
                         .ok_or("no such user")?;
                     let password = app.reset_password(None, u.id).map_err(|e| e.to_string())?;
-                    println!("new password for {} (shown once): {password}", u.username);
+                    emit(&format!(
+                        "new password for {} (shown once): {password}",
+                        u.username
+                    ));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -716,7 +722,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let (c, token) = app
                 .create_api_client(None, agency, &name)
                 .map_err(|e| e.to_string())?;
-            println!("api client {} added; token (shown once): {token}", c.name);
+            emit(&format!(
+                "api client {} added; token (shown once): {token}",
+                c.name
+            ));
             Ok(ExitCode::SUCCESS)
         }
     }
