@@ -8,6 +8,7 @@
 //! sees aggregates only: caseloads come as a distribution, not by name, and no
 //! override reason's text is shown. Exports suppress counts under 5.
 
+use crate::kept_facts::{staff_fingerprint, FiguresKey, KeptYear};
 use crate::{App, AppError, Caller};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -122,19 +123,42 @@ impl App {
         team: Option<TeamId>,
     ) -> Result<Figures, AppError> {
         self.authorize(caller, Action::ViewPartnershipFigures)?;
-        let (facts, as_at) = self.kept_census_facts(year)?;
-        let users: HashMap<UserId, (Option<TeamId>, String)> = self
-            .store
-            .users()?
+        let kept = self.kept_census_facts(year)?;
+        let users = self.store.users()?;
+        let teams = self.store.teams()?;
+        // Partnership managers see caseloads in bands, not by name.
+        let banded = caller.role == Role::PartnershipManager;
+        let key = FiguresKey {
+            year: year.first,
+            team,
+            banded,
+            facts: kept.generation,
+            staff: staff_fingerprint(&users, &teams),
+        };
+        if let Some(f) = self.kept_figures(&key) {
+            return Ok(f);
+        }
+        let f = self.count_figures(year, team, banded, &kept, users, teams)?;
+        self.keep_figures(key, &f);
+        Ok(f)
+    }
+
+    /// Work the figures out from the year's facts (see [`App::figures`]).
+    fn count_figures(
+        &self,
+        year: CollectionYear,
+        team: Option<TeamId>,
+        banded: bool,
+        kept: &KeptYear,
+        users: Vec<together_store::UserRow>,
+        teams: Vec<together_store::TeamRow>,
+    ) -> Result<Figures, AppError> {
+        let users: HashMap<UserId, (Option<TeamId>, String)> = users
             .into_iter()
             .map(|u| (u.id, (u.team, u.display_name)))
             .collect();
-        let teams: Vec<(TeamId, String)> = self
-            .store
-            .teams()?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect();
+        let teams: Vec<(TeamId, String)> = teams.into_iter().map(|t| (t.id, t.name)).collect();
+        let (facts, as_at) = (kept.facts.as_slice(), kept.as_at);
         let cal = self.calendar();
         let in_year = |d: NaiveDate| year.contains(d);
         let team_of = |u: Option<UserId>| u.and_then(|u| users.get(&u).and_then(|x| x.0));
@@ -363,7 +387,7 @@ impl App {
             "WT2026 ¶113; ¶171 (lead practitioner)",
             vec!["Open cases"],
         );
-        if caller.role == Role::PartnershipManager {
+        if banded {
             let mut bands = [0u64; 5];
             for n in caseload.values() {
                 bands[match n {

@@ -117,6 +117,8 @@ impl App {
             .profile
             .calendar(Calendar::england_and_wales().with_proclamations(extra));
         *self.calendar.write().expect("calendar lock") = cal;
+        // Working days are counted differently now.
+        self.forget_figures();
         Ok(())
     }
 }

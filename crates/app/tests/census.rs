@@ -294,3 +294,46 @@ fn figures_are_kept_while_nothing_changes_and_counted_again_after_a_change() {
     let fresh = f.app.figures(&m, year, None).unwrap();
     assert_ne!(tables(&fresh), tables(&after));
 }
+
+/// Kept figures are kept per view: a partnership manager's caseloads in bands, a
+/// practice supervisor's by name (WT2026 ¶113); a change to the staff (a name, a team)
+/// is counted at once, though no record changed.
+#[test]
+fn kept_figures_are_per_view_and_follow_changes_to_the_staff() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
+    let year = CollectionYear::parse("2026-27").unwrap();
+    let m = caller(&f.app, "partnership");
+    let s = caller(&f.app, "supervisor");
+    let caseloads = |fig: &together_app::figures::Figures| {
+        let t = fig
+            .tables
+            .iter()
+            .find(|t| t.id == "caseloads")
+            .expect("a caseload table");
+        format!("{:?}", t.rows)
+    };
+    let banded = caseloads(&f.app.figures(&m, year, None).unwrap());
+    let named = caseloads(&f.app.figures(&s, year, None).unwrap());
+    assert!(banded.contains("cases"), "{banded}");
+    assert_ne!(banded, named, "each view is counted for itself");
+    assert_eq!(
+        caseloads(&f.app.figures(&m, year, None).unwrap()),
+        banded,
+        "and kept for itself"
+    );
+    // A lead practitioner changes their name: the supervisor's figures show it.
+    let mut sw = f
+        .app
+        .store
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| named.contains(&u.display_name))
+        .expect("a practitioner named in the caseloads");
+    let old = sw.display_name.clone();
+    sw.display_name = "Renamed Practitioner".into();
+    f.app.store.update_user(&sw).unwrap();
+    let renamed = caseloads(&f.app.figures(&s, year, None).unwrap());
+    assert!(renamed.contains("Renamed Practitioner"), "{renamed}");
+    assert!(!renamed.contains(&old), "{renamed}");
+}
