@@ -683,6 +683,22 @@ fn team_row(r: &Row) -> PgResult<TeamRow> {
     })
 }
 
+impl PgStore {
+    /// How much of `table`'s work `f` selects, and how much is overdue by `now`.
+    fn count_work(&self, table: &str, mut f: Filter, now: &str) -> Result<WorkCount> {
+        f.params.push(Box::new(now.to_string()));
+        let sql = format!(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM {table} w WHERE {}",
+            f.params.len(),
+            f.sql()
+        );
+        self.read(|c| {
+            let r = c.query_one(&sql, &f.refs())?;
+            Ok(work_count(&r)?)
+        })
+    }
+}
+
 impl Store for PgStore {
     fn backend(&self) -> &'static str {
         "postgres"
@@ -1042,17 +1058,7 @@ impl Store for PgStore {
     }
 
     fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
-        let mut f = work_filter(q);
-        f.params.push(Box::new(now.to_string()));
-        let sql = format!(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM work_items w WHERE {}",
-            f.params.len(),
-            f.sql()
-        );
-        self.read(|c| {
-            let r = c.query_one(&sql, &f.refs())?;
-            Ok(work_count(&r)?)
-        })
+        self.count_work("work_items", work_filter(q), now)
     }
 
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
@@ -1181,17 +1187,7 @@ impl Store for PgStore {
     }
 
     fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
-        let mut f = case_work_filter(q);
-        f.params.push(Box::new(now.to_string()));
-        let sql = format!(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM case_work w WHERE {}",
-            f.params.len(),
-            f.sql()
-        );
-        self.read(|c| {
-            let r = c.query_one(&sql, &f.refs())?;
-            Ok(work_count(&r)?)
-        })
+        self.count_work("case_work", case_work_filter(q), now)
     }
 
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {

@@ -139,28 +139,24 @@ fn id<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
 /// condition like `(?1 IS NULL OR child_id = ?1)` rules out an index on `child_id`).
 #[derive(Default)]
 struct Filter {
-    conditions: Vec<&'static str>,
+    conditions: Vec<String>,
     params: Vec<Value>,
 }
 
 impl Filter {
-    fn and(&mut self, condition: &'static str, params: impl IntoIterator<Item = Value>) {
-        self.conditions.push(condition);
+    fn and(&mut self, condition: &str, params: impl IntoIterator<Item = Value>) {
+        self.conditions.push(condition.to_string());
         self.params.extend(params);
     }
 
     /// Strictly after a place in a tray's order, (overdue from, `id`, work key); the
     /// first condition lets SQLite start from the place in the `overdue_from` index.
-    fn after(&mut self, id: &'static str, a: &WorkAfter) {
-        let condition = match id {
-            "w.referral_id" => {
-                "w.overdue_from >= ? AND (w.overdue_from, w.referral_id, w.work_key) > (?, ?, ?)"
-            }
-            _ => "w.overdue_from >= ? AND (w.overdue_from, w.case_id, w.work_key) > (?, ?, ?)",
-        };
+    fn after(&mut self, id: &str, a: &WorkAfter) {
+        let condition =
+            format!("w.overdue_from >= ? AND (w.overdue_from, {id}, w.work_key) > (?, ?, ?)");
         let text = |s: &str| Value::Text(s.to_string());
         self.and(
-            condition,
+            &condition,
             [
                 text(&a.overdue_from),
                 text(&a.overdue_from),
@@ -362,6 +358,24 @@ fn append_entries(tx: &Connection, entries: &[NewEntry]) -> Result<Vec<StoredEve
         sealed.push(s);
     }
     Ok(sealed)
+}
+
+impl SqliteStore {
+    /// How much of `table`'s work `f` selects, and how much is overdue by `now`: two
+    /// counts, each from an index, read less than one pass adding up the overdue.
+    fn count_work(&self, table: &str, mut f: Filter, now: &str) -> Result<WorkCount> {
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM {table} w WHERE {0}),
+                    (SELECT COUNT(*) FROM {table} w WHERE {0} AND w.overdue_from <= ?)",
+            f.sql()
+        );
+        f.params.extend(f.params.clone());
+        f.params.push(Value::Text(now.to_string()));
+        self.read(|c| {
+            c.prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(&f.params), work_count)
+        })
+    }
 }
 
 impl Store for SqliteStore {
@@ -736,19 +750,7 @@ impl Store for SqliteStore {
     }
 
     fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
-        let mut f = work_filter(q);
-        // Two counts, each from an index, read less than one pass adding up the overdue.
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM work_items w WHERE {0}),
-                    (SELECT COUNT(*) FROM work_items w WHERE {0} AND w.overdue_from <= ?)",
-            f.sql()
-        );
-        f.params.extend(f.params.clone());
-        f.params.push(Value::Text(now.to_string()));
-        self.read(|c| {
-            c.prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(&f.params), work_count)
-        })
+        self.count_work("work_items", work_filter(q), now)
     }
 
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
@@ -899,18 +901,7 @@ impl Store for SqliteStore {
     }
 
     fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
-        let mut f = case_work_filter(q);
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM case_work w WHERE {0}),
-                    (SELECT COUNT(*) FROM case_work w WHERE {0} AND w.overdue_from <= ?)",
-            f.sql()
-        );
-        f.params.extend(f.params.clone());
-        f.params.push(Value::Text(now.to_string()));
-        self.read(|c| {
-            c.prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(&f.params), work_count)
-        })
+        self.count_work("case_work", case_work_filter(q), now)
     }
 
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {
