@@ -304,6 +304,7 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
             seed: rand::random(),
             until: app.today(),
             la_code: DEMO_LA.into(),
+            jobs: 1,
         },
         |_, _| {},
     )?;

@@ -16,18 +16,28 @@
 //!   children per 10,000 are on a plan at 31 March; a few percent of plans ending in
 //!   the year lasted two years or more.
 //!
-//! Each child is generated in turn, their whole story in time order; each command is
-//! its own transaction, so a run stopped halfway leaves every child's record as it
-//! stood after their last completed step (an unfinished story, like a real one).
+//! Staffing follows the DfE's *Children's social work workforce* statistics: the
+//! average caseload of a children and family social worker was 15.4 at 30 September
+//! 2024, so the county has about one case-holding social worker for every 30 children
+//! who become known in a year (a case stays open some months), in teams of six under a
+//! practice supervisor; the front door and the conference chairs grow with the county.
+//!
+//! Each child's whole story is told in time order, from their own random numbers (the
+//! seed and the child's number), so the same seed gives the same children however many
+//! are told side by side (`jobs`); each command is its own transaction, so a run
+//! stopped halfway leaves every child's record as it stood after their last completed
+//! step (an unfinished story, like a real one).
 
-use crate::clock::FixedClock;
+use crate::clock::Clock;
 use crate::front_door::ThresholdSupport;
 use crate::identity::NewUserInput;
 use crate::{names, App, AppError, Caller, Settings};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::sync::Arc;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use together_domain::calendar::Calendar;
 use together_domain::case::assessment::{AssessmentRecord, ChildSeen, SeenAlone};
 use together_domain::case::decide::ActionInput;
@@ -45,6 +55,7 @@ use together_domain::profile::Profile;
 use together_domain::referral::details::{
     ChildInput, ConcernInput, ConsentInput, FamilyMemberInput, ReferrerInput, SignsOfSafetyInput,
 };
+use together_domain::referral::state::AcknowledgementMethod;
 use together_domain::referral::{
     Channel, DecideInput, Outcome, ReferralCommand, ReferralId, ReferralInput, Signpost,
 };
@@ -61,6 +72,10 @@ pub struct Options {
     pub until: NaiveDate,
     /// The local authority code pupil numbers carry.
     pub la_code: String,
+    /// How many children's stories are told side by side (at least one). Each is its
+    /// own run of transactions, so more than one keeps a server database busy while
+    /// another story waits for its commit.
+    pub jobs: usize,
 }
 
 /// What was generated.
@@ -79,7 +94,23 @@ pub struct Report {
     pub refused: Vec<String>,
 }
 
-/// The staff who do the work: front door, three locality teams, chairs, partners.
+impl Report {
+    /// Add one child's story to the run's.
+    fn add(&mut self, o: Report) {
+        self.children += o.children;
+        self.referrals += o.referrals;
+        self.re_referrals += o.re_referrals;
+        self.cases += o.cases;
+        self.assessments += o.assessments;
+        self.cin_plans += o.cin_plans;
+        self.enquiries += o.enquiries;
+        self.conferences += o.conferences;
+        self.cp_plans += o.cp_plans;
+        self.refused.extend(o.refused);
+    }
+}
+
+/// The staff who do the work: front door, locality teams, chairs, partners.
 struct Staff {
     frontdoor: Vec<Caller>,
     supervisors: Vec<Caller>,
@@ -93,7 +124,52 @@ struct Staff {
 
 const STAFF_SETTING: &str = "generated-staff";
 
-fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
+/// How many of each the county employs, from how many children become known a year.
+#[derive(Debug, PartialEq, Eq)]
+struct Establishment {
+    frontdoor: usize,
+    teams: usize,
+    social_workers_per_team: usize,
+    chairs: usize,
+}
+
+impl Establishment {
+    fn for_county(children_a_year: usize) -> Establishment {
+        Establishment {
+            // About fifty referrals a working day at 13,000 a year; a worker screens ten.
+            frontdoor: children_a_year.div_ceil(2_000).max(2),
+            // One social worker for 30 children a year (caseload 15.4), six to a team.
+            teams: children_a_year.div_ceil(30 * 6).max(3),
+            social_workers_per_team: 6,
+            // A chair holds about 300 conferences a year; about one child in six known
+            // in a year has one, and most of those have reviews.
+            chairs: children_a_year.div_ceil(1_500).max(2),
+        }
+    }
+}
+
+/// The names of the locality teams: north, south, east, west, central, then north-2...
+fn locality(t: usize) -> String {
+    const PLACES: [&str; 5] = ["north", "south", "east", "west", "central"];
+    match t / PLACES.len() {
+        0 => PLACES[t].to_string(),
+        n => format!("{}-{}", PLACES[t % PLACES.len()], n + 1),
+    }
+}
+
+fn title_case(slug: &str) -> String {
+    let mut c = slug.chars();
+    match c.next() {
+        Some(f) => f
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+            .replace('-', " "),
+        None => String::new(),
+    }
+}
+
+fn ensure_staff(app: &App, rng: &mut StdRng, size: &Establishment) -> Result<Staff, AppError> {
     let users = app.store.users()?;
     let find = |prefix: &str| -> Vec<UserRow> {
         let mut v: Vec<UserRow> = users
@@ -125,14 +201,19 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             agency: csc.id,
             name: name.into(),
         };
-        let teams = [
-            team("Front Door"),
-            team("North Locality Team"),
-            team("South Locality Team"),
-            team("East Locality Team"),
-            team("Conference and Review Service"),
-        ];
-        for t in &teams {
+        let front_door = team("Front Door");
+        let conferences = team("Conference and Review Service");
+        let localities: Vec<(String, TeamRow)> = (0..size.teams)
+            .map(|t| {
+                let slug = locality(t);
+                let row = team(&format!("{} Locality Team", title_case(&slug)));
+                (slug, row)
+            })
+            .collect();
+        for t in [&front_door, &conferences]
+            .into_iter()
+            .chain(localities.iter().map(|(_, t)| t))
+        {
             app.store.put_team(t)?;
         }
         let mut add = |username: String, role: Role, agency: &AgencyRow, team: Option<&TeamRow>| {
@@ -148,36 +229,36 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             )
             .map(|_| ())
         };
-        for i in 1..=2 {
+        for i in 1..=size.frontdoor {
             add(
                 format!("gen-frontdoor-{i}"),
                 Role::FrontDoorWorker,
                 &csc,
-                Some(&teams[0]),
+                Some(&front_door),
             )?;
         }
-        for (t, name) in ["north", "south", "east"].iter().enumerate() {
+        for (slug, team) in &localities {
             add(
-                format!("gen-supervisor-{name}"),
+                format!("gen-supervisor-{slug}"),
                 Role::PracticeSupervisor,
                 &csc,
-                Some(&teams[t + 1]),
+                Some(team),
             )?;
-            for i in 1..=4 {
+            for i in 1..=size.social_workers_per_team {
                 add(
-                    format!("gen-sw-{name}-{i}"),
+                    format!("gen-sw-{slug}-{i}"),
                     Role::SocialWorker,
                     &csc,
-                    Some(&teams[t + 1]),
+                    Some(team),
                 )?;
             }
         }
-        for i in 1..=2 {
+        for i in 1..=size.chairs {
             add(
                 format!("gen-chair-{i}"),
                 Role::ConferenceChair,
                 &csc,
-                Some(&teams[4]),
+                Some(&conferences),
             )?;
         }
         add(
@@ -207,8 +288,10 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             None,
         )?;
         app.store.put_setting(STAFF_SETTING, "1")?;
-        return ensure_staff(app, rng);
+        return ensure_staff(app, rng, size);
     }
+    // The staff made on the first run, however many teams that was: each supervisor's
+    // team is the social workers who share it.
     let caller = |u: &UserRow| app.caller_for(u, "generate");
     let all = |prefix: &str| -> Result<Vec<Caller>, AppError> {
         find(prefix).iter().map(caller).collect()
@@ -220,17 +303,24 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
             .ok_or_else(|| AppError::Internal(format!("no user {name}")))?;
         caller(&u)
     };
-    let teams = ["north", "south", "east"];
+    let social_workers = find("gen-sw-");
+    let mut supervisors = Vec::new();
+    let mut teams = Vec::new();
+    for s in find("gen-supervisor-") {
+        let team: Vec<Caller> = social_workers
+            .iter()
+            .filter(|w| w.team.is_some() && w.team == s.team)
+            .map(caller)
+            .collect::<Result<_, _>>()?;
+        if !team.is_empty() {
+            supervisors.push(caller(&s)?);
+            teams.push(team);
+        }
+    }
     Ok(Staff {
         frontdoor: all("gen-frontdoor-")?,
-        supervisors: teams
-            .iter()
-            .map(|t| one(&format!("gen-supervisor-{t}")))
-            .collect::<Result<_, _>>()?,
-        social_workers: teams
-            .iter()
-            .map(|t| all(&format!("gen-sw-{t}-")))
-            .collect::<Result<_, _>>()?,
+        supervisors,
+        social_workers: teams,
         chairs: all("gen-chair-")?,
         police: one("gen-police")?,
         health: one("gen-health")?,
@@ -239,47 +329,119 @@ fn ensure_staff(app: &App, rng: &mut StdRng) -> Result<Staff, AppError> {
 }
 
 /// Generate `opts.children` children over `opts.years` years into `store`, calling
-/// `progress` after each child.
+/// `progress` after each child with how many are done and the run's report so far.
 pub fn generate(
     store: Arc<dyn Store>,
     profile: Profile,
     opts: &Options,
-    mut progress: impl FnMut(usize, &Report),
+    progress: impl FnMut(usize, &Report) + Send,
 ) -> Result<Report, AppError> {
     let start = opts
         .until
         .with_year(opts.until.year() - opts.years as i32)
         .unwrap_or(opts.until - Duration::days(365 * opts.years as i64));
-    let clock = Arc::new(FixedClock::at(noon(start)));
+    let clock = Arc::new(StoryClock::new(noon(start)));
     let app = App::new(store, profile, clock.clone(), Settings::default())?;
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let staff = ensure_staff(&app, &mut rng)?;
+    let size = Establishment::for_county(opts.children / opts.years.max(1) as usize);
+    let staff = ensure_staff(&app, &mut rng, &size)?;
     let cal = app.calendar();
     let span = (opts.until - start).num_days().max(1);
-    let mut report = Report::default();
-    for i in 0..opts.children {
-        // Children become known evenly over the years.
-        let first = cal.add_working_days(start + Duration::days(rng.gen_range(0..span)), 0);
-        if first > opts.until {
-            continue;
+    let next = AtomicUsize::new(0);
+    let told = Mutex::new((0usize, Report::default(), progress));
+    let tell = || {
+        // Each thread's stories stand at their own moments.
+        clock.stand(noon(start));
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= opts.children {
+                return;
+            }
+            let mut rng = StdRng::seed_from_u64(child_seed(opts.seed, i));
+            let mut report = Report::default();
+            // Children become known evenly over the years.
+            let first = cal.add_working_days(start + Duration::days(rng.gen_range(0..span)), 0);
+            if first <= opts.until {
+                let mut g = Gen {
+                    app: &app,
+                    clock: &clock,
+                    cal: &cal,
+                    staff: &staff,
+                    rng: &mut rng,
+                    until: opts.until,
+                    la: &opts.la_code,
+                    report: &mut report,
+                };
+                if let Err(e) = g.child(first) {
+                    report.refused.push(format!("child {i}: {e}"));
+                }
+                report.children += 1;
+            }
+            let mut t = told.lock().expect("report lock");
+            let (done, run, progress) = &mut *t;
+            *done += 1;
+            run.add(report);
+            progress(*done, run);
         }
-        let mut g = Gen {
-            app: &app,
-            clock: &clock,
-            cal: &cal,
-            staff: &staff,
-            rng: &mut rng,
-            until: opts.until,
-            la: &opts.la_code,
-            report: &mut report,
-        };
-        if let Err(e) = g.child(first) {
-            report.refused.push(format!("child {i}: {e}"));
+    };
+    std::thread::scope(|s| {
+        for _ in 1..opts.jobs.max(1) {
+            s.spawn(tell);
         }
-        report.children += 1;
-        progress(i + 1, &report);
-    }
+        tell();
+    });
+    let (_, report, _) = told.into_inner().expect("report lock");
     Ok(report)
+}
+
+/// Child `i`'s own random numbers: the same story whichever thread tells it.
+fn child_seed(seed: u64, i: usize) -> u64 {
+    // SplitMix64's finaliser over (seed, i): neighbouring children and neighbouring
+    // seeds get unrelated streams.
+    let mut z = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(
+        (i as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9),
+    );
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator's clock: each thread telling stories stands at its own moment, so
+/// stories told side by side share one application (one matching index, one
+/// calendar) without sharing a time.
+struct StoryClock {
+    id: u64,
+    start: chrono::DateTime<Utc>,
+}
+
+thread_local! {
+    /// The moment this thread stands at, and which clock set it.
+    static MOMENT: Cell<Option<(u64, chrono::DateTime<Utc>)>> = const { Cell::new(None) };
+}
+
+impl StoryClock {
+    fn new(start: chrono::DateTime<Utc>) -> StoryClock {
+        static IDS: AtomicU64 = AtomicU64::new(1);
+        StoryClock {
+            id: IDS.fetch_add(1, Ordering::Relaxed),
+            start,
+        }
+    }
+    /// Stand this thread's clock at `t`.
+    fn stand(&self, t: chrono::DateTime<Utc>) {
+        MOMENT.with(|m| m.set(Some((self.id, t))));
+    }
+}
+
+impl Clock for StoryClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        match MOMENT.with(|m| m.get()) {
+            Some((id, t)) if id == self.id => t,
+            _ => self.start,
+        }
+    }
 }
 
 fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
@@ -288,7 +450,7 @@ fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
 
 struct Gen<'a> {
     app: &'a App,
-    clock: &'a FixedClock,
+    clock: &'a StoryClock,
     cal: &'a Calendar,
     staff: &'a Staff,
     rng: &'a mut StdRng,
@@ -315,7 +477,7 @@ impl<'a> Gen<'a> {
         if d > self.until {
             return Err(Later);
         }
-        self.clock.set(noon(d) + Duration::minutes(m));
+        self.clock.stand(noon(d) + Duration::minutes(m));
         Ok(())
     }
     fn chance(&mut self, p: f64) -> bool {
@@ -582,6 +744,22 @@ impl<'a> Gen<'a> {
             .app
             .receive_referral(&referrer_caller, details, channel, None, None)?;
         let rid = ReferralId(row.id);
+        // Written referrals were acknowledged on receipt; the front door tells a caller
+        // during the call, or (now and then) by email later that day (¶167).
+        if channel == Channel::Telephone {
+            let method = if self.chance(0.9) {
+                AcknowledgementMethod::DuringContact
+            } else {
+                self.at(day, 320)?;
+                AcknowledgementMethod::Email
+            };
+            self.app.act_on_referral(
+                &referrer_caller,
+                rid,
+                ReferralCommand::Acknowledge { method },
+                ThresholdSupport::default(),
+            )?;
+        }
         let fd = self.pick(&self.staff.frontdoor).clone();
         let team = self.rng.gen_range(0..self.staff.supervisors.len());
         let sup = self.staff.supervisors[team].clone();
@@ -1417,5 +1595,117 @@ fn plan(kind: PlanKind, agreed: NaiveDate) -> Command {
         }],
         // The profile's interval is at most six months (SET 2.5.26): review in three.
         next_review: Some(agreed + Duration::days(90)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::ProfileSource;
+
+    #[test]
+    fn the_establishment_grows_with_the_county() {
+        // A small partnership: the floor (three teams, two at the front door and two
+        // chairs), as the demo and the tests use.
+        let small = Establishment::for_county(20);
+        assert_eq!(
+            small,
+            Establishment {
+                frontdoor: 2,
+                teams: 3,
+                social_workers_per_team: 6,
+                chairs: 2
+            }
+        );
+        // The benchmark county: 100,000 children over ten years, 10,000 a year: 334
+        // social workers at 30 children a year each (caseload 15.4), 56 teams.
+        let county = Establishment::for_county(10_000);
+        assert_eq!(county.teams, 56);
+        assert_eq!(county.frontdoor, 5);
+        assert_eq!(county.chairs, 7);
+        let workers = county.teams * county.social_workers_per_team;
+        assert!((10_000 / workers).abs_diff(30) <= 1, "{workers}");
+    }
+
+    #[test]
+    fn localities_are_named_in_turn_and_never_twice() {
+        let names: Vec<String> = (0..12).map(locality).collect();
+        assert_eq!(
+            &names[..6],
+            ["north", "south", "east", "west", "central", "north-2"]
+        );
+        assert_eq!(names[10], "north-3");
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        assert_eq!(title_case("north-2"), "North 2");
+    }
+
+    #[test]
+    fn a_county_is_staffed_once_and_read_back_by_team() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = together_store::open(dir.path().join("s.db").to_str().unwrap()).unwrap();
+        let clock = Arc::new(StoryClock::new(noon(
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        )));
+        let app = App::new(
+            store,
+            ProfileSource::default().load("national").unwrap(),
+            clock,
+            Settings::default(),
+        )
+        .unwrap();
+        let size = Establishment::for_county(1_200);
+        assert_eq!(size.teams, 7);
+        let staff = ensure_staff(&app, &mut StdRng::seed_from_u64(1), &size).unwrap();
+        assert_eq!(staff.supervisors.len(), 7);
+        assert!(staff.social_workers.iter().all(|t| t.len() == 6));
+        assert_eq!(staff.frontdoor.len(), 2);
+        // Each supervisor's team are the social workers of the same team.
+        let users = app.store.users().unwrap();
+        let team_of = |c: &Caller| users.iter().find(|u| u.id == c.actor_id).unwrap().team;
+        for (s, team) in staff.supervisors.iter().zip(&staff.social_workers) {
+            assert!(team.iter().all(|w| team_of(w) == team_of(s)));
+        }
+        // A second run on the same database finds the same staff, whatever its size.
+        let again = ensure_staff(
+            &app,
+            &mut StdRng::seed_from_u64(2),
+            &Establishment::for_county(20),
+        )
+        .unwrap();
+        assert_eq!(again.supervisors.len(), 7);
+        assert_eq!(app.store.users().unwrap().len(), users.len());
+    }
+
+    #[test]
+    fn each_thread_stands_at_its_own_moment() {
+        let t0 = noon(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
+        let clock = StoryClock::new(t0);
+        let other = StoryClock::new(t0);
+        assert_eq!(clock.now(), t0);
+        clock.stand(t0 + Duration::days(3));
+        assert_eq!(clock.now(), t0 + Duration::days(3));
+        // Another clock on this thread does not see it; another thread does not either.
+        assert_eq!(other.now(), t0);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                assert_eq!(clock.now(), t0);
+                clock.stand(t0 + Duration::days(9));
+                assert_eq!(clock.now(), t0 + Duration::days(9));
+            });
+        });
+        assert_eq!(clock.now(), t0 + Duration::days(3));
+    }
+
+    #[test]
+    fn children_have_their_own_random_numbers() {
+        let mut seeds: Vec<u64> = (0..3)
+            .flat_map(|seed| (0..10_000).map(move |i| child_seed(2026 + seed, i)))
+            .collect();
+        seeds.sort();
+        seeds.dedup();
+        assert_eq!(seeds.len(), 30_000);
     }
 }

@@ -23,6 +23,7 @@ fn county() -> common::Fixture {
             seed: 5,
             until: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
             la_code: "881".into(),
+            jobs: 2,
         },
         |_, _| {},
     )

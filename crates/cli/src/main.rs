@@ -134,6 +134,10 @@ enum Command {
         /// The last day of history (default today).
         #[arg(long)]
         until: Option<chrono::NaiveDate>,
+        /// Children's stories told side by side (the same seed gives the same children
+        /// whatever the number).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: u16,
     },
     /// Print the timeliness and effectiveness figures for a collection year as CSV
     /// (small numbers suppressed), as a partnership manager sees them.
@@ -506,6 +510,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             years,
             seed,
             until,
+            jobs,
         } => {
             let profile = partnership.load()?;
             let store = together_store::open(&db.database)
@@ -520,6 +525,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 seed,
                 until,
                 la_code,
+                jobs: jobs.into(),
             };
             let started = std::time::Instant::now();
             let report = together_app::generate::generate(store, profile, &opts, |n, r| {
