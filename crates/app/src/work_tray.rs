@@ -1,8 +1,10 @@
 //! A practitioner's work tray a page at a time (issue 6: a supervisor's tray answers
 //! within 100 ms however much is waiting). Referral work (the front door's and the
 //! supervisors' decisions) and case work in one list, soonest overdue first, with how
-//! much is waiting and how much of it is overdue counted in full, so nothing past the
-//! first page goes unnoticed.
+//! much is waiting and how much of it is overdue, so nothing past the first page goes
+//! unnoticed. The counts stop past [`COUNTED_TO`]: "more than 1,000" tells a supervisor
+//! all a larger number would, and the tray costs the same however large a backlog grows
+//! (docs/decisions.md).
 //!
 //! The order is the stores' own: (overdue from, referral or case id, work key), all
 //! compared as text. Ids are UUIDs, so a referral and a case never tie, and one place
@@ -17,6 +19,9 @@ use together_store::{CaseWorkQuery, WorkAfter, WorkCount, WorkQuery};
 
 /// Items on one page of a tray.
 pub const ITEMS_PER_PAGE: usize = 50;
+
+/// A tray's counts are exact up to this; past it they say "more than" it.
+pub const COUNTED_TO: u64 = 1_000;
 
 /// One item of work, from a referral or from a case.
 pub enum TrayEntry {
@@ -51,9 +56,39 @@ pub struct WorkTray {
     /// This page's items, soonest overdue first.
     pub items: Vec<TrayEntry>,
     /// All the work in the tray (not just this page), and how much of it is overdue.
-    pub count: WorkCount,
+    pub count: TrayCount,
     /// Where the next page starts, if there is more.
     pub next: Option<WorkAfter>,
+}
+
+/// How much work a tray holds and how much of it is overdue: exact up to a bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrayCount {
+    pub total: Counted,
+    pub overdue: Counted,
+}
+
+/// A count that stops at a bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    Exactly(u64),
+    MoreThan(u64),
+}
+
+impl Counted {
+    /// A count of parts each counted as far as `to + 1`: if they come to more than
+    /// `to`, the whole is more than `to`; if not, no part reached its bound.
+    fn of(parts: u64, to: u64) -> Counted {
+        if parts > to {
+            Counted::MoreThan(to)
+        } else {
+            Counted::Exactly(parts)
+        }
+    }
+    /// Whether there is any at all.
+    pub fn is_zero(&self) -> bool {
+        *self == Counted::Exactly(0)
+    }
 }
 
 /// A place in a tray as a link carries it: `{overdue_from}~{id}~{key}`.
@@ -94,6 +129,19 @@ impl App {
         limit: usize,
     ) -> Result<WorkTray, AppError> {
         self.authorize(caller, Action::ViewHome)?;
+        self.work_tray_counted_to(caller, after, limit, COUNTED_TO)
+    }
+
+    /// [`App::work_tray`] with its counts exact up to `counted_to`.
+    pub fn work_tray_counted_to(
+        &self,
+        caller: &Caller,
+        after: Option<&WorkAfter>,
+        limit: usize,
+        counted_to: u64,
+    ) -> Result<WorkTray, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let cap = counted_to.saturating_add(1);
         let limit = limit.clamp(1, 500);
         let now = self.tray_now();
         let fetch = limit as u32 + 1;
@@ -106,14 +154,14 @@ impl App {
                 };
                 (
                     self.store.work_items(&q)?,
-                    self.store.count_work_items(&q, &now)?,
+                    self.store.count_work_items(&q, &now, cap)?,
                 )
             }
             None => (Vec::new(), WorkCount::default()),
         };
         let q = case_work_query(caller, after.cloned(), fetch);
         let case_work = self.store.case_work(&q)?;
-        let case_count = self.store.count_case_work(&q, &now)?;
+        let case_count = self.store.count_case_work(&q, &now, cap)?;
 
         // Merge the two lists, each already in the tray's order.
         let mut referral_work = referral_work.into_iter().peekable();
@@ -156,9 +204,9 @@ impl App {
         let next = more.then(|| items.last().map(TrayEntry::place)).flatten();
         Ok(WorkTray {
             items,
-            count: WorkCount {
-                total: referral_count.total + case_count.total,
-                overdue: referral_count.overdue + case_count.overdue,
+            count: TrayCount {
+                total: Counted::of(referral_count.total + case_count.total, counted_to),
+                overdue: Counted::of(referral_count.overdue + case_count.overdue, counted_to),
             },
             next,
         })

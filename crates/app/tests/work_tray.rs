@@ -4,10 +4,17 @@
 //! working day (WT2026 ¶167) are never silently cut off the end of a list.
 
 use chrono::{Duration, TimeZone, Utc};
-use together_app::work_tray::{place_from_link, place_to_link, TrayEntry};
+use together_app::work_tray::{place_from_link, place_to_link, Counted, TrayEntry};
 
 mod common;
 use common::*;
+
+fn exactly(c: Counted) -> u64 {
+    match c {
+        Counted::Exactly(n) => n,
+        Counted::MoreThan(n) => panic!("counted past {n}"),
+    }
+}
 
 fn place(e: &TrayEntry) -> (String, String, String) {
     let p = e.place();
@@ -56,7 +63,7 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
 
     let first = f.app.work_tray(&sup, None, 50).unwrap();
     assert_eq!(first.items.len(), 50);
-    assert_eq!(first.count.total as usize, everything.len());
+    assert_eq!(first.count.total, Counted::Exactly(everything.len() as u64));
     let mut seen: Vec<_> = first.items.iter().map(place).collect();
     let mut overdue_seen = first.items.iter().filter(|i| i.overdue()).count();
     assert!(
@@ -87,13 +94,30 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
             "{place:?}"
         );
     }
-    assert_eq!(first.count.overdue as usize, overdue_seen);
+    assert_eq!(first.count.overdue, Counted::Exactly(overdue_seen as u64));
 
     // Two days on, Tuesday's decisions are overdue too (WT2026 ¶167: one working day).
     f.clock.advance(Duration::days(2));
     let later = f.app.work_tray(&sup, None, 50).unwrap();
     assert_eq!(later.count.total, first.count.total);
-    assert!(later.count.overdue > first.count.overdue);
+    assert!(exactly(later.count.overdue) > exactly(first.count.overdue));
+
+    // The counts stop past a bound, so a tray costs the same however large a backlog
+    // grows; up to the bound they are exact, referral and case work together.
+    let n = everything.len() as u64;
+    let overdue = exactly(later.count.overdue);
+    let at = |to: u64| {
+        f.app
+            .work_tray_counted_to(&sup, None, 50, to)
+            .unwrap()
+            .count
+    };
+    assert_eq!(at(n).total, Counted::Exactly(n));
+    assert_eq!(at(n - 1).total, Counted::MoreThan(n - 1));
+    assert_eq!(at(overdue).overdue, Counted::Exactly(overdue));
+    assert_eq!(at(overdue - 1).overdue, Counted::MoreThan(overdue - 1));
+    assert_eq!(at(10).total, Counted::MoreThan(10));
+    assert_eq!(at(10).overdue, Counted::MoreThan(10));
 }
 
 #[test]
@@ -108,7 +132,7 @@ fn a_front_door_worker_sees_only_the_front_doors_queue_and_a_partner_no_referral
         .items
         .iter()
         .all(|i| matches!(i, TrayEntry::Referral(t) if t.work.queue == "front-door")));
-    assert_eq!(fd.count.total as usize, fd.items.len());
+    assert_eq!(fd.count.total, Counted::Exactly(fd.items.len() as u64));
     let school = f
         .app
         .work_tray(&caller(&f.app, "school"), None, 50)
@@ -117,5 +141,8 @@ fn a_front_door_worker_sees_only_the_front_doors_queue_and_a_partner_no_referral
         school.items.iter().all(|i| matches!(i, TrayEntry::Case(_))),
         "a partner's tray holds only the plan work assigned to them"
     );
-    assert_eq!(school.count.total as usize, school.items.len());
+    assert_eq!(
+        school.count.total,
+        Counted::Exactly(school.items.len() as u64)
+    );
 }

@@ -109,8 +109,9 @@ pub trait Store: Send + Sync {
     /// `q.after` on.
     fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>>;
     /// How many of the work items `q` selects there are (ignoring its `after` and
-    /// `limit`), and how many are overdue by `now` (overdue from at or before it).
-    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount>;
+    /// `limit`), and how many are overdue by `now` (overdue from at or before it);
+    /// each count stops at `cap`, so it costs no more however much is waiting.
+    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount>;
     /// Children (born and unborn) with their households, in id order after `after`,
     /// for building the matching index.
     fn matchable_children(
@@ -140,8 +141,8 @@ pub trait Store: Send + Sync {
     /// `q.after` on.
     fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>>;
     /// How much case work `q` selects (ignoring `after` and `limit`), and how much of
-    /// it is overdue by `now`.
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount>;
+    /// it is overdue by `now`; each count stops at `cap`.
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount>;
     /// Plan actions, soonest due first.
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>>;
 

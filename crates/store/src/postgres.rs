@@ -685,11 +685,16 @@ fn team_row(r: &Row) -> PgResult<TeamRow> {
 
 impl PgStore {
     /// How much of `table`'s work `f` selects, and how much is overdue by `now`.
-    fn count_work(&self, table: &str, mut f: Filter, now: &str) -> Result<WorkCount> {
+    /// Both counts of a tray, each read from the index only as far as `cap`.
+    fn count_work(&self, table: &str, mut f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         f.params.push(Box::new(now.to_string()));
+        let now_at = f.params.len();
+        f.params
+            .push(Box::new(i64::try_from(cap).unwrap_or(i64::MAX)));
+        let cap_at = f.params.len();
         let sql = format!(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE w.overdue_from <= ${}) FROM {table} w WHERE {}",
-            f.params.len(),
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} LIMIT ${cap_at}) a),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} AND w.overdue_from <= ${now_at} LIMIT ${cap_at}) b)",
             f.sql()
         );
         self.read(|c| {
@@ -1057,8 +1062,8 @@ impl Store for PgStore {
         })
     }
 
-    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
-        self.count_work("work_items", work_filter(q), now)
+    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        self.count_work("work_items", work_filter(q), now, cap)
     }
 
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
@@ -1186,8 +1191,8 @@ impl Store for PgStore {
         })
     }
 
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
-        self.count_work("case_work", case_work_filter(q), now)
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        self.count_work("case_work", case_work_filter(q), now, cap)
     }
 
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {

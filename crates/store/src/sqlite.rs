@@ -363,14 +363,20 @@ fn append_entries(tx: &Connection, entries: &[NewEntry]) -> Result<Vec<StoredEve
 impl SqliteStore {
     /// How much of `table`'s work `f` selects, and how much is overdue by `now`: two
     /// counts, each from an index, read less than one pass adding up the overdue.
-    fn count_work(&self, table: &str, mut f: Filter, now: &str) -> Result<WorkCount> {
+    /// Both counts of a tray, each read from the index only as far as `cap`.
+    fn count_work(&self, table: &str, f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM {table} w WHERE {0}),
-                    (SELECT COUNT(*) FROM {table} w WHERE {0} AND w.overdue_from <= ?)",
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} LIMIT ?)),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} AND w.overdue_from <= ? LIMIT ?))",
             f.sql()
         );
-        f.params.extend(f.params.clone());
-        f.params.push(Value::Text(now.to_string()));
+        let cap = Value::Integer(i64::try_from(cap).unwrap_or(i64::MAX));
+        let mut params = f.params.clone();
+        params.push(cap.clone());
+        params.extend(f.params.clone());
+        params.push(Value::Text(now.to_string()));
+        params.push(cap);
+        let f = Filter { params, ..f };
         self.read(|c| {
             c.prepare_cached(&sql)?
                 .query_row(rusqlite::params_from_iter(&f.params), work_count)
@@ -749,8 +755,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn count_work_items(&self, q: &WorkQuery, now: &str) -> Result<WorkCount> {
-        self.count_work("work_items", work_filter(q), now)
+    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        self.count_work("work_items", work_filter(q), now, cap)
     }
 
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
@@ -900,8 +906,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str) -> Result<WorkCount> {
-        self.count_work("case_work", case_work_filter(q), now)
+    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        self.count_work("case_work", case_work_filter(q), now, cap)
     }
 
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {

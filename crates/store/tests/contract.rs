@@ -1987,19 +1987,35 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
     assert_eq!(seen, expected, "every item once, in the tray's order");
     let q = WorkQuery::default();
     assert_eq!(
-        s.count_work_items(&q, "2026-11-25T00:00:00").unwrap(),
+        s.count_work_items(&q, "2026-11-25T00:00:00", u64::MAX)
+            .unwrap(),
         WorkCount {
             total: 10,
             overdue: 8
         },
         "overdue from at or before now counts as overdue"
     );
+    // Counted only as far as asked: a tray's count costs the same however much waits.
+    assert_eq!(
+        s.count_work_items(&q, "2026-11-25T00:00:00", 6).unwrap(),
+        WorkCount {
+            total: 6,
+            overdue: 6
+        }
+    );
+    assert_eq!(
+        s.count_work_items(&q, "2026-11-25T00:00:00", 9).unwrap(),
+        WorkCount {
+            total: 9,
+            overdue: 8
+        }
+    );
     let front_door = WorkQuery {
         queue: Some("front-door".into()),
         ..Default::default()
     };
     assert_eq!(
-        s.count_work_items(&front_door, "2026-11-24T12:00:00")
+        s.count_work_items(&front_door, "2026-11-24T12:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 5,
@@ -2074,9 +2090,18 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
     }
     assert_eq!(seen, mine);
     assert_eq!(
-        s.count_case_work(&q(None), "2026-12-01T00:00:00").unwrap(),
+        s.count_case_work(&q(None), "2026-12-01T00:00:00", u64::MAX)
+            .unwrap(),
         WorkCount {
             total: 8,
+            overdue: 4
+        }
+    );
+    assert_eq!(
+        s.count_case_work(&q(None), "2026-12-01T00:00:00", 5)
+            .unwrap(),
+        WorkCount {
+            total: 5,
             overdue: 4
         }
     );
@@ -2118,7 +2143,7 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         .all(|w| w.child == child));
     assert_eq!(s.case_work(&about(child)).unwrap().len(), 8);
     assert_eq!(
-        s.count_case_work(&about(other), "2026-12-01T00:00:00")
+        s.count_case_work(&about(other), "2026-12-01T00:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 1,
@@ -2130,7 +2155,7 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         ..Default::default()
     };
     assert_eq!(
-        s.count_case_work(&supervisors, "2026-12-01T00:00:00")
+        s.count_case_work(&supervisors, "2026-12-01T00:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 4,

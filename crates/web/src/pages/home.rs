@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use together_app::work_tray::{
-    place_from_link, place_to_link, TrayEntry, WorkTray, ITEMS_PER_PAGE,
+    place_from_link, place_to_link, Counted, TrayEntry, WorkTray, ITEMS_PER_PAGE,
 };
 use together_app::AppError;
 use together_domain::access::Action;
@@ -25,9 +25,10 @@ struct HomePage {
     role_intro: &'static str,
     /// This page of the tray.
     tray: Vec<TrayRow>,
-    /// All the work in the tray, and how much of it is overdue.
-    tray_total: u64,
-    tray_overdue: u64,
+    /// All the work in the tray ("3 items of work are"; `None` if there is none), and
+    /// how much of it is overdue ("more than 1,000"; `None` if none is).
+    tray_waiting: Option<String>,
+    tray_overdue: Option<String>,
     first_page: bool,
     /// The link to the next page of the tray, if there is more.
     later: Option<String>,
@@ -165,8 +166,8 @@ pub async fn home(
         greeting: format!("Hello, {}", ctx.signed.user.display_name),
         role_intro: intro(role),
         tray,
-        tray_total: count.total,
-        tray_overdue: count.overdue,
+        tray_waiting: waiting(count.total),
+        tray_overdue: (!count.overdue.is_zero()).then(|| how_many(count.overdue)),
         first_page,
         later: next.as_ref().map(place_to_link),
         referrals: referrals
@@ -227,5 +228,53 @@ fn case_work_href(w: &together_store::CaseWorkRow) -> String {
         format!("/cases/{}/report-{n}", w.case)
     } else {
         format!("/cases/{}", w.case)
+    }
+}
+
+/// "1,234", or "more than 1,000" past the bound the tray counts to.
+fn how_many(c: Counted) -> String {
+    match c {
+        Counted::Exactly(n) => crate::views::count(&n),
+        Counted::MoreThan(n) => format!("more than {}", crate::views::count(&n)),
+    }
+}
+
+/// The tray's sentence up to "waiting for you": `None` when nothing is.
+fn waiting(total: Counted) -> Option<String> {
+    match total {
+        Counted::Exactly(0) => None,
+        Counted::Exactly(1) => Some("1 item of work is".into()),
+        Counted::Exactly(_) => Some(format!("{} items of work are", how_many(total))),
+        Counted::MoreThan(_) => {
+            let n = how_many(total);
+            let mut c = n.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+            Some(format!(
+                "{}{} items of work are",
+                first.unwrap_or_default(),
+                c.as_str()
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tray_says_how_much_is_waiting_up_to_its_bound() {
+        assert_eq!(waiting(Counted::Exactly(0)), None);
+        assert_eq!(waiting(Counted::Exactly(1)).unwrap(), "1 item of work is");
+        assert_eq!(
+            waiting(Counted::Exactly(1_000)).unwrap(),
+            "1,000 items of work are"
+        );
+        assert_eq!(
+            waiting(Counted::MoreThan(1_000)).unwrap(),
+            "More than 1,000 items of work are"
+        );
+        assert_eq!(how_many(Counted::MoreThan(1_000)), "more than 1,000");
+        assert_eq!(how_many(Counted::Exactly(6_990)), "6,990");
     }
 }
