@@ -2,7 +2,7 @@
 # Issue 6 benchmarks on a generated county (results in BENCHMARKS.md, "A county made by
 # the application's own commands"):
 #
-#   bash bench/county.sh [CHILDREN] [YEARS] [DATABASE]
+#   bash bench/county.sh [CHILDREN] [YEARS] [DATABASE] [JOBS]
 #
 # 1. `together generate`: every child's pathway through the application's commands;
 # 2. the CIN census of the whole county for the last complete year;
@@ -14,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CHILDREN="${1:-100000}"
 YEARS="${2:-10}"
 DB="${3:-/tmp/together-county.db}"
+JOBS="${4:-2}"   # stories told side by side (the same seed gives the same county)
 cd "$ROOT"
 cargo build --release -p together >/dev/null
 BIN="$ROOT/target/release/together"
@@ -23,10 +24,10 @@ YEAR="$(python3 -c 'import datetime as d; t=d.date.today(); y=(t.year if t.month
 
 if [[ "$DB" != postgres* && ! -e "$DB" ]]; then
   echo "## generate $CHILDREN children over $YEARS years"
-  "${TIME[@]}" "$BIN" generate --database "$DB" --children "$CHILDREN" --years "$YEARS" --seed 2026
+  "${TIME[@]}" "$BIN" generate --database "$DB" --children "$CHILDREN" --years "$YEARS" --seed 2026 --jobs "$JOBS"
 elif [[ "$DB" == postgres* ]]; then
   echo "## generate $CHILDREN children over $YEARS years (PostgreSQL)"
-  "${TIME[@]}" "$BIN" generate --database "$DB" --children "$CHILDREN" --years "$YEARS" --seed 2026
+  "${TIME[@]}" "$BIN" generate --database "$DB" --children "$CHILDREN" --years "$YEARS" --seed 2026 --jobs "$JOBS"
 fi
 echo "## census $YEAR"
 "${TIME[@]}" "$BIN" census --database "$DB" --year "$YEAR" -o /tmp/county-census.xml | head -1

@@ -55,7 +55,7 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 validate "$WORK/demo.xml" "$(ruleset "$THIS")" || failed=1
 
 echo "[census] generated county"
-"$BIN" generate --database "$WORK/county.db" --children "${TOGETHER_CENSUS_CHILDREN:-1500}" --years 3 --seed 2026
+"$BIN" generate --database "$WORK/county.db" --children "${TOGETHER_CENSUS_CHILDREN:-1500}" --years 3 --seed 2026 --jobs 2
 for y in "$LAST" "$THIS"; do
   # Into a file, then its first lines: piping into `head` would close the pipe on a
   # census that has more to say, and fail the step for no fault of the return.
