@@ -684,8 +684,8 @@ fn team_row(r: &Row) -> PgResult<TeamRow> {
 }
 
 impl PgStore {
-    /// How much of `table`'s work `f` selects, and how much is overdue by `now`.
-    /// Both counts of a tray, each read from the index only as far as `cap`.
+    /// How much of `table`'s work `f` selects, and how much is overdue by `now`, each
+    /// read only as far as `cap`.
     fn count_work(&self, table: &str, mut f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         f.params.push(Box::new(now.to_string()));
         let now_at = f.params.len();

@@ -362,8 +362,7 @@ fn append_entries(tx: &Connection, entries: &[NewEntry]) -> Result<Vec<StoredEve
 
 impl SqliteStore {
     /// How much of `table`'s work `f` selects, and how much is overdue by `now`: two
-    /// counts, each from an index, read less than one pass adding up the overdue.
-    /// Both counts of a tray, each read from the index only as far as `cap`.
+    /// counts, each from an index and read only as far as `cap`.
     fn count_work(&self, table: &str, f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         let sql = format!(
             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} LIMIT ?)),
