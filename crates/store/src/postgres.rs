@@ -768,6 +768,26 @@ impl Store for PgStore {
         })
     }
 
+    fn logs(&self, children: &[PersonId]) -> Result<Vec<Vec<StoredEvent>>> {
+        let ids: Vec<String> = children.iter().map(|c| c.to_string()).collect();
+        let events = self.read(|c| {
+            let rs = c.query(
+                &format!(
+                    "SELECT {EVENT_COLS} FROM events WHERE child_id = ANY($1) ORDER BY child_id, seq"
+                ),
+                &[&ids],
+            )?;
+            rows(rs, event_row)
+        })?;
+        let at: HashMap<PersonId, usize> =
+            children.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut logs = vec![Vec::new(); children.len()];
+        for e in events {
+            logs[at[&e.child]].push(e);
+        }
+        Ok(logs)
+    }
+
     fn log_page(
         &self,
         child: PersonId,

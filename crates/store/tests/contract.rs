@@ -632,6 +632,20 @@ fn reads_events_by_id_and_logs_in_order(s: &dyn Store) {
     }
     assert_eq!(s.event(EventId::new_random()).unwrap(), None);
     assert!(s.log(PersonId::new_random()).unwrap().is_empty());
+    // Several logs in one read, in the order asked for, an unknown child's empty.
+    let (a, b) = (PersonId::new_random(), PersonId::new_random());
+    s.append(&[opened(b), note(b, "Seen at nursery")], &[], &[])
+        .unwrap();
+    s.append(&[opened(a), note(a, "Seen at home")], &[], &[])
+        .unwrap();
+    let a_log = s.log(a).unwrap();
+    assert_eq!(a_log.len(), 2);
+    let nobody = PersonId::new_random();
+    assert_eq!(
+        s.logs(&[b, nobody, c, a]).unwrap(),
+        vec![s.log(b).unwrap(), Vec::new(), log.clone(), a_log]
+    );
+    assert!(s.logs(&[]).unwrap().is_empty());
 
     // Payloads round-trip to the same body.
     let body = log[3].body().unwrap().unwrap();
