@@ -1,8 +1,9 @@
 //! The figures are worked out from every record of the year (a second or so for a
 //! county). Their facts are kept per year and used again while no event has been
 //! appended since — and, on a busy server, for up to `Settings::figures_max_age`
-//! after a change, so that a dashboard does not recompute the year for every
-//! request. One request works a year out at a time; the others wait for it and share
+//! after they were last known current, without asking the store whether anything
+//! changed, so that a dashboard neither recomputes the year nor waits on the store
+//! for every request. One request works a year out at a time; the others wait for it and share
 //! the result, so concurrent dashboards do not multiply the memory either. The page
 //! says when its figures were worked out.
 //!
@@ -37,10 +38,22 @@ type FiguresSlot = (i32, Option<TeamId>, bool);
 
 struct Kept {
     version: i64,
-    worked_out: Instant,
+    /// When the facts were last known to be current: worked out, or the records seen
+    /// unchanged since.
+    checked: Instant,
     as_at: DateTime<Utc>,
     facts: Arc<Vec<ChildFacts>>,
     generation: u64,
+}
+
+impl Kept {
+    fn year(&self) -> KeptYear {
+        KeptYear {
+            facts: self.facts.clone(),
+            as_at: self.as_at,
+            generation: self.generation,
+        }
+    }
 }
 
 /// A year's facts as the figures use them.
@@ -88,15 +101,20 @@ impl App {
             .or_default()
             .clone();
         let mut kept = slot.lock().unwrap_or_else(|p| p.into_inner());
+        // Shown as kept while they were known current within the allowed age, without
+        // asking the store (on PostgreSQL the version is a sum over every log head,
+        // and every dashboard request would wait for it here, one at a time).
+        if let Some(k) = kept.as_ref() {
+            if k.checked.elapsed() < self.settings.figures_max_age {
+                return Ok(k.year());
+            }
+        }
         // Read before working out: an append during it makes the next request look again.
         let version = self.store.events_version()?;
-        if let Some(k) = kept.as_ref() {
-            if k.version == version || k.worked_out.elapsed() < self.settings.figures_max_age {
-                return Ok(KeptYear {
-                    facts: k.facts.clone(),
-                    as_at: k.as_at,
-                    generation: k.generation,
-                });
+        if let Some(k) = kept.as_mut() {
+            if k.version == version {
+                k.checked = Instant::now();
+                return Ok(k.year());
             }
         }
         // Dropped first, so that a year's old and new facts are not held together.
@@ -106,7 +124,7 @@ impl App {
         let generation = self.kept_facts.generations.fetch_add(1, Ordering::Relaxed) + 1;
         *kept = Some(Kept {
             version,
-            worked_out: Instant::now(),
+            checked: Instant::now(),
             as_at,
             facts: facts.clone(),
             generation,
