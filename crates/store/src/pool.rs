@@ -1,27 +1,30 @@
 //! A small connection pool: connections are made on demand up to `max`, and
 //! returned on drop. Both backends use it.
 //!
-//! Callers are served in the order they asked (a ticket each): a request that has
-//! waited for a connection is not overtaken by one that arrives as a connection is
-//! returned. Without that, under more concurrent requests than connections, a few
-//! unlucky requests waited hundreds of milliseconds while later ones went ahead.
+//! When callers are waiting, a returned connection goes to the one who has waited
+//! longest, and a newcomer queues behind them: without that, under more concurrent
+//! requests than connections, a few unlucky requests waited hundreds of milliseconds
+//! while later ones went ahead. Each waiter is woken only when it is their turn, so
+//! a busy pool does not wake every waiting thread for every connection returned.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 pub struct Pool<C> {
     state: Mutex<State<C>>,
-    available: Condvar,
     max: usize,
     make: Box<dyn Fn() -> Result<C, String> + Send + Sync>,
 }
 
 struct State<C> {
     idle: Vec<C>,
-    /// Connections made and not discarded (idle or in use).
+    /// Connections made and not discarded (idle, in use or handed to a waiter).
     made: usize,
-    /// The next ticket to hand out, and the ticket whose turn it is.
-    next: u64,
-    serving: u64,
+    /// Callers waiting, longest first: their ticket and what wakes them.
+    waiting: VecDeque<(u64, Arc<Condvar>)>,
+    /// Connections handed to a waiter who has not yet woken to take them.
+    handed: HashMap<u64, C>,
+    next_ticket: u64,
 }
 
 pub struct Pooled<'a, C> {
@@ -35,10 +38,10 @@ impl<C> Pool<C> {
             state: Mutex::new(State {
                 idle: Vec::new(),
                 made: 0,
-                next: 0,
-                serving: 0,
+                waiting: VecDeque::new(),
+                handed: HashMap::new(),
+                next_ticket: 0,
             }),
-            available: Condvar::new(),
             max,
             make: Box::new(make),
         }
@@ -48,52 +51,78 @@ impl<C> Pool<C> {
         self.state.lock().map_err(|_| "pool poisoned".to_string())
     }
 
+    fn pooled(&self, c: C) -> Pooled<'_, C> {
+        Pooled {
+            pool: self,
+            conn: Some(c),
+        }
+    }
+
+    /// Make a connection in a place already counted in `made`.
+    fn make_counted(&self) -> Result<Pooled<'_, C>, String> {
+        match (self.make)() {
+            Ok(c) => Ok(self.pooled(c)),
+            Err(e) => {
+                self.discard();
+                Err(e)
+            }
+        }
+    }
+
     pub fn get(&self) -> Result<Pooled<'_, C>, String> {
         let mut g = self.lock()?;
-        let ticket = g.next;
-        g.next += 1;
-        loop {
-            if ticket == g.serving {
-                if let Some(c) = g.idle.pop() {
-                    g.serving += 1;
-                    drop(g);
-                    self.available.notify_all();
-                    return Ok(Pooled {
-                        pool: self,
-                        conn: Some(c),
-                    });
-                }
-                if g.made < self.max {
-                    g.made += 1;
-                    g.serving += 1;
-                    drop(g);
-                    self.available.notify_all();
-                    return match (self.make)() {
-                        Ok(c) => Ok(Pooled {
-                            pool: self,
-                            conn: Some(c),
-                        }),
-                        Err(e) => {
-                            self.discard();
-                            Err(e)
-                        }
-                    };
-                }
+        if g.waiting.is_empty() {
+            if let Some(c) = g.idle.pop() {
+                return Ok(self.pooled(c));
             }
-            g = self
-                .available
-                .wait(g)
-                .map_err(|_| "pool poisoned".to_string())?;
+            if g.made < self.max {
+                g.made += 1;
+                drop(g);
+                return self.make_counted();
+            }
+        }
+        let ticket = g.next_ticket;
+        g.next_ticket += 1;
+        let wake = Arc::new(Condvar::new());
+        g.waiting.push_back((ticket, wake.clone()));
+        loop {
+            g = wake.wait(g).map_err(|_| "pool poisoned".to_string())?;
+            if let Some(c) = g.handed.remove(&ticket) {
+                return Ok(self.pooled(c));
+            }
+            // Woken at the front because a place came free (a connection discarded).
+            let first = g.waiting.front().is_some_and(|(t, _)| *t == ticket);
+            if first && g.made < self.max {
+                g.waiting.pop_front();
+                g.made += 1;
+                drop(g);
+                return self.make_counted();
+            }
+        }
+    }
+
+    /// Take a connection back: to the longest waiter, or to the idle ones.
+    fn put_back(&self, c: C) {
+        if let Ok(mut g) = self.state.lock() {
+            match g.waiting.pop_front() {
+                Some((ticket, wake)) => {
+                    g.handed.insert(ticket, c);
+                    wake.notify_one();
+                }
+                None => g.idle.push(c),
+            }
         }
     }
 
     /// Forget a broken connection (or one that could not be made), so a new one is
-    /// made next time.
+    /// made next time; the longest waiter may make it.
     fn discard(&self) {
         if let Ok(mut g) = self.state.lock() {
             g.made -= 1;
+            if let Some((_, wake)) = g.waiting.front() {
+                wake.notify_one();
+            }
         }
-        self.available.notify_all();
     }
 }
 
@@ -121,10 +150,7 @@ impl<C> std::ops::DerefMut for Pooled<'_, C> {
 impl<C> Drop for Pooled<'_, C> {
     fn drop(&mut self) {
         if let Some(c) = self.conn.take() {
-            if let Ok(mut g) = self.pool.state.lock() {
-                g.idle.push(c);
-            }
-            self.pool.available.notify_all();
+            self.pool.put_back(c);
         }
     }
 }
@@ -167,6 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn a_waiter_makes_a_new_connection_when_one_is_discarded() {
+        let made = Arc::new(AtomicUsize::new(0));
+        let m = made.clone();
+        let pool = Arc::new(Pool::new(1, move || Ok(m.fetch_add(1, Ordering::SeqCst))));
+        let held = pool.get().unwrap();
+        let other = pool.clone();
+        let waiter = std::thread::spawn(move || *other.get().unwrap());
+        while pool.state.lock().unwrap().waiting.is_empty() {
+            std::thread::yield_now();
+        }
+        held.discard();
+        assert_eq!(waiter.join().unwrap(), 1, "a new connection, made by the waiter");
+        assert_eq!(pool.state.lock().unwrap().made, 1);
+    }
+
+    #[test]
     fn callers_are_served_in_the_order_they_asked() {
         // One connection, held; three callers ask in turn; each, once served, holds
         // the connection briefly. They must be served in the order they asked.
@@ -181,8 +223,8 @@ mod tests {
                 order.lock().unwrap().push(i);
                 std::thread::sleep(Duration::from_millis(5));
             }));
-            // Wait until this caller has its ticket before the next one asks.
-            while pool.state.lock().unwrap().next < i as u64 + 2 {
+            // Wait until this caller is queued before the next one asks.
+            while pool.state.lock().unwrap().waiting.len() < i + 1 {
                 std::thread::yield_now();
             }
         }
