@@ -12,7 +12,7 @@
 //! dropped) on an async executor thread: call the store from blocking tasks.
 //! Connections are plain TCP or Unix sockets (no TLS).
 
-use crate::pool::Pool;
+use crate::pool::{Fairness, Pool};
 use crate::*;
 use ::postgres::error::SqlState;
 use ::postgres::types::ToSql;
@@ -238,7 +238,7 @@ impl PgStore {
         if config.get_application_name().is_none() {
             config.application_name("together");
         }
-        let pool = Pool::new(POOL_SIZE, move || {
+        let pool = Pool::new(POOL_SIZE, Fairness::InTurn, move || {
             config
                 .connect(NoTls)
                 .map(|c| Conn(Some(c), HashMap::new()))

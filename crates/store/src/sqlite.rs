@@ -4,7 +4,7 @@
 //! write survives a crash or a kill.
 
 use crate::group_commit::Writer;
-use crate::pool::Pool;
+use crate::pool::{Fairness, Pool};
 use crate::*;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -89,7 +89,7 @@ impl SqliteStore {
     pub fn open(path: &str) -> Result<SqliteStore> {
         let p = path.to_string();
         let writer = Writer::new(connect(path).map_err(be)?);
-        let pool = Pool::new(READERS, move || connect(&p));
+        let pool = Pool::new(READERS, Fairness::FirstFree, move || connect(&p));
         let store = SqliteStore { pool, writer };
         store.migrate()?;
         Ok(store)
