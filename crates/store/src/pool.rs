@@ -2,18 +2,20 @@
 //! returned on drop. Both backends use it.
 //!
 //! Callers who must wait queue, and each is woken only when it is their turn, so a
-//! busy pool does not wake every waiting thread for every connection returned. A
-//! `Fairness::InTurn` pool hands a returned connection to the caller who has waited
-//! longest, and a newcomer queues behind them: PostgreSQL connections are held for
-//! network round trips, and without it, under more concurrent requests than
-//! connections, a few unlucky requests waited hundreds of milliseconds while later
-//! ones went ahead. A `Fairness::FirstFree` pool lets a newcomer take a connection
-//! that is free as it asks (the longest waiter is woken to try too): SQLite reads are
-//! microseconds, and handing each one over in turn cost a fifth of intake's
-//! throughput for no better tail.
+//! busy pool does not wake every waiting thread for every connection returned.
+//! Normally a connection free as someone asks is theirs (the longest waiter is woken
+//! to try too): a request that uses several connections one after another keeps
+//! going, and nobody waits on a hand-over. Strict turns cost PostgreSQL intake half
+//! its throughput, and SQLite reads (microseconds) a fifth.
+//!
+//! But on PostgreSQL, where connections are held for network round trips, some
+//! requests then waited hundreds of milliseconds while later ones went ahead. So a
+//! pool may be `Fairness::InTurnAfter(patience)`: once the longest waiter has waited
+//! that long, returned connections go to waiters in turn, and newcomers queue.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 pub struct Pool<C> {
     state: Mutex<State<C>>,
@@ -26,8 +28,8 @@ struct State<C> {
     idle: Vec<C>,
     /// Connections made and not discarded (idle, in use or handed to a waiter).
     made: usize,
-    /// Callers waiting, longest first: their ticket and what wakes them.
-    waiting: VecDeque<(u64, Arc<Condvar>)>,
+    /// Callers waiting, longest first: their ticket, what wakes them, and since when.
+    waiting: VecDeque<(u64, Arc<Condvar>, Instant)>,
     /// Connections handed to a waiter who has not yet woken to take them.
     handed: HashMap<u64, C>,
     next_ticket: u64,
@@ -36,8 +38,10 @@ struct State<C> {
 /// Who gets a connection returned while callers wait (see the module).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fairness {
-    InTurn,
+    /// Whoever asks while a connection is free.
     FirstFree,
+    /// First free, until the longest waiter has waited this long; then in turn.
+    InTurnAfter(Duration),
 }
 
 pub struct Pooled<'a, C> {
@@ -89,7 +93,7 @@ impl<C> Pool<C> {
 
     pub fn get(&self) -> Result<Pooled<'_, C>, String> {
         let mut g = self.lock()?;
-        if g.waiting.is_empty() || self.fairness == Fairness::FirstFree {
+        if !self.in_turn(&g) {
             if let Some(c) = g.idle.pop() {
                 return Ok(self.pooled(c));
             }
@@ -102,7 +106,7 @@ impl<C> Pool<C> {
         let ticket = g.next_ticket;
         g.next_ticket += 1;
         let wake = Arc::new(Condvar::new());
-        g.waiting.push_back((ticket, wake.clone()));
+        g.waiting.push_back((ticket, wake.clone(), Instant::now()));
         loop {
             g = wake.wait(g).map_err(|_| "pool poisoned".to_string())?;
             if let Some(c) = g.handed.remove(&ticket) {
@@ -110,7 +114,7 @@ impl<C> Pool<C> {
             }
             // Woken at the front: a connection is free (first free), or a place came
             // free (a connection discarded).
-            let first = g.waiting.front().is_some_and(|(t, _)| *t == ticket);
+            let first = g.waiting.front().is_some_and(|w| w.0 == ticket);
             if first {
                 if let Some(c) = g.idle.pop() {
                     g.waiting.pop_front();
@@ -127,12 +131,12 @@ impl<C> Pool<C> {
         }
     }
 
-    /// Take a connection back: in turn, to the longest waiter; first free, to the
-    /// idle ones, waking the longest waiter to take it if no newcomer does first.
+    /// Take a connection back: to the longest waiter if it is their turn; otherwise to
+    /// the idle ones, waking the longest waiter to take it if no newcomer does first.
     fn put_back(&self, c: C) {
         if let Ok(mut g) = self.state.lock() {
-            if self.fairness == Fairness::InTurn {
-                if let Some((ticket, wake)) = g.waiting.pop_front() {
+            if self.in_turn(&g) {
+                if let Some((ticket, wake, _)) = g.waiting.pop_front() {
                     g.handed.insert(ticket, c);
                     wake.notify_one();
                     return;
@@ -144,8 +148,17 @@ impl<C> Pool<C> {
     }
 
     fn wake_first(g: &State<C>) {
-        if let Some((_, wake)) = g.waiting.front() {
+        if let Some((_, wake, _)) = g.waiting.front() {
             wake.notify_one();
+        }
+    }
+
+    /// Whether connections now go to waiters in turn: someone has waited past the
+    /// pool's patience.
+    fn in_turn(&self, g: &State<C>) -> bool {
+        match (self.fairness, g.waiting.front()) {
+            (Fairness::InTurnAfter(patience), Some(w)) => w.2.elapsed() >= patience,
+            _ => false,
         }
     }
 
@@ -219,7 +232,7 @@ mod tests {
     fn a_connection_that_cannot_be_made_frees_its_place() {
         let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let f = fail.clone();
-        let pool = Pool::new(1, Fairness::InTurn, move || {
+        let pool = Pool::new(1, Fairness::InTurnAfter(Duration::ZERO), move || {
             if f.load(Ordering::SeqCst) {
                 Err("refused".to_string())
             } else {
@@ -238,9 +251,11 @@ mod tests {
     fn a_waiter_makes_a_new_connection_when_one_is_discarded() {
         let made = Arc::new(AtomicUsize::new(0));
         let m = made.clone();
-        let pool = Arc::new(Pool::new(1, Fairness::InTurn, move || {
-            Ok(m.fetch_add(1, Ordering::SeqCst))
-        }));
+        let pool = Arc::new(Pool::new(
+            1,
+            Fairness::InTurnAfter(Duration::ZERO),
+            move || Ok(m.fetch_add(1, Ordering::SeqCst)),
+        ));
         let held = pool.get().unwrap();
         let other = pool.clone();
         let waiter = std::thread::spawn(move || *other.get().unwrap());
@@ -274,7 +289,9 @@ mod tests {
     fn callers_are_served_in_the_order_they_asked() {
         // One connection, held; three callers ask in turn; each, once served, holds
         // the connection briefly. They must be served in the order they asked.
-        let pool = Arc::new(Pool::new(1, Fairness::InTurn, || Ok(())));
+        let pool = Arc::new(Pool::new(1, Fairness::InTurnAfter(Duration::ZERO), || {
+            Ok(())
+        }));
         let held = pool.get().unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut threads = Vec::new();

@@ -40,9 +40,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/postgres/0005_case_work_by_child.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_trays_in_full_order.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
+/// How long a request may wait for a connection while others go ahead (see pool).
+const POOL_PATIENCE: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// How many times a write is tried when PostgreSQL reports a deadlock or a
 /// serialization failure (both safe to retry: the transaction was rolled back).
@@ -238,7 +244,7 @@ impl PgStore {
         if config.get_application_name().is_none() {
             config.application_name("together");
         }
-        let pool = Pool::new(POOL_SIZE, Fairness::InTurn, move || {
+        let pool = Pool::new(POOL_SIZE, Fairness::InTurnAfter(POOL_PATIENCE), move || {
             config
                 .connect(NoTls)
                 .map(|c| Conn(Some(c), HashMap::new()))

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_case_work_by_child.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_trays_in_full_order.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
