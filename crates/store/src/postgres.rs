@@ -830,8 +830,12 @@ impl Store for PgStore {
         self.read(|c| {
             let rs = c.query(
                 &format!(
-                    "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND (corrects = ANY($2)
-                       OR id IN (SELECT corrects FROM events WHERE id = ANY($2) AND corrects IS NOT NULL))
+                    // The ids first, each half from its own index: with the OR in one
+                    // condition PostgreSQL read every event of the child (a long log's
+                    // page waited 4 ms for it, twice).
+                    "SELECT {EVENT_COLS} FROM events WHERE child_id = $1 AND id IN (
+                       SELECT id FROM events WHERE corrects = ANY($2)
+                       UNION SELECT corrects FROM events WHERE id = ANY($2) AND corrects IS NOT NULL)
                      ORDER BY seq"
                 ),
                 &[&child.to_string(), &ids],
