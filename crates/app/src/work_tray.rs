@@ -128,7 +128,6 @@ impl App {
         after: Option<&WorkAfter>,
         limit: usize,
     ) -> Result<WorkTray, AppError> {
-        self.authorize(caller, Action::ViewHome)?;
         self.work_tray_counted_to(caller, after, limit, COUNTED_TO)
     }
 
