@@ -381,13 +381,12 @@ impl SqliteStore {
         let cap = Value::Integer(i64::try_from(cap).unwrap_or(i64::MAX));
         let mut params = f.params.clone();
         params.push(cap.clone());
-        params.extend(f.params.clone());
+        params.extend(f.params);
         params.push(Value::Text(now.to_string()));
         params.push(cap);
-        let f = Filter { params, ..f };
         self.read(|c| {
             c.prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(&f.params), work_count)
+                .query_row(rusqlite::params_from_iter(&params), work_count)
         })
     }
 }

@@ -245,16 +245,10 @@ fn waiting(total: Counted) -> Option<String> {
         Counted::Exactly(0) => None,
         Counted::Exactly(1) => Some("1 item of work is".into()),
         Counted::Exactly(_) => Some(format!("{} items of work are", how_many(total))),
-        Counted::MoreThan(_) => {
-            let n = how_many(total);
-            let mut c = n.chars();
-            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
-            Some(format!(
-                "{}{} items of work are",
-                first.unwrap_or_default(),
-                c.as_str()
-            ))
-        }
+        Counted::MoreThan(n) => Some(format!(
+            "More than {} items of work are",
+            crate::views::count(&n)
+        )),
     }
 }
 
