@@ -14,7 +14,7 @@ use together_domain::ids::{CaseId, EventId, PersonId, UserId};
 use together_domain::referral::{ReferralCommand, ReferralId};
 use together_domain::role::Role;
 use together_store::{
-    CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, CaseWorkQuery, CaseWorkRow, PersonRow,
+    CaseActionQuery, CaseActionRow, CaseProjection, CaseRow, PersonRow, TrayQuery, WorkRow,
 };
 
 /// A case's stored entries with their events, oldest first.
@@ -33,12 +33,7 @@ pub struct CaseView {
     pub scope: Scope,
 }
 
-/// One piece of case work in a tray.
-pub struct CaseTrayItem {
-    pub work: CaseWorkRow,
-    pub overdue: bool,
-    pub due: Option<together_domain::timescale::Due>,
-}
+use crate::work_tray::TrayItem;
 
 fn refusal(r: Refusal) -> AppError {
     match r {
@@ -463,22 +458,9 @@ impl App {
             closure_reason: c.closure.as_ref().map(|x| x.reason.code().to_string()),
             updated_at: format_timestamp(self.clock.now()),
         };
-        let work = case::open_work(c, calendar)
-            .into_iter()
-            .map(|w| CaseWorkRow {
-                case: c.id.0,
-                key: w.key,
-                child: c.child,
-                assignee: w.assignee,
-                title: w.title,
-                due: serde_json::to_string(&w.due).expect("Due serialises"),
-                overdue_from: together_domain::referral::state::missed_from(&w.due)
-                    .format("%Y-%m-%dT%H:%M:%S")
-                    .to_string(),
-                rule_id: w.rule_id,
-                citation: w.citation,
-                child_name: String::new(),
-            })
+        let work = case::work_items(c, calendar)
+            .iter()
+            .map(|w| WorkRow::of("case", c.id.0, w, ""))
             .collect();
         let mut actions: Vec<CaseActionRow> = c
             .plans
@@ -562,20 +544,14 @@ impl App {
 
     /// The caller's case work: their own, and for a practice supervisor the
     /// supervisors' (unallocated children oldest first, authorisations, step ups).
-    pub fn case_tray(&self, caller: &Caller) -> Result<Vec<CaseTrayItem>, AppError> {
+    pub fn case_tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let now = self.tray_now();
-        let items = self
-            .store
-            .case_work(&crate::work_tray::case_work_query(caller, None, 500))?;
-        Ok(items
-            .into_iter()
-            .map(|w| CaseTrayItem {
-                overdue: w.overdue_from <= now,
-                due: serde_json::from_str(&w.due).ok(),
-                work: w,
-            })
-            .collect())
+        let q = TrayQuery {
+            kind: Some("case".into()),
+            limit: 500,
+            ..crate::work_tray::tray_query(caller)
+        };
+        self.tray_items(&q, &self.tray_now())
     }
 
     /// Plan actions owned by the caller (a user), or by the caller's agency (an agency
@@ -878,7 +854,7 @@ impl App {
 
     /// Invitations to meetings for the caller's agency's practitioners (an agency
     /// system), or for the caller: strategy discussions and conferences to come.
-    pub fn invitations_for(&self, caller: &Caller) -> Result<Vec<CaseWorkRow>, AppError> {
+    pub fn invitations_for(&self, caller: &Caller) -> Result<Vec<WorkRow>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
         let users: Vec<UserId> = if caller.is_api_client {
             self.store
@@ -894,12 +870,11 @@ impl App {
         for u in users {
             out.extend(
                 self.store
-                    .case_work(&CaseWorkQuery {
-                        assignee: Some(u),
-                        supervisors: false,
-                        child: None,
-                        after: None,
+                    .work(&TrayQuery {
+                        owners: vec![together_store::Owner::Person(u)],
+                        kind: Some("case".into()),
                         limit: 500,
+                        ..TrayQuery::default()
                     })?
                     .into_iter()
                     .filter(|w| w.key.starts_with("invite-")),
@@ -930,12 +905,11 @@ impl App {
         // invitation to a meeting gives only that meeting's record (issue 5).
         for w in self
             .store
-            .case_work(&CaseWorkQuery {
-                assignee: Some(caller.actor_id),
-                supervisors: false,
+            .work(&TrayQuery {
+                owners: vec![together_store::Owner::Person(caller.actor_id)],
                 child: Some(child),
-                after: None,
                 limit: 2000,
+                ..TrayQuery::default()
             })?
             .iter()
         {

@@ -7,6 +7,7 @@
 //! through [`App::authorize_referral`] and is logged against the referral.
 
 use crate::record::to_london;
+use crate::work_tray::TrayItem;
 use crate::{App, AppError, Caller};
 use chrono::{Months, NaiveDateTime};
 use std::sync::RwLock;
@@ -16,13 +17,13 @@ use together_domain::ids::{EventId, PersonId};
 use together_domain::matching::{Index, Known, MatchReason, Probe};
 use together_domain::person::{PersonDetails, PersonKind};
 use together_domain::referral::{
-    self, decide, open_work, replay, Actor, Channel, DecisionContext, Referral, ReferralCommand,
+    self, decide, replay, Actor, Channel, DecisionContext, Referral, ReferralCommand,
     ReferralDetails, ReferralEvent, ReferralId, ReferralState, Refusal,
 };
 use together_domain::validate::ValidationErrors;
 use together_store::{
     MatchablePerson, PersonRow, ReferralChildRow, ReferralProjection, ReferralQuery, ReferralRow,
-    WorkItemRow, WorkQuery,
+    TrayQuery, WorkRow,
 };
 
 /// The matching index, built from the store on first use and kept up to date as
@@ -78,14 +79,6 @@ pub struct CandidateView {
     /// Referrals of this person within the last 12 months (received dates, UTC).
     pub recent_referrals: Vec<String>,
     pub restricted: bool,
-}
-
-/// A piece of open work, with whether it is overdue now.
-#[derive(Clone, Debug)]
-pub struct TrayItem {
-    pub work: WorkItemRow,
-    pub overdue: bool,
-    pub due: Option<together_domain::timescale::Due>,
 }
 
 /// The local wall-clock time in England for a stored UTC timestamp.
@@ -187,21 +180,10 @@ impl App {
         received_at_utc: &str,
     ) -> ReferralProjection {
         let calendar = self.calendar();
-        let work: Vec<WorkItemRow> = open_work(r, &calendar)
-            .into_iter()
-            .map(|w| WorkItemRow {
-                referral: r.id.0,
-                key: w.key,
-                queue: w.queue.id().to_string(),
-                title: w.title,
-                due: serde_json::to_string(&w.due).expect("Due serialises"),
-                overdue_from: referral::state::missed_from(&w.due)
-                    .format("%Y-%m-%dT%H:%M:%S")
-                    .to_string(),
-                rule_id: w.rule_id,
-                citation: w.citation,
-                summary: String::new(),
-            })
+        let summary = r.details.children_summary();
+        let work: Vec<WorkRow> = referral::work_items(r, &calendar)
+            .iter()
+            .map(|w| WorkRow::of("referral", r.id.0, w, &summary))
             .collect();
         let (caller, from_partner) = submitted;
         let (user, client, agency) = match previous {
@@ -228,7 +210,7 @@ impl App {
             received_at: received_at_utc.to_string(),
             channel: r.channel.id().to_string(),
             stage: stage_id(r),
-            summary: r.details.children_summary(),
+            summary,
             referrer_name,
             referrer_agency_name,
             submitted_by_user: user,
@@ -449,23 +431,12 @@ impl App {
     /// door's queue, below their own). Ordered by when each item is overdue.
     pub fn tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let Some(queue) = crate::work_tray::referral_queue(caller.role) else {
-            return Ok(Vec::new());
-        };
-        let now = self.tray_now();
-        let items = self.store.work_items(&WorkQuery {
-            queue: queue.map(str::to_string),
-            after: None,
+        let q = TrayQuery {
+            kind: Some("referral".into()),
             limit: 500,
-        })?;
-        Ok(items
-            .into_iter()
-            .map(|w| TrayItem {
-                overdue: w.overdue_from <= now,
-                due: serde_json::from_str(&w.due).ok(),
-                work: w,
-            })
-            .collect())
+            ..crate::work_tray::tray_query(caller)
+        };
+        self.tray_items(&q, &self.tray_now())
     }
 
     // ---- commands --------------------------------------------------------------------

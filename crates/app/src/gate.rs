@@ -8,7 +8,7 @@ use together_domain::access::{self, Action, Actor, Relationship, Resource, Scope
 use together_domain::event::format_timestamp;
 use together_domain::ids::{AgencyId, PersonId, UserId};
 use together_domain::role::Role;
-use together_store::AccessEntry;
+use together_store::{AccessEntry, Subject};
 
 /// Who is asking: a signed-in user, or a partner agency's system (API client).
 #[derive(Clone, Debug)]
@@ -316,6 +316,12 @@ impl App {
             break_glass,
             request_id: caller.request_id.clone(),
             referral,
+            subject: referral
+                .map(|id| Subject {
+                    kind: "referral".into(),
+                    id,
+                })
+                .or(child.map(Subject::child)),
         };
         self.store.log_access(&entry)?;
         // Ids only: no names or dates of birth in the application log.

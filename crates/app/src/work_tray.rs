@@ -1,21 +1,21 @@
 //! A practitioner's work tray a page at a time (issue 6: a supervisor's tray answers
-//! within 100 ms however much is waiting). Referral work (the front door's and the
-//! supervisors' decisions) and case work in one list, soonest overdue first, with how
-//! much is waiting and how much of it is overdue, so nothing past the first page goes
-//! unnoticed. The counts stop past [`COUNTED_TO`]: "more than 1,000" tells a supervisor
-//! all a larger number would, and the tray costs the same however large a backlog grows
-//! (docs/decisions.md).
+//! within 100 ms however much is waiting). The work of every process — referrals,
+//! cases and whatever process comes next — is in one table, read as one list soonest
+//! overdue first, with how much is waiting and how much of it is overdue, so nothing
+//! past the first page goes unnoticed. The counts stop past [`COUNTED_TO`]: "more than
+//! 1,000" tells a supervisor all a larger number would, and the tray costs the same
+//! however large a backlog grows (docs/decisions.md).
 //!
-//! The order is the stores' own: (overdue from, referral or case id, work key), all
-//! compared as text. Ids are UUIDs, so a referral and a case never tie, and one place
-//! in that order starts the next page of both kinds of work.
+//! The tray knows no process by name (issue 15): a caller's tray is the work they own,
+//! and the work of their role's queues ([`role_queues`]). The order is the store's own:
+//! (overdue from, process id, work key), all compared as text; ids are UUIDs, so two
+//! processes never tie.
 
-use crate::cases::CaseTrayItem;
-use crate::front_door::TrayItem;
 use crate::{App, AppError, Caller};
 use together_domain::access::Action;
-use together_domain::role::Role;
-use together_store::{CaseWorkQuery, WorkAfter, WorkCount, WorkQuery};
+use together_domain::process::{role_queues, Owner};
+use together_domain::timescale::Due;
+use together_store::{TrayQuery, WorkAfter, WorkRow};
 
 /// Items on one page of a tray.
 pub const ITEMS_PER_PAGE: usize = 50;
@@ -23,30 +23,21 @@ pub const ITEMS_PER_PAGE: usize = 50;
 /// A tray's counts are exact up to this; past it they say "more than" it.
 pub const COUNTED_TO: u64 = 1_000;
 
-/// One item of work, from a referral or from a case.
-pub enum TrayEntry {
-    Referral(TrayItem),
-    Case(CaseTrayItem),
+/// A piece of open work, with whether it is overdue now.
+#[derive(Clone, Debug)]
+pub struct TrayItem {
+    pub work: WorkRow,
+    pub overdue: bool,
+    pub due: Option<Due>,
 }
 
-impl TrayEntry {
+impl TrayItem {
     /// Its place in the tray's order.
     pub fn place(&self) -> WorkAfter {
-        let (overdue_from, id, key) = match self {
-            TrayEntry::Referral(t) => (&t.work.overdue_from, t.work.referral, &t.work.key),
-            TrayEntry::Case(t) => (&t.work.overdue_from, t.work.case, &t.work.key),
-        };
         WorkAfter {
-            overdue_from: overdue_from.clone(),
-            id: id.to_string(),
-            key: key.clone(),
-        }
-    }
-
-    pub fn overdue(&self) -> bool {
-        match self {
-            TrayEntry::Referral(t) => t.overdue,
-            TrayEntry::Case(t) => t.overdue,
+            overdue_from: self.work.overdue_from.clone(),
+            id: self.work.process_id.to_string(),
+            key: self.work.key.clone(),
         }
     }
 }
@@ -54,7 +45,7 @@ impl TrayEntry {
 /// One page of a tray.
 pub struct WorkTray {
     /// This page's items, soonest overdue first.
-    pub items: Vec<TrayEntry>,
+    pub items: Vec<TrayItem>,
     /// All the work in the tray (not just this page), and how much of it is overdue.
     pub count: TrayCount,
     /// Where the next page starts, if there is more.
@@ -119,9 +110,7 @@ pub fn place_from_link(s: &str) -> Option<WorkAfter> {
 
 impl App {
     /// The caller's tray from `after` (the first page if `None`), at most `limit`
-    /// items: the referral work of their queue (front door workers and social workers:
-    /// the front door's; practice supervisors: every queue) and the case work assigned
-    /// to them (practice supervisors: also the work no one is assigned yet).
+    /// items: the work they own and the work of their role's queues.
     pub fn work_tray(
         &self,
         caller: &Caller,
@@ -140,75 +129,42 @@ impl App {
         counted_to: u64,
     ) -> Result<WorkTray, AppError> {
         self.authorize(caller, Action::ViewHome)?;
-        let cap = counted_to.saturating_add(1);
         let limit = limit.clamp(1, 500);
         let now = self.tray_now();
-        let fetch = limit as u32 + 1;
-        let (referral_work, referral_count) = match referral_queue(caller.role) {
-            Some(queue) => {
-                let q = WorkQuery {
-                    queue: queue.map(str::to_string),
-                    after: after.cloned(),
-                    limit: fetch,
-                };
-                (
-                    self.store.work_items(&q)?,
-                    self.store.count_work_items(&q, &now, cap)?,
-                )
-            }
-            None => (Vec::new(), WorkCount::default()),
+        let q = TrayQuery {
+            after: after.cloned(),
+            limit: limit as u32 + 1,
+            ..tray_query(caller)
         };
-        let q = case_work_query(caller, after.cloned(), fetch);
-        let case_work = self.store.case_work(&q)?;
-        let case_count = self.store.count_case_work(&q, &now, cap)?;
-
-        // Merge the two lists, each already in the tray's order.
-        let mut referral_work = referral_work.into_iter().peekable();
-        let mut case_work = case_work.into_iter().peekable();
-        let mut items = Vec::with_capacity(limit);
-        let mut more = false;
-        loop {
-            let take_referral = match (referral_work.peek(), case_work.peek()) {
-                (None, None) => break,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (Some(r), Some(c)) => {
-                    (
-                        r.overdue_from.as_str(),
-                        r.referral.to_string(),
-                        r.key.as_str(),
-                    ) < (c.overdue_from.as_str(), c.case.to_string(), c.key.as_str())
-                }
-            };
-            if items.len() == limit {
-                more = true;
-                break;
-            }
-            items.push(if take_referral {
-                let w = referral_work.next().expect("peeked");
-                TrayEntry::Referral(TrayItem {
-                    overdue: w.overdue_from <= now,
-                    due: serde_json::from_str(&w.due).ok(),
-                    work: w,
-                })
-            } else {
-                let w = case_work.next().expect("peeked");
-                TrayEntry::Case(CaseTrayItem {
-                    overdue: w.overdue_from <= now,
-                    due: serde_json::from_str(&w.due).ok(),
-                    work: w,
-                })
-            });
-        }
-        let next = more.then(|| items.last().map(TrayEntry::place)).flatten();
+        let mut items = self.tray_items(&q, &now)?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let count = self
+            .store
+            .count_work(&q, &now, counted_to.saturating_add(1))?;
+        let next = more.then(|| items.last().map(TrayItem::place)).flatten();
         Ok(WorkTray {
             items,
             count: TrayCount {
-                total: Counted::of(referral_count.total + case_count.total, counted_to),
-                overdue: Counted::of(referral_count.overdue + case_count.overdue, counted_to),
+                total: Counted::of(count.total, counted_to),
+                overdue: Counted::of(count.overdue, counted_to),
             },
             next,
         })
+    }
+
+    /// The work `q` selects, each item marked overdue or not by `now`.
+    pub(crate) fn tray_items(&self, q: &TrayQuery, now: &str) -> Result<Vec<TrayItem>, AppError> {
+        Ok(self
+            .store
+            .work(q)?
+            .into_iter()
+            .map(|w| TrayItem {
+                overdue: w.overdue_from.as_str() <= now,
+                due: serde_json::from_str(&w.due).ok(),
+                work: w,
+            })
+            .collect())
     }
 
     /// Now, as the trays' overdue-from times are written: wall-clock time in England.
@@ -219,30 +175,21 @@ impl App {
     }
 }
 
-/// Which referral work a role's tray holds: `Some(Some(queue))` one queue,
-/// `Some(None)` every queue (practice supervisors see the front door's queue below
-/// their own), `None` none.
-pub(crate) fn referral_queue(role: Role) -> Option<Option<&'static str>> {
-    match role {
-        Role::FrontDoorWorker | Role::SocialWorker => Some(Some("front-door")),
-        Role::PracticeSupervisor => Some(None),
-        _ => None,
+/// Whose work is in a caller's tray: their own (a user's, not an agency system's),
+/// and their role's queues'.
+pub(crate) fn tray_query(caller: &Caller) -> TrayQuery {
+    let mut owners: Vec<Owner> = Vec::new();
+    if !caller.is_api_client {
+        owners.push(Owner::Person(caller.actor_id));
     }
-}
-
-/// The case work in a caller's tray: what is assigned to them, and for practice
-/// supervisors also what no one is assigned yet.
-pub(crate) fn case_work_query(
-    caller: &Caller,
-    after: Option<WorkAfter>,
-    limit: u32,
-) -> CaseWorkQuery {
-    CaseWorkQuery {
-        assignee: (!caller.is_api_client).then_some(caller.actor_id),
-        supervisors: caller.role == Role::PracticeSupervisor,
-        child: None,
-        after,
-        limit,
+    owners.extend(
+        role_queues(caller.role)
+            .iter()
+            .map(|q| Owner::Queue(q.to_string())),
+    );
+    TrayQuery {
+        owners,
+        ..TrayQuery::default()
     }
 }
 

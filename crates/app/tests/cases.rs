@@ -74,7 +74,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
         .tray(&sup)
         .unwrap()
         .iter()
-        .any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")));
+        .any(|t| t.work.process_id == rid.0 && t.work.key.starts_with("next-")));
     // A front door worker may not open a case from the referral: refused and logged.
     let fd = caller(&f.app, "frontdoor");
     assert!(matches!(
@@ -92,7 +92,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
             .tray(&sup)
             .unwrap()
             .iter()
-            .any(|t| t.work.referral == rid.0 && t.work.key.starts_with("next-")),
+            .any(|t| t.work.process_id == rid.0 && t.work.key.starts_with("next-")),
         "the assessment work moved from the referral to the case"
     );
     // Twice is refused: the child already has an open case.
@@ -103,7 +103,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     let tray = f.app.case_tray(&sup).unwrap();
     assert!(tray
         .iter()
-        .any(|t| t.work.case == case.0 && t.work.key == "allocate"));
+        .any(|t| t.work.process_id == case.0 && t.work.key == "allocate"));
 
     let sw = caller(&f.app, "socialworker");
     let me = f.app.practitioner(sw.actor_id).unwrap();
@@ -156,7 +156,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     let mine = f.app.case_tray(&sw).unwrap();
     let item = mine
         .iter()
-        .find(|t| t.work.case == case.0 && t.work.key == "assessment-1")
+        .find(|t| t.work.process_id == case.0 && t.work.key == "assessment-1")
         .unwrap();
     assert!(!item.overdue);
     f.clock.advance(chrono::Duration::days(65)); // Wednesday 17 February 2027
@@ -164,7 +164,7 @@ fn a_case_opened_from_a_referral_takes_its_work_and_its_clock() {
     // The tray's overdue flag is worked out when it is read.
     assert!(mine
         .iter()
-        .any(|t| t.work.case == case.0 && t.work.key == "assessment-1" && t.overdue));
+        .any(|t| t.work.process_id == case.0 && t.work.key == "assessment-1" && t.overdue));
     assert_eq!(f.app.cases_of_child(person).unwrap().len(), 1);
     together_store::audit::verify_all(f.app.store.as_ref()).unwrap();
 }

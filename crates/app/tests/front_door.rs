@@ -32,7 +32,7 @@ fn christmas_eve_referral_is_due_on_tuesday_29_december_in_the_supervisors_tray(
     let tray = f.app.tray(&sup).unwrap();
     let decide = tray
         .iter()
-        .find(|t| t.work.referral == id.0 && t.work.key == "decide")
+        .find(|t| t.work.process_id == id.0 && t.work.key == "decide")
         .expect("the decision is in the supervisor's tray");
     assert_eq!(
         decide.due,
@@ -47,12 +47,12 @@ fn christmas_eve_referral_is_due_on_tuesday_29_december_in_the_supervisors_tray(
         .tray(&sup)
         .unwrap()
         .iter()
-        .any(|t| t.overdue && t.work.referral == id.0 && t.work.key == "decide"));
+        .any(|t| t.overdue && t.work.process_id == id.0 && t.work.key == "decide"));
     f.clock.advance(chrono::Duration::days(1)); // 30 December
     let tray = f.app.tray(&sup).unwrap();
     assert!(tray
         .iter()
-        .any(|t| t.work.referral == id.0 && t.work.key == "decide" && t.overdue));
+        .any(|t| t.work.process_id == id.0 && t.work.key == "decide" && t.overdue));
     // Deciding takes it out of the tray, and the referrer sees the outcome.
     f.app
         .act_on_referral(
@@ -65,7 +65,7 @@ fn christmas_eve_referral_is_due_on_tuesday_29_december_in_the_supervisors_tray(
     let tray = f.app.tray(&sup).unwrap();
     assert!(!tray
         .iter()
-        .any(|t| t.work.referral == id.0 && t.work.key == "decide"));
+        .any(|t| t.work.process_id == id.0 && t.work.key == "decide"));
     let school = caller(&f.app, "school");
     let v = f.app.referral(&school, id).unwrap();
     assert!(v.is_referrer);

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use std::sync::Arc;
 use together_app::generate::{generate, Options, Report};
 use together_app::profiles::ProfileSource;
-use together_store::{Store, WorkQuery};
+use together_store::{Owner, Store, TrayQuery};
 
 fn county(
     seed: u64,
@@ -84,10 +84,11 @@ fn telephone_referrals_are_acknowledged_so_none_waits_for_ever() {
     let (_d, store, report) = county(3, 40, 2, 2);
     assert!(report.referrals >= 40);
     let waiting = store
-        .work_items(&WorkQuery {
-            queue: None,
-            after: None,
-            limit: 10_000,
+        .work(&TrayQuery {
+            owners: vec![Owner::Queue("front-door".into()), Owner::supervisors()],
+            kind: Some("referral".into()),
+            limit: 2_000,
+            ..TrayQuery::default()
         })
         .unwrap();
     let acknowledge: Vec<_> = waiting

@@ -4,7 +4,8 @@
 //! working day (WT2026 ¶167) are never silently cut off the end of a list.
 
 use chrono::{Duration, TimeZone, Utc};
-use together_app::work_tray::{place_from_link, place_to_link, Counted, TrayEntry};
+use together_app::work_tray::{place_from_link, place_to_link, Counted, TrayItem};
+use together_store::Owner;
 
 mod common;
 use common::*;
@@ -16,7 +17,7 @@ fn exactly(c: Counted) -> u64 {
     }
 }
 
-fn place(e: &TrayEntry) -> (String, String, String) {
+fn place(e: &TrayItem) -> (String, String, String) {
     let p = e.place();
     (p.overdue_from, p.id, p.key)
 }
@@ -41,20 +42,8 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
     }
     let sup = caller(&f.app, "supervisor");
     let everything: Vec<_> = {
-        let mut all: Vec<_> = f
-            .app
-            .tray(&sup)
-            .unwrap()
-            .into_iter()
-            .map(TrayEntry::Referral)
-            .collect();
-        all.extend(
-            f.app
-                .case_tray(&sup)
-                .unwrap()
-                .into_iter()
-                .map(TrayEntry::Case),
-        );
+        let mut all: Vec<_> = f.app.tray(&sup).unwrap();
+        all.extend(f.app.case_tray(&sup).unwrap());
         let mut keys: Vec<_> = all.iter().map(place).collect();
         keys.sort();
         keys
@@ -65,12 +54,12 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
     assert_eq!(first.items.len(), 50);
     assert_eq!(first.count.total, Counted::Exactly(everything.len() as u64));
     let mut seen: Vec<_> = first.items.iter().map(place).collect();
-    let mut overdue_seen = first.items.iter().filter(|i| i.overdue()).count();
+    let mut overdue_seen = first.items.iter().filter(|i| i.overdue).count();
     assert!(
         first
             .items
             .windows(2)
-            .all(|w| w[0].overdue() || !w[1].overdue()),
+            .all(|w| w[0].overdue || !w[1].overdue),
         "overdue work comes first"
     );
     let mut next = first.next.clone();
@@ -80,7 +69,7 @@ fn a_full_tray_opens_a_page_at_a_time_with_nothing_lost_and_the_overdue_counted(
         let page = f.app.work_tray(&sup, Some(&after), 50).unwrap();
         assert_eq!(page.count, first.count, "the count is of the whole tray");
         seen.extend(page.items.iter().map(place));
-        overdue_seen += page.items.iter().filter(|i| i.overdue()).count();
+        overdue_seen += page.items.iter().filter(|i| i.overdue).count();
         next = page.next;
     }
     assert_eq!(seen, everything, "every item once, soonest overdue first");
@@ -131,14 +120,15 @@ fn a_front_door_worker_sees_only_the_front_doors_queue_and_a_partner_no_referral
     assert!(fd
         .items
         .iter()
-        .all(|i| matches!(i, TrayEntry::Referral(t) if t.work.queue == "front-door")));
+        .all(|i| i.work.process_kind == "referral"
+            && i.work.owner == Owner::Queue("front-door".into())));
     assert_eq!(fd.count.total, Counted::Exactly(fd.items.len() as u64));
     let school = f
         .app
         .work_tray(&caller(&f.app, "school"), None, 50)
         .unwrap();
     assert!(
-        school.items.iter().all(|i| matches!(i, TrayEntry::Case(_))),
+        school.items.iter().all(|i| i.work.process_kind == "case"),
         "a partner's tray holds only the plan work assigned to them"
     );
     assert_eq!(

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod matching;
 pub mod person;
 pub mod practice;
+pub mod process;
 pub mod profile;
 pub mod referral;
 pub mod role;

@@ -548,6 +548,10 @@ fn log_search(store: &dyn Store, w: &Writer, probe: usize) -> Result<(), String>
                 break_glass: false,
                 request_id: format!("matchbench-{probe}"),
                 referral,
+                subject: referral.map(|id| together_store::Subject {
+                    kind: "referral".into(),
+                    id,
+                }),
             })
             .map_err(se)?;
     }

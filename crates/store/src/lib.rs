@@ -12,7 +12,22 @@ pub mod postgres;
 pub mod sqlite;
 mod types;
 
+pub use together_domain::process::{Owner, Subject};
 pub use types::*;
+
+/// Rows of several owners' work, each read in the tray's order, merged into that
+/// order (overdue from, process id, work key; ids compared as text) and cut at `limit`.
+pub(crate) fn in_tray_order(mut rows: Vec<WorkRow>, limit: u32) -> Vec<WorkRow> {
+    rows.sort_by_cached_key(|w| {
+        (
+            w.overdue_from.clone(),
+            w.process_id.to_string(),
+            w.key.clone(),
+        )
+    });
+    rows.truncate(limit as usize);
+    rows
+}
 
 use std::sync::Arc;
 use together_domain::event::{NewEntry, NewEvent, StoredEvent};
@@ -90,7 +105,7 @@ pub trait Store: Send + Sync {
     // ---- the front door --------------------------------------------------------
 
     /// Append entries to a referral's log (and to children's logs, if any) and replace
-    /// the referral's projection, in one transaction.
+    /// the referral's projection (its open work in the work table), in one transaction.
     fn append_referral(
         &self,
         entries: &[NewEntry],
@@ -110,13 +125,6 @@ pub trait Store: Send + Sync {
     /// The children of referrals received in `[from, to)` (UTC timestamps), oldest
     /// first: for the returns and the dashboards.
     fn referral_children_between(&self, from: &str, to: &str) -> Result<Vec<ReferralChildRow>>;
-    /// Open work, soonest overdue first (then by referral id and work key), from
-    /// `q.after` on.
-    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>>;
-    /// How many of the work items `q` selects there are (ignoring its `after` and
-    /// `limit`), and how many are overdue by `now` (overdue from at or before it);
-    /// each count stops at `cap`, so it costs no more however much is waiting.
-    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount>;
     /// Children (born and unborn) with their households, in id order after `after`,
     /// for building the matching index.
     fn matchable_children(
@@ -128,7 +136,8 @@ pub trait Store: Send + Sync {
     // ---- cases: help for children and families -------------------------------
 
     /// Append entries to a case's log (and to others', if any) and replace the case's
-    /// projection: row, open work and plan actions, in one transaction.
+    /// projection: row, open work (in the work table) and plan actions, in one
+    /// transaction.
     fn append_case(
         &self,
         entries: &[NewEntry],
@@ -142,14 +151,30 @@ pub trait Store: Send + Sync {
     fn cases_between(&self, from: &str, to: &str) -> Result<Vec<CaseRow>>;
     /// Open cases `user` is lead practitioner of, newest first.
     fn open_cases_led_by(&self, user: UserId) -> Result<Vec<CaseRow>>;
-    /// Open case work, soonest overdue first (then by case id and work key), from
-    /// `q.after` on.
-    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>>;
-    /// How much case work `q` selects (ignoring `after` and `limit`), and how much of
-    /// it is overdue by `now`; each count stops at `cap`.
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount>;
     /// Plan actions, soonest due first.
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>>;
+
+    // ---- the process kernel: any process, its subjects, the one work table --------
+
+    /// Append entries to a process's log (and to others', if any) and replace its
+    /// projection (row, subjects and open work), in one transaction. Every process
+    /// without a table of its own is kept this way: a new process adds no method here.
+    fn append_process(
+        &self,
+        entries: &[NewEntry],
+        projection: &ProcessProjection,
+    ) -> Result<Vec<StoredEvent>>;
+    /// One process by kind and id, with its subjects.
+    fn process(&self, kind: &str, id: uuid::Uuid) -> Result<Option<ProcessRow>>;
+    /// Processes, most recently changed first, with their subjects.
+    fn processes(&self, q: &ProcessQuery) -> Result<Vec<ProcessRow>>;
+    /// Open work of every process for a tray: each owner's, soonest overdue first
+    /// (then by process id and work key), from `q.after` on.
+    fn work(&self, q: &TrayQuery) -> Result<Vec<WorkRow>>;
+    /// How much work `q` selects (ignoring its `after` and `limit`), and how much of it
+    /// is overdue by `now` (overdue from at or before it); each owner's count stops at
+    /// `cap`, so it costs no more however much is waiting.
+    fn count_work(&self, q: &TrayQuery, now: &str, cap: u64) -> Result<WorkCount>;
 
     // ---- partnership, agencies, teams, users ----------------------------------
 

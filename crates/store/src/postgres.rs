@@ -44,6 +44,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/postgres/0006_trays_in_full_order.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_process_kernel.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -457,31 +461,112 @@ impl Filter {
     }
 }
 
-/// Which referral work a `WorkQuery` selects (table alias `w`).
-fn work_filter(q: &WorkQuery) -> Filter {
+/// One owner's work that a `TrayQuery` selects (table alias `w`): one read of the
+/// `work_tray` index (or `work_child`, for work about one child).
+fn owner_filter(q: &TrayQuery, owner: &Owner) -> Filter {
     let mut f = Filter::default();
-    if let Some(queue) = &q.queue {
-        f.and("w.queue = {}", vec![Box::new(queue.clone())]);
-    }
-    f
-}
-
-/// Which case work a `CaseWorkQuery` selects (table alias `w`).
-fn case_work_filter(q: &CaseWorkQuery) -> Filter {
-    let mut f = Filter::default();
-    match (q.assignee, q.supervisors) {
-        (Some(u), true) => f.and(
-            "(w.assignee = {} OR w.assignee IS NULL)",
-            vec![Box::new(u.to_string())],
-        ),
-        (Some(u), false) => f.and("w.assignee = {}", vec![Box::new(u.to_string())]),
-        (None, true) => f.and("w.assignee IS NULL", vec![]),
-        (None, false) => f.and("FALSE", vec![]),
+    f.and("w.owner = {}", vec![Box::new(owner.key())]);
+    if let Some(kind) = &q.kind {
+        f.and("w.process_kind = {}", vec![Box::new(kind.clone())]);
     }
     if let Some(child) = q.child {
         f.and("w.child_id = {}", vec![Box::new(child.to_string())]);
     }
     f
+}
+
+const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary";
+
+/// A work row from `WORK_COLS` and the child's name as the record has it now.
+fn work_row(r: &Row) -> PgResult<WorkRow> {
+    let owner: String = r.try_get(3)?;
+    let child_name: Option<String> = r.try_get(12)?;
+    Ok(WorkRow {
+        process_kind: r.try_get(0)?,
+        process_id: id(r, 1)?,
+        key: r.try_get(2)?,
+        owner: Owner::from_key(&owner).ok_or_else(|| bad_column(3, "owner"))?,
+        child: opt_id(r, 4)?,
+        title: r.try_get(5)?,
+        due: r.try_get(6)?,
+        overdue_from: r.try_get(7)?,
+        rule_id: r.try_get(8)?,
+        citation: r.try_get(9)?,
+        link: r.try_get(10)?,
+        summary: match child_name {
+            Some(name) => name,
+            None => r.try_get(11)?,
+        },
+    })
+}
+
+/// Replace a process's open work with `work`.
+fn put_work(
+    tx: &mut Db<'_, Transaction<'_>>,
+    kind: &str,
+    pid: &str,
+    work: &[WorkRow],
+) -> PgResult<()> {
+    tx.execute(
+        "DELETE FROM work WHERE process_kind = $1 AND process_id = $2",
+        &[&kind, &pid],
+    )?;
+    for w in work {
+        tx.execute(
+            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+            &[&kind, &pid, &w.key, &w.owner.key(), &opt_str(&w.child), &w.title, &w.due, &w.overdue_from,
+              &w.rule_id, &w.citation, &w.link, &w.summary],
+        )?;
+    }
+    Ok(())
+}
+
+/// Add the involvements a projection creates, if new.
+fn add_involvements(
+    tx: &mut Db<'_, Transaction<'_>>,
+    involvements: &[Involvement],
+) -> PgResult<()> {
+    for i in involvements {
+        tx.execute(
+            "INSERT INTO involvements (child_id, user_id, kind, since) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+            &[&i.child.to_string(), &i.user.to_string(), &i.kind, &i.since],
+        )?;
+    }
+    Ok(())
+}
+
+const PROCESS_COLS: &str = "kind, id, stage, summary, state, opened_at, updated_at";
+
+fn process_row(r: &Row) -> PgResult<ProcessRow> {
+    Ok(ProcessRow {
+        kind: r.try_get(0)?,
+        id: id(r, 1)?,
+        stage: r.try_get(2)?,
+        summary: r.try_get(3)?,
+        state: r.try_get(4)?,
+        opened_at: r.try_get(5)?,
+        updated_at: r.try_get(6)?,
+        subjects: Vec::new(),
+    })
+}
+
+/// Fill in each process's subjects.
+fn with_subjects(c: &mut Db<'_, Client>, mut ps: Vec<ProcessRow>) -> PgResult<Vec<ProcessRow>> {
+    for p in &mut ps {
+        let rs = c.query(
+            "SELECT subject_kind, subject_id FROM process_subjects WHERE kind = $1 AND id = $2
+             ORDER BY subject_kind, subject_id",
+            &[&p.kind, &p.id.to_string()],
+        )?;
+        p.subjects = rows(rs, |r| {
+            Ok(Subject {
+                kind: r.try_get(0)?,
+                id: id(r, 1)?,
+            })
+        })?;
+    }
+    Ok(ps)
 }
 
 /// A `WorkCount` from `SELECT COUNT(*), COUNT(*) FILTER (...)`.
@@ -558,7 +643,7 @@ fn user_row(r: &Row) -> PgResult<UserRow> {
     })
 }
 
-const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id";
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id, subject_kind, subject_id";
 
 fn access_row(r: &Row) -> PgResult<AccessEntry> {
     Ok(AccessEntry {
@@ -574,6 +659,13 @@ fn access_row(r: &Row) -> PgResult<AccessEntry> {
         break_glass: r.try_get(9)?,
         request_id: r.try_get(10)?,
         referral: opt_id(r, 11)?,
+        subject: {
+            let kind: Option<String> = r.try_get(12)?;
+            match (kind, opt_id::<uuid::Uuid>(r, 13)?) {
+                (Some(kind), Some(id)) => Some(Subject { kind, id }),
+                _ => None,
+            }
+        },
     })
 }
 
@@ -690,22 +782,42 @@ fn team_row(r: &Row) -> PgResult<TeamRow> {
 }
 
 impl PgStore {
-    /// How much of `table`'s work `f` selects, and how much is overdue by `now`, each
-    /// read only as far as `cap`.
-    fn count_work(&self, table: &str, mut f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
+    /// How much work `f` selects, and how much is overdue by `now`, each read only as
+    /// far as `cap`.
+    fn count_owner_work(&self, mut f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         f.params.push(Box::new(now.to_string()));
         let now_at = f.params.len();
         f.params
             .push(Box::new(i64::try_from(cap).unwrap_or(i64::MAX)));
         let cap_at = f.params.len();
         let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} LIMIT ${cap_at}) a),
-                    (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} AND w.overdue_from <= ${now_at} LIMIT ${cap_at}) b)",
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM work w WHERE {0} LIMIT ${cap_at}) a),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM work w WHERE {0} AND w.overdue_from <= ${now_at} LIMIT ${cap_at}) b)",
             f.sql()
         );
         self.read(|c| {
             let r = c.query_one(&sql, &f.refs())?;
             Ok(work_count(&r)?)
+        })
+    }
+
+    /// One owner's work, in the tray's order.
+    fn owner_work(&self, q: &TrayQuery, owner: &Owner, limit: u32) -> Result<Vec<WorkRow>> {
+        let mut f = owner_filter(q, owner);
+        if let Some(a) = &q.after {
+            f.after("w.process_id", a);
+        }
+        let sql = format!(
+            "SELECT {WORK_COLS}, p.given_name || ' ' || p.family_name
+             FROM work w LEFT JOIN people p ON p.id = w.child_id
+             WHERE {} ORDER BY w.overdue_from, w.process_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT ${}",
+            f.sql(),
+            f.params.len() + 1
+        );
+        f.params.push(Box::new(i64::from(limit)));
+        self.read(|c| {
+            let rs = c.query(&sql, &f.refs())?;
+            rows(rs, work_row)
         })
     }
 }
@@ -985,14 +1097,7 @@ impl Store for PgStore {
                     &[&rid, &c.child_index, &c.person.to_string(), &c.received_at],
                 )?;
             }
-            tx.execute("DELETE FROM work_items WHERE referral_id = $1", &[&rid])?;
-            for w in &p.work {
-                tx.execute(
-                    "INSERT INTO work_items (referral_id, work_key, queue, title, due, overdue_from, rule_id, citation)
-                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                    &[&rid, &w.key, &w.queue, &w.title, &w.due, &w.overdue_from, &w.rule_id, &w.citation],
-                )?;
-            }
+            put_work(tx, "referral", &rid, &p.work)?;
             Ok(sealed)
         })
     }
@@ -1060,42 +1165,6 @@ impl Store for PgStore {
         })
     }
 
-    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
-        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
-        let mut f = work_filter(q);
-        if let Some(a) = &q.after {
-            f.after("w.referral_id", a);
-        }
-        let sql = format!(
-            "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
-             FROM work_items w JOIN referrals r ON r.id = w.referral_id
-             WHERE {} ORDER BY w.overdue_from, w.referral_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT ${}",
-            f.sql(),
-            f.params.len() + 1
-        );
-        f.params.push(Box::new(limit));
-        self.read(|c| {
-            let rs = c.query(&sql, &f.refs())?;
-            rows(rs, |r| {
-                Ok(WorkItemRow {
-                    referral: id(r, 0)?,
-                    key: r.try_get(1)?,
-                    queue: r.try_get(2)?,
-                    title: r.try_get(3)?,
-                    due: r.try_get(4)?,
-                    overdue_from: r.try_get(5)?,
-                    rule_id: r.try_get(6)?,
-                    citation: r.try_get(7)?,
-                    summary: r.try_get(8)?,
-                })
-            })
-        })
-    }
-
-    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
-        self.count_work("work_items", work_filter(q), now, cap)
-    }
-
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
         self.write(|tx| {
             let heads = lock_heads(tx, entries)?;
@@ -1115,20 +1184,8 @@ impl Store for PgStore {
                 ],
             )?;
             let sealed = insert_entries(tx, heads, entries)?;
-            tx.execute("DELETE FROM case_work WHERE case_id = $1", &[&cid])?;
-            for w in &p.work {
-                tx.execute(
-                    "INSERT INTO case_work (case_id, work_key, child_id, assignee, title, due, overdue_from, rule_id, citation)
-                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                    &[&cid, &w.key, &w.child.to_string(), &opt_str(&w.assignee), &w.title, &w.due, &w.overdue_from, &w.rule_id, &w.citation],
-                )?;
-            }
-            for i in &p.involvements {
-                tx.execute(
-                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
-                    &[&i.child.to_string(), &i.user.to_string(), &i.kind, &i.since],
-                )?;
-            }
+            put_work(tx, "case", &cid, &p.work)?;
+            add_involvements(tx, &p.involvements)?;
             tx.execute("DELETE FROM case_actions WHERE case_id = $1", &[&cid])?;
             for a in &p.actions {
                 tx.execute(
@@ -1187,44 +1244,6 @@ impl Store for PgStore {
         })
     }
 
-    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
-        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
-        let mut f = case_work_filter(q);
-        if let Some(a) = &q.after {
-            f.after("w.case_id", a);
-        }
-        let sql = format!(
-            "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
-                    p.given_name || ' ' || p.family_name
-             FROM case_work w JOIN people p ON p.id = w.child_id
-             WHERE {} ORDER BY w.overdue_from, w.case_id COLLATE \"C\", w.work_key COLLATE \"C\" LIMIT ${}",
-            f.sql(),
-            f.params.len() + 1
-        );
-        f.params.push(Box::new(limit));
-        self.read(|c| {
-            let rs = c.query(&sql, &f.refs())?;
-            rows(rs, |r| {
-                Ok(CaseWorkRow {
-                    case: id(r, 0)?,
-                    key: r.try_get(1)?,
-                    child: id(r, 2)?,
-                    assignee: opt_id(r, 3)?,
-                    title: r.try_get(4)?,
-                    due: r.try_get(5)?,
-                    overdue_from: r.try_get(6)?,
-                    rule_id: r.try_get(7)?,
-                    citation: r.try_get(8)?,
-                    child_name: r.try_get(9)?,
-                })
-            })
-        })
-    }
-
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
-        self.count_work("case_work", case_work_filter(q), now, cap)
-    }
-
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {
         let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
         self.read(|c| {
@@ -1268,6 +1287,99 @@ impl Store for PgStore {
                 })
             })
         })
+    }
+
+    fn append_process(
+        &self,
+        entries: &[NewEntry],
+        p: &ProcessProjection,
+    ) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let heads = lock_heads(tx, entries)?;
+            let r = &p.row;
+            let pid = r.id.to_string();
+            tx.execute(
+                &format!(
+                    "INSERT INTO processes ({PROCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7)
+                     ON CONFLICT (kind, id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
+                       state=excluded.state, updated_at=excluded.updated_at"
+                ),
+                &[&r.kind, &pid, &r.stage, &r.summary, &r.state, &r.opened_at, &r.updated_at],
+            )?;
+            let sealed = insert_entries(tx, heads, entries)?;
+            tx.execute(
+                "DELETE FROM process_subjects WHERE kind = $1 AND id = $2",
+                &[&r.kind, &pid],
+            )?;
+            for sub in &r.subjects {
+                tx.execute(
+                    "INSERT INTO process_subjects (kind, id, subject_kind, subject_id) VALUES ($1,$2,$3,$4)
+                     ON CONFLICT DO NOTHING",
+                    &[&r.kind, &pid, &sub.kind, &sub.id.to_string()],
+                )?;
+            }
+            put_work(tx, &r.kind, &pid, &p.work)?;
+            add_involvements(tx, &p.involvements)?;
+            Ok(sealed)
+        })
+    }
+
+    fn process(&self, kind: &str, pid: uuid::Uuid) -> Result<Option<ProcessRow>> {
+        self.read(|c| {
+            let r = c.query_opt(
+                &format!("SELECT {PROCESS_COLS} FROM processes WHERE kind = $1 AND id = $2"),
+                &[&kind, &pid.to_string()],
+            )?;
+            let row = opt_row(r, process_row)?;
+            Ok(with_subjects(c, row.into_iter().collect())?.pop())
+        })
+    }
+
+    fn processes(&self, q: &ProcessQuery) -> Result<Vec<ProcessRow>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(2000) });
+        let mut f = Filter::default();
+        if let Some(kind) = &q.kind {
+            f.and("p.kind = {}", vec![Box::new(kind.clone())]);
+        }
+        if let Some(sub) = &q.subject {
+            f.and(
+                "EXISTS (SELECT 1 FROM process_subjects s WHERE s.kind = p.kind AND s.id = p.id
+                         AND s.subject_kind = {} AND s.subject_id = {})",
+                vec![Box::new(sub.kind.clone()), Box::new(sub.id.to_string())],
+            );
+        }
+        let sql = format!(
+            "SELECT p.kind, p.id, p.stage, p.summary, p.state, p.opened_at, p.updated_at FROM processes p
+             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ${}",
+            f.sql(),
+            f.params.len() + 1
+        );
+        f.params.push(Box::new(limit));
+        self.read(|c| {
+            let rs = c.query(&sql, &f.refs())?;
+            let ps = rows(rs, process_row)?;
+            with_subjects(c, ps)
+        })
+    }
+
+    fn work(&self, q: &TrayQuery) -> Result<Vec<WorkRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        // One read per owner, each in an index's order, merged.
+        let mut all = Vec::new();
+        for owner in &q.owners {
+            all.extend(self.owner_work(q, owner, limit)?);
+        }
+        Ok(crate::in_tray_order(all, limit))
+    }
+
+    fn count_work(&self, q: &TrayQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        let mut count = WorkCount::default();
+        for owner in &q.owners {
+            let c = self.count_owner_work(owner_filter(q, owner), now, cap)?;
+            count.total += c.total;
+            count.overdue += c.overdue;
+        }
+        Ok(count)
     }
 
     fn put_agency(&self, a: &AgencyRow) -> Result<()> {
@@ -1514,10 +1626,11 @@ impl Store for PgStore {
     fn log_access(&self, e: &AccessEntry) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"),
+                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"),
                 &[
                     &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
                     &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id, &opt_str(&e.referral),
+                    &e.subject.as_ref().map(|s| s.kind.clone()), &e.subject.as_ref().map(|s| s.id.to_string()),
                 ],
             )?;
             Ok(())
@@ -1534,11 +1647,13 @@ impl Store for PgStore {
                        AND (NOT $3::bool OR NOT allowed) AND (NOT $4::bool OR break_glass)
                        AND ($5::text IS NULL OR at >= $5) AND ($6::text IS NULL OR at < $6)
                        AND ($8::text IS NULL OR referral_id = $8)
+                       AND ($9::text IS NULL OR (subject_kind = $9 AND subject_id = $10::text))
                      ORDER BY at DESC, id DESC LIMIT $7"
                 ),
                 &[
                     &opt_str(&q.user), &opt_str(&q.child), &q.only_denied, &q.only_break_glass, &q.from, &q.to, &limit,
-                    &opt_str(&q.referral),
+                    &opt_str(&q.referral), &q.subject.as_ref().map(|s| s.kind.clone()),
+                    &q.subject.as_ref().map(|s| s.id.to_string()),
                 ],
             )?;
             rows(rs, access_row)

@@ -26,6 +26,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_trays_in_full_order.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_process_kernel.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -184,26 +188,13 @@ impl Filter {
     }
 }
 
-/// Which referral work a `WorkQuery` selects (table alias `w`).
-fn work_filter(q: &WorkQuery) -> Filter {
+/// One owner's work that a `TrayQuery` selects (table alias `w`): one read of the
+/// `work_tray` index (or `work_child`, for work about one child).
+fn owner_filter(q: &TrayQuery, owner: &Owner) -> Filter {
     let mut f = Filter::default();
-    if let Some(queue) = &q.queue {
-        f.and("w.queue = ?", [Value::Text(queue.clone())]);
-    }
-    f
-}
-
-/// Which case work a `CaseWorkQuery` selects (table alias `w`).
-fn case_work_filter(q: &CaseWorkQuery) -> Filter {
-    let mut f = Filter::default();
-    match (q.assignee, q.supervisors) {
-        (Some(u), true) => f.and(
-            "(w.assignee = ? OR w.assignee IS NULL)",
-            [Value::Text(u.to_string())],
-        ),
-        (Some(u), false) => f.and("w.assignee = ?", [Value::Text(u.to_string())]),
-        (None, true) => f.and("w.assignee IS NULL", []),
-        (None, false) => f.and("0", []),
+    f.and("w.owner = ?", [Value::Text(owner.key())]);
+    if let Some(kind) = &q.kind {
+        f.and("w.process_kind = ?", [Value::Text(kind.clone())]);
     }
     if let Some(child) = q.child {
         f.and("w.child_id = ?", [Value::Text(child.to_string())]);
@@ -288,7 +279,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
-const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id";
+const ACCESS_COLS: &str = "id, at, user_id, api_client_id, role, action, child_id, allowed, reason, break_glass, request_id, referral_id, subject_kind, subject_id";
 
 fn access_row(r: &Row<'_>) -> rusqlite::Result<AccessEntry> {
     Ok(AccessEntry {
@@ -304,6 +295,16 @@ fn access_row(r: &Row<'_>) -> rusqlite::Result<AccessEntry> {
         break_glass: r.get(9)?,
         request_id: r.get(10)?,
         referral: opt_id(r, 11)?,
+        subject: subject(r, 12)?,
+    })
+}
+
+/// A subject from (kind, id) at columns `i` and `i + 1`.
+fn subject(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Subject>> {
+    let kind: Option<String> = r.get(i)?;
+    Ok(match (kind, opt_id::<uuid::Uuid>(r, i + 1)?) {
+        (Some(kind), Some(id)) => Some(Subject { kind, id }),
+        _ => None,
     })
 }
 
@@ -370,12 +371,12 @@ fn append_entries(tx: &Connection, entries: &[NewEntry]) -> Result<Vec<StoredEve
 }
 
 impl SqliteStore {
-    /// How much of `table`'s work `f` selects, and how much is overdue by `now`: two
-    /// counts, each from an index and read only as far as `cap`.
-    fn count_work(&self, table: &str, f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
+    /// How much work `f` selects, and how much is overdue by `now`: two counts, each
+    /// from an index and read only as far as `cap`.
+    fn count_owner_work(&self, f: Filter, now: &str, cap: u64) -> Result<WorkCount> {
         let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} LIMIT ?)),
-                    (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE {0} AND w.overdue_from <= ? LIMIT ?))",
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM work w WHERE {0} LIMIT ?)),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM work w WHERE {0} AND w.overdue_from <= ? LIMIT ?))",
             f.sql()
         );
         let cap = Value::Integer(i64::try_from(cap).unwrap_or(i64::MAX));
@@ -389,6 +390,119 @@ impl SqliteStore {
                 .query_row(rusqlite::params_from_iter(&params), work_count)
         })
     }
+
+    /// One owner's work, in the tray's order.
+    fn owner_work(&self, q: &TrayQuery, owner: &Owner, limit: u32) -> Result<Vec<WorkRow>> {
+        let mut f = owner_filter(q, owner);
+        if let Some(a) = &q.after {
+            f.after("w.process_id", a);
+        }
+        let sql = format!(
+            "SELECT {WORK_COLS}, p.given_name || ' ' || p.family_name
+             FROM work w LEFT JOIN people p ON p.id = w.child_id
+             WHERE {} ORDER BY w.overdue_from, w.process_id, w.work_key LIMIT ?",
+            f.sql()
+        );
+        f.params.push(Value::Integer(i64::from(limit)));
+        self.read(|c| {
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(&f.params), work_row)?;
+            rows.collect()
+        })
+    }
+}
+
+const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary";
+
+/// A work row from `WORK_COLS` and the child's name as the record has it now.
+fn work_row(r: &Row<'_>) -> rusqlite::Result<WorkRow> {
+    let owner: String = r.get(3)?;
+    let child_name: Option<String> = r.get(12)?;
+    Ok(WorkRow {
+        process_kind: r.get(0)?,
+        process_id: id(r, 1)?,
+        key: r.get(2)?,
+        owner: Owner::from_key(&owner).ok_or_else(|| {
+            rusqlite::Error::InvalidColumnType(3, "owner".into(), rusqlite::types::Type::Text)
+        })?,
+        child: opt_id(r, 4)?.map(PersonId),
+        title: r.get(5)?,
+        due: r.get(6)?,
+        overdue_from: r.get(7)?,
+        rule_id: r.get(8)?,
+        citation: r.get(9)?,
+        link: r.get(10)?,
+        summary: match child_name {
+            Some(name) => name,
+            None => r.get(11)?,
+        },
+    })
+}
+
+/// Replace a process's open work with `work`.
+fn put_work(tx: &Connection, kind: &str, pid: &str, work: &[WorkRow]) -> Result<()> {
+    exec(
+        tx,
+        "DELETE FROM work WHERE process_kind = ?1 AND process_id = ?2",
+        [kind, pid],
+    )
+    .map_err(map_err)?;
+    for w in work {
+        exec(tx,
+            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+            params![kind, pid, w.key, w.owner.key(), w.child.map(|c| c.to_string()), w.title, w.due,
+                w.overdue_from, w.rule_id, w.citation, w.link, w.summary],
+        )
+        .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Add the involvements a projection creates, if new.
+fn add_involvements(tx: &Connection, involvements: &[Involvement]) -> Result<()> {
+    for i in involvements {
+        exec(tx,
+            "INSERT INTO involvements (child_id, user_id, kind, since) VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING",
+            params![i.child.to_string(), i.user.to_string(), i.kind, i.since],
+        )
+        .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+const PROCESS_COLS: &str = "kind, id, stage, summary, state, opened_at, updated_at";
+
+fn process_row(r: &Row<'_>) -> rusqlite::Result<ProcessRow> {
+    Ok(ProcessRow {
+        kind: r.get(0)?,
+        id: id(r, 1)?,
+        stage: r.get(2)?,
+        summary: r.get(3)?,
+        state: r.get(4)?,
+        opened_at: r.get(5)?,
+        updated_at: r.get(6)?,
+        subjects: Vec::new(),
+    })
+}
+
+/// Fill in each process's subjects.
+fn with_subjects(c: &Connection, mut rows: Vec<ProcessRow>) -> rusqlite::Result<Vec<ProcessRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT subject_kind, subject_id FROM process_subjects WHERE kind = ?1 AND id = ?2
+         ORDER BY subject_kind, subject_id",
+    )?;
+    for p in &mut rows {
+        p.subjects = st
+            .query_map([&p.kind, &p.id.to_string()], |r| {
+                Ok(Subject {
+                    kind: r.get(0)?,
+                    id: id(r, 1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(rows)
 }
 
 impl Store for SqliteStore {
@@ -645,15 +759,7 @@ impl Store for SqliteStore {
                 )
                 .map_err(map_err)?;
             }
-            exec(tx, "DELETE FROM work_items WHERE referral_id = ?1", [&rid]).map_err(map_err)?;
-            for w in &p.work {
-                exec(tx,
-                    "INSERT INTO work_items (referral_id, work_key, queue, title, due, overdue_from, rule_id, citation)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                    params![rid, w.key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation],
-                )
-                .map_err(map_err)?;
-            }
+            put_work(tx, "referral", &rid, &p.work)?;
             Ok(sealed)
         })
     }
@@ -730,42 +836,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn work_items(&self, q: &WorkQuery) -> Result<Vec<WorkItemRow>> {
-        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
-        let mut f = work_filter(q);
-        if let Some(a) = &q.after {
-            f.after("w.referral_id", a);
-        }
-        let sql = format!(
-            "SELECT w.referral_id, w.work_key, w.queue, w.title, w.due, w.overdue_from, w.rule_id, w.citation, r.summary
-             FROM work_items w JOIN referrals r ON r.id = w.referral_id
-             WHERE {} ORDER BY w.overdue_from, w.referral_id, w.work_key LIMIT ?",
-            f.sql()
-        );
-        f.params.push(Value::Integer(i64::from(limit)));
-        self.read(|c| {
-            let mut st = c.prepare_cached(&sql)?;
-            let rows = st.query_map(rusqlite::params_from_iter(&f.params), |r| {
-                Ok(WorkItemRow {
-                    referral: id(r, 0)?,
-                    key: r.get(1)?,
-                    queue: r.get(2)?,
-                    title: r.get(3)?,
-                    due: r.get(4)?,
-                    overdue_from: r.get(5)?,
-                    rule_id: r.get(6)?,
-                    citation: r.get(7)?,
-                    summary: r.get(8)?,
-                })
-            })?;
-            rows.collect()
-        })
-    }
-
-    fn count_work_items(&self, q: &WorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
-        self.count_work("work_items", work_filter(q), now, cap)
-    }
-
     fn append_case(&self, entries: &[NewEntry], p: &CaseProjection) -> Result<Vec<StoredEvent>> {
         self.write(|tx| {
             let r = &p.row;
@@ -785,22 +855,8 @@ impl Store for SqliteStore {
             )
             .map_err(map_err)?;
             let sealed = append_entries(tx, entries)?;
-            exec(tx, "DELETE FROM case_work WHERE case_id = ?1", [&cid]).map_err(map_err)?;
-            for w in &p.work {
-                exec(tx,
-                    "INSERT INTO case_work (case_id, work_key, child_id, assignee, title, due, overdue_from, rule_id, citation)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-                    params![cid, w.key, w.child.to_string(), w.assignee.map(|u| u.to_string()), w.title, w.due, w.overdue_from, w.rule_id, w.citation],
-                )
-                .map_err(map_err)?;
-            }
-            for i in &p.involvements {
-                exec(tx,
-                    "INSERT INTO involvements (child_id, user_id, kind, since) VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING",
-                    params![i.child.to_string(), i.user.to_string(), i.kind, i.since],
-                )
-                .map_err(map_err)?;
-            }
+            put_work(tx, "case", &cid, &p.work)?;
+            add_involvements(tx, &p.involvements)?;
             exec(tx, "DELETE FROM case_actions WHERE case_id = ?1", [&cid]).map_err(map_err)?;
             for a in &p.actions {
                 exec(tx,
@@ -858,65 +914,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn case_work(&self, q: &CaseWorkQuery) -> Result<Vec<CaseWorkRow>> {
-        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
-        if let (Some(_), true) = (q.assignee, q.supervisors) {
-            // A practice supervisor's own work and the work no one holds yet: two reads
-            // each in an index's order, merged, rather than one read of both sorted whole.
-            let mut all = self.case_work(&CaseWorkQuery {
-                supervisors: false,
-                ..q.clone()
-            })?;
-            all.extend(self.case_work(&CaseWorkQuery {
-                assignee: None,
-                ..q.clone()
-            })?);
-            all.sort_by(|a, b| {
-                (a.overdue_from.as_str(), a.case, a.key.as_str()).cmp(&(
-                    b.overdue_from.as_str(),
-                    b.case,
-                    b.key.as_str(),
-                ))
-            });
-            all.truncate(limit as usize);
-            return Ok(all);
-        }
-        let mut f = case_work_filter(q);
-        if let Some(a) = &q.after {
-            f.after("w.case_id", a);
-        }
-        let sql = format!(
-            "SELECT w.case_id, w.work_key, w.child_id, w.assignee, w.title, w.due, w.overdue_from, w.rule_id, w.citation,
-                    p.given_name || ' ' || p.family_name
-             FROM case_work w JOIN people p ON p.id = w.child_id
-             WHERE {} ORDER BY w.overdue_from, w.case_id, w.work_key LIMIT ?",
-            f.sql()
-        );
-        f.params.push(Value::Integer(i64::from(limit)));
-        self.read(|c| {
-            let mut st = c.prepare_cached(&sql)?;
-            let rows = st.query_map(rusqlite::params_from_iter(&f.params), |r| {
-                Ok(CaseWorkRow {
-                    case: id(r, 0)?,
-                    key: r.get(1)?,
-                    child: PersonId(id(r, 2)?),
-                    assignee: opt_id(r, 3)?.map(UserId),
-                    title: r.get(4)?,
-                    due: r.get(5)?,
-                    overdue_from: r.get(6)?,
-                    rule_id: r.get(7)?,
-                    citation: r.get(8)?,
-                    child_name: r.get(9)?,
-                })
-            })?;
-            rows.collect()
-        })
-    }
-
-    fn count_case_work(&self, q: &CaseWorkQuery, now: &str, cap: u64) -> Result<WorkCount> {
-        self.count_work("case_work", case_work_filter(q), now, cap)
-    }
-
     fn case_actions(&self, q: &CaseActionQuery) -> Result<Vec<CaseActionRow>> {
         let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
         self.read(|c| {
@@ -965,6 +962,105 @@ impl Store for SqliteStore {
             })?;
             rows.collect()
         })
+    }
+
+    fn append_process(
+        &self,
+        entries: &[NewEntry],
+        p: &ProcessProjection,
+    ) -> Result<Vec<StoredEvent>> {
+        self.write(|tx| {
+            let r = &p.row;
+            let pid = r.id.to_string();
+            exec(tx,
+                &format!(
+                    "INSERT INTO processes ({PROCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7)
+                     ON CONFLICT(kind, id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
+                       state=excluded.state, updated_at=excluded.updated_at"
+                ),
+                params![r.kind, pid, r.stage, r.summary, r.state, r.opened_at, r.updated_at],
+            )
+            .map_err(map_err)?;
+            let sealed = append_entries(tx, entries)?;
+            exec(tx, "DELETE FROM process_subjects WHERE kind = ?1 AND id = ?2", [&r.kind, &pid])
+                .map_err(map_err)?;
+            for sub in &r.subjects {
+                exec(tx,
+                    "INSERT INTO process_subjects (kind, id, subject_kind, subject_id) VALUES (?1,?2,?3,?4)
+                     ON CONFLICT DO NOTHING",
+                    params![r.kind, pid, sub.kind, sub.id.to_string()],
+                )
+                .map_err(map_err)?;
+            }
+            put_work(tx, &r.kind, &pid, &p.work)?;
+            add_involvements(tx, &p.involvements)?;
+            Ok(sealed)
+        })
+    }
+
+    fn process(&self, kind: &str, pid: uuid::Uuid) -> Result<Option<ProcessRow>> {
+        self.read(|c| {
+            let row = query_row_cached(
+                c,
+                &format!("SELECT {PROCESS_COLS} FROM processes WHERE kind = ?1 AND id = ?2"),
+                [kind.to_string(), pid.to_string()],
+                process_row,
+            )
+            .optional()?;
+            Ok(with_subjects(c, row.into_iter().collect())?.pop())
+        })
+    }
+
+    fn processes(&self, q: &ProcessQuery) -> Result<Vec<ProcessRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        let mut f = Filter::default();
+        if let Some(kind) = &q.kind {
+            f.and("p.kind = ?", [Value::Text(kind.clone())]);
+        }
+        if let Some(sub) = &q.subject {
+            f.and(
+                "EXISTS (SELECT 1 FROM process_subjects s WHERE s.kind = p.kind AND s.id = p.id
+                         AND s.subject_kind = ? AND s.subject_id = ?)",
+                [
+                    Value::Text(sub.kind.clone()),
+                    Value::Text(sub.id.to_string()),
+                ],
+            );
+        }
+        let sql = format!(
+            "SELECT p.kind, p.id, p.stage, p.summary, p.state, p.opened_at, p.updated_at FROM processes p
+             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ?",
+            f.sql()
+        );
+        f.params.push(Value::Integer(i64::from(limit)));
+        self.read(|c| {
+            let rows = c
+                .prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(&f.params), process_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            with_subjects(c, rows)
+        })
+    }
+
+    fn work(&self, q: &TrayQuery) -> Result<Vec<WorkRow>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(2000) };
+        // One read per owner, each in an index's order, merged: never a sort of
+        // everything an owner has waiting.
+        let mut all = Vec::new();
+        for owner in &q.owners {
+            all.extend(self.owner_work(q, owner, limit)?);
+        }
+        Ok(crate::in_tray_order(all, limit))
+    }
+
+    fn count_work(&self, q: &TrayQuery, now: &str, cap: u64) -> Result<WorkCount> {
+        let mut count = WorkCount::default();
+        for owner in &q.owners {
+            let c = self.count_owner_work(owner_filter(q, owner), now, cap)?;
+            count.total += c.total;
+            count.overdue += c.overdue;
+        }
+        Ok(count)
     }
 
     fn put_agency(&self, a: &AgencyRow) -> Result<()> {
@@ -1250,11 +1346,12 @@ impl Store for SqliteStore {
     fn log_access(&self, e: &AccessEntry) -> Result<()> {
         self.write(|tx| {
             exec(tx,
-                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
+                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
                 params![
                     e.id.to_string(), e.at, e.user.map(|u| u.to_string()), e.api_client.map(|u| u.to_string()),
                     e.role, e.action, e.child.map(|c| c.to_string()), e.allowed, e.reason, e.break_glass, e.request_id,
-                    e.referral.map(|r| r.to_string())
+                    e.referral.map(|r| r.to_string()), e.subject.as_ref().map(|s| s.kind.clone()),
+                    e.subject.as_ref().map(|s| s.id.to_string())
                 ],
             )
             .map(|_| ())
@@ -1271,6 +1368,7 @@ impl Store for SqliteStore {
                    AND (?3 = 0 OR allowed = 0) AND (?4 = 0 OR break_glass = 1)
                    AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)
                    AND (?8 IS NULL OR referral_id = ?8)
+                   AND (?9 IS NULL OR (subject_kind = ?9 AND subject_id = ?10))
                  ORDER BY at DESC, id DESC LIMIT ?7"
             ))?;
             let rows = st.query_map(
@@ -1282,7 +1380,9 @@ impl Store for SqliteStore {
                     q.from,
                     q.to,
                     limit,
-                    q.referral.map(|r| r.to_string())
+                    q.referral.map(|r| r.to_string()),
+                    q.subject.as_ref().map(|s| s.kind.clone()),
+                    q.subject.as_ref().map(|s| s.id.to_string())
                 ],
                 access_row,
             )?;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use together_domain::ids::{AgencyId, PersonId, TeamId, UserId};
+use together_domain::process::{Owner, Subject, WorkItem};
 
 /// The current view of a person, derived from events (a projection).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -116,10 +117,15 @@ pub struct AccessEntry {
     pub request_id: String,
     /// The referral the decision was about, if any.
     pub referral: Option<uuid::Uuid>,
+    /// What the decision was about, by kind and id: a child, a referral, a case, a
+    /// process of any kind.
+    pub subject: Option<Subject>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct AccessQuery {
+    /// Only decisions about this subject.
+    pub subject: Option<Subject>,
     pub user: Option<UserId>,
     pub child: Option<PersonId>,
     pub referral: Option<uuid::Uuid>,
@@ -182,13 +188,16 @@ pub struct ReferralChildRow {
     pub received_at: String,
 }
 
-/// One piece of open work in a tray.
+/// One piece of open work, whatever the process (the kernel's `WorkItem` as stored).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct WorkItemRow {
-    pub referral: uuid::Uuid,
+pub struct WorkRow {
+    /// The process's kind ("referral", "case", ...).
+    pub process_kind: String,
+    pub process_id: uuid::Uuid,
     pub key: String,
-    /// `Queue` id: "front-door" or "supervisor".
-    pub queue: String,
+    pub owner: Owner,
+    /// The child the work is about, if one.
+    pub child: Option<PersonId>,
     pub title: String,
     /// `Due` as JSON, e.g. `{"date":"2026-12-29"}`.
     pub due: String,
@@ -197,8 +206,32 @@ pub struct WorkItemRow {
     pub overdue_from: String,
     pub rule_id: Option<String>,
     pub citation: String,
-    /// The referral's summary (filled in when read; ignored when written).
+    /// Where the work is done ("/referrals/<id>").
+    pub link: String,
+    /// What the tray shows beside the title. Written by the process (a referral's
+    /// summary); read back as the child's name as the record has it now when the work
+    /// is about a child.
     pub summary: String,
+}
+
+impl WorkRow {
+    /// A process's work item as the work table holds it.
+    pub fn of(kind: &str, id: uuid::Uuid, w: &WorkItem, summary: &str) -> WorkRow {
+        WorkRow {
+            process_kind: kind.to_string(),
+            process_id: id,
+            key: w.key.clone(),
+            owner: w.owner.clone(),
+            child: w.child,
+            title: w.title.clone(),
+            due: serde_json::to_string(&w.due).expect("Due serialises"),
+            overdue_from: w.overdue_from().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            rule_id: w.rule_id.clone(),
+            citation: w.citation.clone(),
+            link: w.link.clone(),
+            summary: summary.to_string(),
+        }
+    }
 }
 
 /// What a referral's latest event makes of its projection: the row, its linked
@@ -207,7 +240,7 @@ pub struct WorkItemRow {
 pub struct ReferralProjection {
     pub row: ReferralRow,
     pub children: Vec<ReferralChildRow>,
-    pub work: Vec<WorkItemRow>,
+    pub work: Vec<WorkRow>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -220,16 +253,21 @@ pub struct ReferralQuery {
     pub offset: u32,
 }
 
+/// Which work a tray holds: the work of each of `owners` (a person's own, their role's
+/// queues, their team's), merged in the tray's order.
 #[derive(Clone, Debug, Default)]
-pub struct WorkQuery {
-    /// `Queue` id; None for every queue.
-    pub queue: Option<String>,
+pub struct TrayQuery {
+    pub owners: Vec<Owner>,
+    /// Only work of this kind of process.
+    pub kind: Option<String>,
+    /// Only work about this child.
+    pub child: Option<PersonId>,
     /// Only work after this place in the tray's order (the next page).
     pub after: Option<WorkAfter>,
     pub limit: u32,
 }
 
-/// A place in a tray's order, which is (overdue from, referral or case id, work key):
+/// A place in a tray's order, which is (overdue from, process id, work key):
 /// a page of a tray starts strictly after it. Ids compare as their text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkAfter {
@@ -276,25 +314,6 @@ pub struct CaseRow {
     pub updated_at: String,
 }
 
-/// One piece of a case's open work in a tray.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CaseWorkRow {
-    pub case: uuid::Uuid,
-    pub key: String,
-    pub child: PersonId,
-    /// The practitioner whose tray it is in; `None`: the practice supervisors'.
-    pub assignee: Option<UserId>,
-    pub title: String,
-    /// `Due` as JSON.
-    pub due: String,
-    /// Wall-clock time in England the work is overdue from: the tray's order.
-    pub overdue_from: String,
-    pub rule_id: Option<String>,
-    pub citation: String,
-    /// The child's name (filled in when read; ignored when written).
-    pub child_name: String,
-}
-
 /// One action of a case's plans, for the practitioners (and agency systems) who own them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CaseActionRow {
@@ -316,24 +335,11 @@ pub struct CaseActionRow {
 #[derive(Clone, Debug)]
 pub struct CaseProjection {
     pub row: CaseRow,
-    pub work: Vec<CaseWorkRow>,
+    pub work: Vec<WorkRow>,
     pub actions: Vec<CaseActionRow>,
     /// Involvements the case creates (kind "invited": invited to one of its meetings),
     /// added if new; never removed (the record of a meeting stays theirs to read).
     pub involvements: Vec<Involvement>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct CaseWorkQuery {
-    /// Work in this practitioner's tray.
-    pub assignee: Option<UserId>,
-    /// The practice supervisors' tray (work with no assignee).
-    pub supervisors: bool,
-    /// Only work about this child.
-    pub child: Option<PersonId>,
-    /// Only work after this place in the tray's order (the next page).
-    pub after: Option<WorkAfter>,
-    pub limit: u32,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -342,5 +348,39 @@ pub struct CaseActionQuery {
     pub owner_agency: Option<AgencyId>,
     pub child: Option<PersonId>,
     pub open_only: bool,
+    pub limit: u32,
+}
+
+/// A process of a kind that has no table of its own, as lists show it: a projection of
+/// its log (read with `Store::log`, keyed by the process id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProcessRow {
+    pub kind: String,
+    pub id: uuid::Uuid,
+    pub stage: String,
+    pub summary: String,
+    /// The process's state as its module serialises it (JSON).
+    pub state: String,
+    /// UTC timestamps.
+    pub opened_at: String,
+    pub updated_at: String,
+    /// Whom it is about (filled in when read).
+    pub subjects: Vec<Subject>,
+}
+
+/// What a process's latest event makes of its projection: its row, subjects and open
+/// work each replace what was there; involvements are added if new.
+#[derive(Clone, Debug)]
+pub struct ProcessProjection {
+    pub row: ProcessRow,
+    pub work: Vec<WorkRow>,
+    pub involvements: Vec<Involvement>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProcessQuery {
+    pub kind: Option<String>,
+    /// Only processes about this subject.
+    pub subject: Option<Subject>,
     pub limit: u32,
 }

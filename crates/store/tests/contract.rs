@@ -287,6 +287,9 @@ macro_rules! all_backends {
                     lists_referrals_by_who_sent_them_and_by_child,
                     lists_matchable_children_with_their_households,
                     keeps_a_case_log_its_trays_and_actions,
+                    keeps_any_process_its_subjects_and_its_work,
+                    one_tray_holds_every_kind_of_work_for_every_kind_of_owner,
+                    the_access_log_is_searched_by_subject,
                 ],
                 raw: [
                     the_database_refuses_to_change_events,
@@ -1076,6 +1079,7 @@ fn access(
         break_glass,
         request_id: format!("req-{at}"),
         referral: None,
+        subject: child.map(Subject::child),
     }
 }
 
@@ -1763,17 +1767,54 @@ fn referral_row(id: uuid::Uuid, minutes: i64) -> ReferralRow {
     }
 }
 
-fn work(referral: uuid::Uuid, key: &str, queue: &str, overdue_from: &str) -> WorkItemRow {
-    WorkItemRow {
-        referral,
+fn work(referral: uuid::Uuid, key: &str, queue: &str, overdue_from: &str) -> WorkRow {
+    WorkRow {
+        process_kind: "referral".into(),
+        process_id: referral,
         key: key.into(),
-        queue: queue.into(),
+        owner: Owner::Queue(queue.into()),
+        child: None,
         title: format!("Do {key}"),
         due: r#"{"date":"2026-11-24"}"#.into(),
         overdue_from: overdue_from.into(),
         rule_id: Some("referral-decision".into()),
         citation: "WT2026 ¶167".into(),
-        summary: String::new(),
+        link: format!("/referrals/{referral}"),
+        summary: "Ada Example".into(),
+    }
+}
+
+/// The work of both of the front door's queues (the front door's and the supervisors'),
+/// referrals only.
+fn referral_queues() -> TrayQuery {
+    TrayQuery {
+        owners: vec![Owner::Queue("front-door".into()), Owner::supervisors()],
+        kind: Some("referral".into()),
+        ..Default::default()
+    }
+}
+
+/// One queue's work.
+fn queue(q: &str) -> TrayQuery {
+    TrayQuery {
+        owners: vec![Owner::Queue(q.into())],
+        ..Default::default()
+    }
+}
+
+/// One person's work.
+fn held_by(u: UserId) -> TrayQuery {
+    TrayQuery {
+        owners: vec![Owner::Person(u)],
+        ..Default::default()
+    }
+}
+
+/// The case work no one holds yet: the supervisors' queue, cases only.
+fn unallocated_case_work() -> TrayQuery {
+    TrayQuery {
+        kind: Some("case".into()),
+        ..queue("supervisor")
     }
 }
 
@@ -1826,7 +1867,7 @@ fn keeps_a_referral_log_and_replaces_its_projection(s: &dyn Store) {
     let log = s.log(PersonId(id)).unwrap();
     assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
     assert_eq!(s.referral(id).unwrap().unwrap(), row);
-    let w = s.work_items(&WorkQuery::default()).unwrap();
+    let w = s.work(&referral_queues()).unwrap();
     assert_eq!(w.len(), 1, "the projection replaced the earlier open work");
     assert_eq!(w[0].key, "decide");
     assert_eq!(w[0].summary, "Ada Example");
@@ -1848,7 +1889,7 @@ fn keeps_a_referral_log_and_replaces_its_projection(s: &dyn Store) {
         .append_referral(&[entry(id, "child-linked", "{}", 3)], &bad)
         .is_err());
     assert_eq!(s.log(PersonId(id)).unwrap().len(), 2);
-    assert_eq!(s.work_items(&WorkQuery::default()).unwrap().len(), 1);
+    assert_eq!(s.work(&referral_queues()).unwrap().len(), 1);
 }
 
 fn an_agency_systems_idempotency_key_is_unique(s: &dyn Store) {
@@ -1924,19 +1965,18 @@ fn orders_the_trays_by_when_work_is_overdue(s: &dyn Store) {
     )
     .unwrap();
     let sup = s
-        .work_items(&WorkQuery {
-            queue: Some("supervisor".into()),
-            after: None,
-            limit: 0,
+        .work(&TrayQuery {
+            kind: Some("referral".into()),
+            ..queue("supervisor")
         })
         .unwrap();
     assert_eq!(
         sup.iter()
-            .map(|w| (w.referral, w.key.as_str()))
+            .map(|w| (w.process_id, w.key.as_str()))
             .collect::<Vec<_>>(),
         vec![(b, "decide"), (a, "decide")]
     );
-    let all = s.work_items(&WorkQuery::default()).unwrap();
+    let all = s.work(&referral_queues()).unwrap();
     assert_eq!(all[0].key, "written-confirmation");
     assert_eq!(all.len(), 4);
 }
@@ -1974,10 +2014,10 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
     let mut after = None;
     loop {
         let page = s
-            .work_items(&WorkQuery {
-                queue: None,
+            .work(&TrayQuery {
                 after: after.clone(),
                 limit: 3,
+                ..referral_queues()
             })
             .unwrap();
         if page.is_empty() {
@@ -1987,49 +2027,46 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         let last = page.last().unwrap();
         after = Some(WorkAfter {
             overdue_from: last.overdue_from.clone(),
-            id: last.referral.to_string(),
+            id: last.process_id.to_string(),
             key: last.key.clone(),
         });
         seen.extend(page.iter().map(|w| {
             (
                 w.overdue_from.clone(),
-                w.referral.to_string(),
+                w.process_id.to_string(),
                 w.key.clone(),
             )
         }));
     }
     assert_eq!(seen, expected, "every item once, in the tray's order");
-    let q = WorkQuery::default();
+    let q = referral_queues();
     assert_eq!(
-        s.count_work_items(&q, "2026-11-25T00:00:00", u64::MAX)
-            .unwrap(),
+        s.count_work(&q, "2026-11-25T00:00:00", u64::MAX).unwrap(),
         WorkCount {
             total: 10,
             overdue: 8
         },
         "overdue from at or before now counts as overdue"
     );
-    // Counted only as far as asked: a tray's count costs the same however much waits.
+    // Counted only as far as asked, each queue on its own: a tray's count costs the
+    // same however much waits (front door 5, of which 3 overdue; supervisors 5 and 5).
     assert_eq!(
-        s.count_work_items(&q, "2026-11-25T00:00:00", 6).unwrap(),
+        s.count_work(&q, "2026-11-25T00:00:00", 4).unwrap(),
         WorkCount {
-            total: 6,
-            overdue: 6
+            total: 8,
+            overdue: 7
         }
     );
     assert_eq!(
-        s.count_work_items(&q, "2026-11-25T00:00:00", 9).unwrap(),
+        s.count_work(&q, "2026-11-25T00:00:00", 5).unwrap(),
         WorkCount {
-            total: 9,
+            total: 10,
             overdue: 8
         }
     );
-    let front_door = WorkQuery {
-        queue: Some("front-door".into()),
-        ..Default::default()
-    };
+    let front_door = queue("front-door");
     assert_eq!(
-        s.count_work_items(&front_door, "2026-11-24T12:00:00", u64::MAX)
+        s.count_work(&front_door, "2026-11-24T12:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 5,
@@ -2081,30 +2118,32 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         ));
     }
     mine.sort();
-    let q = |after: Option<WorkAfter>| CaseWorkQuery {
-        assignee: Some(sw),
+    let q = |after: Option<WorkAfter>| TrayQuery {
         after,
         limit: 3,
-        ..Default::default()
+        ..held_by(sw)
     };
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = s.case_work(&q(after)).unwrap();
+        let page = s.work(&q(after)).unwrap();
         let Some(last) = page.last() else { break };
         after = Some(WorkAfter {
             overdue_from: last.overdue_from.clone(),
-            id: last.case.to_string(),
+            id: last.process_id.to_string(),
             key: last.key.clone(),
         });
-        seen.extend(
-            page.iter()
-                .map(|w| (w.overdue_from.clone(), w.case.to_string(), w.key.clone())),
-        );
+        seen.extend(page.iter().map(|w| {
+            (
+                w.overdue_from.clone(),
+                w.process_id.to_string(),
+                w.key.clone(),
+            )
+        }));
     }
     assert_eq!(seen, mine);
     assert_eq!(
-        s.count_case_work(&q(None), "2026-12-01T00:00:00", u64::MAX)
+        s.count_work(&q(None), "2026-12-01T00:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 8,
@@ -2112,8 +2151,7 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         }
     );
     assert_eq!(
-        s.count_case_work(&q(None), "2026-12-01T00:00:00", 5)
-            .unwrap(),
+        s.count_work(&q(None), "2026-12-01T00:00:00", 5).unwrap(),
         WorkCount {
             total: 5,
             overdue: 4
@@ -2144,32 +2182,28 @@ fn pages_a_tray_and_counts_what_is_overdue(s: &dyn Store) {
         },
     )
     .unwrap();
-    let about = |who: PersonId| CaseWorkQuery {
-        assignee: Some(sw),
+    let about = |who: PersonId| TrayQuery {
         child: Some(who),
-        ..Default::default()
+        ..held_by(sw)
     };
-    assert_eq!(s.case_work(&about(other)).unwrap().len(), 1);
+    assert_eq!(s.work(&about(other)).unwrap().len(), 1);
     assert!(s
-        .case_work(&about(child))
+        .work(&about(child))
         .unwrap()
         .iter()
-        .all(|w| w.child == child));
-    assert_eq!(s.case_work(&about(child)).unwrap().len(), 8);
+        .all(|w| w.child == Some(child)));
+    assert_eq!(s.work(&about(child)).unwrap().len(), 8);
     assert_eq!(
-        s.count_case_work(&about(other), "2026-12-01T00:00:00", u64::MAX)
+        s.count_work(&about(other), "2026-12-01T00:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 1,
             overdue: 1
         }
     );
-    let supervisors = CaseWorkQuery {
-        supervisors: true,
-        ..Default::default()
-    };
+    let supervisors = unallocated_case_work();
     assert_eq!(
-        s.count_case_work(&supervisors, "2026-12-01T00:00:00", u64::MAX)
+        s.count_work(&supervisors, "2026-12-01T00:00:00", u64::MAX)
             .unwrap(),
         WorkCount {
             total: 4,
@@ -2296,18 +2330,22 @@ fn case_work_row(
     key: &str,
     assignee: Option<UserId>,
     overdue_from: &str,
-) -> CaseWorkRow {
-    CaseWorkRow {
-        case,
+) -> WorkRow {
+    WorkRow {
+        process_kind: "case".into(),
+        process_id: case,
         key: key.into(),
-        child,
-        assignee,
+        owner: assignee
+            .map(Owner::Person)
+            .unwrap_or_else(Owner::supervisors),
+        child: Some(child),
         title: key.into(),
         due: "{}".into(),
         overdue_from: overdue_from.into(),
         rule_id: None,
         citation: "WT2026".into(),
-        child_name: String::new(),
+        link: format!("/cases/{case}"),
+        summary: String::new(),
     }
 }
 
@@ -2341,14 +2379,12 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         )
         .unwrap();
     assert_eq!(first[0].prev_hash, GENESIS_HASH);
-    let sup = s
-        .case_work(&CaseWorkQuery {
-            supervisors: true,
-            ..Default::default()
-        })
-        .unwrap();
+    let sup = s.work(&unallocated_case_work()).unwrap();
     assert_eq!(sup.len(), 1);
-    assert_eq!(sup[0].child_name, "Ada Example");
+    assert_eq!(
+        sup[0].summary, "Ada Example",
+        "the child's name as the record has it"
+    );
     // Allocated: the supervisors' item goes; the social worker's and the school's arrive.
     let row = case_row_for(id, child, Some(sw));
     s.append_case(
@@ -2386,19 +2422,8 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         1,
         "invited to a meeting"
     );
-    assert!(s
-        .case_work(&CaseWorkQuery {
-            supervisors: true,
-            ..Default::default()
-        })
-        .unwrap()
-        .is_empty());
-    let mine = s
-        .case_work(&CaseWorkQuery {
-            assignee: Some(sw),
-            ..Default::default()
-        })
-        .unwrap();
+    assert!(s.work(&unallocated_case_work()).unwrap().is_empty());
+    let mine = s.work(&held_by(sw)).unwrap();
     assert_eq!(
         mine.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(),
         vec!["assessment-1"]
@@ -2450,4 +2475,370 @@ fn keeps_a_case_log_its_trays_and_actions(s: &dyn Store) {
         2,
         "the child's log and the case's"
     );
+}
+
+// ---- the process kernel (issue 15) ------------------------------------------------------
+
+fn process_row(
+    kind: &str,
+    id: uuid::Uuid,
+    stage: &str,
+    subjects: Vec<Subject>,
+    at: i64,
+) -> ProcessRow {
+    ProcessRow {
+        kind: kind.into(),
+        id,
+        stage: stage.into(),
+        summary: format!("{kind} {stage}"),
+        state: format!("{{\"stage\":\"{stage}\"}}"),
+        opened_at: ts(1),
+        updated_at: ts(at),
+        subjects,
+    }
+}
+
+fn process_work(
+    kind: &str,
+    id: uuid::Uuid,
+    key: &str,
+    owner: Owner,
+    child: Option<PersonId>,
+    overdue_from: &str,
+) -> WorkRow {
+    WorkRow {
+        process_kind: kind.into(),
+        process_id: id,
+        key: key.into(),
+        owner,
+        child,
+        title: format!("Do {key}"),
+        due: r#"{"date":"2026-12-08"}"#.into(),
+        overdue_from: overdue_from.into(),
+        rule_id: Some("lado-notification".into()),
+        citation: "WT2026 ¶264".into(),
+        link: format!("/{kind}s/{id}"),
+        summary: format!("{kind} summary"),
+    }
+}
+
+/// A process with no table of its own keeps its log, its projection, its subjects and
+/// its work through the generic methods: a new process adds nothing to the store.
+fn keeps_any_process_its_subjects_and_its_work(s: &dyn Store) {
+    let child = PersonId::new_random();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Ada", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    let officer = user(s, "lado");
+    let adult = Subject {
+        kind: "adult".into(),
+        id: uuid::Uuid::new_v4(),
+    };
+    let id = uuid::Uuid::new_v4();
+    let subjects = vec![Subject::child(child), adult.clone()];
+    let first = s
+        .append_process(
+            &[entry(id, "allegation-received", "{}", 1)],
+            &ProcessProjection {
+                row: process_row("allegation", id, "received", subjects.clone(), 1),
+                work: vec![process_work(
+                    "allegation",
+                    id,
+                    "classify",
+                    Owner::Queue("designated-officer".into()),
+                    Some(child),
+                    "2026-12-09T00:00:00",
+                )],
+                involvements: vec![Involvement {
+                    child,
+                    user: officer,
+                    kind: "participant".into(),
+                    since: ts(1),
+                }],
+            },
+        )
+        .unwrap();
+    assert_eq!(first[0].seq, 1);
+    assert_eq!(first[0].prev_hash, GENESIS_HASH);
+    let second = s
+        .append_process(
+            &[entry(id, "allegation-classified", "{}", 2)],
+            &ProcessProjection {
+                row: process_row("allegation", id, "classified", vec![adult.clone()], 2),
+                work: vec![process_work(
+                    "allegation",
+                    id,
+                    "meeting",
+                    Owner::Person(officer),
+                    None,
+                    "2026-12-20T00:00:00",
+                )],
+                involvements: vec![],
+            },
+        )
+        .unwrap();
+    assert_eq!(second[0].prev_hash, first[0].hash, "one chain per process");
+    let got = s.process("allegation", id).unwrap().expect("kept");
+    assert_eq!(got.stage, "classified", "the projection is replaced");
+    assert_eq!(
+        got.subjects,
+        vec![adult.clone()],
+        "and its subjects with it"
+    );
+    assert!(
+        s.process("serious-incident", id).unwrap().is_none(),
+        "kind and id name a process"
+    );
+    assert_eq!(s.log(PersonId(id)).unwrap().len(), 2);
+    assert_eq!(s.involvements(child, officer).unwrap().len(), 1);
+    // Its work replaced: the queue's item gone, the officer's arrived.
+    assert!(s.work(&queue("designated-officer")).unwrap().is_empty());
+    let mine = s.work(&held_by(officer)).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].key.as_str(), mine[0].link.as_str()),
+        ("meeting", format!("/allegations/{id}").as_str())
+    );
+    assert_eq!(
+        mine[0].summary, "allegation summary",
+        "about no child: the process's summary"
+    );
+    // Listed by kind, by subject, most recently changed first.
+    let other = uuid::Uuid::new_v4();
+    s.append_process(
+        &[entry(other, "allegation-received", "{}", 3)],
+        &ProcessProjection {
+            row: process_row(
+                "allegation",
+                other,
+                "received",
+                vec![Subject::child(child)],
+                3,
+            ),
+            work: vec![],
+            involvements: vec![],
+        },
+    )
+    .unwrap();
+    let all = s
+        .processes(&ProcessQuery {
+            kind: Some("allegation".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![other, id]
+    );
+    let about_child = s
+        .processes(&ProcessQuery {
+            subject: Some(Subject::child(child)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        about_child.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![other]
+    );
+    assert_eq!(about_child[0].subjects, vec![Subject::child(child)]);
+    assert!(s
+        .processes(&ProcessQuery {
+            kind: Some("child-death-review".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty());
+    // All or nothing: an entry that cannot be written (its id is taken) leaves the
+    // projection and the work as they were.
+    let taken = entry(id, "allegation-closed", "{}", 4);
+    let mut dup = taken.clone();
+    dup.log = other;
+    assert!(s
+        .append_process(
+            &[taken, dup],
+            &ProcessProjection {
+                row: process_row("allegation", id, "closed", vec![], 4),
+                work: vec![],
+                involvements: vec![],
+            },
+        )
+        .is_err());
+    assert_eq!(
+        s.process("allegation", id).unwrap().unwrap().stage,
+        "classified"
+    );
+    assert_eq!(s.work(&held_by(officer)).unwrap().len(), 1);
+    assert_eq!(
+        verify_all(s).unwrap().logs,
+        3,
+        "the child's log and two processes'"
+    );
+}
+
+/// The trays read one table: a person's work, their queues' and their team's, of any
+/// process, merged in one order and counted together.
+fn one_tray_holds_every_kind_of_work_for_every_kind_of_owner(s: &dyn Store) {
+    let sw = user(s, "tray-owner");
+    let team = TeamId::new_random();
+    let (r, c, a) = (
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    );
+    s.append_referral(
+        &[entry(r, "referral-received", "{}", 1)],
+        &ReferralProjection {
+            row: referral_row(r, 1),
+            children: vec![],
+            work: vec![work(r, "decide", "supervisor", "2026-12-03T00:00:00")],
+        },
+    )
+    .unwrap();
+    let child = PersonId::new_random();
+    s.append(
+        &[opened(child)],
+        &[person(child, "child", "Bo", "Example", 0)],
+        &[],
+    )
+    .unwrap();
+    s.append_case(
+        &[entry(c, "case-opened", "{}", 1)],
+        &CaseProjection {
+            row: case_row_for(c, child, Some(sw)),
+            work: vec![case_work_row(
+                c,
+                child,
+                "assessment-1",
+                Some(sw),
+                "2026-12-01T00:00:00",
+            )],
+            actions: vec![],
+            involvements: vec![],
+        },
+    )
+    .unwrap();
+    s.append_process(
+        &[entry(a, "notice-received", "{}", 1)],
+        &ProcessProjection {
+            row: process_row("encompass-notice", a, "received", vec![], 1),
+            work: vec![
+                process_work(
+                    "encompass-notice",
+                    a,
+                    "share",
+                    Owner::Team(team),
+                    None,
+                    "2026-12-02T00:00:00",
+                ),
+                process_work(
+                    "encompass-notice",
+                    a,
+                    "other-team",
+                    Owner::Team(TeamId::new_random()),
+                    None,
+                    "2026-11-30T00:00:00",
+                ),
+            ],
+            involvements: vec![],
+        },
+    )
+    .unwrap();
+    let q = TrayQuery {
+        owners: vec![Owner::Person(sw), Owner::supervisors(), Owner::Team(team)],
+        ..Default::default()
+    };
+    let tray = s.work(&q).unwrap();
+    assert_eq!(
+        tray.iter()
+            .map(|w| (w.process_kind.as_str(), w.key.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("case", "assessment-1"),
+            ("encompass-notice", "share"),
+            ("referral", "decide")
+        ],
+        "soonest overdue first, whatever the process; another team's work is not here"
+    );
+    assert_eq!(tray[0].summary, "Bo Example");
+    assert_eq!(tray[2].summary, "Ada Example");
+    assert_eq!(
+        s.count_work(&q, "2026-12-02T00:00:00", u64::MAX).unwrap(),
+        WorkCount {
+            total: 3,
+            overdue: 2
+        }
+    );
+    // Pages follow each other across kinds.
+    let first = s
+        .work(&TrayQuery {
+            limit: 2,
+            ..q.clone()
+        })
+        .unwrap();
+    let last = first.last().unwrap();
+    let rest = s
+        .work(&TrayQuery {
+            after: Some(WorkAfter {
+                overdue_from: last.overdue_from.clone(),
+                id: last.process_id.to_string(),
+                key: last.key.clone(),
+            }),
+            ..q.clone()
+        })
+        .unwrap();
+    assert_eq!(first.len() + rest.len(), 3);
+    assert_eq!(rest[0].key, "decide");
+    // By kind, and by child.
+    assert_eq!(
+        s.work(&TrayQuery {
+            kind: Some("case".into()),
+            ..q.clone()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+    assert_eq!(
+        s.work(&TrayQuery {
+            child: Some(child),
+            ..q.clone()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+}
+
+/// Each access decision names its subject by kind and id, and the data protection
+/// officer finds every decision about one subject.
+fn the_access_log_is_searched_by_subject(s: &dyn Store) {
+    let child = PersonId::new_random();
+    let process = Subject {
+        kind: "allegation".into(),
+        id: uuid::Uuid::new_v4(),
+    };
+    s.log_access(&access(1, None, Some(child), true, false))
+        .unwrap();
+    let mut about_process = access(2, None, None, false, false);
+    about_process.subject = Some(process.clone());
+    s.log_access(&about_process).unwrap();
+    let found = s
+        .access_log(&AccessQuery {
+            subject: Some(process.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subject, Some(process));
+    let found = s
+        .access_log(&AccessQuery {
+            subject: Some(Subject::child(child)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].child, Some(child));
 }

@@ -571,10 +571,10 @@ async fn my_invitations(
             let kind = parts.nth(1).unwrap_or_default().to_string();
             let number = parts.next().and_then(|n| n.parse::<u32>().ok());
             json!({
-                "case": w.case,
+                "case": w.process_id,
                 "meeting": kind,
                 "number": number,
-                "invitee": w.assignee,
+                "invitee": w.owner.person(),
                 "what": w.title,
                 "due": serde_json::from_str::<serde_json::Value>(&w.due).unwrap_or_default(),
             })

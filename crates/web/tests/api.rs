@@ -359,8 +359,9 @@ async fn every_documented_path_answers() {
         .blocking(|app| {
             let case = app
                 .store
-                .case_work(&together_store::CaseWorkQuery {
-                    supervisors: true,
+                .work(&together_store::TrayQuery {
+                    owners: vec![together_store::Owner::supervisors()],
+                    kind: Some("case".into()),
                     limit: 1000,
                     ..Default::default()
                 })
@@ -368,7 +369,7 @@ async fn every_documented_path_answers() {
                 .into_iter()
                 .find(|w| w.key.starts_with("conference-"))
                 .expect("a demo case waiting for a conference")
-                .case
+                .process_id
                 .to_string();
             let police = app
                 .store
@@ -686,8 +687,9 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
         .blocking(|app| {
             let w = app
                 .store
-                .case_work(&together_store::CaseWorkQuery {
-                    supervisors: true,
+                .work(&together_store::TrayQuery {
+                    owners: vec![together_store::Owner::supervisors()],
+                    kind: Some("case".into()),
                     limit: 1000,
                     ..Default::default()
                 })
@@ -697,7 +699,12 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
                 .expect("a demo case waiting for its conference");
             let officer = app.store.user_by_username("police").unwrap().unwrap().id;
             let school = app.store.user_by_username("school").unwrap().unwrap().id;
-            (w.case, w.child, officer, school)
+            (
+                w.process_id,
+                w.child.expect("case work is about a child"),
+                officer,
+                school,
+            )
         })
         .await;
     let token = ta.seed.api_token.clone();

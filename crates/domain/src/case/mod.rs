@@ -29,7 +29,7 @@ pub use assessment::{
 pub use decide::{decide, Command, Context, Refusal};
 pub use plan::{Attendee, Meeting, MeetingKind, Owner, Plan, PlanAction, PlanKind};
 pub use state::{apply, replay, Case, CaseEvent, Change, Stage};
-pub use work::{open_work, CaseWork};
+pub use work::{open_work, work_items, CaseWork};
 
 use crate::ids::{AgencyId, UserId};
 use crate::role::Role;

@@ -354,3 +354,41 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
         });
     }
 }
+
+/// Everything still to do on `case`, as the kernel's work items: work no one is
+/// assigned is the practice supervisors'; every item is about the case's child.
+pub fn work_items(case: &Case, calendar: &Calendar) -> Vec<crate::process::WorkItem> {
+    open_work(case, calendar)
+        .into_iter()
+        .map(|w| crate::process::WorkItem {
+            link: work_link(case, &w.key),
+            key: w.key,
+            owner: match w.assignee {
+                Some(u) => crate::process::Owner::Person(u),
+                None => crate::process::Owner::supervisors(),
+            },
+            child: Some(case.child),
+            title: w.title,
+            due: w.due,
+            rule_id: w.rule_id,
+            citation: w.citation,
+        })
+        .collect()
+}
+
+/// Where a piece of case work is done. An invitation leads to that meeting's record or
+/// its report form, not to the child's file (issue 5).
+fn work_link(case: &Case, key: &str) -> String {
+    let number = |prefix: &str| {
+        key.strip_prefix(prefix)
+            .and_then(|rest| rest.split('-').next())
+            .map(str::to_string)
+    };
+    if let Some(n) = number("invite-strategy-") {
+        format!("/cases/{}/record/strategy-{n}", case.id)
+    } else if let Some(n) = number("invite-conference-") {
+        format!("/cases/{}/report-{n}", case.id)
+    } else {
+        format!("/cases/{}", case.id)
+    }
+}

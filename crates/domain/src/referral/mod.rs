@@ -37,7 +37,7 @@ pub use details::{
 };
 pub use repeat::{repeat_of, within_twelve_months};
 pub use state::{apply, replay, Referral, ReferralEvent, ReferralState, Stage};
-pub use tray::{open_work, OpenWork, Queue};
+pub use tray::{open_work, work_items, OpenWork, Queue};
 pub use work::{Outcome, Signpost, StrategyUrgency, WorkItem, WorkKind};
 
 use crate::ids::UserId;

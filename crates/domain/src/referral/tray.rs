@@ -138,3 +138,21 @@ const ESCALATION_CITATION: &str = "WT2026 ¶165; SET 2.4 (L585–L588): answered
 pub fn escalation_answer_due(raised_at: chrono::NaiveDateTime, calendar: &Calendar) -> Due {
     Due::Date(calendar.add_working_days(raised_at.date(), 1))
 }
+
+/// Everything still to do on `r`, as the kernel's work items: each in its queue's
+/// tray, done on the referral's page.
+pub fn work_items(r: &Referral, calendar: &Calendar) -> Vec<crate::process::WorkItem> {
+    open_work(r, calendar)
+        .into_iter()
+        .map(|w| crate::process::WorkItem {
+            key: w.key,
+            owner: crate::process::Owner::Queue(w.queue.id().to_string()),
+            child: None,
+            title: w.title,
+            due: w.due,
+            rule_id: w.rule_id,
+            citation: w.citation,
+            link: format!("/referrals/{}", r.id),
+        })
+        .collect()
+}

@@ -83,6 +83,7 @@ pub async fn search(
                 user,
                 child,
                 referral: None,
+                subject: None,
                 only_denied: denied,
                 only_break_glass: break_glass,
                 from: from

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use together_app::work_tray::{
-    place_from_link, place_to_link, Counted, TrayEntry, WorkTray, ITEMS_PER_PAGE,
+    place_from_link, place_to_link, Counted, TrayItem, WorkTray, ITEMS_PER_PAGE,
 };
 use together_app::AppError;
 use together_domain::access::Action;
@@ -188,46 +188,19 @@ pub async fn home(
     render(&page)
 }
 
-/// A tray item as the home page lists it.
-fn tray_row(item: TrayEntry) -> TrayRow {
-    let due = |d: &Option<together_domain::timescale::Due>| {
-        d.as_ref()
+/// A tray item as the home page lists it: whatever the process, its title, what it is
+/// about, when it is due and where it is done.
+fn tray_row(item: TrayItem) -> TrayRow {
+    TrayRow {
+        due: item
+            .due
+            .as_ref()
             .map(crate::pages::referrals::due_label)
-            .unwrap_or_default()
-    };
-    match item {
-        TrayEntry::Referral(t) => TrayRow {
-            due: due(&t.due),
-            href: format!("/referrals/{}", t.work.referral),
-            overdue: t.overdue,
-            title: t.work.title,
-            summary: t.work.summary,
-        },
-        TrayEntry::Case(t) => TrayRow {
-            due: due(&t.due),
-            href: case_work_href(&t.work),
-            overdue: t.overdue,
-            title: t.work.title,
-            summary: t.work.child_name,
-        },
-    }
-}
-
-/// Where a piece of case work is done. An invitation leads to that meeting's record or
-/// its report form, not to the child's file (issue 5).
-fn case_work_href(w: &together_store::CaseWorkRow) -> String {
-    let number = |prefix: &str| {
-        w.key
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('-').next())
-            .map(str::to_string)
-    };
-    if let Some(n) = number("invite-strategy-") {
-        format!("/cases/{}/record/strategy-{n}", w.case)
-    } else if let Some(n) = number("invite-conference-") {
-        format!("/cases/{}/report-{n}", w.case)
-    } else {
-        format!("/cases/{}", w.case)
+            .unwrap_or_default(),
+        href: item.work.link,
+        overdue: item.overdue,
+        title: item.work.title,
+        summary: item.work.summary,
     }
 }
 
