@@ -292,6 +292,28 @@ impl App {
         )
     }
 
+    /// Log a decision about a process of the kernel's, naming it as the subject (and
+    /// the child it is about, if one, for the data protection officer's search).
+    pub(crate) fn log_process_decision(
+        &self,
+        caller: &Caller,
+        action: Action,
+        subject: &Subject,
+        child: Option<PersonId>,
+        d: access::Decision,
+    ) -> Result<(), AppError> {
+        self.write_access_entry(
+            caller,
+            action,
+            child,
+            None,
+            Some(subject.clone()),
+            d.allowed,
+            d.reason,
+            d.break_glass,
+        )
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn log_entry(
         &self,
@@ -299,6 +321,36 @@ impl App {
         action: Action,
         child: Option<PersonId>,
         referral: Option<uuid::Uuid>,
+        allowed: bool,
+        reason: &str,
+        break_glass: bool,
+    ) -> Result<(), AppError> {
+        let subject = referral
+            .map(|id| Subject {
+                kind: "referral".into(),
+                id,
+            })
+            .or(child.map(Subject::child));
+        self.write_access_entry(
+            caller,
+            action,
+            child,
+            referral,
+            subject,
+            allowed,
+            reason,
+            break_glass,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_access_entry(
+        &self,
+        caller: &Caller,
+        action: Action,
+        child: Option<PersonId>,
+        referral: Option<uuid::Uuid>,
+        subject: Option<Subject>,
         allowed: bool,
         reason: &str,
         break_glass: bool,
@@ -316,12 +368,7 @@ impl App {
             break_glass,
             request_id: caller.request_id.clone(),
             referral,
-            subject: referral
-                .map(|id| Subject {
-                    kind: "referral".into(),
-                    id,
-                })
-                .or(child.map(Subject::child)),
+            subject: subject.clone(),
         };
         self.store.log_access(&entry)?;
         // Ids only: no names or dates of birth in the application log.
@@ -333,6 +380,8 @@ impl App {
             action = action.id(),
             child = child.map(|c| c.to_string()),
             referral = referral.map(|r| r.to_string()),
+            subject_kind = subject.as_ref().map(|s| s.kind.clone()),
+            subject = subject.as_ref().map(|s| s.id.to_string()),
             allowed,
             break_glass,
             "access decision"

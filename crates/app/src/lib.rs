@@ -17,6 +17,7 @@ pub mod generate;
 pub mod identity;
 mod kept_facts;
 pub mod names;
+pub mod process;
 pub mod profiles;
 pub mod record;
 pub mod record_page;

@@ -56,10 +56,18 @@ pub enum Action {
     /// Produce a statutory return for the Department for Education (the CIN census):
     /// identifiable, so only the partnership manager, and every one logged.
     ProduceReturns,
+    /// Start a statutory process of the kernel's (an allegation, a notification): the
+    /// process says who may ([`Standing`]); its own rules then say which command.
+    StartProcess,
+    /// Read a process's record.
+    ViewProcess,
+    /// Act on a process. The process's own rules (`Process::decide`) then say which
+    /// role may do which; this is the gate before them.
+    WorkOnProcess,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewHome,
         Action::SearchChildren,
         Action::OpenChildRecord,
@@ -77,6 +85,9 @@ impl Action {
         Action::ViewAccessLog,
         Action::ViewPartnershipFigures,
         Action::ProduceReturns,
+        Action::StartProcess,
+        Action::ViewProcess,
+        Action::WorkOnProcess,
     ];
 
     /// Actions on one child's record: these need a `Resource::Child` and are logged.
@@ -111,6 +122,9 @@ impl Action {
             Action::ViewAccessLog => "view-access-log",
             Action::ViewPartnershipFigures => "view-partnership-figures",
             Action::ProduceReturns => "produce-returns",
+            Action::StartProcess => "start-process",
+            Action::ViewProcess => "view-process",
+            Action::WorkOnProcess => "work-on-process",
         }
     }
 }
@@ -160,6 +174,31 @@ pub enum Resource<'a> {
     },
     /// One referral; `made_by_actor` when the actor (user, or agency system) made it.
     Referral { made_by_actor: bool },
+    /// One statutory process of the kernel's: how the actor's role stands to processes
+    /// of its kind (the process declares it, `Process::standing`), and how the actor
+    /// stands to this one (from its state).
+    Process {
+        standing: Standing,
+        relationships: &'a [Relationship],
+    },
+}
+
+/// How a role stands to a kind of process, as the process declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Holds these records: sees them all and works on them (the designated officer
+    /// for allegations, the child death review partners for child deaths).
+    Holder,
+    /// May start one (report an allegation, notify an incident) and sees what they
+    /// have a part in, as shared.
+    Contributor,
+    /// Nothing to do with these records.
+    None,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 3] = [Standing::Holder, Standing::Contributor, Standing::None];
 }
 
 /// How much of a record the actor may see.
@@ -282,6 +321,16 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
                 Decision::deny("only the partnership manager makes statutory returns")
             }
         }
+        StartProcess | ViewProcess | WorkOnProcess => {
+            let Resource::Process {
+                standing,
+                relationships,
+            } = resource
+            else {
+                return Decision::deny("an action on a process needs the process");
+            };
+            process(action, standing, relationships)
+        }
         ViewReferral | WorkOnReferral => {
             let Resource::Referral { made_by_actor } = resource else {
                 return Decision::deny("an action on a referral needs the referral");
@@ -321,6 +370,35 @@ pub fn authorize(actor: Actor, action: Action, resource: Resource<'_>) -> Decisi
             }
             child_record(role, action, restricted, relationships)
         }
+    }
+}
+
+/// A process's holders see and work all of it; a contributor starts one and sees, as
+/// shared, the ones they have a part in (they reported it, own work in it, or were
+/// invited to its meetings); nobody else sees it.
+fn process(action: Action, standing: Standing, rels: &[Relationship]) -> Decision {
+    let part = rels.iter().any(|r| {
+        matches!(
+            r,
+            Relationship::Referrer
+                | Relationship::Participant
+                | Relationship::Invited
+                | Relationship::Granted
+        )
+    });
+    match (standing, action) {
+        (Standing::Holder, _) => Decision::allow(Scope::Full, "holds the records of this process"),
+        (Standing::Contributor, Action::StartProcess) => {
+            Decision::allow(Scope::SharedOnly, "may start this process")
+        }
+        (Standing::Contributor, _) if part => Decision::allow(
+            Scope::SharedOnly,
+            "has a part in this process and sees what is shared with them",
+        ),
+        (Standing::Contributor, _) => {
+            Decision::deny("sees only the processes they started or have a part in")
+        }
+        (Standing::None, _) => Decision::deny("this role has no part in these processes"),
     }
 }
 

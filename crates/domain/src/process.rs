@@ -120,6 +120,32 @@ pub fn overdue_from(due: &Due) -> NaiveDateTime {
     }
 }
 
+/// When something is due by one of the profile's timescale rules, with the rule's id
+/// and citation (design principle 4: no duration is written in code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueBy {
+    pub due: Due,
+    pub rule_id: String,
+    pub citation: String,
+}
+
+/// Due by rule `rule_id` of `profile`, counted from `start` on `calendar`; `None` if
+/// the profile has no such rule (a process whose rule a profile lacks owes no dated
+/// work: `together timescale list` shows what each profile holds).
+pub fn due_by(
+    profile: &Profile,
+    rule_id: &str,
+    start: NaiveDateTime,
+    calendar: &Calendar,
+) -> Option<DueBy> {
+    let rule = profile.rule(rule_id)?;
+    Some(DueBy {
+        due: rule.due(start, calendar),
+        rule_id: rule.id.clone(),
+        citation: rule.citation.clone(),
+    })
+}
+
 /// Who or what a process is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Subject {
@@ -148,7 +174,7 @@ pub struct Context<'a> {
 }
 
 /// Why a command was not accepted, whatever the process. Each maps to one HTTP answer.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Refusal {
     /// The actor's role may not do this (403; the app logs the refusal).
     #[error("{role} may not {action}", role = .role.label())]
@@ -165,15 +191,16 @@ pub enum Refusal {
     /// A must-rule of the guidance forbids it (409, with the citation).
     #[error("{message} ({citation})")]
     Must { message: String, citation: String },
-    /// Fields that cannot be accepted: each with the field's name and why (422).
-    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<(String, String)>),
+    /// Fields that cannot be accepted: each with the field's name and why (422). The
+    /// same field checks as every form and API body (`validate`).
+    #[error("{0}")]
+    Invalid(crate::validate::ValidationErrors),
 }
 
 impl Refusal {
     /// One field's error.
     pub fn field(field: &str, message: impl Into<String>) -> Refusal {
-        Refusal::Invalid(vec![(field.to_string(), message.into())])
+        Refusal::Invalid(crate::validate::ValidationErrors::single(field, message))
     }
 }
 
@@ -182,8 +209,9 @@ impl Refusal {
 pub trait Process: Sized {
     /// Its kind, as the store, the access log and links name it ("allegation").
     const KIND: &'static str;
-    /// Its state after its events; `Default` is the state before the first.
-    type State: Default + Clone;
+    /// Its state after its events; `Default` is the state before the first. Kept as
+    /// JSON with the projection, for lists.
+    type State: Default + Clone + Serialize;
     type Command;
     /// Its events, stored as JSON in the process's own hash-chained log.
     type Event: Serialize + DeserializeOwned + Clone;
@@ -198,6 +226,17 @@ pub trait Process: Sized {
     /// The state after one more event.
     fn apply(state: Self::State, event: &Self::Event) -> Self::State;
 
+    /// How a role stands to processes of this kind: holds their records, may start one
+    /// and see those it has a part in, or nothing (the one access decision reads it).
+    fn standing(role: crate::role::Role) -> crate::access::Standing;
+
+    /// How `user` stands to this process, from its state: they reported it
+    /// (`Referrer`), own work in it (`Participant`), were invited to its meetings.
+    fn relationships(state: &Self::State, user: UserId) -> Vec<crate::access::Relationship>;
+
+    /// Whether the process has begun (a command to a process not begun must start it).
+    fn is_started(state: &Self::State) -> bool;
+
     /// The event's type as its log names it ("allegation-received").
     fn event_type(event: &Self::Event) -> &'static str;
 
@@ -207,8 +246,14 @@ pub trait Process: Sized {
     /// When the event happened, as wall-clock time in England.
     fn effective_at(event: &Self::Event) -> NaiveDateTime;
 
-    /// What the process still owes.
-    fn work(id: uuid::Uuid, state: &Self::State, ctx: &Context) -> Vec<WorkItem>;
+    /// What the process still owes, each item due by a rule of the profile counted on
+    /// the calendar (work depends on what happened, never on who is looking or when).
+    fn work(
+        id: uuid::Uuid,
+        state: &Self::State,
+        profile: &Profile,
+        calendar: &Calendar,
+    ) -> Vec<WorkItem>;
 
     /// Whom it is about.
     fn subjects(state: &Self::State) -> Vec<Subject>;

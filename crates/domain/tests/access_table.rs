@@ -1,7 +1,7 @@
 //! The access decision as a table: (role, relationship, action, resource) → allow/deny.
 //! Design principle 6; the issue asks for every role and every action to be covered.
 
-use together_domain::access::{authorize, Action, Actor, Relationship, Resource, Scope};
+use together_domain::access::{authorize, Action, Actor, Relationship, Resource, Scope, Standing};
 use together_domain::role::Role;
 
 use Action::*;
@@ -17,6 +17,10 @@ enum On {
     X,
     Mine,
     Ref,
+    /// A process whose records the role holds, may contribute to, or has nothing to do with.
+    PH,
+    PC,
+    PN,
 }
 
 const ALLOW_FULL: Option<Scope> = Some(Scope::Full);
@@ -219,6 +223,97 @@ const TABLE: &[Row] = &[
     (PartnerPractitioner, &[], ViewPartnershipFigures, On::S, DENY),
     (SystemAdministrator, &[], ViewPartnershipFigures, On::S, DENY),
     (DataProtectionOfficer, &[], ViewPartnershipFigures, On::S, DENY),
+    // Processes of the kernel (issue 15): the process declares how each role stands to
+    // it; holders see and work all of it, contributors start one and see, as shared,
+    // those they have a part in; break-glass and allocation open no process.
+    (FrontDoorWorker, &[], StartProcess, On::PH, ALLOW_FULL),
+    (FrontDoorWorker, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (FrontDoorWorker, &[], StartProcess, On::PN, DENY),
+    (FrontDoorWorker, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (FrontDoorWorker, &[], ViewProcess, On::PC, DENY),
+    (FrontDoorWorker, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (FrontDoorWorker, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (FrontDoorWorker, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (FrontDoorWorker, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (FrontDoorWorker, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (FrontDoorWorker, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (SocialWorker, &[], StartProcess, On::PH, ALLOW_FULL),
+    (SocialWorker, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (SocialWorker, &[], StartProcess, On::PN, DENY),
+    (SocialWorker, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (SocialWorker, &[], ViewProcess, On::PC, DENY),
+    (SocialWorker, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (SocialWorker, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (SocialWorker, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (SocialWorker, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (SocialWorker, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (SocialWorker, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (PracticeSupervisor, &[], StartProcess, On::PH, ALLOW_FULL),
+    (PracticeSupervisor, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (PracticeSupervisor, &[], StartProcess, On::PN, DENY),
+    (PracticeSupervisor, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (PracticeSupervisor, &[], ViewProcess, On::PC, DENY),
+    (PracticeSupervisor, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (PracticeSupervisor, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (PracticeSupervisor, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (PracticeSupervisor, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (PracticeSupervisor, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (PracticeSupervisor, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (ConferenceChair, &[], StartProcess, On::PH, ALLOW_FULL),
+    (ConferenceChair, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (ConferenceChair, &[], StartProcess, On::PN, DENY),
+    (ConferenceChair, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (ConferenceChair, &[], ViewProcess, On::PC, DENY),
+    (ConferenceChair, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (ConferenceChair, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (ConferenceChair, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (ConferenceChair, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (ConferenceChair, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (ConferenceChair, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (PartnerPractitioner, &[], StartProcess, On::PH, ALLOW_FULL),
+    (PartnerPractitioner, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (PartnerPractitioner, &[], StartProcess, On::PN, DENY),
+    (PartnerPractitioner, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (PartnerPractitioner, &[], ViewProcess, On::PC, DENY),
+    (PartnerPractitioner, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (PartnerPractitioner, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (PartnerPractitioner, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (PartnerPractitioner, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (PartnerPractitioner, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (PartnerPractitioner, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (PartnershipManager, &[], StartProcess, On::PH, ALLOW_FULL),
+    (PartnershipManager, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (PartnershipManager, &[], StartProcess, On::PN, DENY),
+    (PartnershipManager, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (PartnershipManager, &[], ViewProcess, On::PC, DENY),
+    (PartnershipManager, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (PartnershipManager, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (PartnershipManager, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (PartnershipManager, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (PartnershipManager, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (PartnershipManager, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (SystemAdministrator, &[], StartProcess, On::PH, ALLOW_FULL),
+    (SystemAdministrator, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (SystemAdministrator, &[], StartProcess, On::PN, DENY),
+    (SystemAdministrator, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (SystemAdministrator, &[], ViewProcess, On::PC, DENY),
+    (SystemAdministrator, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (SystemAdministrator, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (SystemAdministrator, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (SystemAdministrator, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (SystemAdministrator, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (SystemAdministrator, &[], WorkOnProcess, On::PH, ALLOW_FULL),
+    (DataProtectionOfficer, &[], StartProcess, On::PH, ALLOW_FULL),
+    (DataProtectionOfficer, &[], StartProcess, On::PC, ALLOW_SHARED),
+    (DataProtectionOfficer, &[], StartProcess, On::PN, DENY),
+    (DataProtectionOfficer, &[], ViewProcess, On::PH, ALLOW_FULL),
+    (DataProtectionOfficer, &[], ViewProcess, On::PC, DENY),
+    (DataProtectionOfficer, &[Referrer], ViewProcess, On::PC, ALLOW_SHARED),
+    (DataProtectionOfficer, &[Participant], WorkOnProcess, On::PC, ALLOW_SHARED),
+    (DataProtectionOfficer, &[Invited], ViewProcess, On::PC, ALLOW_SHARED),
+    (DataProtectionOfficer, &[Allocated, Author, BreakGlass], ViewProcess, On::PC, DENY),
+    (DataProtectionOfficer, &[Participant, Granted], WorkOnProcess, On::PN, DENY),
+    (DataProtectionOfficer, &[], WorkOnProcess, On::PH, ALLOW_FULL),
     // The CIN census is identifiable: the partnership manager alone (issue 6).
     (PartnershipManager, &[], ProduceReturns, On::S, ALLOW_FULL),
     (PracticeSupervisor, &[], ProduceReturns, On::S, DENY),
@@ -251,6 +346,14 @@ fn decide(
         },
         On::Ref => Resource::Referral {
             made_by_actor: false,
+        },
+        On::PH | On::PC | On::PN => Resource::Process {
+            standing: match on {
+                On::PH => Standing::Holder,
+                On::PC => Standing::Contributor,
+                _ => Standing::None,
+            },
+            relationships: rels,
         },
     };
     authorize(Actor { role }, action, resource)
@@ -356,6 +459,43 @@ fn scopes_and_restriction_hold_for_every_combination() {
                         role.is_childrens_social_care(),
                         "{role:?} {action:?} {rels:?}"
                     );
+                }
+            }
+        }
+    }
+}
+
+/// Exhaustively: a process opens in full only to its holders, never to a role with no
+/// standing whatever relationship it claims, and to a contributor only as shared.
+#[test]
+fn processes_open_only_to_their_holders_and_those_with_a_part() {
+    let all = Relationship::ALL;
+    for role in Role::ALL {
+        for standing in Standing::ALL {
+            for action in [StartProcess, ViewProcess, WorkOnProcess] {
+                for mask in 0u32..(1 << all.len()) {
+                    let rels: Vec<Relationship> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, r)| *r)
+                        .collect();
+                    let d = authorize(
+                        Actor { role },
+                        action,
+                        Resource::Process {
+                            standing,
+                            relationships: &rels,
+                        },
+                    );
+                    match standing {
+                        Standing::Holder => assert_eq!(d.scope, Some(Scope::Full)),
+                        Standing::None => assert!(!d.allowed, "{role:?} {action:?} {rels:?}"),
+                        Standing::Contributor => {
+                            assert_ne!(d.scope, Some(Scope::Full));
+                            assert!(!d.break_glass);
+                        }
+                    }
                 }
             }
         }
