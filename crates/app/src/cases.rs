@@ -439,7 +439,7 @@ impl App {
         })
     }
 
-    fn project_case(
+    pub(crate) fn project_case(
         &self,
         c: &Case,
         calendar: &together_domain::calendar::Calendar,

@@ -171,12 +171,14 @@ impl App {
         }
     }
 
-    /// The projection of `r` after its latest event.
-    fn project(
+    /// The projection of `r` after its latest event. Who sent it comes from the
+    /// `previous` row, or for a new referral from `submitted` (the caller, and whether
+    /// a partner sent it rather than the front door recording it).
+    pub(crate) fn project(
         &self,
         r: &Referral,
         previous: Option<&ReferralRow>,
-        submitted: (&Caller, bool),
+        submitted: Option<(&Caller, bool)>,
         received_at_utc: &str,
     ) -> ReferralProjection {
         let calendar = self.calendar();
@@ -185,18 +187,17 @@ impl App {
             .iter()
             .map(|w| WorkRow::of("referral", r.id.0, w, &summary))
             .collect();
-        let (caller, from_partner) = submitted;
-        let (user, client, agency) = match previous {
-            Some(p) => (
+        let (user, client, agency) = match (previous, submitted) {
+            (Some(p), _) => (
                 p.submitted_by_user,
                 p.submitted_by_client,
                 p.submitted_by_agency,
             ),
-            None if from_partner && caller.is_api_client => {
+            (None, Some((caller, true))) if caller.is_api_client => {
                 (None, Some(caller.actor_id.0), Some(caller.agency))
             }
-            None if from_partner => (Some(caller.actor_id), None, Some(caller.agency)),
-            None => (None, None, None),
+            (None, Some((caller, true))) => (Some(caller.actor_id), None, Some(caller.agency)),
+            (None, _) => (None, None, None),
         };
         let decision = r.current_decision();
         let (referrer_name, referrer_agency_name) = match &r.details.referrer {
@@ -346,7 +347,12 @@ impl App {
             .map(|e| self.referral_entry(caller, id, e))
             .collect();
         let received_utc = format_timestamp(self.clock.now());
-        let projection = self.project(r, None, (caller, !recorded_by_front_door), &received_utc);
+        let projection = self.project(
+            r,
+            None,
+            Some((caller, !recorded_by_front_door)),
+            &received_utc,
+        );
         let log = match self.store.append_referral(&entries, &projection) {
             Ok(log) => log,
             // Two identical API calls at once: the second finds the first's referral.
@@ -477,7 +483,7 @@ impl App {
             .iter()
             .map(|e| self.referral_entry(caller, id, e))
             .collect();
-        let projection = self.project(&referral, Some(&row), (caller, false), &row.received_at);
+        let projection = self.project(&referral, Some(&row), None, &row.received_at);
         let mut log = log;
         log.extend(self.store.append_referral(&entries, &projection)?);
         Ok(ReferralView {

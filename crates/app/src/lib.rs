@@ -21,6 +21,8 @@ pub mod process;
 pub mod profiles;
 pub mod record;
 pub mod record_page;
+pub mod registry;
+pub mod reproject;
 pub mod work_tray;
 
 pub use error::AppError;
@@ -68,6 +70,8 @@ pub struct App {
     /// The census facts of each year, kept for the figures (`kept_facts`).
     kept_facts: kept_facts::KeptFacts,
     matcher: front_door::Matcher,
+    /// The processes of the kernel's this app runs (`registry`).
+    processes: RwLock<Vec<Arc<dyn registry::Registered>>>,
 }
 
 impl App {
@@ -85,9 +89,22 @@ impl App {
             calendar: RwLock::new(Calendar::england_and_wales()),
             matcher: front_door::Matcher::default(),
             kept_facts: Default::default(),
+            processes: RwLock::new(registry::processes().into_iter().map(Arc::from).collect()),
         };
         app.reload_calendar()?;
         Ok(app)
+    }
+
+    /// Run one more process (a process under test, or one a deployment adds).
+    pub fn register(&self, entry: Box<dyn registry::Registered>) {
+        let mut all = self.processes.write().expect("registry lock");
+        all.retain(|e| e.kind() != entry.kind());
+        all.push(Arc::from(entry));
+    }
+
+    /// The processes this app runs.
+    pub fn registered_processes(&self) -> Vec<Arc<dyn registry::Registered>> {
+        self.processes.read().expect("registry lock").clone()
     }
 
     /// The working-day calendar: England and Wales bank holidays, the built-in and

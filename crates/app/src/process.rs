@@ -140,6 +140,7 @@ impl App {
             kind: Some(P::KIND.into()),
             subject: Some(subject.clone()),
             limit: 200,
+            offset: 0,
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -181,6 +182,7 @@ impl App {
             kind: Some(P::KIND.into()),
             subject: None,
             limit,
+            offset: 0,
         })?)
     }
 

@@ -92,6 +92,15 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Rebuild every projection (referrals, cases, every process: their rows, subjects,
+    /// work and due dates) from the hash-chained logs, e.g. after a bank holiday is
+    /// proclaimed. Appends nothing. Stop the servers first.
+    Reproject {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        partnership: Partnership,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -502,6 +511,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Reproject { db, partnership } => {
+            let app = open_app(&db.database, &partnership)?;
+            let done = app.reproject_all().map_err(|e| e.to_string())?;
+            emit(&format!(
+                "rebuilt: {} referrals, {} cases, {} other processes",
+                done.referrals, done.cases, done.processes
+            ));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate {
             db,

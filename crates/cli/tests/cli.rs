@@ -245,3 +245,29 @@ fn audit_verify_catches_one_changed_byte() {
     assert!(out.contains(&id), "the failure names event {id}: {out}");
     assert!(out.contains("payload does not match its hash"), "{out}");
 }
+
+/// Issue 15: `together reproject` rebuilds every projection from the logs and appends
+/// nothing; the record still verifies.
+#[test]
+fn reproject_rebuilds_the_projections_and_appends_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("together.db");
+    let db = db.to_str().expect("utf-8 path");
+    Server::start(db, &dir.path().join("server.log")).kill9();
+    let count = |sql: &str| -> i64 {
+        let c = rusqlite::Connection::open(db).expect("open the SQLite file");
+        c.query_row(sql, [], |r| r.get(0)).expect(sql)
+    };
+    let (events, work) = (
+        count("SELECT COUNT(*) FROM events"),
+        count("SELECT COUNT(*) FROM work"),
+    );
+    assert!(work > 0, "the demo has work waiting");
+    let out = run_ok(&["reproject", "--database", db]);
+    assert!(out.starts_with("rebuilt: "), "{out}");
+    assert!(!out.contains("rebuilt: 0 referrals"), "{out}");
+    assert_eq!(count("SELECT COUNT(*) FROM events"), events);
+    assert_eq!(count("SELECT COUNT(*) FROM work"), work);
+    let o = run(&["audit", "verify", "--database", db]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}

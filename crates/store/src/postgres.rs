@@ -1350,11 +1350,13 @@ impl Store for PgStore {
         }
         let sql = format!(
             "SELECT p.kind, p.id, p.stage, p.summary, p.state, p.opened_at, p.updated_at FROM processes p
-             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ${}",
+             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ${} OFFSET ${}",
             f.sql(),
-            f.params.len() + 1
+            f.params.len() + 1,
+            f.params.len() + 2
         );
         f.params.push(Box::new(limit));
+        f.params.push(Box::new(i64::from(q.offset)));
         self.read(|c| {
             let rs = c.query(&sql, &f.refs())?;
             let ps = rows(rs, process_row)?;

@@ -1029,10 +1029,11 @@ impl Store for SqliteStore {
         }
         let sql = format!(
             "SELECT p.kind, p.id, p.stage, p.summary, p.state, p.opened_at, p.updated_at FROM processes p
-             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ?",
+             WHERE {} ORDER BY p.updated_at DESC, p.id LIMIT ? OFFSET ?",
             f.sql()
         );
         f.params.push(Value::Integer(i64::from(limit)));
+        f.params.push(Value::Integer(i64::from(q.offset)));
         self.read(|c| {
             let rows = c
                 .prepare_cached(&sql)?

@@ -383,4 +383,5 @@ pub struct ProcessQuery {
     /// Only processes about this subject.
     pub subject: Option<Subject>,
     pub limit: u32,
+    pub offset: u32,
 }

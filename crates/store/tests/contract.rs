@@ -2671,11 +2671,40 @@ fn keeps_any_process_its_subjects_and_its_work(s: &dyn Store) {
         "classified"
     );
     assert_eq!(s.work(&held_by(officer)).unwrap().len(), 1);
+    // Rebuilt from its log (`reproject`): the projection replaced, nothing appended.
+    s.append_process(
+        &[],
+        &ProcessProjection {
+            row: process_row("allegation", id, "rebuilt", vec![adult.clone()], 2),
+            work: vec![],
+            involvements: vec![],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        s.process("allegation", id).unwrap().unwrap().stage,
+        "rebuilt"
+    );
+    assert!(s.work(&held_by(officer)).unwrap().is_empty());
+    assert_eq!(s.log(PersonId(id)).unwrap().len(), 2);
     assert_eq!(
         verify_all(s).unwrap().logs,
         3,
         "the child's log and two processes'"
     );
+    // Listed a page at a time.
+    let page = |offset| {
+        s.processes(&ProcessQuery {
+            kind: Some("allegation".into()),
+            limit: 1,
+            offset,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert_eq!(page(0)[0].id, other);
+    assert_eq!(page(1)[0].id, id);
+    assert!(page(2).is_empty());
 }
 
 /// The trays read one table: a person's work, their queues' and their team's, of any
