@@ -458,7 +458,7 @@ impl App {
             closure_reason: c.closure.as_ref().map(|x| x.reason.code().to_string()),
             updated_at: format_timestamp(self.clock.now()),
         };
-        let work = case::work_items(c, calendar)
+        let work = case::work_items(c, &self.profile, calendar)
             .iter()
             .map(|w| WorkRow::of("case", c.id.0, w, ""))
             .collect();

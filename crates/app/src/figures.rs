@@ -283,7 +283,15 @@ impl App {
                             _ => "Multiple categories",
                         };
                         *categories.entry(cat).or_default() += 1;
-                        let due = cal.add_working_days(p.start, 10);
+                        // The first core group's rule (003 L1917), as the profile sets it.
+                        let due = together_domain::process::due_by_required(
+                            &self.profile,
+                            "core-group-first",
+                            p.start.and_time(chrono::NaiveTime::MIN),
+                            &cal,
+                        )
+                        .due
+                        .date();
                         core.add(p.core_groups.first().is_some_and(|g| g.held_on <= due));
                         count_child(c, 1);
                     }

@@ -183,7 +183,7 @@ impl App {
     ) -> ReferralProjection {
         let calendar = self.calendar();
         let summary = r.details.children_summary();
-        let work: Vec<WorkRow> = referral::work_items(r, &calendar)
+        let work: Vec<WorkRow> = referral::work_items(r, &self.profile, &calendar)
             .iter()
             .map(|w| WorkRow::of("referral", r.id.0, w, &summary))
             .collect();

@@ -469,7 +469,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                                 format!("{:?}", r.strength).to_lowercase(),
                                 r.start_event,
                                 r.citation,
-                                if r.statutory { "" } else { " [local]" }
+                                match r.origin() {
+                                    "national" => String::new(),
+                                    o => format!(" [{o}]"),
+                                }
                             ));
                         }
                     }

@@ -146,6 +146,22 @@ pub fn due_by(
     })
 }
 
+/// Due by rule `rule_id` of `profile`, for a rule the profile must hold
+/// ([`crate::profile::REQUIRED_RULES`], checked when the profile is loaded). Were it
+/// ever missing, the work is due at once rather than late, and says so.
+pub fn due_by_required(
+    profile: &Profile,
+    rule_id: &str,
+    start: NaiveDateTime,
+    calendar: &Calendar,
+) -> DueBy {
+    due_by(profile, rule_id, start, calendar).unwrap_or_else(|| DueBy {
+        due: Due::Date(start.date()),
+        rule_id: rule_id.to_string(),
+        citation: format!("rule {rule_id} is missing from the profile: due at once"),
+    })
+}
+
 /// Who or what a process is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Subject {

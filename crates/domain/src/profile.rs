@@ -171,6 +171,10 @@ struct RuleSpec {
     citation: String,
     #[serde(default)]
     before: bool,
+    /// National rules only: `false` for Together's own reading where the guidance gives
+    /// no number (a partnership may lengthen it as well as shorten it). Default true.
+    #[serde(default)]
+    statutory: Option<bool>,
 }
 
 /// A local change to a national rule. Fields left out keep the national value.
@@ -193,6 +197,36 @@ struct OverrideSpec {
     /// The local source for the change, e.g. "SET 2.5.2".
     citation: String,
 }
+
+/// The rules the referral and case processes count their work by: the national
+/// profile must hold every one (local profiles inherit them), so no due date falls
+/// back to a number written in code.
+pub const REQUIRED_RULES: &[&str] = &[
+    "referral-acknowledgement",
+    "referral-decision",
+    "escalation-answer",
+    "assessment",
+    "allocation",
+    "allocation-answer",
+    "step-up-decision",
+    "family-help-assessment",
+    "assessment-follow-up",
+    "strategy-after-assessment",
+    "transfer-out-handover",
+    "strategy-after-emergency-action",
+    "responsibility-written-confirmation",
+    "conference-request-answer",
+    "conference-report",
+    "icpc",
+    "core-group-first",
+    "review-first",
+    "review-next",
+    "transfer-in-conference",
+    "detailed-plan",
+    "police-protection",
+    "epo",
+    "serious-incident-notification",
+];
 
 // ---- Loading ----------------------------------------------------------------
 
@@ -221,9 +255,18 @@ impl Profile {
             if !seen.insert(spec.id.clone()) {
                 return Err(invalid(format!("rule \"{}\" is defined twice", spec.id)));
             }
-            let rule = spec.into_rule(true);
+            let statutory = spec.statutory.unwrap_or(true);
+            let rule = spec.into_rule(statutory, false);
             check_rule(&rule).map_err(invalid)?;
             rules.push(rule);
+        }
+        if let Some(missing) = REQUIRED_RULES
+            .iter()
+            .find(|id| !rules.iter().any(|r| r.id == **id))
+        {
+            return Err(invalid(format!(
+                "rule \"{missing}\" is missing: the referral and case processes count their work by it"
+            )));
         }
         Ok(Profile {
             id: file.id,
@@ -289,7 +332,13 @@ impl Profile {
             if !local_ids.insert(spec.id.clone()) {
                 return Err(invalid(format!("rule \"{}\" is defined twice", spec.id)));
             }
-            let rule = spec.into_rule(false);
+            if spec.statutory.is_some() {
+                return Err(invalid(format!(
+                    "rule \"{}\": only national rules say whether they are statutory",
+                    spec.id
+                )));
+            }
+            let rule = spec.into_rule(false, true);
             check_rule(&rule).map_err(invalid)?;
             added.push(rule);
         }
@@ -414,7 +463,7 @@ fn is_extender(id: &str) -> bool {
 }
 
 impl RuleSpec {
-    fn into_rule(self, statutory: bool) -> TimescaleRule {
+    fn into_rule(self, statutory: bool, local: bool) -> TimescaleRule {
         TimescaleRule {
             id: self.id,
             title: self.title,
@@ -427,6 +476,7 @@ impl RuleSpec {
             max_extension: self.max_extension,
             citation: self.citation,
             statutory,
+            local,
             before: self.before,
         }
     }
@@ -497,7 +547,11 @@ fn apply_override(
     let id = nat.id.clone();
     let national = nat.period();
     let local = Period::new(o.amount.unwrap_or(nat.amount), o.unit.unwrap_or(nat.unit));
+    // Together's own reading where the guidance gives no number: the partnership's
+    // procedure may set any length (docs/decisions.md).
+    let may_lengthen = !nat.statutory;
     match local.not_longer_than(&national) {
+        _ if may_lengthen => {}
         Some(true) => {}
         Some(false) => {
             return Err(ProfileError::Lengthens {
@@ -563,7 +617,8 @@ fn apply_override(
         extendable_by,
         max_extension,
         citation: format!("{}; {}", nat.citation, o.citation),
-        statutory: true,
+        statutory: nat.statutory,
+        local: false,
         before: nat.before,
     };
     check_rule(&rule).map_err(invalid)?;

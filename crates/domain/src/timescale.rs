@@ -217,8 +217,13 @@ pub struct TimescaleRule {
     pub max_extension: Option<Period>,
     /// Where the rule comes from, e.g. "WT2026 ¶167".
     pub citation: String,
-    /// Set nationally (WT2026 or an Act): a local profile may not lengthen it.
+    /// Set by the guidance or an Act: a local profile may not lengthen it. A national
+    /// rule that is not statutory is Together's reading where the guidance gives no
+    /// number, which a partnership may change either way.
     pub statutory: bool,
+    /// Added by the partnership's own profile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
     /// The end event is due `amount` `unit`s *before* the start event (e.g. a pre-birth
     /// conference ten weeks before the expected date of delivery, SET 2.6.14). Calendar or
     /// working days only.
@@ -227,6 +232,15 @@ pub struct TimescaleRule {
 }
 
 impl TimescaleRule {
+    /// Where the rule comes from, as lists label it.
+    pub fn origin(&self) -> &'static str {
+        match (self.local, self.statutory) {
+            (true, _) => "local",
+            (false, true) => "national",
+            (false, false) => "default",
+        }
+    }
+
     pub fn period(&self) -> Period {
         Period::new(self.amount, self.unit)
     }

@@ -965,7 +965,7 @@ proptest! {
                     }
                     if c.stage == Stage::Closed {
                         prop_assert!(c.open_plan().is_none());
-                        prop_assert!(open_work(c, cal()).is_empty());
+                        prop_assert!(open_work(c, national(), cal()).is_empty());
                     }
             }
         }

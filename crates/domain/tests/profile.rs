@@ -58,19 +58,15 @@ fn every_shipped_profile_loads_and_keeps_every_national_rule() {
             let r = p
                 .rule(&n.id)
                 .unwrap_or_else(|| panic!("{path} keeps {}", n.id));
-            assert!(r.statutory);
+            assert_eq!(r.statutory, n.statutory, "{path}: {}", n.id);
             assert!(
-                r.period().not_longer_than(&n.period()) == Some(true),
+                !n.statutory || r.period().not_longer_than(&n.period()) == Some(true),
                 "{path}: {} not longer",
                 n.id
             );
         }
-        for r in p.rules.iter().filter(|r| !r.statutory) {
-            assert!(
-                nat.rule(&r.id).is_none(),
-                "{path}: local rule {} has a new id",
-                r.id
-            );
+        for r in p.rules.iter().filter(|r| nat.rule(&r.id).is_none()) {
+            assert!(!r.statutory, "{path}: local rule {} is not statutory", r.id);
         }
     }
 }
@@ -330,4 +326,41 @@ citation = "test"
             .date(),
         NaiveDate::from_ymd_opt(2027, 4, 1).unwrap()
     );
+}
+
+/// Issue 15: where the guidance gives no number, Together's reading is in the national
+/// profile, marked not statutory, and a partnership's procedure may set it longer as
+/// well as shorter; a rule the guidance sets may still only be shortened.
+#[test]
+fn a_partnership_may_lengthen_togethers_own_readings_but_not_the_guidance() {
+    let p = local_with(
+        "[[override]]\nid = \"allocation\"\namount = 3\ncitation = \"Local procedure 4.2\"\n",
+    )
+    .unwrap();
+    assert_eq!(p.rule("allocation").unwrap().amount, 3);
+    assert!(!p.rule("allocation").unwrap().statutory);
+    let e = local_with(
+        "[[override]]\nid = \"step-up-decision\"\namount = 3\ncitation = \"Local procedure 4.2\"\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("step-up-decision"), "{e}");
+    // Only the national profile says what is statutory.
+    let e = local_with(
+        "[[rule]]\nid = \"local-thing\"\ntitle = \"T\"\nstart_event = \"a\"\nend_event = \"b\"\namount = 1\nunit = \"working_days\"\nstrength = \"should\"\nstatutory = true\ncitation = \"L\"\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("statutory"), "{e}");
+}
+
+/// Issue 15: the referral and case processes count their work by rules every profile
+/// holds; a national profile without one of them is refused when it is loaded.
+#[test]
+fn a_national_profile_without_a_rule_the_processes_use_is_refused() {
+    for id in together_domain::profile::REQUIRED_RULES {
+        assert!(national().rule(id).is_some(), "{id}");
+    }
+    let text = NATIONAL.replace("id = \"allocation\"\n", "id = \"allocation-elsewhere\"\n");
+    assert_ne!(text, NATIONAL);
+    let e = Profile::national(&text).unwrap_err();
+    assert!(e.to_string().contains("\"allocation\""), "{e}");
 }

@@ -36,6 +36,7 @@ fn due(p: &Profile, id: &str, start: &str) -> String {
 #[test]
 fn every_national_rule_is_present_with_its_citation() {
     let p = national();
+    // (id, amount, unit, strength, citation) of the rules the guidance sets.
     let expect: &[(&str, u32, Unit, Strength, &str)] = &[
         (
             "referral-acknowledgement",
@@ -124,9 +125,63 @@ fn every_national_rule_is_present_with_its_citation() {
             "{id} cites {cite}: {}",
             r.citation
         );
-        assert!(r.statutory, "{id} is a national rule");
+        assert!(r.statutory, "{id} is set by the guidance or an Act");
     }
-    assert_eq!(p.rules.len(), expect.len(), "no unexpected national rules");
+    // Issue 15: Together's own readings where the guidance gives no number, each in the
+    // profile with its citation (and the paragraph it reads), never a number in code.
+    let own: &[(&str, u32, Unit, &str)] = &[
+        ("escalation-answer", 1, Unit::WorkingDays, "¶165"),
+        ("allocation", 1, Unit::WorkingDays, "¶170"),
+        ("allocation-answer", 1, Unit::WorkingDays, "¶170"),
+        ("family-help-assessment", 45, Unit::WorkingDays, "¶144"),
+        ("assessment-follow-up", 10, Unit::WorkingDays, "¶252"),
+        ("transfer-out-handover", 15, Unit::WorkingDays, "L1481"),
+        (
+            "strategy-after-emergency-action",
+            1,
+            Unit::WorkingDays,
+            "L1659",
+        ),
+        (
+            "responsibility-written-confirmation",
+            2,
+            Unit::WorkingDays,
+            "L1655",
+        ),
+        ("conference-request-answer", 1, Unit::WorkingDays, "L1785"),
+        ("conference-report", 1, Unit::WorkingDays, "L1828"),
+        ("detailed-plan", 10, Unit::WorkingDays, "L1897"),
+    ];
+    for (id, amount, unit, cite) in own {
+        let r = rule(&p, id);
+        assert_eq!((r.amount, r.unit), (*amount, *unit), "{id}");
+        assert!(
+            r.citation.contains(cite),
+            "{id} cites {cite}: {}",
+            r.citation
+        );
+        assert!(
+            !r.statutory,
+            "{id} is Together's reading, which a partnership may change"
+        );
+    }
+    // Set by the guidance, read into a rule of its own.
+    for (id, amount, cite) in [
+        ("step-up-decision", 1, "¶167"),
+        ("strategy-after-assessment", 1, "¶167"),
+    ] {
+        let r = rule(&p, id);
+        assert_eq!((r.amount, r.unit), (amount, Unit::WorkingDays), "{id}");
+        assert!(r.citation.contains(cite), "{id} cites {cite}");
+        assert!(r.statutory, "{id}");
+    }
+    assert_eq!(
+        p.rules.len(),
+        expect.len() + own.len() + 2,
+        "no unexpected national rules"
+    );
+    // The report before a conference is counted back from the conference's date.
+    assert!(rule(&p, "conference-report").before);
     assert_eq!(p.version_tag(), "national@2026.1");
 }
 

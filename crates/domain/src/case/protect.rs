@@ -261,6 +261,12 @@ fn due_by_rule(ctx: &Context, rule: &str, from: NaiveDateTime) -> Option<(Due, S
         .map(|r| (r.due(from, ctx.calendar), r.id.clone()))
 }
 
+/// Due by a rule every profile holds (`profile::REQUIRED_RULES`), with its id.
+fn required(ctx: &Context, rule: &str, from: NaiveDateTime) -> (Due, Option<String>) {
+    let d = crate::process::due_by_required(ctx.profile, rule, from, ctx.calendar);
+    (d.due, Some(d.rule_id))
+}
+
 fn midnight(d: NaiveDate) -> NaiveDateTime {
     d.and_time(NaiveTime::MIN)
 }
@@ -375,11 +381,9 @@ pub(super) fn decide(
                 .and_then(|r| due_by_rule(ctx, r, at))
                 .map(|(d, _)| d);
             let number = p.emergencies.len() as u32 + 1;
-            // SET L2074–L2075: a strategy discussion within a working day of the action.
-            let (due, rule_id) =
-                due_by_rule(ctx, StrategyTiming::AfterEmergencyAction.rule_id(), at)
-                    .map(|(d, r)| (d, Some(r)))
-                    .unwrap_or((Due::Date(ctx.calendar.add_working_days(at.date(), 1)), None));
+            // WT2026 003 L1659–L1661, SET L2074–L2075: a strategy discussion as soon as
+            // possible after the action (`strategy-after-emergency-action`).
+            let (due, rule_id) = required(ctx, StrategyTiming::AfterEmergencyAction.rule_id(), at);
             extra.push(Change::StrategyDiscussionConvened {
                 discussion: StrategyDiscussion {
                     number: p.discussions.len() as u32 + 1,
@@ -424,12 +428,19 @@ pub(super) fn decide(
                     "an emergency protection order is extended once only".into(),
                 ));
             }
+            // The profile's `epo` rule carries the most an extension may add (Children
+            // Act 1989 s45(5)); a profile with none allows no extension.
             let max = ctx
                 .profile
                 .rule("epo")
                 .and_then(|r| r.max_extension)
                 .map(|m| m.amount)
-                .unwrap_or(7);
+                .unwrap_or(0);
+            if max == 0 {
+                return Err(Refusal::Conflict(
+                    "the partnership's profile allows no extension of an emergency protection order".into(),
+                ));
+            }
             if days == 0 || days > max {
                 return Err(Refusal::Invalid(ValidationErrors::single(
                     "days",
@@ -646,12 +657,7 @@ pub(super) fn decide(
             if initiate {
                 // ICPC descriptor: within 15 working days of the strategy discussion at
                 // which section 47 enquiries were initiated (`icpc`).
-                let (icpc_due, icpc_rule) = due_by_rule(ctx, "icpc", midnight(held_at.date()))
-                    .map(|(d, r)| (d, Some(r)))
-                    .unwrap_or((
-                        Due::Date(ctx.calendar.add_working_days(held_at.date(), 15)),
-                        None,
-                    ));
+                let (icpc_due, icpc_rule) = required(ctx, "icpc", midnight(held_at.date()));
                 extra.push(Change::EnquiryInitiated {
                     enquiry: Enquiry {
                         number: p.enquiries.len() as u32 + 1,
@@ -1126,9 +1132,9 @@ pub(super) fn decide(
                     } else {
                         "review-next"
                     };
-                    let review = due_by_rule(ctx, review_rule_id, held);
+                    let review = required(ctx, review_rule_id, held);
                     let first_core = if initial {
-                        due_by_rule(ctx, "core-group-first", held).map(|(d, _)| d)
+                        Some(required(ctx, "core-group-first", held).0)
                     } else {
                         p.open_plan().map(|pl| pl.next_core_group)
                     };
@@ -1142,14 +1148,9 @@ pub(super) fn decide(
                     };
                     (
                         out,
-                        first_core.or(Some(Due::Date(ctx.calendar.add_working_days(held_on, 10)))),
-                        Some(
-                            review.as_ref().map(|(d, _)| *d).unwrap_or(Due::Date(
-                                ctx.calendar
-                                    .add_months(held_on, if initial { 3 } else { 6 }),
-                            )),
-                        ),
-                        review.map(|(_, r)| r),
+                        first_core.or(Some(required(ctx, "core-group-first", held).0)),
+                        Some(review.0),
+                        review.1,
                     )
                 }
                 (OutcomeInput::NoPlan { reasons }, true) => {
@@ -1407,12 +1408,7 @@ pub(super) fn decide(
             e.into_result().map_err(Refusal::Invalid)?;
             // L1955: the receiving authority's conference within 15 working days of
             // being notified (`transfer-in-conference`).
-            let (due, rule) = due_by_rule(ctx, "transfer-in-conference", midnight(notified_on))
-                .map(|(d, r)| (d, Some(r)))
-                .unwrap_or((
-                    Due::Date(ctx.calendar.add_working_days(notified_on, 15)),
-                    None,
-                ));
+            let (due, rule) = required(ctx, "transfer-in-conference", midnight(notified_on));
             extra.push(Change::ConferenceConvened {
                 conference: Conference {
                     number: p.conferences.len() as u32 + 1,

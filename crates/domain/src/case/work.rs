@@ -6,7 +6,10 @@ use super::state::Case;
 use super::Service;
 use crate::calendar::Calendar;
 use crate::ids::UserId;
+use crate::process::{due_by_required, DueBy};
+use crate::profile::Profile;
 use crate::timescale::Due;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// One thing still to do on a case. `assignee` is the practitioner whose tray it is
@@ -22,78 +25,92 @@ pub struct CaseWork {
     pub citation: String,
 }
 
-const ALLOCATE: &str = "WT2026 ¶170: a practice supervisor allocates the lead practitioner, with their agreement (oldest first; docs/decisions.md)";
+/// Due by a rule of the profile, counted from the start of `day`.
+fn rule(profile: &Profile, calendar: &Calendar, id: &str, day: NaiveDate) -> DueBy {
+    due_by_required(profile, id, day.and_time(NaiveTime::MIN), calendar)
+}
 
 /// Everything still to do on `case`, in no particular order (the store orders by due).
-pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
+/// Every due date comes from a rule of the profile (issue 15), with its citation.
+pub fn open_work(case: &Case, profile: &Profile, calendar: &Calendar) -> Vec<CaseWork> {
     let mut out = Vec::new();
     if !case.is_open() {
         return out;
     }
+    let by = |id: &str, day: NaiveDate| rule(profile, calendar, id, day);
     let lead = case.lead_user();
     let opened = case.opened_at.date();
-    // A case waiting for a lead practitioner is in the supervisors' tray, oldest first;
-    // it is due the working day after it opened (docs/decisions.md).
-    let allocation_due = Due::Date(calendar.add_working_days(opened, 1));
     match (&case.lead, &case.proposal) {
-        (None, None) => out.push(CaseWork {
-            key: "allocate".into(),
-            assignee: None,
-            title: "Allocate a lead practitioner".into(),
-            due: allocation_due,
-            rule_id: None,
-            citation: ALLOCATE.into(),
-        }),
+        // A case waiting for a lead practitioner is in the supervisors' tray, oldest first.
+        (None, None) => {
+            let d = by("allocation", opened);
+            out.push(CaseWork {
+                key: "allocate".into(),
+                assignee: None,
+                title: "Allocate a lead practitioner".into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
+            })
+        }
         (Some(l), None)
             if case.service == Service::SocialCare
                 && !l.practitioner.role.is_childrens_social_care() =>
         {
+            let d = by(
+                "allocation",
+                case.service_changes.last().map(|s| s.0).unwrap_or(opened),
+            );
             out.push(CaseWork {
                 key: "allocate-social-worker".into(),
                 assignee: None,
                 title: "Allocate a social worker: the case has stepped up".into(),
-                due: Due::Date(calendar.add_working_days(
-                    case.service_changes.last().map(|s| s.0).unwrap_or(opened),
-                    1,
-                )),
-                rule_id: None,
-                citation: "SET L797, 2.5.3: children's social care work is led by a social worker"
-                    .into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: format!(
+                    "SET L797, 2.5.3: children's social care work is led by a social worker; {}",
+                    d.citation
+                ),
             })
         }
         _ => {}
     }
     if let Some(p) = &case.proposal {
+        let d = by("allocation-answer", p.at.date());
         out.push(CaseWork {
             key: "answer-allocation".into(),
             assignee: Some(p.to.user),
             title: "Agree to be lead practitioner, or say why not".into(),
-            due: Due::Date(calendar.add_working_days(p.at.date(), 1)),
-            rule_id: None,
-            citation: "WT2026 ¶170: allocated \"with the lead practitioner's agreement\"".into(),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: d.citation,
         });
     }
     if let Some((at, _)) = &case.step_up_requested {
+        let d = by("step-up-decision", at.date());
         out.push(CaseWork {
             key: "step-up".into(),
             assignee: None,
             title: "Decide the lead practitioner's request to step up".into(),
-            due: Due::Date(calendar.add_working_days(at.date(), 1)),
-            rule_id: Some("referral-decision".into()),
-            citation: "WT2026 ¶167: a decision within one working day, as for a referral".into(),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: d.citation,
         });
     }
     for a in case.assessments.iter().filter(|a| a.is_open()) {
-        let due = a
-            .working_due()
-            .unwrap_or(Due::Date(calendar.add_working_days(a.started_on, 45)));
+        // A Family Help assessment has no statutory clock (¶144): the profile's own.
+        let family_help = by("family-help-assessment", a.started_on);
+        let (due, rule_id) = match a.working_due() {
+            Some(due) => (due, a.rule_id.clone()),
+            None => (family_help.due, Some(family_help.rule_id.clone())),
+        };
         match a.stage {
             AssessmentStage::Submitted => out.push(CaseWork {
                 key: format!("authorise-{}", a.number),
                 assignee: None,
                 title: format!("Authorise the {}", a.kind.label().to_lowercase()),
                 due,
-                rule_id: a.rule_id.clone(),
+                rule_id,
                 citation: "WT2026 ¶169 and Desc-A (003 L1500): approved by a social work qualified practice supervisor".into(),
             }),
             _ => out.push(CaseWork {
@@ -105,11 +122,11 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
                     format!("See the child and complete the {}", a.kind.label().to_lowercase())
                 },
                 due,
-                rule_id: a.rule_id.clone(),
+                rule_id,
                 citation: if a.due.is_some() {
                     "WT2026 ¶169: no longer than 45 working days from the point of referral".into()
                 } else {
-                    "WT2026 ¶144: the Family Help assessment, with the family".into()
+                    family_help.citation
                 },
             }),
         }
@@ -136,13 +153,21 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
         };
         if !title.is_empty() {
             let strategy = f.outcome == AssessmentOutcome::StrategyDiscussion;
+            let d = by(
+                if strategy {
+                    "strategy-after-assessment"
+                } else {
+                    "assessment-follow-up"
+                },
+                f.since,
+            );
             out.push(CaseWork {
                 key: format!("followup-{}", f.assessment),
                 assignee: if strategy { None } else { lead },
                 title: title.into(),
-                due: Due::Date(calendar.add_working_days(f.since, if strategy { 1 } else { 10 })),
-                rule_id: None,
-                citation: citation.into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: format!("{citation}; {}", d.citation),
             });
         }
     }
@@ -173,16 +198,20 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
             });
         }
     }
-    protection_work(case, calendar, &mut out);
+    protection_work(case, profile, calendar, &mut out);
     if let Some(t) = &case.transfer {
         if t.completed_on.is_none() {
+            let d = by("transfer-out-handover", t.informed_on);
             out.push(CaseWork {
                 key: "transfer".into(),
                 assignee: lead,
-                title: format!("Keep helping until {} takes over, then record the handover", t.to_authority),
-                due: Due::Date(calendar.add_working_days(t.informed_on, 15)),
-                rule_id: None,
-                citation: "WT2026 assessment descriptor (003 L1481): support continues from the original local authority in the intervening period".into(),
+                title: format!(
+                    "Keep helping until {} takes over, then record the handover",
+                    t.to_authority
+                ),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
             });
         }
     }
@@ -190,8 +219,9 @@ pub fn open_work(case: &Case, calendar: &Calendar) -> Vec<CaseWork> {
 }
 
 /// Child protection work (issue 5): for supervisors, the lead social worker and the chair.
-fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
+fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mut Vec<CaseWork>) {
     use super::protection::ConferenceKind;
+    let by = |id: &str, day: NaiveDate| rule(profile, calendar, id, day);
     let p = &case.protection;
     let lead = case.lead_user();
     for d in p.discussions.iter().filter(|d| d.record.is_none()) {
@@ -217,13 +247,17 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
     }
     for x in &p.emergencies {
         if x.accepted_by.is_some() && x.written_confirmation_on.is_none() {
+            let d = by(
+                "responsibility-written-confirmation",
+                x.accepted_at.unwrap_or(x.at).date(),
+            );
             out.push(CaseWork {
                 key: format!("responsibility-{}", x.number),
                 assignee: lead,
                 title: "Chase the written confirmation that the other authority has accepted responsibility".into(),
-                due: Due::Date(calendar.add_working_days(x.accepted_at.unwrap_or(x.at).date(), 2)),
-                rule_id: None,
-                citation: "WT2026 immediate protection descriptor (003 L1655): \"to be followed up in writing\"".into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
             });
         }
     }
@@ -255,18 +289,20 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
         .enumerate()
         .filter(|(_, r)| r.answer.is_none())
     {
+        let d = by("conference-request-answer", r.at.date());
         out.push(CaseWork {
             key: format!("conference-request-{i}"),
             assignee: None,
             title: format!("Answer {}'s request for a conference", r.by),
-            due: Due::Date(calendar.add_working_days(r.at.date(), 1)),
-            rule_id: None,
-            citation: "WT2026 outcome of section 47 enquiries (003 L1785)".into(),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: d.citation,
         });
     }
     if let Some(c) = p.pending_conference() {
         let label = c.kind.label().to_lowercase();
         if let Some(date) = c.date {
+            let report = by("conference-report", date);
             for u in c.invitees.iter().filter_map(|i| i.user) {
                 out.push(CaseWork {
                     key: format!("invite-conference-{}-{u}", c.number),
@@ -275,11 +311,9 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
                         "You are invited to a {label} on {}: send your agency's report beforehand",
                         date.format("%-d %B %Y")
                     ),
-                    due: Due::Date(
-                        calendar.last_working_day_on_or_before(date - chrono::Days::new(1)),
-                    ),
-                    rule_id: None,
-                    citation: "WT2026 003 L1828: reports shared before the conference".into(),
+                    due: report.due,
+                    rule_id: Some(report.rule_id.clone()),
+                    citation: report.citation.clone(),
                 });
             }
         }
@@ -333,32 +367,38 @@ fn protection_work(case: &Case, calendar: &Calendar, out: &mut Vec<CaseWork>) {
             });
         }
         if !plan.versions.iter().any(|v| v.detailed) {
+            let d = by("detailed-plan", plan.start);
             out.push(CaseWork {
                 key: "detailed-plan".into(),
                 assignee: lsw,
                 title: "Write, agree with the child and circulate the detailed plan".into(),
-                due: Due::Date(calendar.add_working_days(plan.start, 10)),
-                rule_id: None,
-                citation: "WT2026 003 L1897–L1909: circulated to all relevant practitioners; agreed with the child".into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
             });
         }
     }
     if let Some(on) = p.death_notification_due {
+        let d = by("serious-incident-notification", on);
         out.push(CaseWork {
             key: "death-notification".into(),
             assignee: None,
             title: "A child on a plan died: notify the safeguarding partners (serious incident) and the child death review partners".into(),
-            due: Due::Date(calendar.add_working_days(on, 5)),
-            rule_id: Some("serious-incident-notification".into()),
-            citation: "WT2026 ch.4 (serious incident notification within 5 working days); a task until those processes exist in Together".into(),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: format!("{} (ch. 5); a task until those processes exist in Together", d.citation),
         });
     }
 }
 
 /// Everything still to do on `case`, as the kernel's work items: work no one is
 /// assigned is the practice supervisors'; every item is about the case's child.
-pub fn work_items(case: &Case, calendar: &Calendar) -> Vec<crate::process::WorkItem> {
-    open_work(case, calendar)
+pub fn work_items(
+    case: &Case,
+    profile: &Profile,
+    calendar: &Calendar,
+) -> Vec<crate::process::WorkItem> {
+    open_work(case, profile, calendar)
         .into_iter()
         .map(|w| crate::process::WorkItem {
             link: work_link(case, &w.key),

@@ -6,6 +6,7 @@
 
 use super::state::{Referral, WrittenConfirmation};
 use crate::calendar::Calendar;
+use crate::profile::Profile;
 use crate::timescale::Due;
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +42,7 @@ pub struct OpenWork {
 }
 
 /// Everything still to do on `r`, in no particular order (the store orders by due).
-pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
+pub fn open_work(r: &Referral, profile: &Profile, calendar: &Calendar) -> Vec<OpenWork> {
     let mut out = Vec::new();
     if r.acknowledgement.is_none() {
         out.push(OpenWork {
@@ -92,6 +93,7 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
         });
     }
     if let Some(x) = r.open_escalation() {
+        let d = escalation_answer_due(x.raised_at, profile, calendar);
         out.push(OpenWork {
             key: format!("escalation-{}", x.number),
             queue: Queue::Supervisor,
@@ -100,9 +102,9 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
             } else {
                 "Answer the referrer's escalation".into()
             },
-            due: escalation_answer_due(x.raised_at, calendar),
-            rule_id: None,
-            citation: ESCALATION_CITATION.into(),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: d.citation,
         });
     }
     if let Some(d) = r.current_decision() {
@@ -130,19 +132,26 @@ pub fn open_work(r: &Referral, calendar: &Calendar) -> Vec<OpenWork> {
     out
 }
 
-const ESCALATION_CITATION: &str = "WT2026 ¶165; SET 2.4 (L585–L588): answered by the end of the next working day (docs/decisions.md)";
-
-/// An escalation is answered by the end of the next working day: the guidance gives no
-/// timescale, and a referrer who chases is owed an answer as promptly as an
-/// acknowledgement (docs/decisions.md, "An escalation is answered within a working day").
-pub fn escalation_answer_due(raised_at: chrono::NaiveDateTime, calendar: &Calendar) -> Due {
-    Due::Date(calendar.add_working_days(raised_at.date(), 1))
+/// When an escalation is to be answered, by the profile's `escalation-answer`: the
+/// guidance gives no timescale, and a referrer who chases is owed an answer as promptly
+/// as an acknowledgement (docs/decisions.md, "An escalation is answered within a
+/// working day").
+pub fn escalation_answer_due(
+    raised_at: chrono::NaiveDateTime,
+    profile: &Profile,
+    calendar: &Calendar,
+) -> crate::process::DueBy {
+    crate::process::due_by_required(profile, "escalation-answer", raised_at, calendar)
 }
 
 /// Everything still to do on `r`, as the kernel's work items: each in its queue's
 /// tray, done on the referral's page.
-pub fn work_items(r: &Referral, calendar: &Calendar) -> Vec<crate::process::WorkItem> {
-    open_work(r, calendar)
+pub fn work_items(
+    r: &Referral,
+    profile: &Profile,
+    calendar: &Calendar,
+) -> Vec<crate::process::WorkItem> {
+    open_work(r, profile, calendar)
         .into_iter()
         .map(|w| crate::process::WorkItem {
             key: w.key,

@@ -107,7 +107,7 @@ impl Run {
         self.case.as_ref().unwrap()
     }
     pub fn work(&self) -> Vec<CaseWork> {
-        open_work(self.case(), cal())
+        open_work(self.case(), national(), cal())
     }
 }
 

@@ -22,7 +22,9 @@ struct RuleRow {
     strength: &'static str,
     extenders: String,
     citation: String,
-    statutory: bool,
+    /// "national", "default" (Together's reading where the guidance gives no number)
+    /// or "local".
+    origin: &'static str,
 }
 
 #[derive(Template)]
@@ -77,7 +79,7 @@ pub async fn timescales(
                 r.extendable_by.join(", ").replace('-', " ")
             },
             citation: r.citation.clone(),
-            statutory: r.statutory,
+            origin: r.origin(),
         })
         .collect();
     let mut form = FormState::new(q.clone());
