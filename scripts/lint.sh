@@ -25,4 +25,20 @@ if ! cargo clippy --workspace --all-targets --keep-going "${LOCKED[@]}" -- -D wa
   status=1
 fi
 
+# Boundaries (issue 15, design "Dependencies point inwards"): the web reads through the
+# application's services only, never the store; the domain depends on nothing of ours.
+echo "==> boundaries"
+if grep -rnE '\.store\b|together_store' crates/web/src; then
+  echo "[lint] crates/web/src reaches the store directly (above): add or use an app service" >&2
+  status=1
+fi
+if sed -n '/^\[dependencies\]/,/^\[/p' crates/web/Cargo.toml | grep -q '^together-store'; then
+  echo "[lint] crates/web depends on together-store: the web reads through together-app" >&2
+  status=1
+fi
+if grep -qE '^together-(store|app|web|returns)' crates/domain/Cargo.toml; then
+  echo "[lint] crates/domain depends on another crate of ours: the domain is pure" >&2
+  status=1
+fi
+
 exit "$status"

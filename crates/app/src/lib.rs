@@ -8,6 +8,7 @@ pub mod census;
 pub mod chronology;
 pub mod clock;
 pub mod demo;
+pub mod directory;
 mod error;
 pub mod exchange;
 pub mod figures;
@@ -26,6 +27,16 @@ pub mod reproject;
 pub mod work_tray;
 
 pub use error::AppError;
+
+/// The rows the application's services answer with, for the web and the CLI, which
+/// read through these services and never the store itself (issue 15).
+pub mod rows {
+    pub use together_store::{
+        AccessEntry, AgencyRow, CaseActionRow, CaseRow, ChildQuery, Involvement, Owner,
+        PersonRow, ProcessRow, ReferralRow, SessionRow, Subject, TeamRow, UserRow, WorkAfter,
+        WorkRow,
+    };
+}
 pub use gate::{Caller, Permit};
 
 use chrono::NaiveDate;

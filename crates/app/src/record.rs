@@ -111,6 +111,19 @@ impl App {
         to_london(self.clock.now()).date_naive()
     }
 
+    /// A child's projection row, for a page about to do `action`: the decision first
+    /// (logged), then the row.
+    pub fn child_row(
+        &self,
+        caller: &Caller,
+        action: Action,
+        child: PersonId,
+    ) -> Result<(together_store::PersonRow, crate::Permit), AppError> {
+        let permit = self.authorize_child(caller, action, child, &[])?;
+        let p = self.store.person(child)?.ok_or(AppError::NotFound)?;
+        Ok((p, permit))
+    }
+
     /// Open a child's record (born or unborn).
     pub fn open_child_record(
         &self,

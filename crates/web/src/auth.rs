@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use together_app::{AppError, Caller};
-use together_store::UserRow;
+use together_app::rows::UserRow;
 
 pub const SESSION_COOKIE: &str = "together_session";
 /// Double-submit token for the sign-in form, before there is a session.
@@ -73,7 +73,6 @@ impl FromRequestParts<AppState> for Signed {
             };
             let caller = app.caller_for(&user, &rid)?;
             let agency_name = app
-                .store
                 .agency(user.agency)?
                 .map(|a| a.name)
                 .unwrap_or_default();

@@ -8,12 +8,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use std::collections::HashMap;
+use together_app::directory::AccessSearch;
 use together_app::AppError;
-use together_domain::access::Action;
-use together_domain::event::format_timestamp;
 use together_domain::ids::PersonId;
 use together_domain::validate::{parse_date, ValidationErrors};
-use together_store::AccessQuery;
 
 struct Row {
     when: String,
@@ -65,41 +63,17 @@ pub async fn search(
     let errors = e.clone();
     let loaded = ctx
         .run(move |app, caller| {
-            app.authorize(caller, Action::ViewAccessLog)?;
-            let user = if username.is_empty() {
-                None
-            } else {
-                match app.store.user_by_username(&username.to_lowercase())? {
-                    Some(u) => Some(u.id),
-                    None => {
-                        return Err(AppError::Invalid(ValidationErrors::single(
-                            "user",
-                            "No user has that username",
-                        )))
-                    }
-                }
-            };
-            let query = AccessQuery {
-                user,
-                child,
-                referral: None,
-                subject: None,
-                only_denied: denied,
-                only_break_glass: break_glass,
-                from: from
-                    .map(|d| format_timestamp(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())),
-                to: to.map(|d| {
-                    format_timestamp(
-                        (d + chrono::Days::new(1))
-                            .and_hms_opt(0, 0, 0)
-                            .expect("midnight")
-                            .and_utc(),
-                    )
-                }),
-                limit: 500,
-            };
-            let rows = app.store.access_log(&query)?;
-            let users = app.store.users()?;
+            let (rows, users) = app.search_access_log(
+                caller,
+                AccessSearch {
+                    username: Some(username),
+                    child,
+                    only_denied: denied,
+                    only_break_glass: break_glass,
+                    from,
+                    to,
+                },
+            )?;
             Ok(rows
                 .into_iter()
                 .map(|r| Row {
@@ -110,7 +84,13 @@ pub async fn search(
                         .map(|u| format!("{} ({})", u.display_name, u.username))
                         .unwrap_or_else(|| "A partner agency's system".into()),
                     action: r.action.replace('-', " "),
-                    child: r.child.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
+                    // A child's record by its id; any other subject (a referral, a
+                    // process) by its kind and id.
+                    child: match (r.child, &r.subject) {
+                        (Some(c), _) => c.to_string(),
+                        (None, Some(s)) => format!("{} {}", s.kind.replace('-', " "), s.id),
+                        (None, None) => "—".into(),
+                    },
                     allowed: r.allowed,
                     break_glass: r.break_glass,
                     reason: r.reason,

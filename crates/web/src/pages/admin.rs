@@ -11,11 +11,9 @@ use axum::response::{IntoResponse, Response};
 use together_app::identity::NewUserInput;
 use together_app::AppError;
 use together_domain::access::Action;
-use together_domain::event::format_timestamp;
 use together_domain::ids::UserId;
 use together_domain::role::Role;
 use together_domain::validate::{parse_date, parse_name, ValidationErrors};
-use together_store::ProclamationRow;
 
 struct UserView {
     id: UserId,
@@ -39,8 +37,7 @@ async fn users_page(ctx: &Ctx, flash: Option<(String, String)>) -> Response {
     let me = ctx.signed.caller.actor_id;
     let loaded = ctx
         .run(|app, caller| {
-            app.authorize(caller, Action::ManageUsers)?;
-            Ok((app.store.users()?, app.store.agencies()?))
+            app.users_and_agencies(caller)
         })
         .await;
     let (users, agencies) = match loaded {
@@ -89,8 +86,7 @@ struct NewUserPage {
 async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
     let loaded = ctx
         .run(|app, caller| {
-            app.authorize(caller, Action::ManageUsers)?;
-            Ok((app.store.agencies()?, app.store.teams()?))
+            app.agencies_and_teams(caller)
         })
         .await;
     let (agencies, teams) = match loaded {
@@ -283,21 +279,7 @@ pub async fn add_proclamation(Posted { ctx, form }: Posted) -> Response {
     };
     let result = ctx
         .run(move |app, caller| {
-            app.authorize(caller, Action::ManageCalendar)?;
-            let row = ProclamationRow {
-                date: date.to_string(),
-                name,
-                replaces: replaces.map(|d| d.to_string()),
-                added_by: Some(caller.actor_id),
-                added_at: format_timestamp(app.clock.now()),
-            };
-            app.store.add_proclamation(&row).map_err(|err| match err {
-                together_store::StoreError::Conflict(_) => AppError::Invalid(
-                    ValidationErrors::single("date", "That date is already in the table"),
-                ),
-                other => other.into(),
-            })?;
-            app.reload_calendar()
+            app.proclaim(caller, date, name, replaces)
         })
         .await;
     match result {

@@ -163,25 +163,19 @@ fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
         .into_iter()
         .map(|p| (p.user.to_string(), p.describe()))
         .collect();
-    let authorities = app
-        .store
-        .agencies()?
-        .into_iter()
+    let all_agencies = app.agencies()?;
+    let authorities = all_agencies
+        .iter()
         .filter(|a| a.kind == "childrens-social-care" && a.name != v.case.local_authority)
         .map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name)))
         .collect();
-    let all_agencies = app.store.agencies()?;
     let agencies = all_agencies
         .iter()
         .map(|a| (a.id.to_string(), a.name.clone(), a.kind.clone()))
         .collect();
     let mut chairs: Vec<(String, String)> = app
-        .store
-        .users()?
+        .conference_chairs()?
         .into_iter()
-        .filter(|u| {
-            u.active && matches!(u.role.as_str(), "conference-chair" | "practice-supervisor")
-        })
         .map(|u| {
             let role = Role::from_id(&u.role).map(|r| r.label()).unwrap_or("");
             let agency = all_agencies
@@ -846,7 +840,7 @@ fn command(
         }
         "transfer" => {
             let to_agency = form.get("to_agency").parse::<AgencyId>().ok();
-            let to_authority = match to_agency.and_then(|a| app.store.agency(a).ok().flatten()) {
+            let to_authority = match to_agency.and_then(|a| app.agency(a).ok().flatten()) {
                 Some(a) => a.name,
                 None => g("to_authority"),
             };

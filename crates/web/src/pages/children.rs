@@ -20,7 +20,7 @@ use together_domain::event::{ChronologyEntry, EventBody};
 use together_domain::ids::{EventId, PersonId, UserId};
 use together_domain::person::{PersonDetails, PersonInput, PersonKind, Sex};
 use together_domain::role::Role;
-use together_store::ChildQuery;
+use together_app::rows::ChildQuery;
 
 fn sex_options() -> Vec<(String, String)> {
     options([Sex::Female, Sex::Male, Sex::Unknown].map(|s| (s.id(), s.label())))
@@ -359,7 +359,7 @@ struct ChildPage {
     actions: Vec<(String, &'static str)>,
     family: Vec<(String, String, &'static str, &'static str)>,
     entries: Vec<EntryView>,
-    cases: Vec<together_store::CaseRow>,
+    cases: Vec<together_app::rows::CaseRow>,
     may_open_case: bool,
 }
 
@@ -429,7 +429,7 @@ struct Loaded {
     before: Option<Cursor>,
     older: Option<Cursor>,
     names: HashMap<UserId, String>,
-    cases: Vec<together_store::CaseRow>,
+    cases: Vec<together_app::rows::CaseRow>,
 }
 
 fn load(
@@ -808,8 +808,7 @@ struct NotePage {
 
 async fn child_name(ctx: &Ctx, child: PersonId) -> Result<(String, Scope), AppError> {
     ctx.run(move |app, caller| {
-        let permit = app.authorize_child(caller, Action::AppendToChildRecord, child, &[])?;
-        let p = app.store.person(child)?.ok_or(AppError::NotFound)?;
+        let (p, permit) = app.child_row(caller, Action::AppendToChildRecord, child)?;
         Ok((format!("{} {}", p.given_name, p.family_name), permit.scope))
     })
     .await
@@ -901,9 +900,9 @@ async fn correction_page(
     let loaded = ctx
         .run(move |app, caller| {
             let e = app.entry(caller, child, entry)?;
-            let p = app.store.person(child)?.ok_or(AppError::NotFound)?;
             // Show the entry as it stands now (after any earlier correction).
             let view = app.view_child(caller, child)?;
+            let p = &view.person;
             let current = view
                 .chronology
                 .into_iter()

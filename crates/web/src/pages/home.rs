@@ -15,7 +15,7 @@ use together_app::AppError;
 use together_domain::access::Action;
 use together_domain::role::Role;
 use together_domain::validate::ValidationErrors;
-use together_store::{ChildQuery, PersonRow};
+use together_app::rows::{ChildQuery, PersonRow};
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -13,10 +13,10 @@ const TOGETHER_CSS: &str = include_str!("../../static/together.css");
 /// Liveness and readiness: the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let app = state.app.clone();
-    let ok = tokio::task::spawn_blocking(move || app.store.setting("health-probe").is_ok())
+    let ok = tokio::task::spawn_blocking(move || app.healthy())
         .await
         .unwrap_or(false);
-    let backend = state.app.store.backend();
+    let backend = state.app.backend();
     let body =
         serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": backend });
     let status = if ok {
@@ -33,7 +33,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics.render(state.app.store.backend());
+    let body = state.metrics.render(state.app.backend());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 

@@ -598,8 +598,8 @@ pub fn command(
         "schedule" => {
             let d = date(e, form, "date", "date of the conference");
             let chair = form.get("chair").parse::<UserId>().ok().and_then(|u| {
-                let user = app.store.user(u).ok().flatten()?;
-                let agency = app.store.agency(user.agency).ok().flatten();
+                let user = app.user(u).ok().flatten()?;
+                let agency = app.agency(user.agency).ok().flatten();
                 Some(together_domain::case::Practitioner {
                     user: user.id,
                     name: user.display_name,

@@ -30,7 +30,7 @@ use together_domain::referral::{
 use together_domain::role::Role;
 use together_domain::threshold::{assess, ThresholdModel};
 use together_domain::validate::{parse_date, ValidationErrors};
-use together_store::ReferralRow;
+use together_app::rows::ReferralRow;
 
 /// Slots on the no-JavaScript form: more children or family members go in the text.
 const CHILD_SLOTS: usize = 3;
@@ -183,7 +183,7 @@ pub async fn new_referral(State(state): State<AppState>, signed: Signed) -> Resp
         ctx.signed.agency_name.clone(),
     );
     let agency = ctx.signed.caller.agency;
-    if let Ok(Some(a)) = ctx.run(move |app, _| Ok(app.store.agency(agency)?)).await {
+    if let Ok(Some(a)) = ctx.run(move |app, _| app.agency(agency)).await {
         values.insert("referrer.agency_kind".into(), a.kind);
     }
     referral_form(&ctx, FormState::new(values), false)
