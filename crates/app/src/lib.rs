@@ -32,9 +32,8 @@ pub use error::AppError;
 /// read through these services and never the store itself (issue 15).
 pub mod rows {
     pub use together_store::{
-        AccessEntry, AgencyRow, CaseActionRow, CaseRow, ChildQuery, Involvement, Owner,
-        PersonRow, ProcessRow, ReferralRow, SessionRow, Subject, TeamRow, UserRow, WorkAfter,
-        WorkRow,
+        AccessEntry, AgencyRow, CaseActionRow, CaseRow, ChildQuery, Involvement, Owner, PersonRow,
+        ProcessRow, ReferralRow, SessionRow, Subject, TeamRow, UserRow, WorkAfter, WorkRow,
     };
 }
 pub use gate::{Caller, Permit};

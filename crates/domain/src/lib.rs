@@ -14,6 +14,7 @@ pub mod matching;
 pub mod person;
 pub mod practice;
 pub mod process;
+pub mod process_example;
 pub mod profile;
 pub mod referral;
 pub mod role;

@@ -222,15 +222,15 @@ impl Refusal {
 
 /// A statutory process, as the kernel runs it. The app runs every process the same
 /// way: gate → load (replay the log) → decide → apply → seal → project → append.
-pub trait Process: Sized {
+pub trait Process: Sized + Send + Sync + 'static {
     /// Its kind, as the store, the access log and links name it ("allegation").
     const KIND: &'static str;
     /// Its state after its events; `Default` is the state before the first. Kept as
     /// JSON with the projection, for lists.
-    type State: Default + Clone + Serialize;
-    type Command;
+    type State: Default + Clone + Serialize + Send + 'static;
+    type Command: Send + 'static;
     /// Its events, stored as JSON in the process's own hash-chained log.
-    type Event: Serialize + DeserializeOwned + Clone;
+    type Event: Serialize + DeserializeOwned + Clone + Send + 'static;
 
     /// The events a command makes, or why it is refused.
     fn decide(

@@ -7,8 +7,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use together_app::{AppError, Caller};
 use together_app::rows::UserRow;
+use together_app::{AppError, Caller};
 
 pub const SESSION_COOKIE: &str = "together_session";
 /// Double-submit token for the sign-in form, before there is a session.
@@ -72,10 +72,7 @@ impl FromRequestParts<AppState> for Signed {
                 return Ok(None);
             };
             let caller = app.caller_for(&user, &rid)?;
-            let agency_name = app
-                .agency(user.agency)?
-                .map(|a| a.name)
-                .unwrap_or_default();
+            let agency_name = app.agency(user.agency)?.map(|a| a.name).unwrap_or_default();
             Ok(Some((session, user, caller, agency_name)))
         })
         .await

@@ -10,11 +10,13 @@
 mod api;
 mod auth;
 mod ctx;
-mod forms;
+pub mod form_kit;
+pub mod forms;
 mod metrics;
 mod middleware;
 mod pages;
 mod problem;
+pub mod process_pages;
 mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -39,6 +41,12 @@ pub struct AppState {
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    router_with(state, process_pages::registered())
+}
+
+/// The router with `processes`' pages beside the rest: every registered process's
+/// ([`process_pages::registered`]), or others a test mounts.
+pub fn router_with(state: AppState, processes: Router<AppState>) -> Router {
     let html = Router::new()
         .route("/", get(pages::home::home))
         .route("/login", get(pages::login::form).post(pages::login::submit))
@@ -149,6 +157,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(html)
+        .merge(processes)
         .nest("/api/v1", api::router())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

@@ -35,11 +35,7 @@ struct UsersPage {
 
 async fn users_page(ctx: &Ctx, flash: Option<(String, String)>) -> Response {
     let me = ctx.signed.caller.actor_id;
-    let loaded = ctx
-        .run(|app, caller| {
-            app.users_and_agencies(caller)
-        })
-        .await;
+    let loaded = ctx.run(|app, caller| app.users_and_agencies(caller)).await;
     let (users, agencies) = match loaded {
         Ok(x) => x,
         Err(e) => return ctx.fail(e),
@@ -84,11 +80,7 @@ struct NewUserPage {
 }
 
 async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
-    let loaded = ctx
-        .run(|app, caller| {
-            app.agencies_and_teams(caller)
-        })
-        .await;
+    let loaded = ctx.run(|app, caller| app.agencies_and_teams(caller)).await;
     let (agencies, teams) = match loaded {
         Ok(x) => x,
         Err(e) => return ctx.fail(e),
@@ -278,9 +270,7 @@ pub async fn add_proclamation(Posted { ctx, form }: Posted) -> Response {
         return calendar_page(&ctx, FormState::with_errors(form.kept(), e), None).await;
     };
     let result = ctx
-        .run(move |app, caller| {
-            app.proclaim(caller, date, name, replaces)
-        })
+        .run(move |app, caller| app.proclaim(caller, date, name, replaces))
         .await;
     match result {
         Ok(()) => {

@@ -4,8 +4,12 @@
 //! cannot be accepted comes back with the entries kept and each error by its field.
 
 use crate::auth::Signed;
-use crate::ctx::{render, render_form, Ctx, Posted};
+use crate::ctx::{render, Ctx, Posted};
+use crate::form_kit::{
+    date, f, form_response, lines, opt_date, opts, split_form, Field, FormAt, Kind, Spec,
+};
 use crate::forms::FormData;
+use crate::pages::case_kit::{action_fields, actions_from, choices, practitioner_options, Choices};
 use crate::views::{long_date, long_local_time, FormState, Page};
 use crate::AppState;
 use askama::Template;
@@ -17,7 +21,6 @@ use together_app::cases::CaseView;
 use together_app::AppError;
 use together_domain::access::Scope;
 use together_domain::case::assessment::{AssessmentStage, ChildSeen};
-use together_domain::case::decide::ActionInput;
 use together_domain::case::state::FgcStage;
 use together_domain::case::{
     AssessmentKind, AssessmentOutcome, AssessmentRecord, Attendee, ClosureReason, Command,
@@ -27,40 +30,9 @@ use together_domain::census::{AssessmentFactor, PrimaryNeed};
 use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
 use together_domain::referral::ReferralId;
 use together_domain::role::Role;
-use together_domain::validate::{parse_date, ValidationErrors};
-
-/// Rows for actions on the no-JavaScript plan and meeting forms; more are added later.
-const ACTION_ROWS: usize = 3;
+use together_domain::validate::ValidationErrors;
 
 // ---- the generic form page ------------------------------------------------------------
-
-pub enum Kind {
-    Checkbox,
-    Text,
-    Textarea,
-    Date,
-    Number,
-    Select(Vec<(String, String)>),
-    Radios(Vec<(String, String)>),
-    /// Several answers: each option posts as `name-VALUE` = "yes".
-    Checkboxes(Vec<(String, String)>),
-}
-
-pub struct Field {
-    pub name: String,
-    pub label: String,
-    pub hint: String,
-    pub kind: Kind,
-}
-
-pub(crate) fn f(name: &str, label: &str, hint: &str, kind: Kind) -> Field {
-    Field {
-        name: name.into(),
-        label: label.into(),
-        hint: hint.into(),
-        kind,
-    }
-}
 
 /// The CIN census questions an assessment answers (its primary need and factors).
 fn census_fields(c: &together_domain::case::Case) -> Vec<Field> {
@@ -99,150 +71,6 @@ fn census_primary_need(c: &together_domain::case::Case) -> Field {
                 .collect(),
         ),
     )
-}
-
-pub(crate) fn opts<'a>(i: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    i.into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "case_form.html")]
-struct FormPage {
-    page: Page,
-    form: FormState,
-    /// Problems not about one field of this form.
-    general: Vec<String>,
-    caption: String,
-    heading: String,
-    intro: String,
-    action: String,
-    back: String,
-    fields: Vec<Field>,
-    submit: String,
-}
-
-pub(crate) struct Spec {
-    pub(crate) heading: String,
-    pub(crate) intro: String,
-    pub(crate) fields: Vec<Field>,
-    pub(crate) submit: String,
-}
-
-/// The numbers after a form's name: "child-seen-1" → ("child-seen", [1]).
-fn split_form(form: &str) -> (String, Vec<u32>) {
-    let mut parts: Vec<&str> = form.split('-').collect();
-    let mut nums = Vec::new();
-    while let Some(last) = parts.last() {
-        match last.parse::<u32>() {
-            Ok(n) if parts.len() > 1 => {
-                nums.insert(0, n);
-                parts.pop();
-            }
-            _ => break,
-        }
-    }
-    (parts.join("-"), nums)
-}
-
-/// What the forms offer to choose from, read from the store off the async runtime.
-pub struct Choices {
-    pub(crate) practitioners: Vec<(String, String)>,
-    /// Other local authorities' children's social care in this deployment.
-    pub(crate) authorities: Vec<(String, String)>,
-    /// Every agency, as (id, name), and its kind.
-    pub(crate) agencies: Vec<(String, String, String)>,
-    /// Who may chair a conference: conference chairs and practice supervisors.
-    pub(crate) chairs: Vec<(String, String)>,
-}
-
-fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
-    let practitioners = app
-        .practitioners()?
-        .into_iter()
-        .map(|p| (p.user.to_string(), p.describe()))
-        .collect();
-    let all_agencies = app.agencies()?;
-    let authorities = all_agencies
-        .iter()
-        .filter(|a| a.kind == "childrens-social-care" && a.name != v.case.local_authority)
-        .map(|a| (a.id.to_string(), format!("{} (uses Together)", a.name)))
-        .collect();
-    let agencies = all_agencies
-        .iter()
-        .map(|a| (a.id.to_string(), a.name.clone(), a.kind.clone()))
-        .collect();
-    let mut chairs: Vec<(String, String)> = app
-        .conference_chairs()?
-        .into_iter()
-        .map(|u| {
-            let role = Role::from_id(&u.role).map(|r| r.label()).unwrap_or("");
-            let agency = all_agencies
-                .iter()
-                .find(|a| a.id == u.agency)
-                .map(|a| a.name.as_str())
-                .unwrap_or("");
-            (
-                u.id.to_string(),
-                format!("{} ({}, {})", u.display_name, role.to_lowercase(), agency),
-            )
-        })
-        .collect();
-    chairs.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(Choices {
-        practitioners,
-        authorities,
-        agencies,
-        chairs,
-    })
-}
-
-pub(crate) fn practitioner_options(ch: &Choices) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), "Choose a practitioner".to_string())];
-    out.extend(ch.practitioners.iter().cloned());
-    out
-}
-
-fn owner_options(ch: &Choices) -> Vec<(String, String)> {
-    let mut out = practitioner_options(ch);
-    out[0].1 = "Choose who will do it".into();
-    out.push(("named".into(), "Someone else (name them below)".into()));
-    out
-}
-
-pub(crate) fn action_fields(ch: &Choices, out: &mut Vec<Field>) {
-    for i in 0..ACTION_ROWS {
-        let n = i + 1;
-        out.push(f(
-            &format!("actions[{i}].what"),
-            &format!("Action {n}: what will be done"),
-            if i == 0 {
-                "Who does what by when. Leave a row empty if you do not need it."
-            } else {
-                ""
-            },
-            Kind::Text,
-        ));
-        out.push(f(
-            &format!("actions[{i}].owner"),
-            &format!("Action {n}: who will do it"),
-            "",
-            Kind::Select(owner_options(ch)),
-        ));
-        out.push(f(
-            &format!("actions[{i}].owner_name"),
-            &format!("Action {n}: name, if not in the list"),
-            "For example, a parent or a service outside the partnership",
-            Kind::Text,
-        ));
-        out.push(f(
-            &format!("actions[{i}].by"),
-            &format!("Action {n}: by when"),
-            "",
-            Kind::Date,
-        ));
-    }
 }
 
 fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
@@ -478,68 +306,6 @@ fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec>
         ),
         _ => super::protection::spec(ch, view, name, nums),
     }
-}
-
-pub(crate) fn date(
-    e: &mut ValidationErrors,
-    form: &FormData,
-    name: &str,
-    label: &str,
-) -> Option<chrono::NaiveDate> {
-    e.take(name, parse_date(label, form.get(name)))
-}
-
-pub(crate) fn opt_date(
-    e: &mut ValidationErrors,
-    form: &FormData,
-    name: &str,
-    label: &str,
-) -> Option<chrono::NaiveDate> {
-    if form.get(name).trim().is_empty() {
-        None
-    } else {
-        date(e, form, name, label)
-    }
-}
-
-pub(crate) fn lines(s: &str) -> Vec<String> {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-pub(crate) fn actions_from(
-    app: &together_app::App,
-    e: &mut ValidationErrors,
-    form: &FormData,
-) -> Vec<ActionInput> {
-    (0..ACTION_ROWS)
-        .map(|i| {
-            let owner_field = format!("actions[{i}].owner");
-            let owner = match form.get(&owner_field) {
-                "" => None,
-                "named" => Some(together_domain::case::Owner::Named {
-                    name: form.get(&format!("actions[{i}].owner_name")).to_string(),
-                }),
-                id => match id.parse::<UserId>().ok().map(|u| app.owner(Some(u), "")) {
-                    Some(Ok(o)) => o,
-                    _ => {
-                        e.add(owner_field.clone(), "Choose who will do it from the list");
-                        None
-                    }
-                },
-            };
-            let by_field = format!("actions[{i}].by");
-            let by = opt_date(e, form, &by_field, "date");
-            ActionInput {
-                what: form.get(&format!("actions[{i}].what")).to_string(),
-                owner,
-                by,
-            }
-        })
-        .collect()
 }
 
 /// The command a form makes, or the field errors of parsing it.
@@ -978,22 +744,6 @@ fn form_page(
     let Some(sp) = spec(ch, view, &name, &nums) else {
         return ctx.fail(AppError::NotFound);
     };
-    // An error about something not on this form (e.g. a section of the assessment when
-    // concluding it) is shown at the top, not linked to a field that is not there.
-    let mut state = state;
-    let known: Vec<&str> = sp.fields.iter().map(|f| f.name.as_str()).collect();
-    for e in state.errors.0.iter_mut() {
-        if !known.contains(&e.field.as_str()) {
-            e.field = "form".into();
-        }
-    }
-    let general: Vec<String> = state
-        .errors
-        .0
-        .iter()
-        .filter(|e| e.field == "form")
-        .map(|e| e.message.clone())
-        .collect();
     let back = if name == "report" && view.scope != Scope::Full {
         format!(
             "/cases/{}/record/conference-{}",
@@ -1003,20 +753,19 @@ fn form_page(
     } else {
         format!("/cases/{}", view.case.id)
     };
-    let has_errors = !state.errors.is_empty();
-    let page = FormPage {
-        general,
-        page: ctx.page_with_errors(&sp.heading, "/children", has_errors),
-        form: state,
-        caption: format!("{} — {}", child_name(view), view.case.service.label()),
-        heading: sp.heading,
-        intro: sp.intro,
-        action: format!("/cases/{}/{}", view.case.id, form_name),
-        back,
-        fields: sp.fields,
-        submit: sp.submit,
-    };
-    (status, render_form(&page, has_errors)).into_response()
+    form_response(
+        ctx,
+        sp,
+        state,
+        FormAt {
+            caption: format!("{} — {}", child_name(view), view.case.service.label()),
+            action: format!("/cases/{}/{}", view.case.id, form_name),
+            back,
+            back_label: "Back to the case".into(),
+            nav: "/children".into(),
+        },
+        status,
+    )
 }
 
 fn child_name(view: &CaseView) -> String {

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use together_app::record::{CaseNoteInput, ChildView, FamilyMemberInput};
 use together_app::record_page::{Cursor, RecordPage, ENTRIES_PER_PAGE};
+use together_app::rows::ChildQuery;
 use together_app::{AppError, Caller};
 use together_domain::access::{authorize, Action, Actor, Resource, Scope};
 use together_domain::census::{Disability, Ethnicity};
@@ -20,7 +21,6 @@ use together_domain::event::{ChronologyEntry, EventBody};
 use together_domain::ids::{EventId, PersonId, UserId};
 use together_domain::person::{PersonDetails, PersonInput, PersonKind, Sex};
 use together_domain::role::Role;
-use together_app::rows::ChildQuery;
 
 fn sex_options() -> Vec<(String, String)> {
     options([Sex::Female, Sex::Male, Sex::Unknown].map(|s| (s.id(), s.label())))

@@ -8,6 +8,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use together_app::rows::{ChildQuery, PersonRow};
 use together_app::work_tray::{
     place_from_link, place_to_link, Counted, TrayItem, WorkTray, ITEMS_PER_PAGE,
 };
@@ -15,7 +16,6 @@ use together_app::AppError;
 use together_domain::access::Action;
 use together_domain::role::Role;
 use together_domain::validate::ValidationErrors;
-use together_app::rows::{ChildQuery, PersonRow};
 
 #[derive(Template)]
 #[template(path = "home.html")]

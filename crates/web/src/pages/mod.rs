@@ -3,6 +3,7 @@
 pub mod access_log;
 pub mod account;
 pub mod admin;
+pub mod case_kit;
 pub mod cases;
 pub mod children;
 pub mod chronology;

@@ -3,10 +3,8 @@
 //! section 47 enquiries, conferences, the plan, core groups, ending the plan,
 //! pre-proceedings; and the printable record of a meeting.
 
-use super::cases::{
-    action_fields, actions_from, date, f, lines, opt_date, opts, practitioner_options, Choices,
-    Field, Kind, Spec,
-};
+use super::case_kit::{action_fields, actions_from, practitioner_options, Choices};
+use crate::form_kit::{date, f, lines, opt_date, opts, Field, Kind, Spec};
 use crate::forms::FormData;
 use together_app::cases::CaseView;
 use together_domain::case::protect::{CpCommand, OutcomeInput, StrategyTiming};

@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use together_app::front_door::{CandidateView, ReferralView, ThresholdSupport};
+use together_app::rows::ReferralRow;
 use together_app::AppError;
 use together_domain::access::Scope;
 use together_domain::ids::PersonId;
@@ -30,7 +31,6 @@ use together_domain::referral::{
 use together_domain::role::Role;
 use together_domain::threshold::{assess, ThresholdModel};
 use together_domain::validate::{parse_date, ValidationErrors};
-use together_app::rows::ReferralRow;
 
 /// Slots on the no-JavaScript form: more children or family members go in the text.
 const CHILD_SLOTS: usize = 3;
