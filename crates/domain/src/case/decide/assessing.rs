@@ -478,14 +478,14 @@ pub(super) fn submit_assessment(
         }
         // A Family Help assessment is agreed with the family: it completes when
         // the lead practitioner records it.
-        return Ok(vec![
+        Ok(vec![
             submitted,
             event(Change::AssessmentCompleted {
                 assessment,
                 on: today,
                 late_reason: None,
             }),
-        ]);
+        ])
     }
 }
 

@@ -308,7 +308,7 @@ pub(super) fn complete_transfer(
             reason: ClosureReason::RC5,
             note: format!("Transferred to {}", t.to_authority),
         }));
-        return Ok(out);
+        Ok(out)
     }
 }
 
