@@ -685,6 +685,7 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
     let ta = TestApp::start().await;
     let (case, child, officer, school_user) = ta
         .blocking(|app| {
+            let officer = app.store.user_by_username("police").unwrap().unwrap().id;
             let w = app
                 .store
                 .work(&together_store::TrayQuery {
@@ -695,9 +696,20 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
                 })
                 .expect("work")
                 .into_iter()
-                .find(|w| w.key.starts_with("conference-"))
-                .expect("a demo case waiting for its conference");
-            let officer = app.store.user_by_username("police").unwrap().unwrap().id;
+                // Of the demo's cases waiting for a conference, the one whose first
+                // strategy discussion the police officer took part in (cases tie on
+                // their due date, and their ids are random).
+                .filter(|w| w.key.starts_with("conference-"))
+                .find(|w| {
+                    let log = app.store.log(together_domain::ids::PersonId(w.process_id));
+                    log.unwrap().iter().any(|e| {
+                        e.event_type == "strategy-discussion-held"
+                            && e.payload
+                                .as_deref()
+                                .is_some_and(|p| p.contains(&officer.to_string()))
+                    })
+                })
+                .expect("a demo case waiting for its conference, the officer at its discussion");
             let school = app.store.user_by_username("school").unwrap().unwrap().id;
             (
                 w.process_id,
