@@ -25,6 +25,25 @@ pub enum AppError {
     /// Something broke: logged with its cause, shown to users plainly (500).
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database failed: the store's error kept as the cause (500), logged once with
+    /// its whole chain where the request ends.
+    #[error("the database failed")]
+    Store(#[source] StoreError),
+}
+
+impl AppError {
+    /// This error and each of its causes, "a: b: c", for the one log line a failed
+    /// request writes (never shown to the user).
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -32,7 +51,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::NotFound(_) => AppError::NotFound,
-            StoreError::Backend(m) => AppError::Internal(m),
+            e @ (StoreError::Backend(_) | StoreError::Database { .. }) => AppError::Store(e),
         }
     }
 }
@@ -40,5 +59,28 @@ impl From<StoreError> for AppError {
 impl From<ValidationErrors> for AppError {
     fn from(e: ValidationErrors) -> Self {
         AppError::Invalid(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_keeps_its_cause_to_the_log() {
+        let io = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "connection reset");
+        let e: AppError = StoreError::database("could not write", io).into();
+        assert!(matches!(e, AppError::Store(_)));
+        let cause = std::error::Error::source(&e).expect("the store's error");
+        assert!(cause.source().is_some(), "and the driver's under it");
+        assert_eq!(
+            e.chain(),
+            "the database failed: database error: could not write: connection reset"
+        );
+        assert_eq!(
+            e.to_string(),
+            "the database failed",
+            "what a user could be shown"
+        );
     }
 }

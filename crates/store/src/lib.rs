@@ -43,6 +43,27 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database error: {0}")]
     Backend(String),
+    /// The database's driver reported an error: kept as the cause, so whoever logs it
+    /// has the whole chain.
+    #[error("database error: {message}")]
+    Database {
+        message: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+}
+
+impl StoreError {
+    /// A driver's error, with its cause kept.
+    pub fn database(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> StoreError {
+        StoreError::Database {
+            message: message.into(),
+            source: Box::new(source),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

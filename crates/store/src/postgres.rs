@@ -209,7 +209,7 @@ fn to_store(f: Fail) -> StoreError {
         Fail::Pg(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
             StoreError::Conflict(describe(&e))
         }
-        Fail::Pg(e) => StoreError::Backend(describe(&e)),
+        Fail::Pg(e) => StoreError::database(describe(&e), e),
     }
 }
 

@@ -51,7 +51,7 @@ fn map_err(e: rusqlite::Error) -> StoreError {
         {
             StoreError::Conflict(e.to_string())
         }
-        _ => StoreError::Backend(e.to_string()),
+        _ => StoreError::database(e.to_string(), e),
     }
 }
 

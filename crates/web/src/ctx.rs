@@ -237,8 +237,8 @@ impl Ctx {
             AppError::Locked(m) => {
                 self.error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", &m)
             }
-            AppError::Internal(cause) => {
-                tracing::error!(request_id = %self.signed.caller.request_id, %cause, "internal error");
+            e @ (AppError::Internal(_) | AppError::Store(_)) => {
+                tracing::error!(request_id = %self.signed.caller.request_id, cause = %e.chain(), "internal error");
                 self.error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",

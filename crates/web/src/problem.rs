@@ -80,8 +80,8 @@ impl Problem {
                 Some(m),
                 request_id,
             ),
-            AppError::Internal(cause) => {
-                tracing::error!(request_id, %cause, "internal error");
+            e @ (AppError::Internal(_) | AppError::Store(_)) => {
+                tracing::error!(request_id, cause = %e.chain(), "internal error");
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Internal error",
