@@ -167,6 +167,33 @@ impl App {
             .collect())
     }
 
+    /// The work an agency's system reads for its practitioners (an API client: every
+    /// active user of its agency; a user: their own tray), of every process, soonest
+    /// overdue first, at most `limit` items. The kernel's work of any process reaches
+    /// partners' systems here with no code of its own.
+    pub fn agency_work(&self, caller: &Caller, limit: usize) -> Result<Vec<TrayItem>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let q = if caller.is_api_client {
+            TrayQuery {
+                owners: self
+                    .store
+                    .users()?
+                    .into_iter()
+                    .filter(|u| u.agency == caller.agency && u.active)
+                    .map(|u| Owner::Person(u.id))
+                    .collect(),
+                ..TrayQuery::default()
+            }
+        } else {
+            tray_query(caller)
+        };
+        let q = TrayQuery {
+            limit: limit.clamp(1, 500) as u32,
+            ..q
+        };
+        self.tray_items(&q, &self.tray_now())
+    }
+
     /// Now, as the trays' overdue-from times are written: wall-clock time in England.
     pub(crate) fn tray_now(&self) -> String {
         self.now_in_england()

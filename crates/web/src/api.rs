@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}", get(referral))
         .route("/actions", get(my_actions))
         .route("/invitations", get(my_invitations))
+        .route("/work", get(my_work))
         .route(
             "/cases/{id}/conferences/{n}/reports",
             post(conference_report),
@@ -471,6 +472,38 @@ async fn my_referrals(
             "children": r.summary,
             "decision_due": r.decision_due,
             "outcome": r.outcome,
+        })).collect::<Vec<_>>() }))
+        .into_response(),
+        Err(e) => fail(e, &caller),
+    }
+}
+
+/// `GET /api/v1/work`: the open work this agency's practitioners owe, of every process
+/// (issue 15), soonest overdue first, each with its due date, the rule and citation it
+/// is due by, and where it is done; `?limit=N` (at most 500).
+async fn my_work(
+    state: axum::extract::State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let c = caller.clone();
+    let limit = q
+        .get("limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(200);
+    match blocking(&state, move |app| app.agency_work(&c, limit)).await {
+        Ok(items) => Json(json!({ "work": items.iter().map(|i| json!({
+            "process": i.work.process_kind,
+            "id": i.work.process_id,
+            "key": i.work.key,
+            "owner": i.work.owner.person(),
+            "child": i.work.child,
+            "what": i.work.title,
+            "due": serde_json::from_str::<serde_json::Value>(&i.work.due).unwrap_or_default(),
+            "overdue": i.overdue,
+            "rule": i.work.rule_id,
+            "citation": i.work.citation,
+            "link": i.work.link,
         })).collect::<Vec<_>>() }))
         .into_response(),
         Err(e) => fail(e, &caller),

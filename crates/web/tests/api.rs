@@ -749,3 +749,78 @@ async fn a_police_system_reads_the_strategy_discussion_its_officer_attended() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue 15: an agency's system reads the open work its practitioners owe, of every
+/// process, from the one work table; nothing of another agency's, and no queue's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_system_reads_the_work_its_practitioners_owe() {
+    let ta = TestApp::start().await;
+    // The demo school's practitioner holds plan actions; its system reads them.
+    let (school_token, school_staff) = ta
+        .blocking(|app| {
+            let school = app
+                .store
+                .user_by_username("school")
+                .unwrap()
+                .unwrap()
+                .agency;
+            let (_, token) = app
+                .create_api_client(None, school, "Castle Primary's system")
+                .unwrap();
+            let staff: Vec<String> = app
+                .store
+                .users()
+                .unwrap()
+                .into_iter()
+                .filter(|u| u.agency == school)
+                .map(|u| u.id.to_string())
+                .collect();
+            (token, staff)
+        })
+        .await;
+    let r = ta
+        .api(
+            Method::GET,
+            "/api/v1/work?limit=500",
+            Some(&school_token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let work = r.json()["work"].as_array().cloned().expect("a list");
+    assert!(
+        work.iter().any(|w| w["process"] == "case"
+            && w["key"].as_str().is_some_and(|k| k.starts_with("action-"))
+            && w["link"].as_str().is_some_and(|l| l.starts_with("/cases/"))),
+        "{work:?}"
+    );
+    for w in &work {
+        let owner = w["owner"]
+            .as_str()
+            .expect("owned by a practitioner, not a queue");
+        assert!(school_staff.iter().any(|p| p == owner), "{w}");
+        assert!(!w["citation"].as_str().unwrap_or_default().is_empty());
+    }
+    // Overdue first, as a tray.
+    let overdue: Vec<bool> = work.iter().map(|w| w["overdue"] == true).collect();
+    assert!(overdue.windows(2).all(|p| p[0] || !p[1]), "{overdue:?}");
+    let limited = ta
+        .api(
+            Method::GET,
+            "/api/v1/work?limit=1",
+            Some(&school_token),
+            None,
+        )
+        .await;
+    assert_eq!(limited.json()["work"].as_array().map(Vec::len), Some(1));
+    // The police force's system sees none of the school's.
+    let police = ta
+        .api(Method::GET, "/api/v1/work", Some(&ta.seed.api_token), None)
+        .await;
+    assert_eq!(police.status, StatusCode::OK);
+    assert!(police.json()["work"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .all(|w| !school_staff.iter().any(|p| w["owner"] == p.as_str())));
+}

@@ -104,6 +104,20 @@ pub fn spec() -> Value {
                         "invitee": { "type": "string", "format": "uuid" }, "what": { "type": "string" }, "due": { "type": "object" } } } } } } } } })))
                 }
             },
+            "/work": {
+                "get": {
+                    "operationId": "listWork",
+                    "summary": "The open work this agency's practitioners owe, of every process (referrals, cases and every process of the kernel's), soonest overdue first, each due by a rule of the partnership's profile",
+                    "parameters": [{ "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 200 } }],
+                    "responses": with(("200", json!({ "description": "Work", "content": { "application/json": { "schema": { "type": "object", "required": ["work"], "properties": { "work": { "type": "array", "items": { "type": "object",
+                        "required": ["process", "id", "key", "what", "due", "overdue", "citation", "link"],
+                        "properties": {
+                        "process": { "type": "string", "description": "The process's kind: referral, case, ..." }, "id": { "type": "string", "format": "uuid" },
+                        "key": { "type": "string" }, "owner": { "type": ["string", "null"], "format": "uuid" }, "child": { "type": ["string", "null"], "format": "uuid" },
+                        "what": { "type": "string" }, "due": { "type": "object" }, "overdue": { "type": "boolean" },
+                        "rule": { "type": ["string", "null"] }, "citation": { "type": "string" }, "link": { "type": "string" } } } } } } } } })))
+                }
+            },
             "/cases/{id}/conferences/{n}/reports": {
                 "post": {
                     "operationId": "submitConferenceReport",
