@@ -357,15 +357,18 @@ impl Calendar {
         d
     }
 
-    /// Day 0 is `d` when it is a working day, otherwise the next working day;
-    /// the result is the `n`th working day after day 0. So a referral received
-    /// on a Saturday has day 0 on Monday, and "1 working day" is Tuesday
-    /// (docs/decisions.md, "Day 0").
+    /// "Within `n` working days of `d`": the `n`th working day after the day of `d`,
+    /// whatever day `d` is (WT2026 ¶167, ¶169, ¶372; fn 209). So a referral received on
+    /// Saturday 3 January 2026 is due a decision on Monday 5 January. For `n` = 0, `d`
+    /// if it is a working day, else the next one (docs/decisions.md, "Day 0").
     pub fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut p = Probe::new(self);
         let mut d = d;
-        while !p.is_working(d) {
-            d = d + Days::new(1);
+        if n == 0 {
+            while !p.is_working(d) {
+                d = d + Days::new(1);
+            }
+            return d;
         }
         let mut left = n;
         while left > 0 {

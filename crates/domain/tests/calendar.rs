@@ -408,11 +408,23 @@ fn years_outside_the_table_are_extrapolated_without_panicking() {
 }
 
 #[test]
-fn day_zero_is_the_next_working_day() {
+fn within_n_working_days_is_the_nth_working_day_after_the_day_whatever_day_it_is() {
     let cal = cal();
-    // Saturday 10 January 2026: day 0 is Monday 12th, so 1 working day is Tuesday 13th.
+    // Issue 16; WT2026 ¶167, fn 209: "within one working day" of a Saturday is the
+    // Monday; 0 working days of a Saturday is the next working day.
     assert_eq!(cal.add_working_days(d("2026-01-10"), 0), d("2026-01-12"));
-    assert_eq!(cal.add_working_days(d("2026-01-10"), 1), d("2026-01-13"));
+    assert_eq!(cal.add_working_days(d("2026-01-10"), 1), d("2026-01-12"));
+    // A referral received Saturday 3 January 2026: the decision is due Monday 5th.
+    assert_eq!(cal.add_working_days(d("2026-01-03"), 1), d("2026-01-05"));
+    // On the platinum jubilee holiday, Thursday 2 June 2022 (Friday 3rd also a holiday):
+    // due Monday 6 June.
+    assert_eq!(cal.add_working_days(d("2022-06-02"), 1), d("2022-06-06"));
+    // A serious incident known on Saturday 4 April 2026 (Easter Monday the 6th): the
+    // notification is due within 5 working days, Monday 13 April (WT2026 ¶372, a must).
+    assert_eq!(cal.add_working_days(d("2026-04-04"), 5), d("2026-04-13"));
+    // A strategy discussion on Saturday 3 January 2026: the initial conference within
+    // 15 working days is due Friday 23 January (003 L1816).
+    assert_eq!(cal.add_working_days(d("2026-01-03"), 15), d("2026-01-23"));
     // Friday: 1 working day is Monday.
     assert_eq!(cal.add_working_days(d("2026-01-09"), 1), d("2026-01-12"));
     assert_eq!(cal.add_working_days(d("2026-01-09"), 0), d("2026-01-09"));
@@ -430,8 +442,9 @@ fn adding_working_days_over_christmas_and_new_year() {
     // 2021-22: Christmas Saturday, New Year Saturday (Mon 3 Jan substitute).
     assert_eq!(cal.add_working_days(d("2021-12-24"), 1), d("2021-12-29"));
     assert_eq!(cal.add_working_days(d("2021-12-31"), 1), d("2022-01-04"));
-    // Referral on Christmas Day 2026 (a Friday): day 0 is Tuesday 29th.
-    assert_eq!(cal.add_working_days(d("2026-12-25"), 1), d("2026-12-30"));
+    // Referral on Christmas Day 2026 (a Friday): the first working day after it is
+    // Tuesday 29th (Boxing Day's substitute is Monday 28th).
+    assert_eq!(cal.add_working_days(d("2026-12-25"), 1), d("2026-12-29"));
 }
 
 #[test]
@@ -439,8 +452,8 @@ fn adding_working_days_over_easter_and_may() {
     let cal = cal();
     // Thu 2 Apr 2026; Good Friday 3rd and Easter Monday 6th.
     assert_eq!(cal.add_working_days(d("2026-04-02"), 1), d("2026-04-07"));
-    // Referral Good Friday: day 0 is Tue 7 Apr, 15 working days later is Tue 28 Apr.
-    assert_eq!(cal.add_working_days(d("2026-04-03"), 15), d("2026-04-28"));
+    // Referral Good Friday: the 15th working day after it is Mon 27 Apr.
+    assert_eq!(cal.add_working_days(d("2026-04-03"), 15), d("2026-04-27"));
     // 2020: Friday 8 May was the holiday, Monday 4 May was a working day.
     assert_eq!(cal.add_working_days(d("2020-05-01"), 1), d("2020-05-04"));
     assert_eq!(cal.add_working_days(d("2020-05-07"), 1), d("2020-05-11"));
@@ -584,7 +597,9 @@ proptest! {
     }
 
     #[test]
-    fn adding_composes(start in any_date(), a in 0u32..300, b in 0u32..300) {
+    fn adding_composes(start in any_date(), a in 1u32..300, b in 0u32..300) {
+        // From a working day, adding composes; `start` plus 0 moves a weekend or holiday
+        // on to the next working day, which counting from the day itself does not.
         let cal = cal_shared();
         prop_assert_eq!(cal.add_working_days(cal.add_working_days(start, a), b), cal.add_working_days(start, a + b));
     }
@@ -594,6 +609,14 @@ proptest! {
         let cal = cal_shared();
         let from = cal.next_working_day_on_or_after(start);
         prop_assert_eq!(cal.working_days_between(from, cal.add_working_days(from, n)), n as i64);
+    }
+
+    /// Issue 16: from any day, working or not, the figures count a due date as exactly
+    /// its n working days (an assessment finished on its due date is within 45).
+    #[test]
+    fn between_inverts_add_from_any_day(start in any_date(), n in 1u32..400) {
+        let cal = cal_shared();
+        prop_assert_eq!(cal.working_days_between(start, cal.add_working_days(start, n)), n as i64);
     }
 
     #[test]
@@ -609,4 +632,32 @@ proptest! {
 fn cal_shared() -> &'static Calendar {
     static CAL: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
     CAL.get_or_init(Calendar::england_and_wales)
+}
+
+/// Issue 16: for every start date from 2012 to 2028, whatever day it is, "within n
+/// working days" is a working day with exactly n working days after the start up to and
+/// including it — never earlier than the text allows, never later than its literal
+/// reading — and the figures' own count (`working_days_between`) agrees with it.
+#[test]
+fn every_due_date_is_the_nth_working_day_after_its_start_2012_to_2028() {
+    let cal = cal();
+    let mut day = d("2012-01-01");
+    while day <= d("2028-12-31") {
+        for n in [1u32, 2, 3, 5, 10, 15, 45] {
+            let due = cal.add_working_days(day, n);
+            assert!(cal.is_working_day(due), "{day} + {n} = {due}");
+            assert_eq!(
+                cal.working_days_between(day, due),
+                i64::from(n),
+                "{day} + {n}"
+            );
+            // The day before it would be too early.
+            assert_eq!(
+                cal.working_days_between(day, due - chrono::Days::new(1)),
+                i64::from(n) - 1,
+                "{day} + {n}"
+            );
+        }
+        day = day + chrono::Days::new(1);
+    }
 }

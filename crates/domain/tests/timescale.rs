@@ -198,10 +198,16 @@ fn referral_decision_is_due_one_working_day_after_receipt() {
         due(&p, "referral-decision", "2026-01-09 18:30"),
         "2026-01-12"
     );
-    // Saturday: day 0 is Monday, so due Tuesday (docs/decisions.md "Day 0").
+    // Saturday: the first working day after it, Monday (issue 16; docs/decisions.md
+    // "Day 0").
     assert_eq!(
         due(&p, "referral-acknowledgement", "2026-01-10 09:00"),
-        "2026-01-13"
+        "2026-01-12"
+    );
+    // Saturday 3 January 2026: the decision is due Monday 5 January.
+    assert_eq!(
+        due(&p, "referral-decision", "2026-01-03 11:00"),
+        "2026-01-05"
     );
     // Christmas Eve 2026 (Thursday): Tuesday 29 December.
     assert_eq!(
