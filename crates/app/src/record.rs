@@ -634,28 +634,7 @@ impl App {
     }
 }
 
-/// The UK offset from UTC at an instant, without a time-zone database: British
-/// Summer Time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
-/// last Sunday of October (Summer Time Act 1972, as amended).
-pub fn london_offset(t: chrono::DateTime<chrono::Utc>) -> chrono::FixedOffset {
-    use chrono::{Datelike, NaiveDate, Weekday};
-    let y = t.year();
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(y, month + 1, 1).expect("valid") - chrono::Days::new(1);
-        while d.weekday() != Weekday::Sun {
-            d = d - chrono::Days::new(1);
-        }
-        d.and_hms_opt(1, 0, 0).expect("valid").and_utc()
-    };
-    let (start, end) = (last_sunday(3), last_sunday(10));
-    let secs = if t >= start && t < end { 3600 } else { 0 };
-    chrono::FixedOffset::east_opt(secs).expect("valid offset")
-}
-
-/// An instant in UK local time.
-pub fn to_london(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
-    t.with_timezone(&london_offset(t))
-}
+pub use together_domain::england::{london_offset, to_london};
 
 /// The child's details from their log: the latest opening or details entry, as
 /// corrected if it was.

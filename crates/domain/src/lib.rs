@@ -8,6 +8,7 @@ pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod census;
+pub mod england;
 pub mod event;
 pub mod ids;
 pub mod matching;

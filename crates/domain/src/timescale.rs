@@ -75,7 +75,8 @@ impl Period {
             Unit::CalendarDays => Due::Date(d + Days::new(self.amount as u64)),
             Unit::Months => Due::Date(cal.add_months(d, self.amount)),
             Unit::SameDay => Due::Date(d),
-            Unit::Hours => Due::DateTime(start + TimeDelta::hours(self.amount as i64)),
+            // Real elapsed hours, shown as the wall clock in England then (issue 16).
+            Unit::Hours => Due::DateTime(crate::england::add_hours(start, self.amount as i64)),
         }
     }
 
@@ -86,7 +87,7 @@ impl Period {
             Due::Date(d) => match self.unit {
                 Unit::Hours => {
                     let end = (d + Days::new(1)).and_time(NaiveTime::MIN);
-                    Due::DateTime(end + TimeDelta::hours(self.amount as i64))
+                    Due::DateTime(crate::england::add_hours(end, self.amount as i64))
                 }
                 _ => self.due_from(d.and_time(NaiveTime::MIN), cal),
             },

@@ -257,11 +257,23 @@ fn transfer_in_conference_is_15_working_days_from_notification() {
 }
 
 #[test]
-fn police_protection_is_72_clock_hours() {
+fn police_protection_is_72_real_hours() {
+    // Children Act 1989 s46(6): no child may be kept in police protection for more than
+    // 72 hours — elapsed hours, shown in England's local time (issue 16).
     let p = national();
     assert_eq!(
         due(&p, "police-protection", "2026-12-24 21:15"),
         "2026-12-27T21:15"
+    );
+    // From 12:00 BST on 24 October 2026, across the clocks going back: 11:00 GMT on the 27th.
+    assert_eq!(
+        due(&p, "police-protection", "2026-10-24 12:00"),
+        "2026-10-27T11:00"
+    );
+    // From 12:00 GMT on 28 March 2026, across the clocks going forward: 13:00 BST on the 31st.
+    assert_eq!(
+        due(&p, "police-protection", "2026-03-28 12:00"),
+        "2026-03-31T13:00"
     );
     let r = rule(&p, "police-protection");
     assert!(
