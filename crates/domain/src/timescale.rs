@@ -258,7 +258,9 @@ impl TimescaleRule {
                     }
                     x
                 }
-                _ => d - Days::new(self.amount as u64),
+                // A meeting due on a day it cannot be held is due the working day
+                // before, never after the planned date allows (issue 16).
+                _ => cal.last_working_day_on_or_before(d - Days::new(self.amount as u64)),
             });
         }
         self.period().due_from(start, cal)

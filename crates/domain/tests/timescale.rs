@@ -416,3 +416,26 @@ fn rules_serialise_with_snake_case_units() {
     let due = serde_json::to_string(&Due::Date(d("2026-01-01"))).unwrap();
     assert_eq!(due, r#"{"date":"2026-01-01"}"#);
 }
+
+/// Issue 16; SET 2.6.14: a pre-birth conference "ten weeks prior to the expected delivery
+/// date". Counted back to a day it cannot be held, it is due the working day before.
+#[test]
+fn a_date_counted_back_to_a_non_working_day_moves_to_the_working_day_before() {
+    let set = together_domain::profile::Profile::local(
+        include_str!("../../../config/partnerships/set.toml"),
+        "config/partnerships/set.toml",
+        &national(),
+    )
+    .unwrap();
+    // Expected on Sunday 7 March 2027: seventy days before is Sunday 27 December 2026,
+    // after Christmas Day and with Boxing Day's substitute on the Monday: Thursday 24th.
+    assert_eq!(
+        due(&set, "pre-birth-conference", "2027-03-07 00:00"),
+        "2026-12-24"
+    );
+    // Expected on a Wednesday: seventy days before is a Wednesday, kept.
+    assert_eq!(
+        due(&set, "pre-birth-conference", "2027-03-10 00:00"),
+        "2026-12-30"
+    );
+}
