@@ -223,6 +223,7 @@ pub const REQUIRED_RULES: &[&str] = &[
     "review-next",
     "transfer-in-conference",
     "detailed-plan",
+    "assessment-for-plan",
     "police-protection",
     "epo",
     "serious-incident-notification",

@@ -368,6 +368,28 @@ fn the_conference_makes_a_plan_with_its_clocks() {
     assert_eq!(plan.next_review, Due::Date(day("2027-07-08")));
     let review = run.case().protection.pending_conference().unwrap();
     assert_eq!(review.kind, ConferenceKind::Review);
+    // Issue 16 (003 L1900): the plan was made with no assessment on the case, so the
+    // supervisors are asked to start one, due the day the plan starts, until one is.
+    let flag = run
+        .work()
+        .into_iter()
+        .find(|w| w.key == "assessment-for-plan")
+        .expect("flagged");
+    assert_eq!(flag.assignee, None, "the supervisors' tray");
+    assert_eq!(flag.due, Due::Date(day("2027-04-08")));
+    assert_eq!(flag.rule_id.as_deref(), Some("assessment-for-plan"));
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-04-09 09:00",
+        Command::StartAssessment {
+            kind: together_domain::case::assessment::AssessmentKind::ChildAndFamilySection47,
+            started_on: day("2027-04-09"),
+            about: String::new(),
+            gestation_weeks: None,
+            late_start_reason: String::new(),
+        },
+    );
+    assert!(run.work().iter().all(|w| w.key != "assessment-for-plan"));
     // The case cannot close, or step down, while the plan is open.
     assert!(run
         .try_do(

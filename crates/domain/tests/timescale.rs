@@ -151,6 +151,7 @@ fn every_national_rule_is_present_with_its_citation() {
         ("conference-request-answer", 1, Unit::WorkingDays, "L1785"),
         ("conference-report", 1, Unit::WorkingDays, "L1828"),
         ("detailed-plan", 10, Unit::WorkingDays, "L1897"),
+        ("assessment-for-plan", 0, Unit::SameDay, "L1900"),
     ];
     for (id, amount, unit, cite) in own {
         let r = rule(&p, id);

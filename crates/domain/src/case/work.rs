@@ -366,6 +366,19 @@ fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mu
                     .into(),
             });
         }
+        // A plan made with no assessment on the case is flagged to the supervisors until
+        // one is started (issue 16; 003 L1900).
+        if case.assessments.is_empty() {
+            let d = by("assessment-for-plan", plan.start);
+            out.push(CaseWork {
+                key: "assessment-for-plan".into(),
+                assignee: None,
+                title: "Start an assessment: the child protection plan was made without one".into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
+            });
+        }
         if !plan.versions.iter().any(|v| v.detailed) {
             let d = by("detailed-plan", plan.start);
             out.push(CaseWork {

@@ -1162,6 +1162,9 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
                 if plan.proceedings_to_consider {
                     lines.push("Family court proceedings are to be considered for all the children in the household".into());
                 }
+                if c.assessments.is_empty() {
+                    lines.push("No assessment has been started on this case: the plan was made without one (WT2026 003 L1900)".into());
+                }
                 if sc {
                     links.push(link("core-group".into(), "Record a core group meeting"));
                     links.push(link("plan-version".into(), "Record a version of the plan"));
