@@ -1043,3 +1043,32 @@ fn a_child_and_family_assessment_records_its_census_factors_and_primary_need() {
     assert_eq!(a.submitted_on, chrono::NaiveDate::from_ymd_opt(2027, 1, 20));
     assert_eq!(run.case().primary_need, Some(PrimaryNeed::N5));
 }
+
+/// Issue 16; WT2026 ¶166, ¶169: under the national profile too, only a practice
+/// supervisor extends the assessment, with a reason; the lead practitioner records why
+/// it is late.
+#[test]
+fn only_a_practice_supervisor_extends_the_assessment_nationally() {
+    let mut run = Run::new(national());
+    run.ok(
+        SUPERVISOR,
+        "2026-12-14 10:00",
+        open(Service::SocialCare, "2026-12-10"),
+    );
+    allocate(&mut run, SOCIAL_WORKER, "2026-12-14 11:00");
+    run.ok(
+        SOCIAL_WORKER,
+        "2026-12-15 09:00",
+        start(AssessmentKind::ChildAndFamily, "2026-12-15"),
+    );
+    let extend = Command::ExtendAssessment {
+        assessment: 1,
+        reason: "Awaiting paediatric report".into(),
+        agreed_until: day("2027-03-01"),
+    };
+    assert!(matches!(
+        run.try_do(SOCIAL_WORKER, "2027-02-01 09:00", extend.clone()),
+        Err(Refusal::Forbidden { .. })
+    ));
+    run.ok(SUPERVISOR, "2027-02-01 09:00", extend);
+}

@@ -945,6 +945,7 @@ struct CasePage {
     assessments: Vec<AssessmentRow>,
     protection: Vec<super::protection::Block>,
     can_work: bool,
+    can_extend: bool,
     is_supervisor: bool,
     is_proposed: bool,
 }
@@ -1046,6 +1047,14 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
     let is_lead = c.lead_user() == Some(me.actor_id);
     let social_care = matches!(me.role, Role::SocialWorker | Role::PracticeSupervisor);
     let can_work = c.is_open() && (social_care || (is_lead && c.service == Service::FamilyHelp));
+    // Offered only to a role the profile lets extend the assessment (WT2026 ¶166, ¶169).
+    let can_extend = can_work
+        && ctx
+            .state
+            .app
+            .profile
+            .rule("assessment")
+            .is_some_and(|r| r.may_be_extended_by(me.role.id()));
     let is_proposed = c
         .proposal
         .as_ref()
@@ -1299,6 +1308,7 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
         assessments,
         protection: super::protection::blocks(&v, &me),
         can_work,
+        can_extend,
         is_supervisor,
         is_proposed,
         v,
