@@ -545,13 +545,7 @@ impl App {
     /// The caller's case work: their own, and for a practice supervisor the
     /// supervisors' (unallocated children oldest first, authorisations, step ups).
     pub fn case_tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
-        self.authorize(caller, Action::ViewHome)?;
-        let q = TrayQuery {
-            kind: Some("case".into()),
-            limit: 500,
-            ..crate::work_tray::tray_query(caller)
-        };
-        self.tray_items(&q, &self.tray_now())
+        self.tray_of_kind(caller, "case")
     }
 
     /// Plan actions owned by the caller (a user), or by the caller's agency (an agency

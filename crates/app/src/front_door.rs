@@ -23,7 +23,7 @@ use together_domain::referral::{
 use together_domain::validate::ValidationErrors;
 use together_store::{
     MatchablePerson, PersonRow, ReferralChildRow, ReferralProjection, ReferralQuery, ReferralRow,
-    TrayQuery, WorkRow,
+    WorkRow,
 };
 
 /// The matching index, built from the store on first use and kept up to date as
@@ -436,13 +436,7 @@ impl App {
     /// decisions and escalations for practice supervisors (who also see the front
     /// door's queue, below their own). Ordered by when each item is overdue.
     pub fn tray(&self, caller: &Caller) -> Result<Vec<TrayItem>, AppError> {
-        self.authorize(caller, Action::ViewHome)?;
-        let q = TrayQuery {
-            kind: Some("referral".into()),
-            limit: 500,
-            ..crate::work_tray::tray_query(caller)
-        };
-        self.tray_items(&q, &self.tray_now())
+        self.tray_of_kind(caller, "referral")
     }
 
     // ---- commands --------------------------------------------------------------------

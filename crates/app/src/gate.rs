@@ -267,7 +267,7 @@ impl App {
         Ok(())
     }
 
-    fn log_decision(
+    pub(crate) fn log_decision(
         &self,
         caller: &Caller,
         action: Action,

@@ -169,11 +169,8 @@ impl App {
             },
         );
         if d.scope != Some(Scope::Full) {
-            let subject = Subject {
-                kind: P::KIND.into(),
-                id: uuid::Uuid::nil(),
-            };
-            self.log_process_decision(caller, Action::ViewProcess, &subject, None, d)?;
+            // About no one process: logged as a refusal with no subject.
+            self.log_decision(caller, Action::ViewProcess, None, false, d.reason, false)?;
             return Err(AppError::Forbidden(
                 "only those who hold these records list them".into(),
             ));

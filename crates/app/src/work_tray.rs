@@ -153,6 +153,21 @@ impl App {
         })
     }
 
+    /// The caller's tray of one kind of process only (every item, up to 500).
+    pub(crate) fn tray_of_kind(
+        &self,
+        caller: &Caller,
+        kind: &str,
+    ) -> Result<Vec<TrayItem>, AppError> {
+        self.authorize(caller, Action::ViewHome)?;
+        let q = TrayQuery {
+            kind: Some(kind.into()),
+            limit: 500,
+            ..tray_query(caller)
+        };
+        self.tray_items(&q, &self.tray_now())
+    }
+
     /// The work `q` selects, each item marked overdue or not by `now`.
     pub(crate) fn tray_items(&self, q: &TrayQuery, now: &str) -> Result<Vec<TrayItem>, AppError> {
         Ok(self

@@ -15,7 +15,7 @@ use crate::ids::{PersonId, TeamId, UserId};
 use crate::profile::Profile;
 use crate::referral::Actor;
 use crate::timescale::Due;
-use chrono::{Days, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -108,15 +108,7 @@ impl WorkItem {
     /// The first instant the work is overdue, as wall-clock time in England: the
     /// midnight after a date-only deadline, or just after a date-time one.
     pub fn overdue_from(&self) -> NaiveDateTime {
-        overdue_from(&self.due)
-    }
-}
-
-/// The first instant at which `due` has been missed.
-pub fn overdue_from(due: &Due) -> NaiveDateTime {
-    match due {
-        Due::Date(d) => (*d + Days::new(1)).and_time(NaiveTime::MIN),
-        Due::DateTime(t) => *t + TimeDelta::nanoseconds(1),
+        self.due.missed_from()
     }
 }
 
@@ -314,13 +306,13 @@ mod tests {
     fn work_is_overdue_from_the_midnight_after_its_day_or_just_after_its_instant() {
         let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
         assert_eq!(
-            overdue_from(&Due::Date(d)),
+            Due::Date(d).missed_from(),
             NaiveDate::from_ymd_opt(2027, 1, 1)
                 .unwrap()
                 .and_hms_opt(0, 0, 0)
                 .unwrap()
         );
         let t = d.and_hms_opt(17, 0, 0).unwrap();
-        assert!(overdue_from(&Due::DateTime(t)) > t);
+        assert!(Due::DateTime(t).missed_from() > t);
     }
 }

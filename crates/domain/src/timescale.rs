@@ -154,7 +154,7 @@ impl Due {
 
     /// The first instant at which the deadline has been missed: the midnight
     /// after a date-only deadline, or just after a date-time one.
-    fn missed_from(&self) -> NaiveDateTime {
+    pub fn missed_from(&self) -> NaiveDateTime {
         match self {
             Due::Date(d) => (*d + Days::new(1)).and_time(NaiveTime::MIN),
             Due::DateTime(t) => *t + TimeDelta::nanoseconds(1),

@@ -14,7 +14,7 @@ use super::{Actor, ReferralId};
 use crate::ids::PersonId;
 use crate::role::Role;
 use crate::timescale::{Due, Strength};
-use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// A due date computed from a profile rule when the clock started, kept with the rule
@@ -500,14 +500,6 @@ pub fn replay<'a>(events: impl IntoIterator<Item = &'a ReferralEvent>) -> Referr
     events.into_iter().fold(ReferralState::NotReceived, apply)
 }
 
-/// The first instant at which `due` has been missed.
-pub fn missed_from(due: &Due) -> NaiveDateTime {
-    match due {
-        Due::Date(d) => (*d + Days::new(1)).and_time(NaiveTime::MIN),
-        Due::DateTime(t) => *t + chrono::TimeDelta::nanoseconds(1),
-    }
-}
-
 impl Referral {
     fn received(r: &Received) -> Referral {
         let written_confirmation = if r.due.written_confirmation.is_some() {
@@ -677,7 +669,7 @@ impl Referral {
             .referrer_follow_up
             .as_ref()
             .unwrap_or(&self.due.decision);
-        missed_from(&due.due)
+        due.due.missed_from()
     }
 
     pub fn acknowledgement_overdue_at(&self, now: NaiveDateTime) -> bool {

@@ -256,9 +256,7 @@ impl CpCommand {
 }
 
 fn due_by_rule(ctx: &Context, rule: &str, from: NaiveDateTime) -> Option<(Due, String)> {
-    ctx.profile
-        .rule(rule)
-        .map(|r| (r.due(from, ctx.calendar), r.id.clone()))
+    crate::process::due_by(ctx.profile, rule, from, ctx.calendar).map(|d| (d.due, d.rule_id))
 }
 
 /// Due by a rule every profile holds (`profile::REQUIRED_RULES`), with its id.
