@@ -27,6 +27,7 @@ pub struct FamilyMemberInput {
 /// A case note as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseNoteInput {
     #[serde(default)]
     pub title: String,

@@ -190,6 +190,7 @@ impl PersonDetails {
 
 /// The raw text of a person form or API body, before parsing. Kept so that a form
 /// with errors is shown again with the user's entries.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {

@@ -90,6 +90,7 @@ impl fmt::Display for Role {
 }
 
 /// The kind of agency a user works for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgencyKind {

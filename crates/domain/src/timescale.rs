@@ -19,6 +19,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// The unit a timescale is counted in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
@@ -47,6 +48,7 @@ impl Unit {
 }
 
 /// Whether the guidance says "must" or "should".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
@@ -55,6 +57,7 @@ pub enum Strength {
 }
 
 /// An amount of a unit: a timescale's length, or the most an extension may add.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
@@ -136,6 +139,7 @@ impl fmt::Display for Period {
 }
 
 /// A deadline: a day (met if done at any time that day) or an instant.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Due {
@@ -196,6 +200,7 @@ impl fmt::Display for Due {
 
 /// One timescale. National rules come from `national.toml`; local profiles
 /// may shorten them (never lengthen: [`crate::profile`]) and add their own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimescaleRule {

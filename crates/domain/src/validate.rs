@@ -10,6 +10,7 @@ use std::fmt;
 
 /// One reason a field cannot be accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name as submitted (form field or JSON pointer-ish path, e.g. `date_of_birth`).
     pub field: String,

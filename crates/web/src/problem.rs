@@ -7,7 +7,8 @@ use serde::Serialize;
 use together_app::AppError;
 use together_domain::validate::FieldError;
 
-#[derive(Serialize)]
+/// A problem (RFC 9457): what went wrong and, for bad input, which field and why.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

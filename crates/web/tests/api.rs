@@ -423,6 +423,7 @@ async fn every_documented_path_answers() {
         })
         .await;
     let mut called = 0;
+    let mut validated = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
             let mut url = format!("{base}{path}");
@@ -485,15 +486,78 @@ async fn every_documented_path_answers() {
             );
             assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {url}");
             assert!(r.status.as_u16() < 500, "{method} {url}: {}", r.body);
+            // The answer is what the document says it is: its body is valid against the
+            // schema generated from the handler's Rust type (issue 15).
+            let status = r.status.as_u16().to_string();
+            let answer = resolve(&op["responses"][status.as_str()]);
+            let content = answer["content"].as_object().unwrap_or_else(|| {
+                panic!("{method} {url}: the document gives no body for {status}")
+            });
+            let (_, media) = content.iter().next().expect("a media type");
+            let body = r.json();
+            assert_valid(
+                &doc,
+                &media["schema"],
+                &body,
+                &format!("{method} {url} {status}"),
+            );
+            if r.status.is_success() {
+                validated += 1;
+            }
             called += 1;
         }
     }
     assert!(called >= 6, "{called} operations");
+    assert!(validated >= 8, "only {validated} answers were 2xx");
+    // No schema in the document is a bare `type: object`: every body has its fields.
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+        let mut bare = Vec::new();
+        bare_objects(schema, name, &mut bare);
+        assert!(bare.is_empty(), "schemas with no fields: {bare:?}");
+    }
     // ...and an undocumented path is a problem+json 404.
     let r = ta
         .api(Method::GET, "/api/v1/no-such-thing", Some(&token), None)
         .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "unknown API path");
+}
+
+/// Check `body` against `schema` (a `$ref` into the document, or an inline schema),
+/// with the document's components beside it so its references resolve.
+fn assert_valid(doc: &Value, schema: &Value, body: &Value, what: &str) {
+    let mut root = schema.clone();
+    root["components"] = doc["components"].clone();
+    let validator = jsonschema::draft202012::new(&root)
+        .unwrap_or_else(|e| panic!("{what}: the document's schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}\n{body:#}");
+}
+
+/// The paths of object schemas inside `schema` that name no field at all.
+fn bare_objects(schema: &Value, at: &str, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(m) => {
+            let is_object = m.get("type").is_some_and(|t| {
+                t == "object" || t.as_array().is_some_and(|a| a.contains(&json!("object")))
+            });
+            if is_object && !m.contains_key("properties") && !m.contains_key("additionalProperties")
+            {
+                out.push(at.to_string());
+            }
+            for (k, v) in m {
+                bare_objects(v, &format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                bare_objects(v, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn referral_body(nhs: &str) -> Value {

@@ -7,6 +7,7 @@ use crate::ids::{AgencyId, UserId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanKind {
@@ -51,6 +52,7 @@ impl PlanKind {
 /// Who owns an action: a user of Together (whose tray and agency system show it), or
 /// someone named who is not a user (a parent, a relative, a service outside the
 /// partnership).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Owner {
@@ -94,6 +96,7 @@ impl Owner {
 }
 
 /// Who does what by when (issue 4: "an action with no owner or date is refused").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanAction {

@@ -109,6 +109,7 @@ impl EmergencyKind {
 }
 
 /// Someone invited to, or at, a meeting.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
@@ -158,6 +159,7 @@ pub struct Emergency {
 }
 
 /// Whether section 47 enquiries are initiated: the local authority's decision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyRecord {
@@ -181,6 +183,7 @@ pub struct StrategyRecord {
     pub agency_decisions: Vec<(String, String)>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrategyDiscussion {
     pub number: u32,

@@ -24,6 +24,7 @@ pub const MAX_CHILDREN: usize = 20;
 pub const MAX_FAMILY: usize = 40;
 
 /// How the referral came in (issue 3: "three ways in").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
@@ -410,6 +411,7 @@ impl ReferralDetails {
 // ---- Input -------------------------------------------------------------------
 
 /// The raw referrer fields.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReferrerInput {
@@ -428,6 +430,7 @@ pub struct ReferrerInput {
 }
 
 /// The raw fields of one child.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChildInput {
@@ -448,6 +451,7 @@ pub struct ChildInput {
 }
 
 /// The raw fields of one family or household member.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FamilyMemberInput {
@@ -462,6 +466,7 @@ pub struct FamilyMemberInput {
     pub alleged_perpetrator: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConcernInput {
@@ -472,6 +477,7 @@ pub struct ConcernInput {
     pub family_and_environment: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsentInput {
@@ -482,6 +488,7 @@ pub struct ConsentInput {
     pub reason: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PriorAssessmentInput {
@@ -491,6 +498,7 @@ pub struct PriorAssessmentInput {
     pub summary: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SignsOfSafetyInput {
@@ -502,6 +510,7 @@ pub struct SignsOfSafetyInput {
 }
 
 /// A referral as typed into the form or posted to the API, before parsing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReferralInput {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What the practice supervisor decides (WT2026 ¶167 bullets; SET 2.4.21). More than one
 /// may apply (e.g. a strategy discussion and seeing the child); no further action stands
 /// alone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
@@ -97,6 +98,7 @@ impl Outcome {
 
 /// Where a referral that does not need children's social care is pointed (WT2026 ¶165
 /// "suggestions for other sources of more suitable support"; SET 2.4.21).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Signpost {
