@@ -5,9 +5,7 @@
 use crate::{App, AppError, Caller};
 use together_domain::access::{Action, Scope};
 use together_domain::case::plan::Owner;
-use together_domain::case::{
-    self, Case, CaseEvent, Command, Context, Practitioner, Refusal, Service,
-};
+use together_domain::case::{self, Case, CaseEvent, Command, Practitioner, Refusal, Service};
 use together_domain::census::PrimaryNeed;
 use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
 use together_domain::ids::{CaseId, EventId, PersonId, UserId};
@@ -33,16 +31,10 @@ pub struct CaseView {
     pub scope: Scope,
 }
 
+use crate::process::refused;
 use crate::work_tray::TrayItem;
-
-fn refusal(r: Refusal) -> AppError {
-    match r {
-        Refusal::Forbidden { .. } => AppError::Forbidden(r.to_string()),
-        Refusal::NotFound(_) => AppError::NotFound,
-        Refusal::Conflict(m) => AppError::Conflict(m),
-        Refusal::Invalid(e) => AppError::Invalid(e),
-    }
-}
+use together_domain::case::process::CaseProcess;
+use together_domain::process::Process;
 
 impl App {
     /// The practitioner `user` as a case records them.
@@ -382,28 +374,16 @@ impl App {
         mut history: Vec<(StoredEvent, CaseEvent)>,
         cmd: Command,
     ) -> Result<CaseView, AppError> {
-        let calendar = self.calendar();
-        let ctx = Context {
-            now: self.now_in_england(),
-            actor: case::Actor {
-                user: caller.actor_id,
-                role: caller.role,
-            },
-            profile: &self.profile,
-            calendar: &calendar,
-        };
-        let events = match case::decide(case.as_ref(), cmd, &ctx) {
+        // The case's rules, through the kernel's trait as every process (issue 15).
+        let events = match self.with_context(caller, |ctx| CaseProcess::decide(&case, cmd, ctx)) {
             Ok(e) => e,
             Err(r @ Refusal::Forbidden { .. }) => {
                 self.log_case_refusal(caller, child, &r.to_string())?;
-                return Err(refusal(r));
+                return Err(refused(r));
             }
-            Err(r) => return Err(refusal(r)),
+            Err(r) => return Err(refused(r)),
         };
-        let mut state = case;
-        for e in &events {
-            state = case::apply(state, e);
-        }
+        let state = events.iter().fold(case, CaseProcess::apply);
         let state =
             state.ok_or_else(|| AppError::Internal("a case command left no case".into()))?;
         if let Err(broken) = state.check_invariants() {
@@ -426,7 +406,7 @@ impl App {
                 profile_version: self.profile.version_tag(),
             })
             .collect();
-        let projection = self.project_case(&state, &calendar);
+        let projection = self.project_case(&state, &self.calendar());
         let sealed = self.store.append_case(&entries, &projection)?;
         history.extend(sealed.into_iter().zip(events));
         let child_row = self.store.person(child)?.ok_or(AppError::NotFound)?;
@@ -458,6 +438,7 @@ impl App {
             closure_reason: c.closure.as_ref().map(|x| x.reason.code().to_string()),
             updated_at: format_timestamp(self.clock.now()),
         };
+        // `CaseProcess::work`, without cloning the case into an `Option`.
         let work = case::work_items(c, &self.profile, calendar)
             .iter()
             .map(|w| WorkRow::of("case", c.id.0, w, ""))

@@ -6,6 +6,7 @@
 //! (row, linked children, open work) in one transaction. Every read and write goes
 //! through [`App::authorize_referral`] and is logged against the referral.
 
+use crate::process::refused;
 use crate::record::to_london;
 use crate::work_tray::TrayItem;
 use crate::{App, AppError, Caller};
@@ -16,9 +17,11 @@ use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
 use together_domain::ids::{EventId, PersonId};
 use together_domain::matching::{Index, Known, MatchReason, Probe};
 use together_domain::person::{PersonDetails, PersonKind};
+use together_domain::process::{Process, Refusal as KernelRefusal};
+use together_domain::referral::process::{ReferralProcess, ReferralRequest};
 use together_domain::referral::{
-    self, decide, replay, Actor, Channel, DecisionContext, Referral, ReferralCommand,
-    ReferralDetails, ReferralEvent, ReferralId, ReferralState, Refusal,
+    self, replay, Channel, Referral, ReferralCommand, ReferralDetails, ReferralEvent, ReferralId,
+    ReferralState,
 };
 use together_domain::validate::ValidationErrors;
 use together_store::{
@@ -86,19 +89,6 @@ pub fn local_time(utc: &str) -> Option<NaiveDateTime> {
     together_domain::event::parse_timestamp(utc).map(|t| to_london(t).naive_local())
 }
 
-fn refusal(r: Refusal) -> AppError {
-    match r {
-        Refusal::Forbidden { .. } => AppError::Forbidden(r.to_string()),
-        Refusal::NotReceived => AppError::NotFound,
-        Refusal::Conflict(m) => AppError::Conflict(m),
-        Refusal::NotYet { .. } => AppError::Conflict(r.to_string()),
-        Refusal::Invalid(_) | Refusal::OverrideReasonNeeded(_) => {
-            AppError::Invalid(r.field_errors().unwrap_or_default())
-        }
-        Refusal::MissingRule(m) => AppError::Internal(format!("profile has no rule {m}")),
-    }
-}
-
 fn events_of(log: &[StoredEvent]) -> Result<Vec<ReferralEvent>, AppError> {
     log.iter()
         .map(|e| {
@@ -133,25 +123,23 @@ impl App {
         }
     }
 
-    fn context<'a>(
-        &'a self,
+    /// Decide `command` on `state` as the kernel decides every process (issue 15): the
+    /// referral's rules, with what the app knows beside its log.
+    fn decide_referral(
+        &self,
         caller: &Caller,
+        state: &ReferralState,
+        command: ReferralCommand,
         is_referrer: bool,
-        calendar: &'a together_domain::calendar::Calendar,
         threshold: ThresholdSupport,
-    ) -> DecisionContext<'a> {
-        DecisionContext {
-            now: self.now_in_england(),
-            actor: Actor {
-                user: caller.actor_id,
-                role: caller.role,
-            },
+    ) -> Result<Vec<ReferralEvent>, KernelRefusal> {
+        let request = ReferralRequest {
+            command,
             actor_is_referrer: is_referrer,
-            profile: &self.profile,
-            calendar,
             suggested_level: threshold.suggested_level,
             strategy_discussion_required: threshold.strategy_discussion_required,
-        }
+        };
+        self.with_context(caller, |ctx| ReferralProcess::decide(state, request, ctx))
     }
 
     fn referral_entry(&self, caller: &Caller, id: ReferralId, e: &ReferralEvent) -> NewEntry {
@@ -183,6 +171,7 @@ impl App {
     ) -> ReferralProjection {
         let calendar = self.calendar();
         let summary = r.details.children_summary();
+        // `ReferralProcess::work`, without cloning the referral into its state.
         let work: Vec<WorkRow> = referral::work_items(r, &self.profile, &calendar)
             .iter()
             .map(|w| WorkRow::of("referral", r.id.0, w, &summary))
@@ -326,8 +315,6 @@ impl App {
             }
         }
         let id = ReferralId(uuid::Uuid::now_v7());
-        let calendar = self.calendar();
-        let ctx = self.context(caller, true, &calendar, ThresholdSupport::default());
         let cmd = ReferralCommand::Receive {
             referral: id,
             details: Box::new(details),
@@ -335,10 +322,16 @@ impl App {
             received_at,
             idempotency_key: idempotency_key.clone(),
         };
-        let events = decide(&ReferralState::NotReceived, &cmd, &ctx).map_err(refusal)?;
-        let state = events
-            .iter()
-            .fold(ReferralState::NotReceived, referral::apply);
+        let events = self
+            .decide_referral(
+                caller,
+                &ReferralState::NotReceived,
+                cmd,
+                true,
+                ThresholdSupport::default(),
+            )
+            .map_err(refused)?;
+        let state = ReferralProcess::replay(&events);
         let r = state
             .referral()
             .ok_or_else(|| AppError::Internal("receive produced no referral".into()))?;
@@ -457,18 +450,16 @@ impl App {
         let is_referrer = self.made_by(caller, &row);
         let permit = self.authorize_referral(caller, Action::WorkOnReferral, id.0, is_referrer)?;
         let (log, referral) = self.load(id)?;
-        let calendar = self.calendar();
-        let ctx = self.context(caller, is_referrer, &calendar, threshold);
         let state = ReferralState::Open(Box::new(referral));
-        let events = match decide(&state, &command, &ctx) {
+        let events = match self.decide_referral(caller, &state, command, is_referrer, threshold) {
             Ok(e) => e,
-            Err(r @ Refusal::Forbidden { .. }) => {
+            Err(r @ KernelRefusal::Forbidden { .. }) => {
                 self.log_referral_refusal(caller, id.0, &r.to_string())?;
-                return Err(refusal(r));
+                return Err(refused(r));
             }
-            Err(r) => return Err(refusal(r)),
+            Err(r) => return Err(refused(r)),
         };
-        let state = events.iter().fold(state, referral::apply);
+        let state = events.iter().fold(state, ReferralProcess::apply);
         let referral = match state {
             ReferralState::Open(r) => *r,
             ReferralState::NotReceived => unreachable!("an open referral stays open"),

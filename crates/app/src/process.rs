@@ -51,7 +51,7 @@ pub(crate) fn refused(r: Refusal) -> AppError {
 impl App {
     /// The context a process decides in: now in England, the caller, the profile and
     /// the working-day calendar.
-    fn with_context<T>(&self, caller: &Caller, f: impl FnOnce(&Context) -> T) -> T {
+    pub(crate) fn with_context<T>(&self, caller: &Caller, f: impl FnOnce(&Context) -> T) -> T {
         let calendar = self.calendar();
         let ctx = Context {
             now: self.now_in_england(),

@@ -24,27 +24,16 @@ impl App {
     /// Rebuild every projection from the logs.
     pub fn reproject_all(&self) -> Result<Reprojected, AppError> {
         let mut done = Reprojected::default();
-        let mut offset = 0;
-        loop {
-            let page = self.store.referrals(&ReferralQuery {
-                limit: PAGE,
-                offset,
-                ..Default::default()
-            })?;
-            for row in &page {
-                self.reproject_referral(ReferralId(row.id))?;
-                done.referrals += 1;
-            }
-            if page.len() < PAGE as usize {
-                break;
-            }
-            offset += PAGE;
-        }
-        for row in self.store.cases_between("0000-01-01", "9999-12-31")? {
-            self.reproject_case(CaseId(row.id))?;
-            done.cases += 1;
-        }
         let registry = self.registered_processes();
+        for entry in &registry {
+            if let Some(n) = entry.reproject_own_tables(self)? {
+                match entry.kind() {
+                    "referral" => done.referrals += n,
+                    "case" => done.cases += n,
+                    _ => done.processes += n,
+                }
+            }
+        }
         let mut offset = 0;
         loop {
             let page = self.store.processes(&ProcessQuery {
@@ -72,6 +61,37 @@ impl App {
         }
         self.forget_figures();
         Ok(done)
+    }
+
+    /// Rebuild every referral's projection, a page at a time; how many.
+    pub(crate) fn reproject_referrals(&self) -> Result<u64, AppError> {
+        let mut n = 0;
+        let mut offset = 0;
+        loop {
+            let page = self.store.referrals(&ReferralQuery {
+                limit: PAGE,
+                offset,
+                ..Default::default()
+            })?;
+            for row in &page {
+                self.reproject_referral(ReferralId(row.id))?;
+                n += 1;
+            }
+            if page.len() < PAGE as usize {
+                return Ok(n);
+            }
+            offset += PAGE;
+        }
+    }
+
+    /// Rebuild every case's projection; how many.
+    pub(crate) fn reproject_cases(&self) -> Result<u64, AppError> {
+        let mut n = 0;
+        for row in self.store.cases_between("0000-01-01", "9999-12-31")? {
+            self.reproject_case(CaseId(row.id))?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Rebuild one referral's projection from its log; its row keeps who sent it and

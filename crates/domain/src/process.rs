@@ -182,7 +182,7 @@ pub struct Context<'a> {
 }
 
 /// Why a command was not accepted, whatever the process. Each maps to one HTTP answer.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The actor's role may not do this (403; the app logs the refusal).
     #[error("{role} may not {action}", role = .role.label())]

@@ -12,8 +12,11 @@ use uuid::Uuid;
 mod common;
 use common::*;
 
+use together_domain::access::{Relationship, Standing};
+use together_domain::case::process::CaseProcess;
 use together_domain::case::protect::{CpCommand, OutcomeInput, StrategyTiming};
 use together_domain::case::protection::*;
+use together_domain::process::{Process, Subject};
 use together_domain::role::AgencyKind;
 
 const CHAIR: Actor = Actor {
@@ -416,6 +419,30 @@ fn the_conference_makes_a_plan_with_its_clocks() {
         ),
         Err(Refusal::Conflict(_))
     ));
+    // The case is a process of the kernel (issue 15): it conforms, and how people stand
+    // to it comes from its state — the lead social worker is allocated, the chair and
+    // the attendees invited, someone else nothing.
+    common::conforms::<CaseProcess>(&run.events, &run.case, set());
+    assert_eq!(
+        CaseProcess::relationships(&run.case, SOCIAL_WORKER.user),
+        vec![Relationship::Allocated]
+    );
+    assert_eq!(
+        CaseProcess::subjects(&run.case),
+        vec![Subject::child(run.case().child)]
+    );
+    assert!(CaseProcess::relationships(&run.case, OTHER_PARTNER.user).is_empty());
+    assert_eq!(CaseProcess::standing(Role::SocialWorker), Standing::Holder);
+    assert_eq!(
+        CaseProcess::standing(Role::PartnerPractitioner),
+        Standing::Contributor
+    );
+    assert_eq!(
+        CaseProcess::standing(Role::SystemAdministrator),
+        Standing::None
+    );
+    let work = CaseProcess::work(run.case().id.0, &run.case, set(), cal());
+    assert_eq!(work.len(), run.work().len());
 }
 
 /// Discontinuing descriptor (003 L1952–L1960): a child who moves permanently — the plan

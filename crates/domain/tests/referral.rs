@@ -22,6 +22,8 @@ use together_domain::role::{AgencyKind, Role};
 use together_domain::timescale::Due;
 use uuid::Uuid;
 
+mod common;
+
 const NATIONAL: &str = include_str!("../../../config/partnerships/national.toml");
 const SET: &str = include_str!("../../../config/partnerships/set.toml");
 const NSCP: &str = include_str!("../../../config/partnerships/northamptonshire.toml");
@@ -557,6 +559,77 @@ fn a_decision_needs_reasons_and_no_further_action_stands_alone() {
 }
 
 // ---- The next piece of work -----------------------------------------------------
+
+/// The referral as a process of the kernel (issue 15): the same story through
+/// `ReferralProcess`, which conforms; its referrer stands to it as `Referrer`.
+#[test]
+fn the_referral_is_a_process_of_the_kernel() {
+    use together_domain::access::{Relationship, Standing};
+    use together_domain::process::{Context, Process};
+    use together_domain::referral::process::{ReferralProcess, ReferralRequest};
+    let mut events = Vec::new();
+    let mut state = ReferralState::NotReceived;
+    let mut step = |now: &str, role: Role, command: ReferralCommand| {
+        let c = Context {
+            now: at(now),
+            actor: actor(role),
+            profile: set(),
+            calendar: cal(),
+        };
+        let new = ReferralProcess::decide(&state, ReferralRequest::new(command), &c)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for e in &new {
+            state = ReferralProcess::apply(std::mem::take(&mut state), e);
+        }
+        events.extend(new);
+    };
+    step(
+        "2026-12-24 15:00",
+        Role::PartnerPractitioner,
+        receive_cmd(&professional_input(), Channel::OnlineForm),
+    );
+    step(
+        "2026-12-29 10:00",
+        Role::PracticeSupervisor,
+        ReferralCommand::Decide(Box::new(decide_input(&[Outcome::ChildInNeedAssessment]))),
+    );
+    // A refusal keeps its words and field: a decision needs reasons.
+    let c = Context {
+        now: at("2026-12-29 11:00"),
+        actor: actor(Role::FrontDoorWorker),
+        profile: set(),
+        calendar: cal(),
+    };
+    let refused = ReferralProcess::decide(
+        &state,
+        ReferralRequest::new(ReferralCommand::Decide(Box::new(decide_input(&[
+            Outcome::NoFurtherAction,
+        ])))),
+        &c,
+    );
+    assert!(matches!(
+        refused,
+        Err(together_domain::process::Refusal::Forbidden { .. })
+    ));
+    common::conforms::<ReferralProcess>(&events, &state, set());
+    assert_eq!(ReferralProcess::stage(&state), "decided");
+    assert_eq!(
+        ReferralProcess::relationships(&state, actor(Role::PartnerPractitioner).user),
+        vec![Relationship::Referrer]
+    );
+    assert_eq!(
+        ReferralProcess::standing(Role::FrontDoorWorker),
+        Standing::Holder
+    );
+    assert_eq!(
+        ReferralProcess::standing(Role::PartnerPractitioner),
+        Standing::Contributor
+    );
+    assert!(
+        !ReferralProcess::summary(&state).contains("Ada"),
+        "no names in a summary"
+    );
+}
 
 #[test]
 fn the_decision_creates_the_next_work_with_due_dates_from_the_profile() {

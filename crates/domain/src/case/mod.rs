@@ -18,6 +18,7 @@
 pub mod assessment;
 pub mod decide;
 pub mod plan;
+pub mod process;
 pub mod protect;
 pub mod protection;
 pub mod state;
@@ -153,13 +154,9 @@ impl Practitioner {
     }
 }
 
-/// Who did something, inside the case's events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Actor {
-    pub user: UserId,
-    pub role: Role,
-}
+/// Who did something, inside the case's events: the one actor of every process (the
+/// same fields and JSON as the case's own type had, so stored events read unchanged).
+pub use crate::referral::Actor;
 
 /// Longest free text in a case command.
 pub const MAX_TEXT: usize = 20_000;

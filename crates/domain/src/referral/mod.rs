@@ -25,6 +25,7 @@
 
 pub mod decide;
 pub mod details;
+pub mod process;
 pub mod repeat;
 pub mod sharing;
 pub mod state;

@@ -7,9 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::sync::OnceLock;
 use together_domain::calendar::Calendar;
 use together_domain::case::decide::ActionInput;
+use together_domain::case::process::CaseProcess;
 use together_domain::case::*;
 use together_domain::case::{Actor, Practitioner, Service};
 use together_domain::ids::{AgencyId, CaseId, PersonId, UserId};
+use together_domain::process::Process;
 use together_domain::profile::Profile;
 use together_domain::role::Role;
 use uuid::Uuid;
@@ -90,9 +92,10 @@ impl Run {
             profile: self.profile,
             calendar: cal(),
         };
-        let evs = decide(self.case.as_ref(), cmd, &ctx)?;
+        // Through the kernel's trait, as the app runs every process (issue 15).
+        let evs = <CaseProcess as Process>::decide(&self.case, cmd, &ctx)?;
         for e in &evs {
-            self.case = apply(self.case.take(), e);
+            self.case = <CaseProcess as Process>::apply(self.case.take(), e);
             self.events.push(e.clone());
         }
         self.case.as_ref().unwrap().check_invariants().unwrap();
@@ -156,5 +159,47 @@ pub fn action(what: &str, owner: Actor, by: &str) -> ActionInput {
             agency_name: "Agency".into(),
         }),
         by: Some(day(by)),
+    }
+}
+
+/// What every process of the kernel owes the kernel (issue 15), checked on one history
+/// of `P`: its state is the replay of its events; each event has a type, a title and
+/// survives its JSON; its work is due by rules of `profile` with their citations and is
+/// done somewhere; every role stands somewhere to it.
+pub fn conforms<P>(events: &[P::Event], state: &P::State, profile: &Profile)
+where
+    P: together_domain::process::Process,
+    P::State: PartialEq + std::fmt::Debug,
+    P::Event: PartialEq + std::fmt::Debug,
+{
+    assert_eq!(
+        &P::replay(events),
+        state,
+        "the state is the replay of the log"
+    );
+    assert!(P::is_started(state));
+    assert!(!P::is_started(&P::State::default()));
+    for e in events {
+        assert!(!P::event_type(e).is_empty());
+        assert!(!P::title(e).trim().is_empty(), "{e:?} has no title");
+        let json = serde_json::to_string(e).expect("an event serialises");
+        let back: P::Event = serde_json::from_str(&json).expect("and reads back");
+        assert_eq!(&back, e);
+    }
+    let id = Uuid::from_u128(77);
+    for w in P::work(id, state, profile, cal()) {
+        assert!(!w.citation.trim().is_empty(), "{} has no citation", w.key);
+        if let Some(rule) = &w.rule_id {
+            assert!(
+                profile.rule(rule).is_some(),
+                "{} cites no rule {rule}",
+                w.key
+            );
+        }
+        assert!(w.link.starts_with('/'), "{} is done at {}", w.key, w.link);
+    }
+    assert!(!P::stage(state).is_empty());
+    for role in Role::ALL {
+        let _ = P::standing(role);
     }
 }

@@ -11,25 +11,17 @@ use super::assessment::{
 };
 use super::plan::{Attendee, Meeting, Owner, Plan, PlanAction, PlanKind};
 use super::state::{Case, CaseEvent, Change, FgcStage};
-use super::{Actor, ClosureReason, Practitioner, Service, MAX_SHORT, MAX_TEXT};
-use crate::calendar::Calendar;
+use super::{ClosureReason, Practitioner, Service, MAX_SHORT, MAX_TEXT};
 use crate::ids::{AgencyId, CaseId, PersonId};
-use crate::profile::Profile;
 use crate::referral::ReferralId;
 use crate::role::Role;
 use crate::timescale::Due;
 use crate::validate::ValidationErrors;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 
-/// What the caller knows that is not in the case: the time, who is acting, the rules.
-#[derive(Clone, Copy, Debug)]
-pub struct Context<'a> {
-    /// Now, as the wall-clock time in England.
-    pub now: NaiveDateTime,
-    pub actor: Actor,
-    pub profile: &'a Profile,
-    pub calendar: &'a Calendar,
-}
+/// What the caller knows that is not in the case (the time, who is acting, the rules)
+/// and why a command is refused: the kernel's, as for every process (issue 15).
+pub use crate::process::{Context, Refusal};
 
 impl Context<'_> {
     fn today(&self) -> NaiveDate {
@@ -281,23 +273,6 @@ impl Command {
             Command::Protection(c) => c.name(),
         }
     }
-}
-
-/// Why a command was not accepted.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// The actor may not do this (HTTP 403; the app logs it).
-    #[error("{role} may not {action}", role = .role.label())]
-    Forbidden { role: Role, action: &'static str },
-    /// No such case, assessment, plan or action (404).
-    #[error("{0}")]
-    NotFound(String),
-    /// Not in a state that allows this (409).
-    #[error("{0}")]
-    Conflict(String),
-    /// Fields that cannot be accepted (422).
-    #[error("{0}")]
-    Invalid(ValidationErrors),
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Refusal {
