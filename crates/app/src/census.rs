@@ -146,5 +146,8 @@ fn override_name(k: &together_domain::referral::state::OverrideKind) -> &'static
         }
         NoStrategyDiscussion => "Referral: no strategy discussion despite a section 47 indicator",
         NoSignposting => "Referral: no further action without signposting",
+        UrgentNoFurtherAction => {
+            "Referral: no further action on immediate risk or suspected significant harm"
+        }
     }
 }

@@ -219,6 +219,7 @@ impl App {
             repeat_referral: r.is_repeat_referral(),
             open_work: work.len() as i64,
             updated_at: format_timestamp(self.clock.now()),
+            urgent: r.is_urgent(),
         };
         let children = r
             .children
@@ -422,7 +423,10 @@ impl App {
                 q.submitted_by_user = Some(caller.actor_id);
             }
         }
-        Ok(self.store.referrals(&q)?)
+        let mut rows = self.store.referrals(&q)?;
+        // An urgent referral not yet decided is listed first (issue 16; ¶164, ¶168).
+        rows.sort_by_key(|r| !(r.urgent && r.decided_at.is_none()));
+        Ok(rows)
     }
 
     /// The caller's tray: front door work for front door workers and social workers,

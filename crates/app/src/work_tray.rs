@@ -42,6 +42,9 @@ impl TrayItem {
     }
 }
 
+/// At most this much urgent work heads a tray's first page.
+const URGENT_SHOWN: u32 = 100;
+
 /// One page of a tray.
 pub struct WorkTray {
     /// This page's items, soonest overdue first.
@@ -139,10 +142,25 @@ impl App {
         let mut items = self.tray_items(&q, &now)?;
         let more = items.len() > limit;
         items.truncate(limit);
+        let next = more.then(|| items.last().map(TrayItem::place)).flatten();
+        // Urgent work is shown first, on the first page, whatever its place in the
+        // order (issue 16; WT2026 ¶164, ¶168); it is not shown again further down.
+        items.retain(|i| !i.work.urgent);
+        if after.is_none() {
+            let urgent = self.tray_items(
+                &TrayQuery {
+                    urgent_only: true,
+                    after: None,
+                    limit: URGENT_SHOWN,
+                    ..q.clone()
+                },
+                &now,
+            )?;
+            items.splice(0..0, urgent);
+        }
         let count = self
             .store
             .count_work(&q, &now, counted_to.saturating_add(1))?;
-        let next = more.then(|| items.last().map(TrayItem::place)).flatten();
         Ok(WorkTray {
             items,
             count: TrayCount {
@@ -165,7 +183,10 @@ impl App {
             limit: 500,
             ..tray_query(caller)
         };
-        self.tray_items(&q, &self.tray_now())
+        let mut items = self.tray_items(&q, &self.tray_now())?;
+        // Urgent first, each part in the tray's order (issue 16).
+        items.sort_by_key(|i| !i.work.urgent);
+        Ok(items)
     }
 
     /// The work `q` selects, each item marked overdue or not by `now`.

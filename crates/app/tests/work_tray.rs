@@ -136,3 +136,69 @@ fn a_front_door_worker_sees_only_the_front_doors_queue_and_a_partner_no_referral
         Counted::Exactly(school.items.len() as u64)
     );
 }
+
+/// Issue 16 (WT2026 ¶164: a referral about significant harm is made "immediately";
+/// ¶168: protection "as soon as possible"): a referral that says the child is at
+/// immediate risk is decided the same day, and heads the supervisor's tray and the
+/// front door's list however much older work is waiting — even work already overdue —
+/// marked urgent; it is not shown a second time further down.
+#[test]
+fn an_urgent_referral_heads_the_tray_and_the_list_and_is_due_the_same_day() {
+    // Friday 20 November 2026: ten referrals, due Monday 23rd (one working day). On
+    // Tuesday 24th they are overdue, and then an urgent one arrives.
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap());
+    for n in 0..10 {
+        submit(
+            &f,
+            "school",
+            &school_referral(&format!("Older{n}"), "Waiting", "2018-03-01"),
+        );
+        f.clock.advance(Duration::minutes(3));
+    }
+    f.clock.advance(Duration::days(4));
+    let mut urgent_input = school_referral("Now", "Urgent", "2019-01-01");
+    urgent_input.significant_harm = "yes".into();
+    let urgent = submit(&f, "school", &urgent_input);
+
+    let sup = caller(&f.app, "supervisor");
+    let tray = f.app.work_tray(&sup, None, 5).unwrap();
+    // First the urgent referral's work (the decision, and the front door's check of
+    // whether the child is known, which comes before it), then the overdue work.
+    let (first, rest): (Vec<_>, Vec<_>) = tray.items.iter().partition(|i| i.work.urgent);
+    assert!(tray.items[..first.len()].iter().all(|i| i.work.urgent));
+    assert!(first.iter().all(|i| i.work.process_id == urgent.0));
+    let decide = first
+        .iter()
+        .find(|i| i.work.key == "decide")
+        .expect("the decision");
+    assert!(decide.work.title.starts_with("Urgent"));
+    assert!(
+        !rest.is_empty() && rest.iter().all(|i| i.overdue),
+        "then the overdue work"
+    );
+    // Due the same day it was received (Tuesday 24 November), by the profile's rule.
+    let view = f.app.referral(&sup, urgent).unwrap();
+    assert_eq!(
+        view.referral.due.decision.rule_id,
+        "referral-decision-urgent"
+    );
+    assert_eq!(
+        view.referral.due.decision.due,
+        together_domain::timescale::Due::Date(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        )
+    );
+    // Every page after the first never shows it again.
+    let mut after = tray.next.clone();
+    while let Some(a) = after {
+        let page = f.app.work_tray(&sup, Some(&a), 5).unwrap();
+        assert!(page.items.iter().all(|i| !i.work.urgent));
+        after = page.next;
+    }
+    // The front door's list: the urgent referral first, marked.
+    let fd = caller(&f.app, "frontdoor");
+    let list = f.app.referrals_for(&fd, false, 200).unwrap();
+    assert_eq!(list[0].id, urgent.0);
+    assert!(list[0].urgent);
+    assert!(list[1..].iter().all(|r| !r.urgent));
+}

@@ -102,6 +102,9 @@ pub struct WorkItem {
     pub citation: String,
     /// Where the work is done, as a path of the application ("/cases/<id>").
     pub link: String,
+    /// To be done at once, before anything else waiting (a referral about a child at
+    /// immediate risk, WT2026 ¶164, ¶168): trays show it first and mark it.
+    pub urgent: bool,
 }
 
 impl WorkItem {

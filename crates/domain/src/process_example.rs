@@ -157,6 +157,7 @@ impl Process for ConcernNotice {
             rule_id: Some(d.rule_id),
             citation: d.citation,
             link: format!("/concern-notices/{id}"),
+            urgent: false,
         }]
     }
 

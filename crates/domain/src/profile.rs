@@ -204,6 +204,7 @@ struct OverrideSpec {
 pub const REQUIRED_RULES: &[&str] = &[
     "referral-acknowledgement",
     "referral-decision",
+    "referral-decision-urgent",
     "escalation-answer",
     "assessment",
     "allocation",

@@ -2,6 +2,7 @@
 //! the seed texts. WT2026 is seed 003, SET 002, NSCP 001.
 
 use proptest::prelude::*;
+use together_domain::case::assessment::Timeliness;
 use together_domain::case::decide::ActionInput;
 use together_domain::case::state::FgcStage;
 use together_domain::case::*;
@@ -313,6 +314,22 @@ fn only_a_first_line_manager_extends_the_assessment_under_set() {
         w.iter().find(|w| w.key == "assessment-1").unwrap().due,
         Due::Date(day("2027-03-01"))
     );
+    // Issue 16 (WT2026 ¶169): the extension moves the work's due date, but work finished
+    // after 45 working days (due Tuesday 16 February 2027, from Thursday 10 December
+    // 2026 across Christmas, the substitute Boxing Day and New Year) counts as later than 45 working days in the
+    // figures, under the extension; within the timescale, within.
+    let a = run.case().assessment(1).unwrap();
+    assert_eq!(a.due, Some(Due::Date(day("2027-02-16"))));
+    assert_eq!(a.timeliness(day("2027-02-16")), Timeliness::Within);
+    assert_eq!(
+        a.timeliness(day("2027-02-17")),
+        Timeliness::LateUnderExtension
+    );
+    assert_eq!(
+        a.timeliness(day("2027-03-01")),
+        Timeliness::LateUnderExtension
+    );
+    assert_eq!(a.timeliness(day("2027-03-02")), Timeliness::Late);
 }
 
 /// Issue 4: "an action with no owner or date is refused".

@@ -159,7 +159,8 @@ fn set_local_strategy_rules() {
         get("assessment").citation.contains("WT2026 ¶169")
             && get("assessment").citation.contains("SET 2.5.2")
     );
-    assert_eq!(set.rules_started_by("referral-received").count(), 7);
+    // With the same-day decision on an urgent referral (issue 16).
+    assert_eq!(set.rules_started_by("referral-received").count(), 8);
 }
 
 #[test]

@@ -426,6 +426,78 @@ fn only_a_practice_supervisor_decides_and_a_front_door_worker_recommends() {
     assert!(matches!(e, Err(Refusal::Conflict(_))));
 }
 
+/// Issue 16. WT2026 ¶164: a referral is made "immediately if there is a concern that
+/// the child is suffering significant harm or is likely to do so"; ¶168: protection "as
+/// soon as possible after the referral". A referral saying so — immediate risk, or
+/// significant harm suspected — is decided the same day it is received, even on a
+/// Saturday or a bank holiday, by the profile's `referral-decision-urgent`; its work is
+/// urgent; and no further action needs the supervisor's recorded reason.
+#[test]
+fn an_urgent_referral_is_decided_the_same_day_and_no_further_action_needs_a_reason() {
+    for (profile, received_at, due) in [
+        (national(), "2026-12-24 15:00", "2026-12-24"),
+        // Saturday 3 January 2026, and Christmas Day 2026 (a bank holiday).
+        (national(), "2026-01-03 11:00", "2026-01-03"),
+        (set(), "2026-12-25 08:00", "2026-12-25"),
+    ] {
+        let mut i = professional_input();
+        i.significant_harm = "yes".into();
+        let s = received(profile, received_at, &i, Channel::OnlineForm);
+        let r = referral(&s);
+        assert!(r.is_urgent());
+        assert_eq!(r.due.decision.rule_id, "referral-decision-urgent");
+        assert_eq!(r.due.decision.due, Due::Date(day(due)), "{received_at}");
+        assert!(r.due.decision.citation.contains("¶164"));
+        let work = work_items(r, profile, cal());
+        let decide_item = work.iter().find(|w| w.key == "decide").unwrap();
+        assert!(decide_item.urgent && decide_item.title.starts_with("Urgent"));
+    }
+    // Immediate risk alone is urgent too; neither is not.
+    let mut i = professional_input();
+    i.immediate_risk = "yes".into();
+    i.immediate_risk_details = "Locked out of the house tonight".into();
+    assert!(referral(&received(
+        national(),
+        "2026-12-24 15:00",
+        &i,
+        Channel::OnlineForm
+    ))
+    .is_urgent());
+    let plain = received(
+        national(),
+        "2026-12-24 15:00",
+        &professional_input(),
+        Channel::OnlineForm,
+    );
+    assert!(!referral(&plain).is_urgent());
+    assert_eq!(referral(&plain).due.decision.rule_id, "referral-decision");
+    assert!(work_items(referral(&plain), national(), cal())
+        .iter()
+        .all(|w| !w.urgent));
+
+    let mut i = professional_input();
+    i.significant_harm = "yes".into();
+    let s = received(national(), "2026-12-24 15:00", &i, Channel::OnlineForm);
+    let c = ctx(national(), "2026-12-24 17:00", Role::PracticeSupervisor);
+    let mut input = decide_input(&[Outcome::NoFurtherAction]);
+    input.signposting = vec![Signpost::EarlyHelp];
+    let e = decide(&s, &ReferralCommand::Decide(Box::new(input.clone())), &c).unwrap_err();
+    assert_eq!(
+        e,
+        Refusal::OverrideReasonNeeded(vec![OverrideKind::UrgentNoFurtherAction])
+    );
+    input.override_reason =
+        Some("Seen at home by the duty social worker: an accident, explained.".into());
+    let s = run(s, &ReferralCommand::Decide(Box::new(input)), &c);
+    let r = referral(&s);
+    assert_eq!(
+        r.overrides().next().unwrap().1.kind,
+        OverrideKind::UrgentNoFurtherAction
+    );
+    // Decided: nothing about it is urgent any more.
+    assert!(work_items(r, national(), cal()).iter().all(|w| !w.urgent));
+}
+
 /// Issue 3: "a ticked s47 indicator with a 'no further action' decision is refused
 /// without a reason". A "should" (WT2026 ¶6; ch.3 s4 "whenever there is reasonable cause
 /// to suspect ... there should be a strategy discussion", 003 L1669): the supervisor may

@@ -176,9 +176,15 @@ fn every_national_rule_is_present_with_its_citation() {
         assert!(r.citation.contains(cite), "{id} cites {cite}");
         assert!(r.statutory, "{id}");
     }
+    // Issue 16: a referral about immediate risk or significant harm is decided the same
+    // day (¶164 "immediately", ¶168 "as soon as possible"); a partnership may not lengthen it.
+    let urgent = rule(&p, "referral-decision-urgent");
+    assert_eq!(urgent.unit, Unit::SameDay);
+    assert!(urgent.citation.contains("¶164") && urgent.citation.contains("¶168"));
+    assert!(urgent.statutory);
     assert_eq!(
         p.rules.len(),
-        expect.len() + own.len() + 2,
+        expect.len() + own.len() + 3,
         "no unexpected national rules"
     );
     // The report before a conference is counted back from the conference's date.

@@ -367,6 +367,7 @@ fn referral(pop: &Population, children: &[usize], received: DateTime<Utc>) -> Re
         repeat_referral: false,
         open_work: 0,
         updated_at: format_timestamp(decided),
+        urgent: false,
     };
     let children = children
         .iter()

@@ -48,6 +48,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/postgres/0007_process_kernel.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_urgent_work.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -472,15 +476,18 @@ fn owner_filter(q: &TrayQuery, owner: &Owner) -> Filter {
     if let Some(child) = q.child {
         f.and("w.child_id = {}", vec![Box::new(child.to_string())]);
     }
+    if q.urgent_only {
+        f.and("w.urgent", vec![]);
+    }
     f
 }
 
-const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary";
+const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary, w.urgent";
 
 /// A work row from `WORK_COLS` and the child's name as the record has it now.
 fn work_row(r: &Row) -> PgResult<WorkRow> {
     let owner: String = r.try_get(3)?;
-    let child_name: Option<String> = r.try_get(12)?;
+    let child_name: Option<String> = r.try_get(13)?;
     Ok(WorkRow {
         process_kind: r.try_get(0)?,
         process_id: id(r, 1)?,
@@ -497,6 +504,7 @@ fn work_row(r: &Row) -> PgResult<WorkRow> {
             Some(name) => name,
             None => r.try_get(11)?,
         },
+        urgent: r.try_get(12)?,
     })
 }
 
@@ -513,10 +521,10 @@ fn put_work(
     )?;
     for w in work {
         tx.execute(
-            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary, urgent)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
             &[&kind, &pid, &w.key, &w.owner.key(), &opt_str(&w.child), &w.title, &w.due, &w.overdue_from,
-              &w.rule_id, &w.citation, &w.link, &w.summary],
+              &w.rule_id, &w.citation, &w.link, &w.summary, &w.urgent],
         )?;
     }
     Ok(())
@@ -669,7 +677,7 @@ fn access_row(r: &Row) -> PgResult<AccessEntry> {
     })
 }
 
-const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at";
+const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at, urgent";
 
 fn referral_row(r: &Row) -> PgResult<ReferralRow> {
     Ok(ReferralRow {
@@ -690,6 +698,7 @@ fn referral_row(r: &Row) -> PgResult<ReferralRow> {
         repeat_referral: r.try_get(14)?,
         open_work: r.try_get(15)?,
         updated_at: r.try_get(16)?,
+        urgent: r.try_get(17)?,
     })
 }
 
@@ -1076,17 +1085,17 @@ impl Store for PgStore {
             let rid = r.id.to_string();
             tx.execute(
                 &format!(
-                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
                      ON CONFLICT (id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
                        referrer_name=excluded.referrer_name, referrer_agency_name=excluded.referrer_agency_name,
                        decision_due=excluded.decision_due, decided_at=excluded.decided_at, outcome=excluded.outcome,
-                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at"
+                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at, urgent=excluded.urgent"
                 ),
                 &[
                     &rid, &r.received_at, &r.channel, &r.stage, &r.summary, &r.referrer_name, &r.referrer_agency_name,
                     &opt_str(&r.submitted_by_user), &opt_str(&r.submitted_by_client), &opt_str(&r.submitted_by_agency),
                     &r.idempotency_key, &r.decision_due, &r.decided_at, &r.outcome, &r.repeat_referral, &r.open_work,
-                    &r.updated_at,
+                    &r.updated_at, &r.urgent,
                 ],
             )?;
             let sealed = insert_entries(tx, heads, entries)?;

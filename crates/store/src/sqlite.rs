@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_process_kernel.sql"),
     ),
+    (8, include_str!("../migrations/sqlite/0008_urgent_work.sql")),
 ];
 
 pub struct SqliteStore {
@@ -199,6 +200,9 @@ fn owner_filter(q: &TrayQuery, owner: &Owner) -> Filter {
     if let Some(child) = q.child {
         f.and("w.child_id = ?", [Value::Text(child.to_string())]);
     }
+    if q.urgent_only {
+        f.and("w.urgent = 1", []);
+    }
     f
 }
 
@@ -308,7 +312,7 @@ fn subject(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Subject>> {
     })
 }
 
-const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at";
+const REFERRAL_COLS: &str = "id, received_at, channel, stage, summary, referrer_name, referrer_agency_name, submitted_by_user, submitted_by_client, submitted_by_agency, idempotency_key, decision_due, decided_at, outcome, repeat_referral, open_work, updated_at, urgent";
 
 fn referral_row(r: &Row<'_>) -> rusqlite::Result<ReferralRow> {
     Ok(ReferralRow {
@@ -329,6 +333,7 @@ fn referral_row(r: &Row<'_>) -> rusqlite::Result<ReferralRow> {
         repeat_referral: r.get(14)?,
         open_work: r.get(15)?,
         updated_at: r.get(16)?,
+        urgent: r.get(17)?,
     })
 }
 
@@ -412,12 +417,12 @@ impl SqliteStore {
     }
 }
 
-const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary";
+const WORK_COLS: &str = "w.process_kind, w.process_id, w.work_key, w.owner, w.child_id, w.title, w.due, w.overdue_from, w.rule_id, w.citation, w.link, w.summary, w.urgent";
 
 /// A work row from `WORK_COLS` and the child's name as the record has it now.
 fn work_row(r: &Row<'_>) -> rusqlite::Result<WorkRow> {
     let owner: String = r.get(3)?;
-    let child_name: Option<String> = r.get(12)?;
+    let child_name: Option<String> = r.get(13)?;
     Ok(WorkRow {
         process_kind: r.get(0)?,
         process_id: id(r, 1)?,
@@ -436,6 +441,7 @@ fn work_row(r: &Row<'_>) -> rusqlite::Result<WorkRow> {
             Some(name) => name,
             None => r.get(11)?,
         },
+        urgent: r.get(12)?,
     })
 }
 
@@ -449,10 +455,10 @@ fn put_work(tx: &Connection, kind: &str, pid: &str, work: &[WorkRow]) -> Result<
     .map_err(map_err)?;
     for w in work {
         exec(tx,
-            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+            "INSERT INTO work (process_kind, process_id, work_key, owner, child_id, title, due, overdue_from, rule_id, citation, link, summary, urgent)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
             params![kind, pid, w.key, w.owner.key(), w.child.map(|c| c.to_string()), w.title, w.due,
-                w.overdue_from, w.rule_id, w.citation, w.link, w.summary],
+                w.overdue_from, w.rule_id, w.citation, w.link, w.summary, w.urgent],
         )
         .map_err(map_err)?;
     }
@@ -736,17 +742,17 @@ impl Store for SqliteStore {
             let rid = r.id.to_string();
             exec(tx,
                 &format!(
-                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)
+                    "INSERT INTO referrals ({REFERRAL_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)
                      ON CONFLICT(id) DO UPDATE SET stage=excluded.stage, summary=excluded.summary,
                        referrer_name=excluded.referrer_name, referrer_agency_name=excluded.referrer_agency_name,
                        decision_due=excluded.decision_due, decided_at=excluded.decided_at, outcome=excluded.outcome,
-                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at"
+                       repeat_referral=excluded.repeat_referral, open_work=excluded.open_work, updated_at=excluded.updated_at, urgent=excluded.urgent"
                 ),
                 params![
                     rid, r.received_at, r.channel, r.stage, r.summary, r.referrer_name, r.referrer_agency_name,
                     r.submitted_by_user.map(|u| u.to_string()), r.submitted_by_client.map(|c| c.to_string()),
                     r.submitted_by_agency.map(|a| a.to_string()), r.idempotency_key, r.decision_due, r.decided_at,
-                    r.outcome, r.repeat_referral, r.open_work, r.updated_at
+                    r.outcome, r.repeat_referral, r.open_work, r.updated_at, r.urgent
                 ],
             )
             .map_err(map_err)?;

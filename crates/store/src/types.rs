@@ -177,6 +177,9 @@ pub struct ReferralRow {
     /// How many pieces of open work the referral has.
     pub open_work: i64,
     pub updated_at: String,
+    /// Immediate risk or suspected significant harm (WT2026 ¶164, ¶168): shown first
+    /// and marked in the lists.
+    pub urgent: bool,
 }
 
 /// Child `child_index` of a referral is the person `person`.
@@ -212,6 +215,8 @@ pub struct WorkRow {
     /// summary); read back as the child's name as the record has it now when the work
     /// is about a child.
     pub summary: String,
+    /// To be done at once (WT2026 ¶164, ¶168: "immediately"): shown first in the tray.
+    pub urgent: bool,
 }
 
 impl WorkRow {
@@ -230,6 +235,7 @@ impl WorkRow {
             citation: w.citation.clone(),
             link: w.link.clone(),
             summary: summary.to_string(),
+            urgent: w.urgent,
         }
     }
 }
@@ -264,6 +270,8 @@ pub struct TrayQuery {
     pub child: Option<PersonId>,
     /// Only work after this place in the tray's order (the next page).
     pub after: Option<WorkAfter>,
+    /// Only urgent work (the tray shows it first, issue 16).
+    pub urgent_only: bool,
     pub limit: u32,
 }
 

@@ -283,6 +283,7 @@ macro_rules! all_backends {
                     keeps_a_referral_log_and_replaces_its_projection,
                     an_agency_systems_idempotency_key_is_unique,
                     orders_the_trays_by_when_work_is_overdue,
+                    keeps_urgent_work_and_urgent_referrals,
                     pages_a_tray_and_counts_what_is_overdue,
                     lists_referrals_by_who_sent_them_and_by_child,
                     lists_matchable_children_with_their_households,
@@ -1764,6 +1765,7 @@ fn referral_row(id: uuid::Uuid, minutes: i64) -> ReferralRow {
         repeat_referral: false,
         open_work: 0,
         updated_at: ts(minutes),
+        urgent: false,
     }
 }
 
@@ -1781,6 +1783,7 @@ fn work(referral: uuid::Uuid, key: &str, queue: &str, overdue_from: &str) -> Wor
         citation: "WT2026 ¶167".into(),
         link: format!("/referrals/{referral}"),
         summary: "Ada Example".into(),
+        urgent: false,
     }
 }
 
@@ -1979,6 +1982,50 @@ fn orders_the_trays_by_when_work_is_overdue(s: &dyn Store) {
     let all = s.work(&referral_queues()).unwrap();
     assert_eq!(all[0].key, "written-confirmation");
     assert_eq!(all.len(), 4);
+}
+
+/// Issue 16: urgent work and an urgent referral are kept as such, and a tray reads an
+/// owner's urgent work alone (the app shows it first).
+fn keeps_urgent_work_and_urgent_referrals(s: &dyn Store) {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    for (id, urgent, at) in [
+        (a, false, "2026-11-24T00:00:00"),
+        (b, true, "2026-11-26T00:00:00"),
+    ] {
+        let mut row = referral_row(id, 1);
+        row.urgent = urgent;
+        let mut w = work(id, "decide", "supervisor", at);
+        w.urgent = urgent;
+        s.append_referral(
+            &[entry(id, "referral-received", "{}", 1)],
+            &ReferralProjection {
+                row,
+                children: vec![],
+                work: vec![w],
+            },
+        )
+        .unwrap();
+    }
+    assert!(s.referral(b).unwrap().unwrap().urgent);
+    assert!(!s.referral(a).unwrap().unwrap().urgent);
+    let all = s.work(&queue("supervisor")).unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|w| (w.process_id, w.urgent))
+            .collect::<Vec<_>>(),
+        vec![(a, false), (b, true)],
+        "the order is the tray's"
+    );
+    let urgent = s
+        .work(&TrayQuery {
+            urgent_only: true,
+            ..queue("supervisor")
+        })
+        .unwrap();
+    assert_eq!(
+        urgent.iter().map(|w| w.process_id).collect::<Vec<_>>(),
+        vec![b]
+    );
 }
 
 /// Issue 6: a tray opens a page at a time. Pages follow each other by (overdue from,
@@ -2346,6 +2393,7 @@ fn case_work_row(
         citation: "WT2026".into(),
         link: format!("/cases/{case}"),
         summary: String::new(),
+        urgent: false,
     }
 }
 
@@ -2519,6 +2567,7 @@ fn process_work(
         citation: "WT2026 ¶264".into(),
         link: format!("/{kind}s/{id}"),
         summary: format!("{kind} summary"),
+        urgent: false,
     }
 }
 

@@ -461,6 +461,7 @@ fn referral_body(v: &together_app::front_door::ReferralView) -> ReferralBody {
         stage: r.stage(),
         children: r.details.children_summary(),
         repeat_referral: r.is_repeat_referral(),
+        urgent: r.is_urgent(),
         acknowledgement: AcknowledgementBody {
             due: r.due.acknowledgement.due,
             rule_id: r.due.acknowledgement.rule_id.clone(),
@@ -593,6 +594,7 @@ async fn my_referrals(
                     children: r.summary,
                     decision_due: r.decision_due,
                     outcome: r.outcome,
+                    urgent: r.urgent,
                 })
                 .collect(),
         })
@@ -628,6 +630,7 @@ async fn my_work(
                 .map(|i| WorkItemBody {
                     due: i.due.or_else(|| serde_json::from_str(&i.work.due).ok()),
                     overdue: i.overdue,
+                    urgent: i.work.urgent,
                     owner: i.work.owner.person(),
                     process: i.work.process_kind,
                     id: i.work.process_id,

@@ -306,6 +306,15 @@ pub struct Assessment {
     pub submitted_on: Option<NaiveDate>,
 }
 
+/// An assessment's timing against its timescale, for the figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timeliness {
+    Within,
+    /// After the timescale, by an agreed extension's date.
+    LateUnderExtension,
+    Late,
+}
+
 impl Assessment {
     pub fn is_open(&self) -> bool {
         matches!(
@@ -319,6 +328,18 @@ impl Assessment {
             .as_ref()
             .map(|(d, _)| Due::Date(*d))
             .or(self.due)
+    }
+    /// Whether work finished on `done` was within its timescale, as the figures count
+    /// it (issue 16): against the timescale itself (45 working days, WT2026 ¶169), not
+    /// an agreed extension — work finished after the timescale under an extension is
+    /// late, and shown as such.
+    pub fn timeliness(&self, done: NaiveDate) -> Timeliness {
+        match (self.due, &self.extension) {
+            (Some(due), _) if done <= due.date() => Timeliness::Within,
+            (None, _) => Timeliness::Within,
+            (Some(_), Some((until, _))) if done <= *until => Timeliness::LateUnderExtension,
+            (Some(_), _) => Timeliness::Late,
+        }
     }
     pub fn child_seen(&self) -> bool {
         !self.seen.is_empty()

@@ -425,6 +425,7 @@ pub fn work_items(
             due: w.due,
             rule_id: w.rule_id,
             citation: w.citation,
+            urgent: false,
         })
         .collect()
 }

@@ -445,7 +445,14 @@ fn receive(
     e.into_result().map_err(Refusal::Invalid)?;
 
     let acknowledgement = required_rule_due(ctx, "referral-acknowledgement", received_at)?;
-    let decision = required_rule_due(ctx, "referral-decision", received_at)?;
+    // Immediate risk or suspected significant harm: decided the same day (issue 16;
+    // WT2026 ¶164, ¶168), by the profile's `referral-decision-urgent`.
+    let urgent = details.immediate_risk || details.significant_harm;
+    let decision = if urgent {
+        required_rule_due(ctx, "referral-decision-urgent", received_at)?
+    } else {
+        required_rule_due(ctx, "referral-decision", received_at)?
+    };
     // SET L575-L577 (48 hours), NSCP §5.1 L755-L757 (24 hours): a professional confirms a
     // spoken referral in writing. A member of the public is not asked to.
     let written_confirmation = if channel.is_verbal() && details.referrer.is_professional() {
@@ -677,6 +684,9 @@ fn decide_next_steps(
     }
     if nfa && signposting.is_empty() {
         needed.push(OverrideKind::NoSignposting);
+    }
+    if nfa && r.is_urgent() {
+        needed.push(OverrideKind::UrgentNoFurtherAction);
     }
     let overrides = match (&override_reason, needed.is_empty()) {
         (_, true) => Vec::new(),

@@ -323,6 +323,10 @@ pub struct ReferralDetails {
     pub immediate_risk: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immediate_risk_details: Option<String>,
+    /// The referrer is concerned the child is suffering, or is likely to suffer,
+    /// significant harm: the referral is made "immediately" (WT2026 ¶164).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub significant_harm: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_assessment: Option<PriorAssessment>,
     #[serde(default)]
@@ -522,6 +526,8 @@ pub struct ReferralInput {
     /// "yes" or "no".
     pub immediate_risk: String,
     pub immediate_risk_details: String,
+    /// "yes" if the referrer suspects significant harm (WT2026 ¶164); "no" or empty if not.
+    pub significant_harm: String,
     pub prior_assessment: PriorAssessmentInput,
     pub signs_of_safety: SignsOfSafetyInput,
 }
@@ -975,6 +981,7 @@ impl ReferralInput {
             );
         }
 
+        let significant_harm = e.take("significant_harm", opt_yes_no(&self.significant_harm));
         let prior = self.parse_prior(today, &mut e);
 
         let s = &self.signs_of_safety;
@@ -1011,6 +1018,7 @@ impl ReferralInput {
                 consent: consent?,
                 immediate_risk: immediate_risk?,
                 immediate_risk_details: risk_details?,
+                significant_harm: significant_harm?.unwrap_or(false),
                 prior_assessment: prior?,
                 signs_of_safety: SignsOfSafety {
                     worried_about: worried?,

@@ -120,6 +120,9 @@ pub enum OverrideKind {
     NoStrategyDiscussion,
     /// No further action without suggesting other support.
     NoSignposting,
+    /// No further action on a referral about immediate risk or suspected significant
+    /// harm (issue 16).
+    UrgentNoFurtherAction,
 }
 
 impl OverrideKind {
@@ -132,6 +135,7 @@ impl OverrideKind {
                 "WT2026 ¶167; ch.3 s4 'Strategy discussion' (003 L1669); NSCP Appendix 1 ('S47 strategy discussion required')"
             }
             OverrideKind::NoSignposting => "WT2026 ¶165; SET 2.4.25",
+            OverrideKind::UrgentNoFurtherAction => "WT2026 ¶164, ¶168",
         }
     }
     pub fn label(&self) -> String {
@@ -144,6 +148,10 @@ impl OverrideKind {
             }
             OverrideKind::NoSignposting => {
                 "No further action without suggesting other support".into()
+            }
+            OverrideKind::UrgentNoFurtherAction => {
+                "No further action on a referral about immediate risk or suspected significant harm"
+                    .into()
             }
         }
     }
@@ -646,6 +654,13 @@ impl Referral {
         self.decisions
             .iter()
             .flat_map(|d| d.overrides.iter().map(move |o| (d, o)))
+    }
+
+    /// The referrer says the child is at immediate risk or suspects significant harm:
+    /// the decision is due the same day (WT2026 ¶164 "immediately", ¶168 "as soon as
+    /// possible"), the work is shown first, and no further action needs a reason.
+    pub fn is_urgent(&self) -> bool {
+        self.details.immediate_risk || self.details.significant_harm
     }
 
     /// Whether any child's previous referral was within 12 months.

@@ -86,7 +86,11 @@ pub fn open_work(r: &Referral, profile: &Profile, calendar: &Calendar) -> Vec<Op
         out.push(OpenWork {
             key: "decide".into(),
             queue: Queue::Supervisor,
-            title: "Decide next steps".into(),
+            title: if r.is_urgent() {
+                "Urgent: decide next steps today (immediate risk or significant harm)".into()
+            } else {
+                "Decide next steps".into()
+            },
             due: r.due.decision.due,
             rule_id: Some(r.due.decision.rule_id.clone()),
             citation: r.due.decision.citation.clone(),
@@ -162,6 +166,8 @@ pub fn work_items(
             rule_id: w.rule_id,
             citation: w.citation,
             link: format!("/referrals/{}", r.id),
+            // Until the decision, everything on an urgent referral is urgent.
+            urgent: r.is_urgent() && !r.is_decided(),
         })
         .collect()
 }

@@ -124,6 +124,9 @@ pub struct ReferralBody {
     pub children: String,
     /// Referred again within 12 months of a previous referral.
     pub repeat_referral: bool,
+    /// The referrer says the child is at immediate risk or suspects significant harm:
+    /// decided the same day (WT2026 ¶164, ¶168).
+    pub urgent: bool,
     pub acknowledgement: AcknowledgementBody,
     pub decision: DecisionBody,
     pub escalations: Vec<EscalationBody>,
@@ -144,6 +147,8 @@ pub struct ReferralSummaryBody {
     /// The decision's due date ("2026-12-29" or "2026-12-29T17:00:00").
     pub decision_due: String,
     pub outcome: Option<String>,
+    /// Immediate risk or suspected significant harm (WT2026 ¶164, ¶168).
+    pub urgent: bool,
 }
 
 /// The referrals this agency's system sent, newest first.
@@ -170,6 +175,8 @@ pub struct WorkItemBody {
     pub what: String,
     pub due: Option<Due>,
     pub overdue: bool,
+    /// To be done at once (shown first).
+    pub urgent: bool,
     /// The timescale rule it is due by, in the partnership's profile.
     pub rule: Option<String>,
     pub citation: String,

@@ -44,6 +44,7 @@ struct TrayRow {
     due: String,
     href: String,
     overdue: bool,
+    urgent: bool,
 }
 
 fn intro(role: Role) -> &'static str {
@@ -199,6 +200,7 @@ fn tray_row(item: TrayItem) -> TrayRow {
             .unwrap_or_default(),
         href: item.work.link,
         overdue: item.overdue,
+        urgent: item.work.urgent,
         title: item.work.title,
         summary: item.work.summary,
     }

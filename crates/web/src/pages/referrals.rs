@@ -129,6 +129,7 @@ fn input_from(f: &FormData) -> ReferralInput {
         },
         immediate_risk: g("immediate_risk"),
         immediate_risk_details: g("immediate_risk_details"),
+        significant_harm: g("significant_harm"),
         prior_assessment: PriorAssessmentInput {
             kind: g("prior_assessment.kind"),
             completed_on: g("prior_assessment.completed_on"),

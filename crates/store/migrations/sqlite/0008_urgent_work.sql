@@ -1,0 +1,5 @@
+-- Issue 16: urgent work and urgent referrals (WT2026 ¶164, ¶168: "immediately"), shown
+-- first in trays and lists. A partial index reads an owner's urgent work at once.
+ALTER TABLE work ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE referrals ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX work_urgent ON work(owner, overdue_from, process_id, work_key) WHERE urgent = 1;
