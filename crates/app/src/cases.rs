@@ -184,18 +184,9 @@ impl App {
                     id,
                     Command::Protection(Box::new(CpCommand::ConveneStrategy {
                         timing,
-                        // As the decision counted it: from the referral for rules that run
-                        // from it, otherwise from the decision (when the concerns were found).
-                        concerns_at: Some(
-                            match self
-                                .profile
-                                .rule(timing.rule_id())
-                                .map(|r| r.start_event.as_str())
-                            {
-                                Some("referral-received") => view.referral.received_at,
-                                _ => d.decided_at,
-                            },
-                        ),
+                        // As the decision counted it: the concerns were identified when
+                        // the referral was received (SET 002 L2588-L2596; issue 16).
+                        concerns_at: Some(view.referral.received_at),
                         by: Some(w.planned_for.unwrap_or(w.due.date())),
                         reason: format!("Referral decision: {}", d.reasons),
                         invitees: Vec::new(),
@@ -631,6 +622,11 @@ impl App {
                 date,
                 chair,
                 invitees,
+                time,
+                place,
+                late_reason,
+                late_authorised_by,
+                late_consulted,
                 ..
             } => {
                 let manages = match (&chair, case.lead_user()) {
@@ -647,6 +643,11 @@ impl App {
                     chair,
                     chair_line_manages_lead: manages,
                     invitees,
+                    time,
+                    place,
+                    late_reason,
+                    late_authorised_by,
+                    late_consulted,
                 }
             }
             CpCommand::CountersignS47 { enquiry, .. } => {

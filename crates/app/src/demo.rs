@@ -1091,6 +1091,11 @@ fn seed_protection(app: &App, users: &[together_store::UserRow]) -> Result<(), A
                 chair: Some(app.practitioner(chair.actor_id)?),
                 chair_line_manages_lead: false,
                 invitees: four.clone(),
+                time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+                place: "Civic Centre, room 2, or by video call".into(),
+                late_reason: "The family could not attend an earlier date".into(),
+                late_authorised_by: "Operational service manager".into(),
+                late_consulted: "Police and health safeguarding leads".into(),
             }),
         )?;
         app.act_on_case(

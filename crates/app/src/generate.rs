@@ -1339,6 +1339,11 @@ impl<'a> Gen<'a> {
                 chair: Some(self.app.practitioner(chair.actor_id)?),
                 chair_line_manages_lead: false,
                 invitees: people.clone(),
+                time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+                place: "Civic Centre, room 2, or by video call".into(),
+                late_reason: "The family could not attend an earlier date".into(),
+                late_authorised_by: "Operational service manager".into(),
+                late_consulted: "Police and health safeguarding leads".into(),
             }),
         )?;
         self.at(on, 0)?;
@@ -1452,6 +1457,11 @@ impl<'a> Gen<'a> {
                     chair: Some(self.app.practitioner(chair.actor_id)?),
                     chair_line_manages_lead: false,
                     invitees: people.clone(),
+                    time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+                    place: "Civic Centre, room 2, or by video call".into(),
+                    late_reason: "The family could not attend an earlier date".into(),
+                    late_authorised_by: "Operational service manager".into(),
+                    late_consulted: "Police and health safeguarding leads".into(),
                 }),
             )?;
             self.at(day, 0)?;

@@ -561,6 +561,14 @@ fn child_record(role: Role, action: Action, restricted: bool, rels: &[Relationsh
                     reason: "a partner practitioner who leads the Family Help, or owns an action of the plan, works on that part of the case",
                     ..view
                 }
+            } else if role == Role::PartnerPractitioner && has(Relationship::Referrer) {
+                // 003 L1785: "other practitioners involved with the child and family have
+                // the right to request" a conference; the case's rules keep them to that.
+                Decision {
+                    reason:
+                        "a partner practitioner who referred the child may ask for a conference",
+                    ..view
+                }
             } else {
                 Decision::deny("only children's social care, the lead practitioner and owners of plan actions work on a case")
             }

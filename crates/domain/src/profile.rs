@@ -50,6 +50,31 @@ pub struct ProfileNote {
     pub citation: String,
 }
 
+/// What a partnership asks of a referral beyond the national form (issue 16).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequirements {
+    /// A written referral that is not about immediate risk or significant harm (a
+    /// request for help) carries the early help assessment, or says why there is none;
+    /// the citation (NSCP §4.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_request_carries_early_help_assessment: Option<String>,
+}
+
+/// How a partnership lets any of its timescales be extended (LIV §5: "any extension to
+/// the time-scales must be authorised by the relevant manager following consultation with
+/// relevant managers from the other agencies"). Applies to every rule of the profile
+/// except those only a court extends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionPolicy {
+    /// Role ids who authorise an extension.
+    pub by: Vec<String>,
+    /// The managers of the other agencies are consulted first, and who is recorded.
+    pub consult_other_agencies: bool,
+    pub citation: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     /// e.g. "set".
@@ -71,6 +96,12 @@ pub struct Profile {
     pub threshold: Option<ThresholdModel>,
     /// The partnership's practice model (e.g. Signs of Safety), if it has one.
     pub practice_model: Option<PracticeModel>,
+    /// What the partnership asks of a referral beyond its timescales.
+    #[serde(default)]
+    pub referral: ReferralRequirements,
+    /// The partnership's rule for extending any of its timescales, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<ExtensionPolicy>,
     /// The national profile's version this was merged with; `None` for the national profile.
     pub national_version: Option<String>,
     /// The name of the text this was parsed from, used in error messages.
@@ -127,6 +158,10 @@ struct ProfileFile {
     threshold: Option<ThresholdModel>,
     #[serde(default)]
     practice_model: Option<PracticeModel>,
+    #[serde(default)]
+    extensions: Option<ExtensionPolicy>,
+    #[serde(default)]
+    referral: ReferralRequirements,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +252,7 @@ pub const REQUIRED_RULES: &[&str] = &[
     "strategy-after-emergency-action",
     "responsibility-written-confirmation",
     "conference-request-answer",
+    "conference-escalation-answer",
     "conference-report",
     "icpc",
     "core-group-first",
@@ -227,6 +263,7 @@ pub const REQUIRED_RULES: &[&str] = &[
     "assessment-for-plan",
     "police-protection",
     "epo",
+    "immediate-protection-ends-notice",
     "serious-incident-notification",
 ];
 
@@ -282,6 +319,8 @@ impl Profile {
             notes: file.notes,
             threshold: file.threshold,
             practice_model: file.practice_model,
+            extensions: file.extensions,
+            referral: file.referral,
             national_version: None,
             source_name: source_name.to_string(),
         })
@@ -345,6 +384,24 @@ impl Profile {
             added.push(rule);
         }
         rules.extend(added);
+        // A partnership-wide extension rule applies to every timescale but the court's.
+        if let Some(policy) = &file.extensions {
+            if let Some(bad) = policy
+                .by
+                .iter()
+                .find(|x| crate::role::Role::from_id(x).is_none())
+            {
+                return Err(invalid(format!(
+                    "[extensions]: \"{bad}\" in by is not a role id"
+                )));
+            }
+            for r in rules
+                .iter_mut()
+                .filter(|r| !r.extendable_by.iter().any(|x| x == "court"))
+            {
+                r.extendable_by = policy.by.clone();
+            }
+        }
         Ok(Profile {
             id: file.id,
             name: file.name,
@@ -359,6 +416,8 @@ impl Profile {
             practice_model: file
                 .practice_model
                 .or_else(|| national.practice_model.clone()),
+            extensions: file.extensions,
+            referral: file.referral,
             national_version: Some(national.version.clone()),
             source_name: source_name.to_string(),
         })

@@ -147,7 +147,8 @@ const TABLE: &[Row] = &[
     (FrontDoorWorker, &[], WorkOnCase, On::R, DENY),
     (ConferenceChair, &[], WorkOnCase, On::R, ALLOW_FULL),
     (PartnerPractitioner, &[], WorkOnCase, On::R, DENY),
-    (PartnerPractitioner, &[Referrer], WorkOnCase, On::R, DENY),
+    // 003 L1785: a referrer may ask for a conference (the case's own rules allow no more).
+    (PartnerPractitioner, &[Referrer], WorkOnCase, On::R, ALLOW_SHARED),
     (PartnerPractitioner, &[Allocated], WorkOnCase, On::R, ALLOW_SHARED),
     (PartnerPractitioner, &[Participant], WorkOnCase, On::R, ALLOW_SHARED),
     (PartnerPractitioner, &[Allocated], WorkOnCase, On::X, DENY),

@@ -303,6 +303,7 @@ fn only_a_first_line_manager_extends_the_assessment_under_set() {
         assessment: 1,
         reason: "Awaiting paediatric report".into(),
         agreed_until: day("2027-03-01"),
+        consulted: String::new(),
     };
     assert!(matches!(
         run.try_do(SOCIAL_WORKER, "2027-02-01 09:00", extend.clone()),
@@ -729,6 +730,22 @@ fn pre_birth_assessment_after_twelve_weeks_needs_a_reason() {
         "2027-01-12 10:00",
         cmd("Pregnancy concealed until 19 weeks"),
     );
+    assert!(run
+        .case()
+        .assessment(1)
+        .unwrap()
+        .about
+        .contains("after 12 weeks"));
+    // The rule is SET's own (its profile's `pre-birth-assessment-by-gestation`): the
+    // national profile asks for no reason (issue 16).
+    let mut run = Run::new(national());
+    run.ok(
+        SUPERVISOR,
+        "2027-01-11 10:00",
+        open(Service::SocialCare, "2027-01-11"),
+    );
+    allocate(&mut run, SOCIAL_WORKER, "2027-01-11 11:00");
+    run.ok(SOCIAL_WORKER, "2027-01-12 10:00", cmd(""));
 }
 
 /// Desc-A (003 L1481): information goes to the new authority "as soon as possible" and
@@ -1082,10 +1099,69 @@ fn only_a_practice_supervisor_extends_the_assessment_nationally() {
         assessment: 1,
         reason: "Awaiting paediatric report".into(),
         agreed_until: day("2027-03-01"),
+        consulted: String::new(),
     };
     assert!(matches!(
         run.try_do(SOCIAL_WORKER, "2027-02-01 09:00", extend.clone()),
         Err(Refusal::Forbidden { .. })
     ));
     run.ok(SUPERVISOR, "2027-02-01 09:00", extend);
+}
+
+/// LIV §5: "any extension to the time-scales must be authorised by the relevant manager
+/// following consultation with relevant managers from the other agencies": in Liverpool's
+/// profile a practice supervisor extends, and records who was consulted (issue 16).
+#[test]
+fn a_liverpool_extension_records_the_other_agencies_consulted() {
+    let mut run = Run::new(liverpool());
+    run.ok(
+        SUPERVISOR,
+        "2026-12-14 10:00",
+        open(Service::SocialCare, "2026-12-10"),
+    );
+    allocate(&mut run, SOCIAL_WORKER, "2026-12-14 11:00");
+    run.ok(
+        SOCIAL_WORKER,
+        "2026-12-15 09:00",
+        start(AssessmentKind::ChildAndFamily, "2026-12-15"),
+    );
+    let extend = |consulted: &str| Command::ExtendAssessment {
+        assessment: 1,
+        reason: "Awaiting paediatric report".into(),
+        agreed_until: day("2027-03-01"),
+        consulted: consulted.into(),
+    };
+    assert!(matches!(
+        run.try_do(SOCIAL_WORKER, "2027-02-01 09:00", extend("Police DI Jones")),
+        Err(Refusal::Forbidden { .. })
+    ));
+    match run.try_do(SUPERVISOR, "2027-02-01 09:00", extend("")) {
+        Err(Refusal::Invalid(e)) => assert!(e.for_field("consulted").unwrap().contains("LIV §5")),
+        other => panic!("{other:?}"),
+    }
+    let evs = run
+        .try_do(
+            SUPERVISOR,
+            "2027-02-01 09:00",
+            extend("DI Jones (police) and the named nurse agreed"),
+        )
+        .unwrap();
+    assert!(matches!(
+        &evs[0].change,
+        Change::AssessmentExtended { consulted, .. } if consulted.contains("DI Jones")
+    ));
+    // Nationally and in SET no consultation is asked for.
+    let mut run = Run::new(set());
+    run.ok(
+        SUPERVISOR,
+        "2026-12-14 10:00",
+        open(Service::SocialCare, "2026-12-10"),
+    );
+    allocate(&mut run, SOCIAL_WORKER, "2026-12-14 11:00");
+    run.ok(
+        SOCIAL_WORKER,
+        "2026-12-15 09:00",
+        start(AssessmentKind::ChildAndFamily, "2026-12-15"),
+    );
+    run.ok(SUPERVISOR, "2027-02-01 09:00", extend(""));
 }

@@ -120,7 +120,8 @@ fn to_icpc(run: &mut Run, strategy_at: &str) {
         cp(CpCommand::ConveneStrategy {
             timing: StrategyTiming::Routine,
             concerns_at: None,
-            by: None,
+            // Used only where the profile has no rule (the national profile).
+            by: Some(day(&strategy_at[..10])),
             reason: "Bruising".into(),
             invitees: core_attendees(),
         }),
@@ -321,6 +322,11 @@ fn the_conference_makes_a_plan_with_its_clocks() {
             chair: Some(chair),
             chair_line_manages_lead: manages,
             invitees: vec![person("Mother", "parent", "", None)],
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            place: "Civic Centre".into(),
+            late_reason: String::new(),
+            late_authorised_by: String::new(),
+            late_consulted: String::new(),
         })
     };
     // The lead social worker cannot chair; nor a manager of the lead.
@@ -465,6 +471,11 @@ fn a_plan_ended_by_a_move_waits_for_the_receiving_conference() {
             chair: Some(practitioner(CHAIR)),
             chair_line_manages_lead: false,
             invitees: vec![person("Mother", "parent", "", None)],
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            place: "Civic Centre".into(),
+            late_reason: String::new(),
+            late_authorised_by: String::new(),
+            late_consulted: String::new(),
         }),
     );
     run.ok(
@@ -547,6 +558,7 @@ fn emergency_action_sets_its_clocks() {
             legal_advice: "Not needed for police protection".into(),
             child_seen_by: "PC Jones".into(),
             other_children: "Sibling, 4, also taken".into(),
+            ends_at: None,
         }),
     );
     let p = &run.case().protection;
@@ -566,33 +578,46 @@ fn emergency_action_sets_its_clocks() {
             legal_advice: "Legal advice taken".into(),
             child_seen_by: "Sam Patel".into(),
             other_children: "As before".into(),
+            ends_at: Some(at("2027-03-30 09:00")),
         }),
     );
+    // s45(5): an extension of seven days at most, from the end the court first gave.
     assert!(matches!(
         run.try_do(
             SUPERVISOR,
             "2027-03-23 10:00",
-            cp(CpCommand::ExtendEpo { number: 2, days: 8 })
+            cp(CpCommand::ExtendEpo {
+                number: 2,
+                ends_at: at("2027-04-06 09:01")
+            })
         ),
         Err(Refusal::Invalid(_))
     ));
     run.ok(
         SUPERVISOR,
         "2027-03-23 10:00",
-        cp(CpCommand::ExtendEpo { number: 2, days: 7 }),
+        cp(CpCommand::ExtendEpo {
+            number: 2,
+            ends_at: at("2027-04-06 09:00"),
+        }),
     );
+    // s45(6): once only.
     assert!(matches!(
         run.try_do(
             SUPERVISOR,
             "2027-03-23 10:00",
-            cp(CpCommand::ExtendEpo { number: 2, days: 1 })
+            cp(CpCommand::ExtendEpo {
+                number: 2,
+                ends_at: at("2027-04-06 10:00")
+            })
         ),
         Err(Refusal::Conflict(_))
     ));
 }
 
 /// Outcome of s47 descriptor (003 L1785): any practitioner may ask for a conference when
-/// children's social care decides not to hold one; a refusal can be escalated.
+/// children's social care decides not to hold one; a refusal is escalated to a named
+/// manager, whose answer is due by the profile's rule and who may convene it.
 #[test]
 fn a_practitioner_asks_for_a_conference_and_escalates_the_refusal() {
     let mut run = Run::new(set());
@@ -608,6 +633,10 @@ fn a_practitioner_asks_for_a_conference_and_escalates_the_refusal() {
             by: "School DSL".into(),
             reason: "Bruises again".into(),
         }),
+    );
+    assert_eq!(
+        run.case().protection.requests[0].by_user,
+        Some(SCHOOL_DSL.user)
     );
     assert!(run
         .try_do(
@@ -629,15 +658,117 @@ fn a_practitioner_asks_for_a_conference_and_escalates_the_refusal() {
             reason: "Enquiry found no harm".into(),
         }),
     );
-    run.ok(
-        SCHOOL_DSL,
-        "2027-03-18 12:00",
+    assert!(run.case().protection.conferences.is_empty());
+    let manager = Actor {
+        user: UserId(Uuid::from_u128(77)),
+        role: Role::PracticeSupervisor,
+    };
+    let escalate = |to: Option<Practitioner>| {
         cp(CpCommand::EscalateConferenceRequest {
             index: 0,
             reason: "Disagree: escalating".into(),
+            to,
+        })
+    };
+    // To a named manager, not the one who refused, nor anyone else's to send.
+    assert!(matches!(
+        run.try_do(SCHOOL_DSL, "2027-03-18 12:00", escalate(None)),
+        Err(Refusal::Invalid(_))
+    ));
+    assert!(matches!(
+        run.try_do(
+            SCHOOL_DSL,
+            "2027-03-18 12:00",
+            escalate(Some(practitioner(SUPERVISOR)))
+        ),
+        Err(Refusal::Invalid(_))
+    ));
+    assert!(matches!(
+        run.try_do(
+            CHAIR,
+            "2027-03-18 12:00",
+            escalate(Some(practitioner(manager)))
+        ),
+        Err(Refusal::Forbidden { .. })
+    ));
+    run.ok(
+        SCHOOL_DSL,
+        "2027-03-18 12:00",
+        escalate(Some(practitioner(manager))),
+    );
+    // The manager's work: Thursday 18 March + 2 working days = Monday 22 March.
+    let w = run.work();
+    let item = w
+        .iter()
+        .find(|w| w.key == "conference-escalation-0")
+        .unwrap();
+    assert_eq!(item.assignee, Some(manager.user));
+    assert_eq!(item.due, Due::Date(day("2027-03-22")));
+    assert_eq!(
+        item.rule_id.as_deref(),
+        Some("conference-escalation-answer")
+    );
+    let answer = |agreed: bool| {
+        cp(CpCommand::AnswerConferenceEscalation {
+            index: 0,
+            agreed,
+            reason: "The pattern of bruising needs a conference".into(),
+        })
+    };
+    assert!(matches!(
+        run.try_do(SUPERVISOR, "2027-03-19 10:00", answer(true)),
+        Err(Refusal::Forbidden { .. })
+    ));
+    run.ok(manager, "2027-03-19 10:00", answer(true));
+    // Agreed: an initial conference is convened, due by `icpc` from the agreement, and
+    // may be held although no section 47 enquiry substantiated the concerns.
+    let p = &run.case().protection;
+    assert!(p.requests[0].agreed());
+    let c = p.pending_conference().unwrap();
+    assert_eq!(c.kind, ConferenceKind::Initial);
+    assert_eq!(c.rule_id.as_deref(), Some("icpc"));
+    assert_eq!(
+        c.due,
+        Due::Date(cal().add_working_days(day("2027-03-19"), 15))
+    );
+    assert!(p.may_convene_initial());
+    assert!(run
+        .work()
+        .iter()
+        .any(|w| w.key == "conference-1" && w.assignee.is_none()));
+    assert!(!run
+        .work()
+        .iter()
+        .any(|w| w.key.starts_with("conference-escalation")));
+}
+
+/// A request agreed at once convenes the conference, in the supervisors' tray.
+#[test]
+fn an_agreed_request_convenes_the_conference() {
+    let mut run = case_run(national());
+    run.ok(
+        SCHOOL_DSL,
+        "2027-03-01 10:00",
+        cp(CpCommand::RequestConference {
+            by: "School DSL".into(),
+            reason: "Disclosure".into(),
         }),
     );
-    assert!(run.case().protection.requests[0].escalated.is_some());
+    run.ok(
+        SUPERVISOR,
+        "2027-03-01 11:00",
+        cp(CpCommand::AnswerConferenceRequest {
+            index: 0,
+            agreed: true,
+            reason: "Agreed".into(),
+        }),
+    );
+    let c = run.case().protection.pending_conference().unwrap();
+    assert_eq!(c.due, Due::Date(day("2027-03-22")));
+    let w = run.work();
+    let arrange = w.iter().find(|w| w.key == "conference-1").unwrap();
+    assert_eq!(arrange.assignee, None);
+    assert!(arrange.title.starts_with("Arrange"));
 }
 
 fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
@@ -681,12 +812,22 @@ fn any_cp_command() -> impl Strategy<Value = (Actor, Command)> {
             enquiry: n,
             expected_delivery: None
         })),
+        (0usize..2, any::<bool>()).prop_map(|(i, a)| cp(CpCommand::AnswerConferenceRequest {
+            index: i,
+            agreed: a,
+            reason: "r".into()
+        })),
         (1u32..5).prop_map(|n| cp(CpCommand::ScheduleConference {
             conference: n,
             date: day("2027-03-20"),
             chair: Some(practitioner(CHAIR)),
             chair_line_manages_lead: false,
-            invitees: vec![person("Mother", "parent", "", None)]
+            invitees: vec![person("Mother", "parent", "", None)],
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            place: "Civic Centre".into(),
+            late_reason: String::new(),
+            late_authorised_by: String::new(),
+            late_consulted: String::new(),
         })),
         (1u32..5, 0usize..3).prop_map(|(n, o)| cp(CpCommand::HoldConference {
             conference: n,
@@ -857,6 +998,11 @@ fn a_plan_is_reviewed_before_the_18th_birthday() {
             chair: Some(practitioner(CHAIR)),
             chair_line_manages_lead: false,
             invitees: vec![person("Mother", "parent", "", None)],
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            place: "Civic Centre".into(),
+            late_reason: String::new(),
+            late_authorised_by: String::new(),
+            late_consulted: String::new(),
         }),
     );
     run.ok(
@@ -880,5 +1026,576 @@ fn a_plan_is_reviewed_before_the_18th_birthday() {
     assert_eq!(
         run.case().protection.pending_conference().unwrap().due,
         Due::Date(day("2027-05-28"))
+    );
+}
+
+// ---- Issue 16: immediate protection as the court gives it, one strategy discussion at a
+// time, conferences arranged with a date, a time, a place and a reason when late ----
+
+fn refused_on(r: Result<Vec<CaseEvent>, Refusal>, field: &str) -> String {
+    match r {
+        Err(Refusal::Invalid(e)) => e
+            .for_field(field)
+            .unwrap_or_else(|| panic!("no error on {field}: {e:?}"))
+            .to_string(),
+        other => panic!("expected an error on {field}, got {other:?}"),
+    }
+}
+
+fn emergency(kind: EmergencyKind, at_: &str, ends_at: Option<&str>) -> Command {
+    cp(CpCommand::RecordEmergency {
+        kind,
+        at: at(at_),
+        agency: "Police".into(),
+        legal_advice: "Legal advice taken".into(),
+        child_seen_by: "PC Jones".into(),
+        other_children: "None".into(),
+        ends_at: ends_at.map(at),
+    })
+}
+
+fn case_run(profile: &'static together_domain::profile::Profile) -> Run {
+    let mut run = Run::new(profile);
+    run.ok(
+        SUPERVISOR,
+        "2027-03-01 09:00",
+        open(Service::SocialCare, "2027-03-01"),
+    );
+    run
+}
+
+/// Children Act 1989 s45(1): the court specifies when an order ends. It is recorded as
+/// given, with its time, and an end needs giving.
+#[test]
+fn an_emergency_protection_order_ends_when_the_court_says() {
+    let mut run = case_run(national());
+    let r = run.try_do(
+        SOCIAL_WORKER,
+        "2027-03-01 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-01 10:00",
+            None,
+        ),
+    );
+    assert!(refused_on(r, "ends_at_date").contains("as the court gave it"));
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-01 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-01 10:00",
+            Some("2027-03-05 16:00"),
+        ),
+    );
+    let x = &run.case().protection.emergencies[0];
+    assert_eq!(x.ends, Some(Due::DateTime(at("2027-03-05 16:00"))));
+    assert_eq!(x.end_warning(cal()), None);
+}
+
+/// s45(1): eight days at most; s45(2): where the eighth day is a Sunday or public holiday
+/// (Christmas Day, Good Friday, a bank holiday), until noon on the next day that is not.
+#[test]
+fn an_order_recorded_longer_than_the_act_allows_is_warned_with_the_statute() {
+    let mut run = case_run(national());
+    // Made Monday 1 March 10:00: the eighth day is Tuesday 9 March, an ordinary day.
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-01 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-01 10:00",
+            Some("2027-03-09 10:00"),
+        ),
+    );
+    // Made Thursday 18 March 10:00: the eighth day is Good Friday 26 March 2027, so the
+    // order may run until noon on Saturday 27 March.
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-18 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-18 10:00",
+            Some("2027-03-27 12:00"),
+        ),
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-18 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-18 10:00",
+            Some("2027-03-27 12:01"),
+        ),
+    );
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-18 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-01 10:00",
+            Some("2027-03-09 10:01"),
+        ),
+    );
+    let e = &run.case().protection.emergencies;
+    assert_eq!(
+        e[1].latest_end_the_act_allows(cal()),
+        Some(at("2027-03-27 12:00"))
+    );
+    assert_eq!(e[0].end_warning(cal()), None);
+    assert_eq!(e[1].end_warning(cal()), None);
+    let w = e[2]
+        .end_warning(cal())
+        .expect("beyond noon on the next day");
+    assert!(w.contains("s45(1)") && w.contains("s45(2)") && w.contains("27 March 2027"));
+    assert!(e[3].end_warning(cal()).unwrap().contains("s45(1)"));
+}
+
+/// The expiry of police protection and of an order is in the case's tray a working day
+/// before it ends (issue 16), and leaves it when the end is recorded.
+#[test]
+fn the_end_of_immediate_protection_is_in_the_tray_a_working_day_before() {
+    let mut run = case_run(national());
+    allocate(&mut run, SOCIAL_WORKER, "2027-03-01 09:30");
+    // Ends Tuesday 30 March 2027 09:00; Monday 29th is Easter Monday and Friday 26th
+    // Good Friday, so the last working day before is Thursday 25 March.
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-22 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-22 09:00",
+            Some("2027-03-30 09:00"),
+        ),
+    );
+    let w = run.work();
+    let item = w.iter().find(|w| w.key == "emergency-ends-1").unwrap();
+    assert_eq!(item.due, Due::Date(day("2027-03-25")));
+    assert_eq!(item.assignee, Some(SOCIAL_WORKER.user));
+    assert_eq!(
+        item.rule_id.as_deref(),
+        Some("immediate-protection-ends-notice")
+    );
+    assert!(item.title.contains("09:00 on 30 March 2027"));
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-24 12:00",
+        cp(CpCommand::RecordEmergencyEnded {
+            number: 1,
+            ended_at: at("2027-03-24 11:00"),
+            note: "Interim care order made".into(),
+        }),
+    );
+    assert!(!run.work().iter().any(|w| w.key == "emergency-ends-1"));
+    // An ended order is not extended.
+    assert!(matches!(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-24 12:00",
+            cp(CpCommand::ExtendEpo {
+                number: 1,
+                ends_at: at("2027-04-01 09:00")
+            })
+        ),
+        Err(Refusal::Conflict(_))
+    ));
+}
+
+/// Police protection then an emergency protection order, for a child already awaiting
+/// a strategy discussion, convene no second and third discussion: the one convened is
+/// brought forward to the earlier due date (issue 16; SET L2074-L2075).
+#[test]
+fn immediate_protection_brings_the_awaited_discussion_forward_and_convenes_no_other() {
+    let mut run = case_run(set());
+    // Routine, SET: three working days from Monday 1 March → Thursday 4 March.
+    run.ok(
+        SUPERVISOR,
+        "2027-03-01 10:00",
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Routine,
+            concerns_at: None,
+            by: None,
+            reason: "Bruising".into(),
+            invitees: Vec::new(),
+        }),
+    );
+    assert_eq!(
+        run.case().protection.discussions[0].due,
+        Due::Date(day("2027-03-04"))
+    );
+    // Police protection on Monday evening: within one working day → Tuesday 2 March.
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-01 22:00",
+        emergency(EmergencyKind::PoliceProtection, "2027-03-01 21:00", None),
+    );
+    // The order on Tuesday: one working day → Wednesday, later than Tuesday: no change.
+    run.ok(
+        SOCIAL_WORKER,
+        "2027-03-02 12:00",
+        emergency(
+            EmergencyKind::EmergencyProtectionOrder,
+            "2027-03-02 11:00",
+            Some("2027-03-09 16:00"),
+        ),
+    );
+    let p = &run.case().protection;
+    assert_eq!(p.discussions.len(), 1);
+    assert_eq!(p.discussions[0].due, Due::Date(day("2027-03-02")));
+    assert_eq!(
+        p.discussions[0].rule_id.as_deref(),
+        Some("strategy-after-emergency-action")
+    );
+    let strategy_work: Vec<_> = run
+        .work()
+        .into_iter()
+        .filter(|w| w.key.starts_with("strategy-"))
+        .collect();
+    assert_eq!(strategy_work.len(), 1);
+    assert_eq!(strategy_work[0].due, Due::Date(day("2027-03-02")));
+    // Convening another, not needed sooner, is refused and names the one convened.
+    match run.try_do(
+        SUPERVISOR,
+        "2027-03-02 12:00",
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Complex,
+            concerns_at: None,
+            by: None,
+            reason: "x".into(),
+            invitees: Vec::new(),
+        }),
+    ) {
+        Err(Refusal::Conflict(m)) => assert!(m.contains("strategy discussion 1")),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A convened discussion that has not been held can be cancelled, with a reason; it is
+/// then neither held nor in the tray, and a new one can be convened (issue 16).
+#[test]
+fn a_convened_discussion_is_cancelled_with_a_reason() {
+    let mut run = case_run(set());
+    let convene = || {
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Routine,
+            concerns_at: None,
+            by: None,
+            reason: "Bruising".into(),
+            invitees: Vec::new(),
+        })
+    };
+    run.ok(SUPERVISOR, "2027-03-01 10:00", convene());
+    let cancel = |reason: &str| {
+        cp(CpCommand::CancelStrategy {
+            number: 1,
+            reason: reason.into(),
+            merge_into: None,
+        })
+    };
+    // A practice supervisor's decision, with its reason.
+    assert!(matches!(
+        run.try_do(SOCIAL_WORKER, "2027-03-01 11:00", cancel("x")),
+        Err(Refusal::Forbidden { .. })
+    ));
+    refused_on(
+        run.try_do(SUPERVISOR, "2027-03-01 11:00", cancel(" ")),
+        "reason",
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-01 11:00",
+        cancel("Explained by a medical condition, confirmed by the GP"),
+    );
+    assert!(!run.work().iter().any(|w| w.key.starts_with("strategy-")));
+    assert!(matches!(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-01 12:00",
+            hold_strategy(1, "2027-03-01 12:00", core_attendees(), true)
+        ),
+        Err(Refusal::Conflict(_))
+    ));
+    run.ok(SUPERVISOR, "2027-03-02 10:00", convene());
+    assert_eq!(run.case().protection.discussions[1].number, 2);
+}
+
+/// Two discussions convened before duplicates were stopped (events recorded earlier):
+/// one is merged into the other, which takes the earlier due date and its invitees.
+#[test]
+fn a_duplicate_discussion_is_merged_into_the_other() {
+    let mut run = case_run(set());
+    let d = |n: u32, due: &str, who: &str| StrategyDiscussion {
+        number: n,
+        convened_at: at("2027-03-01 10:00"),
+        reason: "x".into(),
+        due: Due::Date(day(due)),
+        rule_id: None,
+        invitees: vec![person(who, "role", "", None)],
+        record: None,
+        not_held: None,
+    };
+    for discussion in [d(1, "2027-03-04", "A"), d(2, "2027-03-02", "B")] {
+        let e = CaseEvent {
+            at: at("2027-03-01 10:00"),
+            by: SUPERVISOR,
+            change: Change::StrategyDiscussionConvened { discussion },
+        };
+        run.case = apply(run.case.take(), &e);
+    }
+    // Merging into one that is not awaited, or into itself, is refused.
+    let merge = |n: u32, into: u32| {
+        cp(CpCommand::CancelStrategy {
+            number: n,
+            reason: "The same concerns".into(),
+            merge_into: Some(into),
+        })
+    };
+    refused_on(
+        run.try_do(SUPERVISOR, "2027-03-01 11:00", merge(2, 2)),
+        "merge_into",
+    );
+    run.ok(SUPERVISOR, "2027-03-01 11:00", merge(2, 1));
+    let p = &run.case().protection;
+    assert_eq!(
+        p.discussions[1].not_held.as_ref().unwrap().merged_into,
+        Some(1)
+    );
+    assert_eq!(p.discussions[0].due, Due::Date(day("2027-03-02")));
+    let names: Vec<_> = p.discussions[0]
+        .invitees
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names, ["A", "B"]);
+}
+
+/// SET L2059: the strategy clock starts when the concerns were identified, which the
+/// social worker records on an open case; not when the discussion is convened.
+#[test]
+fn the_strategy_clock_runs_from_when_the_concerns_were_identified() {
+    let mut run = case_run(set());
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        cp(CpCommand::ConveneStrategy {
+            timing: StrategyTiming::Routine,
+            concerns_at: Some(at("2027-03-19 16:00")),
+            by: None,
+            reason: "Disclosure at school on Friday afternoon".into(),
+            invitees: Vec::new(),
+        }),
+    );
+    // Friday 19 March → 22, 23, 24 March.
+    assert_eq!(
+        run.case().protection.discussions[0].due,
+        Due::Date(day("2027-03-24"))
+    );
+}
+
+fn schedule_on(date: &str, time: Option<&str>, late_reason: &str, authorised: &str) -> Command {
+    cp(CpCommand::ScheduleConference {
+        conference: 1,
+        date: day(date),
+        chair: Some(practitioner(CHAIR)),
+        chair_line_manages_lead: false,
+        invitees: vec![person("Mother", "parent", "", None)],
+        time: time.map(|t| chrono::NaiveTime::parse_from_str(t, "%H:%M").unwrap()),
+        place: "Civic Centre".into(),
+        late_reason: late_reason.into(),
+        late_authorised_by: authorised.into(),
+        late_consulted: String::new(),
+    })
+}
+
+/// Arranging an initial conference after its due date asks why at the time (WT2026 003
+/// L1816, a *should*); in SET the conference "must" be within 15 working days (002
+/// L2501) and a delay needs the operational service manager's written authorisation
+/// (L2771).
+#[test]
+fn a_late_conference_asks_why_when_it_is_arranged() {
+    for (profile, must) in [(national(), false), (set(), true)] {
+        let mut run = case_run(profile);
+        to_icpc(&mut run, "2027-03-19 10:00");
+        // Due Tuesday 13 April 2027: 15 working days after Friday 19 March, Good Friday
+        // and Easter Monday not counted.
+        assert_eq!(
+            run.case().protection.conferences[0].due,
+            Due::Date(day("2027-04-13"))
+        );
+        let r = run.try_do(
+            SUPERVISOR,
+            "2027-03-22 10:00",
+            schedule_on("2027-04-14", Some("10:00"), "", ""),
+        );
+        assert!(refused_on(r, "late_reason").contains("13 April 2027"));
+        let r = run.try_do(
+            SUPERVISOR,
+            "2027-03-22 10:00",
+            schedule_on(
+                "2027-04-14",
+                Some("10:00"),
+                "The child's mother is in hospital",
+                "",
+            ),
+        );
+        if must {
+            refused_on(r, "late_authorised_by");
+            run.ok(
+                SUPERVISOR,
+                "2027-03-22 10:00",
+                schedule_on(
+                    "2027-04-14",
+                    Some("10:00"),
+                    "The child's mother is in hospital",
+                    "J. Smith, operational service manager, email of 22 March",
+                ),
+            );
+        } else {
+            r.unwrap();
+        }
+        let c = &run.case().protection.conferences[0];
+        let late = c.late.as_ref().unwrap();
+        assert_eq!(late.reason, "The child's mother is in hospital");
+        assert_eq!(late.authorised_by.is_some(), must);
+        assert_eq!(c.time, chrono::NaiveTime::from_hms_opt(10, 0, 0));
+        assert_eq!(c.place, "Civic Centre");
+    }
+}
+
+/// A conference has a date, a time and a place; it meets on a working day; moving it
+/// needs a reason, and each move is an event (issue 16).
+#[test]
+fn a_conference_is_arranged_with_a_time_and_place_and_moved_with_a_reason() {
+    let mut run = case_run(national());
+    to_icpc(&mut run, "2027-03-19 10:00");
+    refused_on(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-22 10:00",
+            schedule_on("2027-04-08", None, "", ""),
+        ),
+        "time",
+    );
+    // Saturday 10 April.
+    refused_on(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-22 10:00",
+            schedule_on("2027-04-10", Some("10:00"), "", ""),
+        ),
+        "date",
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        schedule_on("2027-04-08", Some("10:00"), "", ""),
+    );
+    let move_to = |date: &str, reason: &str, late: &str| {
+        cp(CpCommand::RescheduleConference {
+            conference: 1,
+            date: day(date),
+            time: chrono::NaiveTime::from_hms_opt(14, 0, 0),
+            place: "By video call".into(),
+            reason: reason.into(),
+            late_reason: late.into(),
+            late_authorised_by: String::new(),
+            late_consulted: String::new(),
+        })
+    };
+    refused_on(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-30 10:00",
+            move_to("2027-04-09", "", ""),
+        ),
+        "reason",
+    );
+    assert!(matches!(
+        run.try_do(
+            SOCIAL_WORKER,
+            "2027-03-30 10:00",
+            move_to("2027-04-09", "Chair ill", "")
+        ),
+        Err(Refusal::Forbidden { .. })
+    ));
+    let evs = run
+        .try_do(
+            SUPERVISOR,
+            "2027-03-30 10:00",
+            move_to("2027-04-09", "Chair ill", ""),
+        )
+        .unwrap();
+    assert!(matches!(
+        evs[0].change,
+        Change::ConferenceRescheduled { .. }
+    ));
+    // Later than due needs the reason, as when it was arranged.
+    refused_on(
+        run.try_do(
+            SUPERVISOR,
+            "2027-03-31 10:00",
+            move_to("2027-04-14", "Family asked", ""),
+        ),
+        "late_reason",
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-31 10:00",
+        move_to(
+            "2027-04-14",
+            "Family asked",
+            "The family's interpreter is available only then",
+        ),
+    );
+    let c = &run.case().protection.conferences[0];
+    assert_eq!(c.date, Some(day("2027-04-14")));
+    assert_eq!(c.place, "By video call");
+    assert_eq!(
+        c.rescheduled.iter().map(|r| r.from).collect::<Vec<_>>(),
+        [day("2027-04-08"), day("2027-04-09")]
+    );
+    assert!(c.late.is_some());
+}
+
+/// LIV §5 applies to every timescale in Liverpool's profile, not only the assessment: a
+/// conference arranged after it is due needs the manager who authorised it and the other
+/// agencies' managers consulted (issue 16).
+#[test]
+fn a_late_liverpool_conference_needs_the_manager_and_the_consultation() {
+    let mut run = case_run(liverpool());
+    to_icpc(&mut run, "2027-03-19 10:00");
+    let r = run.try_do(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        schedule_on("2027-04-14", Some("10:00"), "Mother in hospital", ""),
+    );
+    refused_on(r, "late_authorised_by");
+    let with = |consulted: &str| {
+        cp(CpCommand::ScheduleConference {
+            conference: 1,
+            date: day("2027-04-14"),
+            chair: Some(practitioner(CHAIR)),
+            chair_line_manages_lead: false,
+            invitees: vec![person("Mother", "parent", "", None)],
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            place: "Civic Centre".into(),
+            late_reason: "Mother in hospital".into(),
+            late_authorised_by: "Team manager A. Khan".into(),
+            late_consulted: consulted.into(),
+        })
+    };
+    refused_on(
+        run.try_do(SUPERVISOR, "2027-03-22 10:00", with("")),
+        "late_consulted",
+    );
+    run.ok(
+        SUPERVISOR,
+        "2027-03-22 10:00",
+        with("Police DS Reid; named nurse agreed"),
+    );
+    let late = run.case().protection.conferences[0].late.clone().unwrap();
+    assert_eq!(
+        late.consulted.as_deref(),
+        Some("Police DS Reid; named nurse agreed")
     );
 }

@@ -722,12 +722,13 @@ fn the_decision_creates_the_next_work_with_due_dates_from_the_profile() {
     let s = run(s, &ReferralCommand::Decide(Box::new(input)), &c);
     let d = referral(&s).current_decision().unwrap();
     let work = |k: WorkKind| d.next_work.iter().find(|w| w.kind == k).unwrap();
-    // SET L2057-L2061: within three working days of concerns being identified (here,
-    // at the decision on Tuesday 29 December): 30, 31 December, 4 January (1 January
-    // is a bank holiday).
+    // SET L2057-L2061 and L2588-L2596: within three working days of the concerns being
+    // identified, which for a referral is when it was received (Thursday 24 December),
+    // not the decision on the 29th: 29, 30, 31 December (25 and 28 December are bank
+    // holidays, the 28th the substitute for Boxing Day on a Saturday). Issue 16.
     let strat = work(WorkKind::StrategyDiscussion);
     assert_eq!(strat.rule_id.as_deref(), Some("strategy-routine"));
-    assert_eq!(strat.due, Due::Date(day("2027-01-04")));
+    assert_eq!(strat.due, Due::Date(day("2026-12-31")));
     // WT2026 ¶169: 45 working days from the point of referral, not from the decision.
     let a = work(WorkKind::Assessment);
     assert_eq!(a.rule_id.as_deref(), Some("assessment"));
@@ -1763,4 +1764,82 @@ fn a_case_opened_from_a_referral_reads_back() {
         together_domain::referral::ReferralEvent::from_stored(e.type_id(), &e.payload_json())
             .unwrap();
     assert_eq!(back, e);
+}
+
+// ---- Northamptonshire: how a referral is made (NSCP §4.2; issue 16) ----------------
+
+/// NSCP §4.2 (L670-L675): "If a multi-agency email referral is to be submitted it must be
+/// accompanied by the existing Early Help Assessment": a written request for help carries
+/// it, or says why there is none. Only Northamptonshire's profile asks.
+#[test]
+fn a_written_request_for_help_in_northamptonshire_carries_the_early_help_assessment() {
+    let i = professional_input();
+    let c = ctx(nscp(), "2026-12-01 10:00", Role::PartnerPractitioner);
+    match decide(
+        &ReferralState::NotReceived,
+        &receive_cmd(&i, Channel::OnlineForm),
+        &c,
+    ) {
+        Err(Refusal::Invalid(e)) => {
+            assert!(e
+                .for_field("prior_assessment.kind")
+                .unwrap()
+                .contains("NSCP §4.2"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Said why not: accepted, and kept.
+    let mut why = professional_input();
+    why.prior_assessment.why_none = "The family declined an early help assessment".into();
+    let s = received(nscp(), "2026-12-01 10:00", &why, Channel::OnlineForm);
+    assert_eq!(
+        referral(&s).details.no_prior_assessment_reason.as_deref(),
+        Some("The family declined an early help assessment")
+    );
+    // With the assessment: accepted.
+    let mut eha = professional_input();
+    eha.prior_assessment.kind = "early-help".into();
+    eha.prior_assessment.summary = "Parenting support since June".into();
+    received(nscp(), "2026-12-01 10:00", &eha, Channel::OnlineForm);
+    // A telephone referral, or another partnership: not asked.
+    received(nscp(), "2026-12-01 10:00", &i, Channel::Telephone);
+    received(national(), "2026-12-01 10:00", &i, Channel::OnlineForm);
+    received(set(), "2026-12-01 10:00", &i, Channel::OnlineForm);
+}
+
+/// NSCP §4.2 (L657-L664): significant harm "must be reported to the MASH by telephone". A
+/// referral about it received in writing only is flagged to the front door to phone the
+/// referrer that day (`referral-significant-harm-call`), until the decision.
+#[test]
+fn a_written_significant_harm_referral_in_northamptonshire_is_flagged_for_a_call() {
+    let mut i = professional_input();
+    i.significant_harm = "yes".into();
+    // Received on a Saturday: due that day (same-day rules do not wait for a working day).
+    let s = received(nscp(), "2026-12-05 18:00", &i, Channel::OnlineForm);
+    let r = referral(&s);
+    let work = open_work(r, nscp(), cal());
+    let call = work.iter().find(|w| w.key == "call-referrer").unwrap();
+    assert_eq!(call.queue, Queue::FrontDoor);
+    assert_eq!(call.due, Due::Date(day("2026-12-05")));
+    assert_eq!(
+        call.rule_id.as_deref(),
+        Some("referral-significant-harm-call")
+    );
+    assert!(call.citation.contains("NSCP §4.2"));
+    // By telephone: no call to make. In another partnership: no such rule.
+    let phoned = received(nscp(), "2026-12-05 18:00", &i, Channel::Telephone);
+    assert!(!open_work(referral(&phoned), nscp(), cal())
+        .iter()
+        .any(|w| w.key == "call-referrer"));
+    let elsewhere = received(set(), "2026-12-05 18:00", &i, Channel::OnlineForm);
+    assert!(!open_work(referral(&elsewhere), set(), cal())
+        .iter()
+        .any(|w| w.key == "call-referrer"));
+    // Not about significant harm: no call (and the assessment rule applies instead).
+    let mut help = professional_input();
+    help.prior_assessment.why_none = "None yet".into();
+    let s = received(nscp(), "2026-12-05 18:00", &help, Channel::OnlineForm);
+    assert!(!open_work(referral(&s), nscp(), cal())
+        .iter()
+        .any(|w| w.key == "call-referrer"));
 }

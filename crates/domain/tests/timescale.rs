@@ -149,9 +149,22 @@ fn every_national_rule_is_present_with_its_citation() {
             "L1655",
         ),
         ("conference-request-answer", 1, Unit::WorkingDays, "L1785"),
+        (
+            "conference-escalation-answer",
+            2,
+            Unit::WorkingDays,
+            "L1785",
+        ),
         ("conference-report", 1, Unit::WorkingDays, "L1828"),
         ("detailed-plan", 10, Unit::WorkingDays, "L1897"),
         ("assessment-for-plan", 0, Unit::SameDay, "L1900"),
+        // Issue 16: the end of police protection or of an order, counted back.
+        (
+            "immediate-protection-ends-notice",
+            1,
+            Unit::WorkingDays,
+            "L1645",
+        ),
     ];
     for (id, amount, unit, cite) in own {
         let r = rule(&p, id);

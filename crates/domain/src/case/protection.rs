@@ -12,7 +12,7 @@ use super::Practitioner;
 use crate::ids::UserId;
 use crate::role::AgencyKind;
 use crate::timescale::Due;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// Categories of harm (WT2026 ICPC descriptor; CIN census `CategoryOfAbuse`: PHY, EMO,
@@ -156,6 +156,53 @@ pub struct Emergency {
     #[serde(default)]
     pub accepted_at: Option<NaiveDateTime>,
     pub written_confirmation_on: Option<NaiveDate>,
+    /// When the police protection or the order ended, and how (the child went home, a
+    /// care order was made...): its expiry leaves the tray then (issue 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<(NaiveDateTime, String)>,
+}
+
+impl Emergency {
+    /// The latest end the Children Act 1989 allows an emergency protection order, as first
+    /// made: eight days (s45(1)); when the eighth day is a Sunday or a public holiday
+    /// (Christmas Day, Good Friday, a bank holiday), noon on the next day that is neither
+    /// (s45(2)). `None` for any other action.
+    pub fn latest_end_the_act_allows(
+        &self,
+        calendar: &crate::calendar::Calendar,
+    ) -> Option<NaiveDateTime> {
+        if self.kind != EmergencyKind::EmergencyProtectionOrder {
+            return None;
+        }
+        let eighth = self.at + chrono::Days::new(8);
+        let holiday = |d: NaiveDate| {
+            d.weekday() == chrono::Weekday::Sun || calendar.bank_holiday_name(d).is_some()
+        };
+        if !holiday(eighth.date()) {
+            return Some(eighth);
+        }
+        let mut d = eighth.date() + chrono::Days::new(1);
+        while holiday(d) {
+            d = d + chrono::Days::new(1);
+        }
+        Some(d.and_hms_opt(12, 0, 0).expect("noon"))
+    }
+
+    /// A warning, citing the statute, when the recorded end of an order is later than
+    /// the Act allows as first made (an extension adds up to seven days, s45(5)).
+    pub fn end_warning(&self, calendar: &crate::calendar::Calendar) -> Option<String> {
+        let latest = self.latest_end_the_act_allows(calendar)?;
+        let Some(Due::DateTime(ends)) = self.ends else {
+            return None;
+        };
+        if self.extended || ends <= latest {
+            return None;
+        }
+        Some(format!(
+            "The recorded end is more than eight days after the order was made: an emergency protection order lasts at most eight days (Children Act 1989 s45(1)), or until noon on {} where the eighth day is a Sunday or public holiday (s45(2)). Check the order.",
+            latest.format("%-d %B %Y")
+        ))
+    }
 }
 
 /// Whether section 47 enquiries are initiated: the local authority's decision.
@@ -193,6 +240,28 @@ pub struct StrategyDiscussion {
     pub rule_id: Option<String>,
     pub invitees: Vec<Participant>,
     pub record: Option<StrategyRecord>,
+    /// Not to be held: cancelled, or merged into another discussion, with the reason
+    /// (issue 16: no duplicate discussions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_held: Option<NotHeld>,
+}
+
+impl StrategyDiscussion {
+    /// Convened, and neither held nor called off.
+    pub fn is_awaited(&self) -> bool {
+        self.record.is_none() && self.not_held.is_none()
+    }
+}
+
+/// Why a convened strategy discussion is not held.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotHeld {
+    pub reason: String,
+    /// The discussion it was merged into, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<u32>,
 }
 
 /// The tasks of a section 47 enquiry (WT2026 "Initiating section 47 enquiries").
@@ -426,6 +495,17 @@ pub struct Conference {
     pub due: Due,
     pub rule_id: Option<String>,
     pub date: Option<NaiveDate>,
+    /// When and where it meets (issue 16: a conference has a date, a time and a place).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<NaiveTime>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub place: String,
+    /// Arranged for a date after it was due: why, and who authorised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late: Option<LateArrangement>,
+    /// Each earlier date it was moved from, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rescheduled: Vec<Rescheduled>,
     pub chair: Option<Practitioner>,
     pub invitees: Vec<Participant>,
     pub reports: Vec<AgencyReport>,
@@ -433,6 +513,28 @@ pub struct Conference {
     pub record: Option<ConferenceRecord>,
     /// Not held, and why (a review no longer needed because the plan ended).
     pub cancelled: Option<String>,
+}
+
+/// Why a conference is arranged for a date after it was due (a *should* everywhere; in
+/// SET a *must*, with the operational service manager's written authorisation, 002
+/// L2501, L2771).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateArrangement {
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorised_by: Option<String>,
+    /// The other agencies' managers consulted first, where the profile asks (LIV §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulted: Option<String>,
+}
+
+/// A conference moved to another date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rescheduled {
+    pub from: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -502,6 +604,35 @@ pub struct ConferenceRequest {
     pub at: NaiveDateTime,
     pub answer: Option<(bool, String)>,
     pub escalated: Option<String>,
+    /// The user who asked: they see the answer and may escalate a refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_user: Option<UserId>,
+    /// Who answered for the local authority (an escalation goes to someone else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<UserId>,
+    /// The named manager a refusal was escalated to, and when (003 L1785).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_to: Option<Practitioner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_at: Option<NaiveDateTime>,
+    /// The manager's answer to the escalation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_answer: Option<(bool, String)>,
+}
+
+impl ConferenceRequest {
+    /// Agreed, at first or on escalation: a conference is convened.
+    pub fn agreed(&self) -> bool {
+        matches!(self.answer, Some((true, _))) || matches!(self.escalation_answer, Some((true, _)))
+    }
+    /// Refused, and not (yet) escalated: the practitioner may escalate.
+    pub fn may_be_escalated(&self) -> bool {
+        matches!(self.answer, Some((false, _))) && self.escalated.is_none()
+    }
+    /// Escalated to a named manager who has not answered.
+    pub fn awaits_escalation_answer(&self) -> bool {
+        self.escalated.is_some() && self.escalation_answer.is_none()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -609,6 +740,8 @@ impl Protection {
     /// authority's plan.
     pub fn may_convene_initial(&self) -> bool {
         self.transfer_in.is_some()
+            // A practitioner's request the local authority agreed to (003 L1785).
+            || self.requests.iter().any(|r| r.agreed())
             || self.enquiries.iter().any(|e| {
                 e.finding().is_some_and(|f| f.substantiated)
                     && self

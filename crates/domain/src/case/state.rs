@@ -10,7 +10,7 @@ use super::{Actor, ClosureReason, Practitioner, Service};
 use crate::ids::{AgencyId, CaseId, PersonId};
 use crate::referral::ReferralId;
 use crate::timescale::Due;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// One event of a case: when, who, and what changed.
@@ -179,6 +179,9 @@ pub enum Change {
         assessment: u32,
         reason: String,
         agreed_until: NaiveDate,
+        /// The other agencies' managers consulted first (LIV §5).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        consulted: String,
     },
     /// Authorised by a practice supervisor (or, for Family Help, agreed with the family).
     AssessmentCompleted {
@@ -271,6 +274,12 @@ pub enum Change {
         number: u32,
         ends: Due,
     },
+    /// Police protection or an order ended (issue 16).
+    EmergencyEnded {
+        number: u32,
+        ended_at: NaiveDateTime,
+        note: String,
+    },
     ResponsibilityAccepted {
         number: u32,
         by_authority: String,
@@ -287,6 +296,21 @@ pub enum Change {
     StrategyDiscussionHeld {
         number: u32,
         record: P::StrategyRecord,
+    },
+    /// A discussion already convened is needed sooner: no second one (issue 16).
+    StrategyDiscussionBroughtForward {
+        number: u32,
+        due: Due,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule_id: Option<String>,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        invitees: Vec<P::Participant>,
+    },
+    /// A convened discussion will not be held: cancelled, or merged into another.
+    StrategyDiscussionNotHeld {
+        number: u32,
+        not_held: P::NotHeld,
     },
     EnquiryInitiated {
         enquiry: P::Enquiry,
@@ -317,6 +341,15 @@ pub enum Change {
     ConferenceRequestEscalated {
         index: usize,
         reason: String,
+        /// The named manager it goes to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<Practitioner>,
+    },
+    /// The named manager answers an escalated request for a conference (003 L1785).
+    ConferenceEscalationAnswered {
+        index: usize,
+        agreed: bool,
+        reason: String,
     },
     ConferenceConvened {
         conference: P::Conference,
@@ -326,6 +359,22 @@ pub enum Change {
         date: NaiveDate,
         chair: Practitioner,
         invitees: Vec<P::Participant>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time: Option<NaiveTime>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        place: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        late: Option<P::LateArrangement>,
+    },
+    /// Moved to another date, time or place, with the reason (issue 16).
+    ConferenceRescheduled {
+        conference: u32,
+        date: NaiveDate,
+        time: NaiveTime,
+        place: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        late: Option<P::LateArrangement>,
     },
     AgencyReportSubmitted {
         conference: u32,
@@ -406,6 +455,12 @@ impl Change {
             Change::Closed { .. } => "case-closed",
             Change::EmergencyActionRecorded { .. } => "emergency-action-recorded",
             Change::EpoExtended { .. } => "epo-extended",
+            Change::EmergencyEnded { .. } => "emergency-ended",
+            Change::StrategyDiscussionBroughtForward { .. } => {
+                "strategy-discussion-brought-forward"
+            }
+            Change::StrategyDiscussionNotHeld { .. } => "strategy-discussion-not-held",
+            Change::ConferenceRescheduled { .. } => "conference-rescheduled",
             Change::ResponsibilityAccepted { .. } => "responsibility-accepted",
             Change::ResponsibilityConfirmedInWriting { .. } => {
                 "responsibility-confirmed-in-writing"
@@ -419,6 +474,7 @@ impl Change {
             Change::ConferenceRequested { .. } => "conference-requested",
             Change::ConferenceRequestAnswered { .. } => "conference-request-answered",
             Change::ConferenceRequestEscalated { .. } => "conference-request-escalated",
+            Change::ConferenceEscalationAnswered { .. } => "conference-escalation-answered",
             Change::ConferenceConvened { .. } => "conference-convened",
             Change::ConferenceScheduled { .. } => "conference-scheduled",
             Change::AgencyReportSubmitted { .. } => "agency-report-submitted",
@@ -541,6 +597,17 @@ impl CaseEvent {
                 format!("Immediate protection: {}", emergency.kind.label())
             }
             Change::EpoExtended { .. } => "Emergency protection order extended".into(),
+            Change::EmergencyEnded { .. } => "Immediate protection ended".into(),
+            Change::StrategyDiscussionBroughtForward { .. } => {
+                "Strategy discussion brought forward".into()
+            }
+            Change::StrategyDiscussionNotHeld { not_held, .. } => match not_held.merged_into {
+                Some(n) => format!("Strategy discussion merged into discussion {n}"),
+                None => "Strategy discussion cancelled".into(),
+            },
+            Change::ConferenceRescheduled { date, .. } => {
+                format!("Conference moved to {}", date.format("%-d %B %Y"))
+            }
             Change::ResponsibilityAccepted { by_authority, .. } => {
                 format!("{by_authority} accepted responsibility")
             }
@@ -573,6 +640,10 @@ impl CaseEvent {
                 if *agreed { "agreed" } else { "refused" }
             ),
             Change::ConferenceRequestEscalated { .. } => "Refusal of a conference escalated".into(),
+            Change::ConferenceEscalationAnswered { agreed, .. } => format!(
+                "Escalated request for a conference {}",
+                if *agreed { "agreed" } else { "refused" }
+            ),
             Change::ConferenceConvened { conference } => {
                 format!("{} to be held", conference.kind.label())
             }
@@ -1049,6 +1120,7 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             assessment,
             reason,
             agreed_until,
+            ..
         } => {
             if let Some(a) = c.assessment_mut(*assessment) {
                 a.extension = Some((*agreed_until, reason.clone()));
@@ -1205,6 +1277,52 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 x.extended = true;
             }
         }
+        Change::EmergencyEnded {
+            number,
+            ended_at,
+            note,
+        } => {
+            if let Some(x) = c.protection.emergency_mut(*number) {
+                x.ended = Some((*ended_at, note.clone()));
+            }
+        }
+        Change::StrategyDiscussionBroughtForward {
+            number,
+            due,
+            rule_id,
+            invitees,
+            ..
+        } => {
+            if let Some(d) = c.protection.discussion_mut(*number) {
+                d.due = *due;
+                d.rule_id = rule_id.clone();
+                for i in invitees {
+                    if !d.invitees.contains(i) {
+                        d.invitees.push(i.clone());
+                    }
+                }
+            }
+        }
+        Change::StrategyDiscussionNotHeld { number, not_held } => {
+            let moved = match c.protection.discussion_mut(*number) {
+                Some(d) => {
+                    d.not_held = Some(not_held.clone());
+                    std::mem::take(&mut d.invitees)
+                }
+                None => Vec::new(),
+            };
+            // A merged discussion's invitees are invited to the one it joins.
+            if let Some(into) = not_held
+                .merged_into
+                .and_then(|n| c.protection.discussion_mut(n))
+            {
+                for i in moved {
+                    if !into.invitees.contains(&i) {
+                        into.invitees.push(i);
+                    }
+                }
+            }
+        }
         Change::ResponsibilityAccepted {
             number,
             by_authority,
@@ -1274,6 +1392,11 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
                 at: *at,
                 answer: None,
                 escalated: None,
+                by_user: Some(by.user),
+                answered_by: None,
+                escalated_to: None,
+                escalated_at: None,
+                escalation_answer: None,
             })
         }
         Change::ConferenceRequestAnswered {
@@ -1283,11 +1406,23 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
         } => {
             if let Some(r) = c.protection.requests.get_mut(*index) {
                 r.answer = Some((*agreed, reason.clone()));
+                r.answered_by = Some(by.user);
             }
         }
-        Change::ConferenceRequestEscalated { index, reason } => {
+        Change::ConferenceRequestEscalated { index, reason, to } => {
             if let Some(r) = c.protection.requests.get_mut(*index) {
                 r.escalated = Some(reason.clone());
+                r.escalated_to = to.clone();
+                r.escalated_at = Some(*at);
+            }
+        }
+        Change::ConferenceEscalationAnswered {
+            index,
+            agreed,
+            reason,
+        } => {
+            if let Some(r) = c.protection.requests.get_mut(*index) {
+                r.escalation_answer = Some((*agreed, reason.clone()));
             }
         }
         Change::ConferenceConvened { conference } => {
@@ -1298,11 +1433,38 @@ pub fn apply(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
             date,
             chair,
             invitees,
+            time,
+            place,
+            late,
         } => {
             if let Some(x) = c.protection.conference_mut(*conference) {
                 x.date = Some(*date);
+                x.time = *time;
+                x.place = place.clone();
+                x.late = late.clone();
                 x.chair = Some(chair.clone());
                 x.invitees = invitees.clone();
+            }
+        }
+        Change::ConferenceRescheduled {
+            conference,
+            date,
+            time,
+            place,
+            reason,
+            late,
+        } => {
+            if let Some(x) = c.protection.conference_mut(*conference) {
+                if let Some(from) = x.date {
+                    x.rescheduled.push(P::Rescheduled {
+                        from,
+                        reason: reason.clone(),
+                    });
+                }
+                x.date = Some(*date);
+                x.time = Some(*time);
+                x.place = place.clone();
+                x.late = late.clone();
             }
         }
         Change::AgencyReportSubmitted { conference, report } => {

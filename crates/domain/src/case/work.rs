@@ -224,7 +224,7 @@ fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mu
     let by = |id: &str, day: NaiveDate| rule(profile, calendar, id, day);
     let p = &case.protection;
     let lead = case.lead_user();
-    for d in p.discussions.iter().filter(|d| d.record.is_none()) {
+    for d in p.discussions.iter().filter(|d| d.is_awaited()) {
         for u in d.invitees.iter().filter_map(|i| i.user) {
             out.push(CaseWork {
                 key: format!("invite-strategy-{}-{u}", d.number),
@@ -246,6 +246,23 @@ fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mu
         });
     }
     for x in &p.emergencies {
+        // Its end, a working day before (issue 16): what follows police protection or an
+        // order is decided in time (an order, an extension, the child's return).
+        if let (Some(Due::DateTime(ends)), None) = (x.ends, &x.ended) {
+            let d = by("immediate-protection-ends-notice", ends.date());
+            out.push(CaseWork {
+                key: format!("emergency-ends-{}", x.number),
+                assignee: lead,
+                title: format!(
+                    "{} ends at {}: plan what follows, and record its end",
+                    x.kind.label(),
+                    ends.format("%H:%M on %-d %B %Y")
+                ),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
+            });
+        }
         if x.accepted_by.is_some() && x.written_confirmation_on.is_none() {
             let d = by(
                 "responsibility-written-confirmation",
@@ -294,6 +311,29 @@ fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mu
             key: format!("conference-request-{i}"),
             assignee: None,
             title: format!("Answer {}'s request for a conference", r.by),
+            due: d.due,
+            rule_id: Some(d.rule_id),
+            citation: d.citation,
+        });
+    }
+    // An escalated refusal is the named manager's, due by the profile's rule (003 L1785).
+    for (i, r) in p
+        .requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.awaits_escalation_answer())
+    {
+        let d = by(
+            "conference-escalation-answer",
+            r.escalated_at.unwrap_or(r.at).date(),
+        );
+        out.push(CaseWork {
+            key: format!("conference-escalation-{i}"),
+            assignee: r.escalated_to.as_ref().map(|m| m.user),
+            title: format!(
+                "{}'s request for a conference was refused and escalated to you: answer it",
+                r.by
+            ),
             due: d.due,
             rule_id: Some(d.rule_id),
             citation: d.citation,

@@ -416,6 +416,24 @@ fn receive(
             "Add the child or children you are worried about",
         );
     }
+    // A written request for help carries the early help assessment, or says why not,
+    // where the partnership asks (NSCP §4.2 L670-L675; issue 16).
+    if let Some(cite) = &ctx
+        .profile
+        .referral
+        .written_request_carries_early_help_assessment
+    {
+        if channel.is_written()
+            && !details.is_urgent()
+            && details.prior_assessment.is_none()
+            && details.no_prior_assessment_reason.is_none()
+        {
+            e.add(
+                "prior_assessment.kind",
+                format!("Choose the early help assessment that comes with this referral and say what it found, or say why there is none ({cite})"),
+            );
+        }
+    }
     for (i, c) in details.children.iter().enumerate() {
         if c.mother.is_some_and(|m| m >= details.family.len()) {
             e.add(
@@ -786,17 +804,14 @@ fn next_work(
                 let urgency = input.strategy_urgency;
                 match ctx.profile.rule(urgency.rule_id()) {
                     Some(rule) => {
-                        // "referral-received" rules run from the referral; the others
-                        // ("cp-concerns-identified") from this decision, which is when the
-                        // front door identified the concerns.
-                        let start = if rule.start_event == "referral-received" {
-                            r.received_at
-                        } else {
-                            ctx.now
-                        };
+                        // Every strategy clock runs from the referral: a referral's child
+                        // protection concerns are identified when it is received, not when
+                        // the supervisor decides (SET 002 L2059-L2061, L2588-L2596: "from
+                        // when local authority children's social care receive a referral
+                        // or identify a concern"). Issue 16.
                         let mut w = item(
                             WorkKind::StrategyDiscussion,
-                            rule.due(start, ctx.calendar),
+                            rule.due(r.received_at, ctx.calendar),
                             Some(rule.id.clone()),
                             &rule.citation,
                         );

@@ -329,11 +329,20 @@ pub struct ReferralDetails {
     pub significant_harm: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_assessment: Option<PriorAssessment>,
+    /// Why no early help assessment comes with it, where the partnership asks for one
+    /// (NSCP §4.2, L670–L675).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_prior_assessment_reason: Option<String>,
     #[serde(default)]
     pub signs_of_safety: SignsOfSafety,
 }
 
 impl ReferralDetails {
+    /// The referrer says the child is at immediate risk or suspects significant harm.
+    pub fn is_urgent(&self) -> bool {
+        self.immediate_risk || self.significant_harm
+    }
+
     /// Whether child `i` still has to be identified before it can be matched to a
     /// record: a born child needs a full name and a date of birth or NHS number; an
     /// unborn child needs a mother named in full.
@@ -500,6 +509,8 @@ pub struct PriorAssessmentInput {
     pub kind: String,
     pub completed_on: String,
     pub summary: String,
+    /// With no assessment: why there is none (where the partnership asks for one).
+    pub why_none: String,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1019,7 +1030,8 @@ impl ReferralInput {
                 immediate_risk: immediate_risk?,
                 immediate_risk_details: risk_details?,
                 significant_harm: significant_harm?.unwrap_or(false),
-                prior_assessment: prior?,
+                prior_assessment: prior.clone()?.0,
+                no_prior_assessment_reason: prior?.1,
                 signs_of_safety: SignsOfSafety {
                     worried_about: worried?,
                     working_well: working?,
@@ -1099,11 +1111,12 @@ impl ReferralInput {
         })
     }
 
+    /// The assessment already done, or why there is none.
     fn parse_prior(
         &self,
         today: NaiveDate,
         e: &mut ValidationErrors,
-    ) -> Option<Option<PriorAssessment>> {
+    ) -> Option<(Option<PriorAssessment>, Option<String>)> {
         let p = &self.prior_assessment;
         let kind = e.take(
             "prior_assessment.kind",
@@ -1130,7 +1143,11 @@ impl ReferralInput {
             "prior_assessment.summary",
             opt_text("assessment summary", &p.summary, MAX_NARRATIVE),
         );
-        let (kind, date, summary) = (kind?, date?, summary?);
+        let why_none = e.take(
+            "prior_assessment.why_none",
+            opt_text("why there is no assessment", &p.why_none, MAX_NARRATIVE),
+        );
+        let (kind, date, summary, why_none) = (kind?, date?, summary?, why_none?);
         match kind {
             None => {
                 if date.is_some() || summary.is_some() {
@@ -1139,13 +1156,24 @@ impl ReferralInput {
                         "Select the kind of assessment already done",
                     );
                 }
-                Some(None)
+                Some((None, why_none))
             }
-            Some(kind) => Some(Some(PriorAssessment {
-                kind,
-                completed_on: date,
-                summary,
-            })),
+            Some(kind) => {
+                if why_none.is_some() {
+                    e.add(
+                        "prior_assessment.why_none",
+                        "An assessment was chosen: leave \"why there is none\" empty",
+                    );
+                }
+                Some((
+                    Some(PriorAssessment {
+                        kind,
+                        completed_on: date,
+                        summary,
+                    }),
+                    None,
+                ))
+            }
         }
     }
 }

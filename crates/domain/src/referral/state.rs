@@ -660,7 +660,28 @@ impl Referral {
     /// the decision is due the same day (WT2026 ¶164 "immediately", ¶168 "as soon as
     /// possible"), the work is shown first, and no further action needs a reason.
     pub fn is_urgent(&self) -> bool {
-        self.details.immediate_risk || self.details.significant_harm
+        self.details.is_urgent()
+    }
+
+    /// Where the partnership asks that significant harm is reported by telephone (NSCP
+    /// §4.2, L660–L664: "These instances must be reported to the MASH by telephone"), a
+    /// referral about it received in writing only: the front door phones the referrer.
+    /// Its due date by the profile's `referral-significant-harm-call`.
+    pub fn call_needed(
+        &self,
+        profile: &crate::profile::Profile,
+        calendar: &crate::calendar::Calendar,
+    ) -> Option<crate::process::DueBy> {
+        // The referrer's own answers: immediate risk, or significant harm suspected.
+        if !self.channel.is_written() || !self.is_urgent() {
+            return None;
+        }
+        crate::process::due_by(
+            profile,
+            "referral-significant-harm-call",
+            self.received_at,
+            calendar,
+        )
     }
 
     /// Whether any child's previous referral was within 12 months.

@@ -67,6 +67,19 @@ pub fn open_work(r: &Referral, profile: &Profile, calendar: &Calendar) -> Vec<Op
         }
     }
     if !r.is_decided() {
+        // A significant-harm referral received in writing only, where the partnership
+        // has it phoned to the front door (NSCP §4.2): the front door calls the referrer,
+        // before the decision (issue 16).
+        if let Some(d) = r.call_needed(profile, calendar) {
+            out.push(OpenWork {
+                key: "call-referrer".into(),
+                queue: Queue::FrontDoor,
+                title: "Phone the referrer: significant harm was reported in writing only".into(),
+                due: d.due,
+                rule_id: Some(d.rule_id),
+                citation: d.citation,
+            });
+        }
         // "Is this child known?" comes before the decision (SET 2.4.19–2.4.20).
         for (i, link) in r.children.iter().enumerate() {
             if link.person.is_none() {

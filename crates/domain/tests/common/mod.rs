@@ -27,6 +27,18 @@ pub fn set() -> &'static Profile {
     static P: OnceLock<Profile> = OnceLock::new();
     P.get_or_init(|| Profile::local(SET, "set.toml", national()).unwrap())
 }
+#[allow(dead_code)] // not every test file uses it
+pub fn liverpool() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| {
+        Profile::local(
+            include_str!("../../../../config/partnerships/liverpool.toml"),
+            "liverpool.toml",
+            national(),
+        )
+        .unwrap()
+    })
+}
 pub fn cal() -> &'static Calendar {
     static C: OnceLock<Calendar> = OnceLock::new();
     C.get_or_init(Calendar::england_and_wales)

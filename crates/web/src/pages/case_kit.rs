@@ -23,6 +23,12 @@ pub struct Choices {
     pub agencies: Vec<(String, String, String)>,
     /// Who may chair a conference: conference chairs and practice supervisors.
     pub chairs: Vec<(String, String)>,
+    /// Managers an escalation may go to: practice supervisors and team managers.
+    pub managers: Vec<(String, String)>,
+    /// Who authorises an assessment's extension and how, as the profile says.
+    pub assessment_extension: String,
+    /// The profile's extension rule, where the other agencies are consulted (LIV §5).
+    pub consult_before_extending: Option<String>,
 }
 
 pub fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
@@ -41,8 +47,13 @@ pub fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppErro
         .iter()
         .map(|a| (a.id.to_string(), a.name.clone(), a.kind.clone()))
         .collect();
-    let mut chairs: Vec<(String, String)> = app
-        .conference_chairs()?
+    let candidates = app.conference_chairs()?;
+    let managers: Vec<(String, String)> = candidates
+        .iter()
+        .filter(|u| Role::from_id(&u.role) == Some(Role::PracticeSupervisor))
+        .map(|u| (u.id.to_string(), u.display_name.clone()))
+        .collect();
+    let mut chairs: Vec<(String, String)> = candidates
         .into_iter()
         .map(|u| {
             let role = Role::from_id(&u.role).map(|r| r.label()).unwrap_or("");
@@ -63,6 +74,29 @@ pub fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppErro
         authorities,
         agencies,
         chairs,
+        managers,
+        assessment_extension: app
+            .profile
+            .rule("assessment")
+            .filter(|r| !r.extendable_by.is_empty())
+            .map(|r| {
+                format!(
+                    "Agreed by a {} with the reason recorded ({})",
+                    r.extendable_by
+                        .iter()
+                        .filter_map(|x| Role::from_id(x).map(|r| r.label().to_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    r.citation
+                )
+            })
+            .unwrap_or_default(),
+        consult_before_extending: app
+            .profile
+            .extensions
+            .as_ref()
+            .filter(|p| p.consult_other_agencies)
+            .map(|p| p.citation.clone()),
     })
 }
 

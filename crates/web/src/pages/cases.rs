@@ -129,8 +129,8 @@ fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec>
                     f("kind", "Which assessment", "", Kind::Radios(kinds)),
                     f("started_on", "Start date", today_hint, Kind::Date),
                     f("about", "Who else it is about", "Young carer: who they care for. Parent carer: the parent's name.", Kind::Text),
-                    f("gestation_weeks", "Pre-birth: weeks of pregnancy now", "SET 2.6.5: ideally between 8 and 12 weeks", Kind::Number),
-                    f("late_start_reason", "Pre-birth after 12 weeks: why", "", Kind::Textarea),
+                    f("gestation_weeks", "Pre-birth: weeks of pregnancy now", "As early as possible; the partnership's timescales say by when (see Timescales)", Kind::Number),
+                    f("late_start_reason", "Pre-birth started later than the partnership asks: why", "", Kind::Textarea),
                 ],
                 "Start assessment",
             )
@@ -205,15 +205,16 @@ fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec>
             "Authorise",
         ),
         "return" => s("Return the assessment for more work", "", vec![f("reason", "What more is needed", "", Kind::Textarea)], "Return"),
-        "extend" => s(
-            "Extend the assessment timescale",
-            "SET 2.5.2: a first-line manager reviews the file, records the reason and agrees the new timescale.",
-            vec![
+        "extend" => {
+            let mut fields = vec![
                 f("reason", "Reason", "", Kind::Textarea),
                 f("agreed_until", "New date agreed", today_hint, Kind::Date),
-            ],
-            "Agree extension",
-        ),
+            ];
+            if let Some(cite) = &ch.consult_before_extending {
+                fields.push(f("consulted", "The other agencies' managers consulted", &format!("Who, and what they said ({cite})"), Kind::Textarea));
+            }
+            s("Extend the assessment timescale", &ch.assessment_extension, fields, "Agree extension")
+        }
         "plan" => {
             let mut fields = vec![
                 f("agreed_on", "Date the plan was agreed", today_hint, Kind::Date),
@@ -504,6 +505,7 @@ fn command(
                 assessment: n,
                 reason: g("reason"),
                 agreed_until,
+                consulted: g("consulted"),
             }
         }),
         "plan" => {
@@ -712,7 +714,9 @@ fn load_for_form(
         let fh_lead = v.case.service == together_domain::case::Service::FamilyHelp
             && v.case.lead_user() == Some(caller.actor_id);
         let allowed = match name.as_str() {
-            "action-done" | "answer-allocation" | "request-conference" => true,
+            // Anyone working with the child may ask for a conference, and escalate a
+            // refusal of their own request (003 L1785; the case's rules check whose).
+            "action-done" | "answer-allocation" | "request-conference" | "escalate-request" => true,
             "consent" | "start-assessment" | "plan" | "meeting" | "end-plan" | "fgc"
             | "sharing" | "request-step-up" => fh_lead,
             "child-seen" | "assessment" | "submit" | "contribution" | "received" | "chased"
@@ -1306,7 +1310,7 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
         chart: scale_chart(&trend),
         scale_rows: trend.iter().map(|(dt, s)| (long_date(*dt), *s)).collect(),
         assessments,
-        protection: super::protection::blocks(&v, &me),
+        protection: super::protection::blocks(&v, &me, &ctx.state.app.calendar()),
         can_work,
         can_extend,
         is_supervisor,

@@ -26,6 +26,9 @@ pub fn is_protection_form(name: &str) -> bool {
         name,
         "emergency"
             | "epo-extend"
+            | "emergency-ended"
+            | "cancel-strategy"
+            | "reschedule"
             | "responsibility"
             | "confirm-responsibility"
             | "strategy"
@@ -36,6 +39,7 @@ pub fn is_protection_form(name: &str) -> bool {
             | "request-conference"
             | "answer-request"
             | "escalate-request"
+            | "answer-escalation"
             | "schedule"
             | "report"
             | "chair-met"
@@ -175,6 +179,53 @@ fn datetime(
     Some(d?.and_time(time?))
 }
 
+/// An optional time of day, like 14:30; `None` when empty.
+fn opt_time(e: &mut ValidationErrors, form: &FormData, name: &str) -> Option<chrono::NaiveTime> {
+    let t = form.get(name).trim();
+    if t.is_empty() {
+        return None;
+    }
+    match chrono::NaiveTime::parse_from_str(t, "%H:%M") {
+        Ok(t) => Some(t),
+        Err(_) => {
+            e.add(name, "Enter the time as hours and minutes, like 14:30");
+            None
+        }
+    }
+}
+
+/// An optional date and time from `{name}_date` and `{name}_time`: `None` when both
+/// are empty.
+fn opt_datetime(
+    e: &mut ValidationErrors,
+    form: &FormData,
+    name: &str,
+    label: &str,
+) -> Option<chrono::NaiveDateTime> {
+    if form.get(&format!("{name}_date")).trim().is_empty()
+        && form.get(&format!("{name}_time")).trim().is_empty()
+    {
+        return None;
+    }
+    datetime(e, form, name, label)
+}
+
+/// The user a select chose, as a practitioner.
+fn practitioner_of(
+    app: &together_app::App,
+    id: &str,
+) -> Option<together_domain::case::Practitioner> {
+    let user = app.user(id.parse::<UserId>().ok()?).ok().flatten()?;
+    let agency = app.agency(user.agency).ok().flatten();
+    Some(together_domain::case::Practitioner {
+        user: user.id,
+        name: user.display_name,
+        role: together_domain::role::Role::from_id(&user.role)?,
+        agency: user.agency,
+        agency_name: agency.map(|a| a.name).unwrap_or_default(),
+    })
+}
+
 fn yes_no(e: &mut ValidationErrors, form: &FormData, name: &str, message: &str) -> Option<bool> {
     match form.get(name) {
         "yes" => Some(true),
@@ -188,6 +239,37 @@ fn yes_no(e: &mut ValidationErrors, form: &FormData, name: &str, message: &str) 
 
 fn yn() -> Vec<(String, String)> {
     opts([("yes", "Yes"), ("no", "No")])
+}
+
+/// The questions a conference arranged after its due date answers (issue 16).
+fn late_fields(
+    ch: &Choices,
+    fields: &mut Vec<Field>,
+    c: Option<&together_domain::case::protection::Conference>,
+) {
+    let due = c
+        .map(|c| crate::pages::referrals::due_label(&c.due))
+        .unwrap_or_default();
+    fields.push(f(
+        "late_reason",
+        "If the date is after it is due: why",
+        &format!("It is due by {due}. A later date needs the reason now (WT2026 003 L1816)."),
+        Kind::Textarea,
+    ));
+    fields.push(f(
+        "late_authorised_by",
+        "If the date is after it is due: the manager who authorised it",
+        "Where the partnership requires it (SET: the operational service manager, in writing, 002 L2771; Liverpool: the relevant manager, LIV §5)",
+        Kind::Text,
+    ));
+    if let Some(cite) = &ch.consult_before_extending {
+        fields.push(f(
+            "late_consulted",
+            "If the date is after it is due: the other agencies' managers consulted",
+            &format!("Who, and what they said ({cite})"),
+            Kind::Textarea,
+        ));
+    }
 }
 
 pub fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<Spec> {
@@ -214,10 +296,33 @@ pub fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<S
                 f("legal_advice", "Legal advice sought, or why not", "", Kind::Textarea),
                 f("child_seen_by", "Who from that agency saw the child", "", Kind::Text),
                 f("other_children", "Other children in the household, and in the alleged perpetrator's household", "WT2026 003 L1653", Kind::Textarea),
+                f("ends_at_date", "Emergency protection order only: the date the order ends, as the court gave it", "As written on the order: at most eight days (Children Act 1989 s45(1)). Police protection ends 72 hours after it began.", Kind::Date),
+                f("ends_at_time", "The time the order ends", "24-hour clock, like 16:00", Kind::Text),
             ],
             "Record action",
         ),
-        "epo-extend" => s("Extend the emergency protection order", "Once only, by up to 7 days (Children Act 1989 s45).", vec![f("days", "By how many days", "", Kind::Number)], "Record extension"),
+        "epo-extend" => s("Extend the emergency protection order", "Once only, by up to 7 days (Children Act 1989 s45(5)-(6)). Record the end the court gave.", vec![
+            f("ends_at_date", "The date the extended order ends", hint, Kind::Date),
+            f("ends_at_time", "The time it ends", "24-hour clock, like 16:00", Kind::Text),
+        ], "Record extension"),
+        "emergency-ended" => s("Record the end of immediate protection", "When it ended, and what followed (the child went home, an order was made...).", vec![
+            f("ended_at_date", "Date it ended", hint, Kind::Date),
+            f("ended_at_time", "Time", "24-hour clock, like 16:00", Kind::Text),
+            f("note", "What happened", "", Kind::Textarea),
+        ], "Record"),
+        "cancel-strategy" => {
+            let mut others = vec![(String::new(), "Do not merge: cancel it".to_string())];
+            others.extend(p.discussions.iter().filter(|d| d.is_awaited() && d.number != n).map(|d| (d.number.to_string(), format!("Strategy discussion {}, due by {}", d.number, crate::pages::referrals::due_label(&d.due)))));
+            s(
+                "Cancel or merge the strategy discussion",
+                "A discussion that is not to be held is cancelled, or merged into another still to be held, with the reason. Its invitees are invited to the one it joins.",
+                vec![
+                    f("merge_into", "Merge it into", "", Kind::Select(others)),
+                    f("reason", "Why it will not be held", "", Kind::Textarea),
+                ],
+                "Record",
+            )
+        }
         "responsibility" => s(
             "Another authority accepts responsibility",
             "The authority where the child was found stays responsible until the authority looking after the child, or holding its plan, explicitly accepts — to be followed up in writing (003 L1655).",
@@ -232,6 +337,8 @@ pub fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<S
             let mut fields = vec![
                 f("timing", "How soon", "The partnership's timescales apply; see Timescales", Kind::Radios(StrategyTiming::ALL.iter().map(|t| (t.rule_id().to_string(), t.label().to_string())).collect())),
                 f("by", "Hold it by", "Only where the partnership's profile has no timescale for this", Kind::Date),
+                f("concerns_at_date", "When the child protection concerns were identified", "The clock starts then (SET 002 L2059). Leave empty for now.", Kind::Date),
+                f("concerns_at_time", "At what time", "24-hour clock, like 09:30", Kind::Text),
                 f("reason", "Reasonable cause to suspect significant harm: why", "", Kind::Textarea),
             ];
             people_fields(ch, &mut fields, "Invite");
@@ -305,14 +412,35 @@ pub fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<S
             vec![f("agreed", "Will a conference be convened?", "", Kind::Radios(yn())), f("reason", "Reasons", "", Kind::Textarea)],
             "Send answer",
         ),
-        "escalate-request" => s("Escalate the refusal", "Through the partnership's resolution of professional disagreements.", vec![f("reason", "Why", "", Kind::Textarea)], "Escalate"),
+        "escalate-request" => {
+            let mut managers = vec![(String::new(), "Choose the manager".to_string())];
+            managers.extend(ch.managers.iter().cloned());
+            s(
+                "Escalate the refusal",
+                "To a named manager, through the partnership's quick and straightforward means of resolving differences (003 L1785). They answer within the partnership's timescale.",
+                vec![
+                    f("to", "Manager it goes to", "Not the manager who refused", Kind::Select(managers)),
+                    f("reason", "Why you still have serious concerns", "", Kind::Textarea),
+                ],
+                "Escalate",
+            )
+        }
+        "answer-escalation" => s(
+            "Answer the escalated request for a conference",
+            &p.requests.get(n as usize).map(|r| format!("{} asked: {}. Refused: {}. Escalated: {}", r.by, r.reason, r.answer.as_ref().map(|a| a.1.as_str()).unwrap_or(""), r.escalated.as_deref().unwrap_or(""))).unwrap_or_default(),
+            vec![f("agreed", "Will a conference be convened?", "", Kind::Radios(yn())), f("reason", "Reasons", "Shared with the practitioner who asked", Kind::Textarea)],
+            "Send answer",
+        ),
         "schedule" => {
             let mut chairs = vec![(String::new(), "Choose the chair".to_string())];
             chairs.extend(ch.chairs.iter().cloned());
             let mut fields = vec![
                 f("date", "Date of the conference", hint, Kind::Date),
+                f("time", "Time it starts", "24-hour clock, like 10:00", Kind::Text),
+                f("place", "Where (or how to join)", "", Kind::Text),
                 f("chair", "Chair", "Independent of operational and line-management responsibility for the child (003 L1853–L1854)", Kind::Select(chairs)),
             ];
+            late_fields(ch, &mut fields, p.conference(n));
             people_fields(ch, &mut fields, "Invite");
             s(
                 "Arrange the conference",
@@ -320,6 +448,16 @@ pub fn spec(ch: &Choices, view: &CaseView, name: &str, nums: &[u32]) -> Option<S
                 fields,
                 "Arrange and invite",
             )
+        }
+        "reschedule" => {
+            let mut fields = vec![
+                f("date", "New date", hint, Kind::Date),
+                f("time", "Time it starts", "24-hour clock, like 10:00", Kind::Text),
+                f("place", "Where (or how to join)", "", Kind::Text),
+                f("reason", "Why it is moved", "Everyone invited is told", Kind::Textarea),
+            ];
+            late_fields(ch, &mut fields, p.conference(n));
+            s("Move the conference", &p.conference(n).and_then(|c| c.date).map(|on| format!("Now arranged for {}.", d(on))).unwrap_or_default(), fields, "Move it")
         }
         "report" => s(
             "Send a report for the conference",
@@ -468,6 +606,7 @@ pub fn command(
                 e.add("kind", "Choose the action taken");
             }
             let at = datetime(e, form, "at", "action");
+            let ends_at = opt_datetime(e, form, "ends_at", "order's end");
             CpCommand::RecordEmergency {
                 kind: kind?,
                 at: at?,
@@ -475,14 +614,22 @@ pub fn command(
                 legal_advice: g("legal_advice"),
                 child_seen_by: g("child_seen_by"),
                 other_children: g("other_children"),
+                ends_at,
             }
         }
-        "epo-extend" => match form.get("days").trim().parse::<u32>() {
-            Ok(days) => CpCommand::ExtendEpo { number: n, days },
-            Err(_) => {
-                e.add("days", "Enter a whole number of days, like 7");
-                return None;
-            }
+        "epo-extend" => CpCommand::ExtendEpo {
+            number: n,
+            ends_at: datetime(e, form, "ends_at", "extended order's end")?,
+        },
+        "emergency-ended" => CpCommand::RecordEmergencyEnded {
+            number: n,
+            ended_at: datetime(e, form, "ended_at", "end")?,
+            note: g("note"),
+        },
+        "cancel-strategy" => CpCommand::CancelStrategy {
+            number: n,
+            reason: g("reason"),
+            merge_into: form.get("merge_into").parse().ok(),
         },
         "responsibility" => CpCommand::RecordResponsibility {
             number: n,
@@ -499,10 +646,11 @@ pub fn command(
                 e.add("timing", "Choose how soon");
             }
             let by = opt_date(e, form, "by", "date");
+            let concerns_at = opt_datetime(e, form, "concerns_at", "concerns");
             let invitees = people_from(app, ch, e, form);
             CpCommand::ConveneStrategy {
                 timing: timing?,
-                concerns_at: None,
+                concerns_at,
                 by,
                 reason: g("reason"),
                 invitees,
@@ -592,27 +740,48 @@ pub fn command(
         "escalate-request" => CpCommand::EscalateConferenceRequest {
             index: n as usize,
             reason: g("reason"),
+            to: practitioner_of(app, form.get("to")),
+        },
+        "answer-escalation" => CpCommand::AnswerConferenceEscalation {
+            index: n as usize,
+            agreed: yes_no(
+                e,
+                form,
+                "agreed",
+                "Say whether a conference will be convened",
+            )?,
+            reason: g("reason"),
         },
         "schedule" => {
             let d = date(e, form, "date", "date of the conference");
-            let chair = form.get("chair").parse::<UserId>().ok().and_then(|u| {
-                let user = app.user(u).ok().flatten()?;
-                let agency = app.agency(user.agency).ok().flatten();
-                Some(together_domain::case::Practitioner {
-                    user: user.id,
-                    name: user.display_name,
-                    role: together_domain::role::Role::from_id(&user.role)?,
-                    agency: user.agency,
-                    agency_name: agency.map(|a| a.name).unwrap_or_default(),
-                })
-            });
+            let chair = practitioner_of(app, form.get("chair"));
             let invitees = people_from(app, ch, e, form);
+            let time = opt_time(e, form, "time");
             CpCommand::ScheduleConference {
                 conference: n,
                 date: d?,
                 chair,
                 chair_line_manages_lead: false,
                 invitees,
+                time,
+                place: g("place"),
+                late_reason: g("late_reason"),
+                late_authorised_by: g("late_authorised_by"),
+                late_consulted: g("late_consulted"),
+            }
+        }
+        "reschedule" => {
+            let d = date(e, form, "date", "new date");
+            let time = opt_time(e, form, "time");
+            CpCommand::RescheduleConference {
+                conference: n,
+                date: d?,
+                time,
+                place: g("place"),
+                reason: g("reason"),
+                late_reason: g("late_reason"),
+                late_authorised_by: g("late_authorised_by"),
+                late_consulted: g("late_consulted"),
             }
         }
         "report" => {
@@ -808,7 +977,11 @@ fn d(x: chrono::NaiveDate) -> String {
 }
 
 /// The child protection sections of the case page, with the links the viewer may use.
-pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
+pub fn blocks(
+    view: &CaseView,
+    me: &together_app::Caller,
+    calendar: &together_domain::calendar::Calendar,
+) -> Vec<Block> {
     use together_domain::role::Role;
     if view.scope != together_domain::access::Scope::Full {
         return partner_blocks(view, me);
@@ -824,6 +997,7 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
     let due = |x: &together_domain::timescale::Due| crate::pages::referrals::due_label(x);
 
     for x in &p.emergencies {
+        let mut links = Vec::new();
         let mut lines = vec![
             format!(
                 "{} by {}, {}",
@@ -842,6 +1016,17 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
                 if x.extended { " (extended)" } else { "" }
             ));
         }
+        if let Some(w) = x.end_warning(calendar) {
+            lines.push(format!("Warning: {w}"));
+        }
+        if let Some((at, note)) = &x.ended {
+            lines.push(format!("Ended {}: {note}", at.format("%-d %B %Y at %H:%M")));
+        } else if sc && x.kind != EmergencyKind::OtherAction {
+            links.push(link(
+                format!("emergency-ended-{}", x.number),
+                "Record its end",
+            ));
+        }
         match (&x.accepted_by, x.written_confirmation_on) {
             (Some(a), Some(w)) => lines.push(format!(
                 "{a} accepted responsibility; confirmed in writing {}",
@@ -852,8 +1037,11 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
             )),
             _ => {}
         }
-        let mut links = Vec::new();
-        if sup && x.kind == EmergencyKind::EmergencyProtectionOrder && !x.extended {
+        if sup
+            && x.kind == EmergencyKind::EmergencyProtectionOrder
+            && !x.extended
+            && x.ended.is_none()
+        {
             links.push(link(
                 format!("epo-extend-{}", x.number),
                 "Record an extension",
@@ -884,8 +1072,21 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
             "Read the record (printable)".to_string(),
         )];
         match &s.record {
+            None if s.not_held.is_some() => {
+                let n = s.not_held.as_ref().expect("matched");
+                lines.push(match n.merged_into {
+                    Some(into) => format!("Merged into strategy discussion {into}: {}", n.reason),
+                    None => format!("Cancelled: {}", n.reason),
+                });
+            }
             None => {
                 lines.push(format!("To be held by {}", due(&s.due)));
+                if sup {
+                    links.push(link(
+                        format!("cancel-strategy-{}", s.number),
+                        "Cancel, or merge into another discussion",
+                    ));
+                }
                 if !s.invitees.is_empty() {
                     lines.push(format!(
                         "Invited: {}",
@@ -993,9 +1194,18 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
             None if sup => links.push(link(format!("answer-request-{i}"), "Answer the request")),
             None => {}
         }
-        if let Some(x) = &r.escalated {
-            lines.push(format!("Escalated: {x}"));
-        } else if matches!(r.answer, Some((false, _))) && open {
+        request_lines(r, &mut lines);
+        if r.awaits_escalation_answer()
+            && r.escalated_to
+                .as_ref()
+                .is_some_and(|m| m.user == me.actor_id)
+            && open
+        {
+            links.push(link(
+                format!("answer-escalation-{i}"),
+                "Answer the escalation",
+            ));
+        } else if r.may_be_escalated() && open && (sc || r.by_user == Some(me.actor_id)) {
             links.push(link(
                 format!("escalate-request-{i}"),
                 "Escalate the refusal",
@@ -1034,11 +1244,40 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
         } else {
             lines.push(format!("Due by {}", due(&cf.due)));
             match (&cf.chair, cf.date) {
-                (Some(ch), Some(on)) => lines.push(format!(
-                    "Arranged for {}, chaired by {}",
-                    d(on),
-                    ch.describe()
-                )),
+                (Some(ch), Some(on)) => {
+                    lines.push(format!(
+                        "Arranged for {}{}{}, chaired by {}",
+                        d(on),
+                        cf.time
+                            .map(|t| t.format(" at %H:%M").to_string())
+                            .unwrap_or_default(),
+                        if cf.place.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {}", cf.place)
+                        },
+                        ch.describe()
+                    ));
+                    if let Some(l) = &cf.late {
+                        lines.push(format!(
+                            "Later than due: {}{}",
+                            l.reason,
+                            l.authorised_by
+                                .as_ref()
+                                .map(|a| format!(" (authorised by {a})"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                    for r in &cf.rescheduled {
+                        lines.push(format!("Moved from {}: {}", d(r.from), r.reason));
+                    }
+                    if sup {
+                        links.push(link(
+                            format!("reschedule-{}", cf.number),
+                            "Move the conference",
+                        ));
+                    }
+                }
                 _ => {
                     if sup {
                         links.push(link(
@@ -1265,6 +1504,27 @@ pub fn blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
 
 use together_domain::case::Service;
 
+/// What happened to a request for a conference after its answer: the escalation, to
+/// whom, and the manager's answer.
+fn request_lines(
+    r: &together_domain::case::protection::ConferenceRequest,
+    lines: &mut Vec<String>,
+) {
+    if let Some(x) = &r.escalated {
+        lines.push(match &r.escalated_to {
+            Some(m) => format!("Escalated to {}: {x}", m.name),
+            None => format!("Escalated: {x}"),
+        });
+        match &r.escalation_answer {
+            Some((agreed, why)) => lines.push(format!(
+                "{} on escalation: {why}",
+                if *agreed { "Agreed" } else { "Refused" }
+            )),
+            None => lines.push("Waiting for the manager's answer".into()),
+        }
+    }
+}
+
 /// What a partner practitioner with a part in the case sees of child protection: the
 /// meetings they were invited to (their records) and the plan's actions that are theirs.
 fn partner_blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
@@ -1296,6 +1556,35 @@ fn partner_blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
         }
     }
     let mut lines = Vec::new();
+    // Their requests for a conference, with the answers (003 L1785).
+    for (i, r) in p
+        .requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.by_user == Some(me.actor_id))
+    {
+        lines.push(format!("You asked for a conference: {}", r.reason));
+        match &r.answer {
+            Some((agreed, why)) => lines.push(format!(
+                "{}: {why}",
+                if *agreed { "Agreed" } else { "Refused" }
+            )),
+            None => lines.push("Waiting for children's social care's answer".into()),
+        }
+        request_lines(r, &mut lines);
+        if r.may_be_escalated() && c.is_open() {
+            links.push((
+                format!("{base}/escalate-request-{i}"),
+                "Escalate the refusal to a manager".to_string(),
+            ));
+        }
+    }
+    if c.is_open() && p.pending_conference().is_none() && p.open_plan().is_none() {
+        links.push((
+            format!("{base}/request-conference"),
+            "Ask for a child protection conference".to_string(),
+        ));
+    }
     if let Some(plan) = p.open_plan() {
         for a in plan
             .actions

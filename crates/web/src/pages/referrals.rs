@@ -134,6 +134,7 @@ fn input_from(f: &FormData) -> ReferralInput {
             kind: g("prior_assessment.kind"),
             completed_on: g("prior_assessment.completed_on"),
             summary: g("prior_assessment.summary"),
+            why_none: g("prior_assessment.why_none"),
         },
         signs_of_safety: SignsOfSafetyInput {
             worried_about: g("signs_of_safety.worried_about"),
@@ -374,6 +375,10 @@ struct ReferralPage {
     disclosures: Vec<Vec<String>>,
     acknowledged: Option<String>,
     written_confirmation: String,
+    /// The front door phones the referrer (NSCP §4.2): why, with the citation.
+    call_needed: Option<String>,
+    /// The early help assessment that came with it, or why there is none.
+    prior_assessment: Option<String>,
     recommendations: Vec<(String, String, String)>,
     /// Per linked child of a decided referral: its case, or a way to open one (issue 4).
     case_panels: Vec<CasePanel>,
@@ -619,6 +624,33 @@ async fn show(ctx: Ctx, id: ReferralId, form: FormState, form_name: &str) -> Res
         disclosures,
         acknowledged,
         written_confirmation,
+        call_needed: (full && !v.referral.is_decided())
+            .then(|| {
+                let app = &ctx.state.app;
+                v.referral
+                    .call_needed(&app.profile, &app.calendar())
+                    .map(|d| format!("Phone the referrer today: significant harm was reported in writing only, and must be reported to the front door by telephone ({}).", d.citation))
+            })
+            .flatten(),
+        prior_assessment: full
+            .then(|| {
+                let d = &v.referral.details;
+                match (&d.prior_assessment, &d.no_prior_assessment_reason) {
+                    (Some(p), _) => Some(format!(
+                        "{}{}{}",
+                        match p.kind {
+                            together_domain::referral::details::PriorAssessmentKind::EarlyHelp => "Early help assessment",
+                            together_domain::referral::details::PriorAssessmentKind::FamilyHelp => "Family Help assessment",
+                            together_domain::referral::details::PriorAssessmentKind::Other => "Another assessment",
+                        },
+                        p.completed_on.map(|d| format!(", completed {}", d.format("%-d %B %Y"))).unwrap_or_default(),
+                        p.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+                    )),
+                    (None, Some(why)) => Some(format!("None: {why}")),
+                    (None, None) => None,
+                }
+            })
+            .flatten(),
         recommendations,
         received: long_timestamp(&v.row.received_at),
         decision_due: due_label(&v.referral.due.decision.due),

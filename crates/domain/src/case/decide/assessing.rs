@@ -72,21 +72,36 @@ pub(super) fn start_assessment(
                     "gestation_weeks",
                     "Weeks of pregnancy must be between 4 and 42",
                 ),
-                // SET 2.6.5: "ideally between 8- and 12-weeks' gestation", with a
-                // recorded management decision and rationale.
-                Some(w) if w > 12 => {
+                // A partnership's own rule for when in pregnancy the assessment starts,
+                // counted in days of gestation: SET's "ideally between 8- and 12-weeks'
+                // gestation", with a recorded rationale otherwise (002 §2.6.5). Only
+                // where the profile has it (issue 16).
+                Some(w)
+                    if ctx
+                        .profile
+                        .rule("pre-birth-assessment-by-gestation")
+                        .is_some_and(|r| u32::from(w) * 7 > r.amount) =>
+                {
+                    let r = ctx
+                        .profile
+                        .rule("pre-birth-assessment-by-gestation")
+                        .expect("matched");
+                    let weeks = r.amount / 7;
                     let why = text(
                         &mut e,
                         "late_start_reason",
-                        "reason the pre-birth assessment starts after 12 weeks (SET 2.6.5)",
+                        &format!(
+                            "reason the pre-birth assessment starts after {weeks} weeks ({})",
+                            r.citation
+                        ),
                         &late_start_reason,
                         MAX_TEXT,
                     );
                     if !why.is_empty() {
                         about = if about.is_empty() {
-                            format!("Started after 12 weeks: {why}")
+                            format!("Started after {weeks} weeks: {why}")
                         } else {
-                            format!("{about}\nStarted after 12 weeks: {why}")
+                            format!("{about}\nStarted after {weeks} weeks: {why}")
                         };
                     }
                 }
@@ -524,6 +539,7 @@ pub(super) fn extend_assessment(
         assessment,
         reason,
         agreed_until,
+        consulted,
     } = cmd
     else {
         unreachable!("dispatched by its variant")
@@ -558,14 +574,39 @@ pub(super) fn extend_assessment(
         if agreed_until < today {
             e.add("agreed_until", "The new date must be today or later");
         }
+        let consulted = consultation(&mut e, ctx, "consulted", &consulted);
         e.into_result().map_err(Refusal::Invalid)?;
         Change::AssessmentExtended {
             assessment,
             reason,
             agreed_until,
+            consulted,
         }
     };
     Ok(vec![super::event(ctx, change)])
+}
+
+/// Who from the other agencies was consulted before an extension, where the profile's
+/// extension rule asks for it (LIV §5); empty otherwise.
+pub(crate) fn consultation(
+    e: &mut ValidationErrors,
+    ctx: &Context,
+    field: &str,
+    consulted: &str,
+) -> String {
+    match &ctx.profile.extensions {
+        Some(p) if p.consult_other_agencies => text(
+            e,
+            field,
+            &format!(
+                "managers of the other agencies consulted before the extension ({})",
+                p.citation
+            ),
+            consulted,
+            MAX_TEXT,
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The practice supervisor authorises the assessment; past 45 working days the reasons

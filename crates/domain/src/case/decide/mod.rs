@@ -126,6 +126,8 @@ pub enum Command {
         assessment: u32,
         reason: String,
         agreed_until: NaiveDate,
+        /// The other agencies' managers consulted, where the profile asks (LIV §5).
+        consulted: String,
     },
     AuthoriseAssessment {
         assessment: u32,
@@ -324,6 +326,7 @@ fn not_future(
 
 mod allocation;
 mod assessing;
+pub(crate) use assessing::consultation;
 mod moving_on;
 mod planning;
 

@@ -28,10 +28,45 @@ pub(super) fn request_conference(
     Ok((change, Vec::new()))
 }
 
-/// The local authority answers a practitioner's request for a conference (003 L1785).
+/// A conference the local authority agreed to convene at a practitioner's request
+/// (003 L1785): an initial conference (a review when the child has a plan), due by the
+/// `icpc` rule from the agreement, unless one is already to be held.
+fn convene_on_request(case: &Case, ctx: &Context) -> Option<Change> {
+    let p = &case.protection;
+    if p.pending_conference().is_some() {
+        return None;
+    }
+    let (due, rule_id) = required(ctx, "icpc", ctx.now);
+    Some(Change::ConferenceConvened {
+        conference: Conference {
+            number: p.conferences.len() as u32 + 1,
+            kind: if p.open_plan().is_some() {
+                ConferenceKind::Review
+            } else {
+                ConferenceKind::Initial
+            },
+            due,
+            rule_id,
+            date: None,
+            time: None,
+            place: String::new(),
+            late: None,
+            rescheduled: Vec::new(),
+            chair: None,
+            invitees: Vec::new(),
+            reports: Vec::new(),
+            chair_met_family: None,
+            record: None,
+            cancelled: None,
+        },
+    })
+}
+
+/// The local authority answers a practitioner's request for a conference (003 L1785):
+/// agreed, the conference is convened and is the supervisors' to arrange.
 pub(super) fn answer_conference_request(
     case: &Case,
-    _ctx: &Context,
+    ctx: &Context,
     cmd: CpCommand,
 ) -> Result<Changes, Refusal> {
     let CpCommand::AnswerConferenceRequest {
@@ -60,7 +95,55 @@ pub(super) fn answer_conference_request(
             reason,
         }
     };
-    Ok((change, Vec::new()))
+    let extra = if agreed {
+        convene_on_request(case, ctx).into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    Ok((change, extra))
+}
+
+/// The named manager answers an escalated request (003 L1785: "a quick and
+/// straightforward means of resolving differences"): agreed, the conference is convened.
+pub(super) fn answer_conference_escalation(
+    case: &Case,
+    ctx: &Context,
+    cmd: CpCommand,
+) -> Result<Changes, Refusal> {
+    let CpCommand::AnswerConferenceEscalation {
+        index,
+        agreed,
+        reason,
+    } = cmd
+    else {
+        unreachable!("dispatched by its variant")
+    };
+    let r = case
+        .protection
+        .requests
+        .get(index)
+        .ok_or_else(|| Refusal::NotFound("no such request".into()))?;
+    if !r.awaits_escalation_answer() {
+        return Err(Refusal::Conflict(
+            "this request is not waiting for an answer to its escalation".into(),
+        ));
+    }
+    let mut e = ValidationErrors::new();
+    let reason = text(&mut e, "reason", "reasons", &reason, MAX_TEXT);
+    e.into_result().map_err(Refusal::Invalid)?;
+    let extra = if agreed {
+        convene_on_request(case, ctx).into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    Ok((
+        Change::ConferenceEscalationAnswered {
+            index,
+            agreed,
+            reason,
+        },
+        extra,
+    ))
 }
 
 /// The practitioner escalates a refused request for a conference (003 L1785: "a quick
@@ -70,7 +153,7 @@ pub(super) fn escalate_conference_request(
     _ctx: &Context,
     cmd: CpCommand,
 ) -> Result<Changes, Refusal> {
-    let CpCommand::EscalateConferenceRequest { index, reason } = cmd else {
+    let CpCommand::EscalateConferenceRequest { index, reason, to } = cmd else {
         unreachable!("dispatched by its variant")
     };
     let p = &case.protection;
@@ -80,14 +163,33 @@ pub(super) fn escalate_conference_request(
             .requests
             .get(index)
             .ok_or_else(|| Refusal::NotFound("no such request".into()))?;
-        if !matches!(r.answer, Some((false, _))) {
+        if !r.may_be_escalated() {
             return Err(Refusal::Conflict(
-                "only a refused request is escalated".into(),
+                "only a refused request is escalated, once".into(),
             ));
         }
         let reason = text(&mut e, "reason", "why", &reason, MAX_TEXT);
+        // To a named manager, not the one who refused.
+        let to = match to {
+            None => {
+                e.add("to", "Choose the manager it goes to");
+                None
+            }
+            Some(m) if m.role != Role::PracticeSupervisor => {
+                e.add(
+                    "to",
+                    "Choose a manager: a practice supervisor or team manager",
+                );
+                None
+            }
+            Some(m) if Some(m.user) == r.answered_by => {
+                e.add("to", "Choose a manager other than the one who refused");
+                None
+            }
+            Some(m) => Some(m),
+        };
         e.into_result().map_err(Refusal::Invalid)?;
-        Change::ConferenceRequestEscalated { index, reason }
+        Change::ConferenceRequestEscalated { index, reason, to }
     };
     Ok((change, Vec::new()))
 }
@@ -104,6 +206,11 @@ pub(super) fn schedule_conference(
         chair,
         chair_line_manages_lead,
         invitees,
+        time,
+        place,
+        late_reason,
+        late_authorised_by,
+        late_consulted,
     } = cmd
     else {
         unreachable!("dispatched by its variant")
@@ -146,6 +253,14 @@ pub(super) fn schedule_conference(
         };
         // A conference arranged before it was recorded here may have a past date.
         let _ = today;
+        let (time, place) = when_and_where(&mut e, ctx, date, time, &place);
+        let late = late_arrangement(
+            &mut e,
+            ctx,
+            c,
+            date,
+            [&late_reason, &late_authorised_by, &late_consulted],
+        );
         let invitees = participants(&mut e, "invitees", invitees);
         if invitees.is_empty() {
             e.add(
@@ -159,9 +274,138 @@ pub(super) fn schedule_conference(
             date,
             chair: chair.expect("checked"),
             invitees,
+            time: Some(time),
+            place,
+            late,
         }
     };
     Ok((change, Vec::new()))
+}
+
+/// Move an arranged conference to another date, time or place, with the reason; a
+/// later date than it is due needs its reason as when it was arranged (issue 16).
+pub(super) fn reschedule_conference(
+    case: &Case,
+    ctx: &Context,
+    cmd: CpCommand,
+) -> Result<Changes, Refusal> {
+    let CpCommand::RescheduleConference {
+        conference,
+        date,
+        time,
+        place,
+        reason,
+        late_reason,
+        late_authorised_by,
+        late_consulted,
+    } = cmd
+    else {
+        unreachable!("dispatched by its variant")
+    };
+    let c = case
+        .protection
+        .conference(conference)
+        .ok_or_else(|| Refusal::NotFound("no such conference".into()))?;
+    if c.record.is_some() || c.cancelled.is_some() {
+        return Err(Refusal::Conflict(
+            "this conference is no longer to be arranged".into(),
+        ));
+    }
+    if c.date.is_none() {
+        return Err(Refusal::Conflict(
+            "arrange the conference first: its chair, date and invitations".into(),
+        ));
+    }
+    let mut e = ValidationErrors::new();
+    let (time, place) = when_and_where(&mut e, ctx, date, time, &place);
+    let late = late_arrangement(
+        &mut e,
+        ctx,
+        c,
+        date,
+        [&late_reason, &late_authorised_by, &late_consulted],
+    );
+    let reason = text(&mut e, "reason", "reason it is moved", &reason, MAX_TEXT);
+    e.into_result().map_err(Refusal::Invalid)?;
+    Ok((
+        Change::ConferenceRescheduled {
+            conference,
+            date,
+            time,
+            place,
+            reason,
+            late,
+        },
+        Vec::new(),
+    ))
+}
+
+/// A conference's time and place, checked: it meets on a working day (CIN census rule
+/// 8875 rejects an initial conference on a weekend), at a time, somewhere.
+fn when_and_where(
+    e: &mut ValidationErrors,
+    ctx: &Context,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+    place: &str,
+) -> (NaiveTime, String) {
+    if !ctx.calendar.is_working_day(date) {
+        e.add(
+            "date",
+            "A conference is held on a working day: this date is a weekend or bank holiday",
+        );
+    }
+    if time.is_none() {
+        e.add("time", "Enter the time it starts, like 10:00");
+    }
+    let place = text(e, "place", "place (or how to join)", place, MAX_SHORT);
+    (time.unwrap_or(NaiveTime::MIN), place)
+}
+
+/// A date after the conference is due needs the reason why (a *should*: the practice
+/// supervisor who arranges it records the reason). Where the partnership makes the
+/// timescale a *must* (SET 002 L2501, L2771: the operational service manager's written
+/// authorisation), or extends any timescale only by a manager's authority (LIV §5), also
+/// who authorised the later date; and, where its extension rule asks, which of the other
+/// agencies' managers were consulted (LIV §5). Issue 16.
+fn late_arrangement(
+    e: &mut ValidationErrors,
+    ctx: &Context,
+    c: &Conference,
+    date: NaiveDate,
+    [reason, authorised_by, consulted]: [&str; 3],
+) -> Option<LateArrangement> {
+    if c.due.is_met_by(midnight(date)) {
+        return None;
+    }
+    let must = c
+        .rule_id
+        .as_deref()
+        .and_then(|r| ctx.profile.rule(r))
+        .is_some_and(|r| r.strength == crate::timescale::Strength::Must);
+    let by = c.due.date().format("%-d %B %Y");
+    let reason = text(
+        e,
+        "late_reason",
+        &format!("reason it is held after it is due ({by})"),
+        reason,
+        MAX_TEXT,
+    );
+    let authorised_by = (must || ctx.profile.extensions.is_some()).then(|| {
+        text(
+            e,
+            "late_authorised_by",
+            "the manager who authorised the later date",
+            authorised_by,
+            MAX_SHORT,
+        )
+    });
+    let consulted = crate::case::decide::consultation(e, ctx, "late_consulted", consulted);
+    Some(LateArrangement {
+        reason,
+        authorised_by,
+        consulted: (!consulted.is_empty()).then_some(consulted),
+    })
 }
 
 /// An invited agency sends its report for the conference (003 L1826–L1828).
@@ -310,7 +554,9 @@ pub(super) fn hold_conference(
             e.add("views", "Scaling runs from 0 to 10");
         }
         let late = !c.due.is_met_by(midnight(held_on));
-        let late_reason = if late {
+        let late_reason = if late && c.late.is_some() && late_reason.trim().is_empty() {
+            c.late.as_ref().map(|l| l.reason.clone())
+        } else if late {
             Some(text(&mut e, "late_reason", "reason the conference is late (SET: authorised by the operational service manager)", &late_reason, MAX_TEXT))
         } else {
             None
@@ -501,6 +747,10 @@ pub(super) fn hold_conference(
                     due: review,
                     rule_id: review_rule.clone(),
                     date: None,
+                    time: None,
+                    place: String::new(),
+                    late: None,
+                    rescheduled: Vec::new(),
                     chair: None,
                     invitees: Vec::new(),
                     reports: Vec::new(),

@@ -4,9 +4,9 @@
 use super::decide::{actions_from, optional_text, text, ActionInput, Context, Refusal};
 use super::protection::{
     AgencyReport, Conference, ConferenceKind, ConferenceOutcome, ConferenceRecord, CoreGroup,
-    EmergencyKind, EndReason, Enquiry, HarmCategory, OutlineChange, Participant, PlanDecision,
-    PlanEnd, PlanVersion, PreProceedingsStep, S47Finding, S47Task, StrategyDiscussion,
-    StrategyRecord, View,
+    EmergencyKind, EndReason, Enquiry, HarmCategory, LateArrangement, NotHeld, OutlineChange,
+    Participant, PlanDecision, PlanEnd, PlanVersion, PreProceedingsStep, S47Finding, S47Task,
+    StrategyDiscussion, StrategyRecord, View,
 };
 use super::state::{Case, CaseEvent, Change};
 use super::{Practitioner, Service, MAX_SHORT, MAX_TEXT};
@@ -89,10 +89,19 @@ pub enum CpCommand {
         legal_advice: String,
         child_seen_by: String,
         other_children: String,
+        /// An emergency protection order's end, as the court gave it (date and time).
+        ends_at: Option<NaiveDateTime>,
     },
+    /// The court extends an order once, to the end it gives (s45(4)–(6)).
     ExtendEpo {
         number: u32,
-        days: u32,
+        ends_at: NaiveDateTime,
+    },
+    /// Police protection or an order ended, and how.
+    RecordEmergencyEnded {
+        number: u32,
+        ended_at: NaiveDateTime,
+        note: String,
     },
     RecordResponsibility {
         number: u32,
@@ -111,6 +120,13 @@ pub enum CpCommand {
         by: Option<NaiveDate>,
         reason: String,
         invitees: Vec<Participant>,
+    },
+    /// A convened discussion will not be held: cancelled, or merged into another
+    /// awaited discussion (`merge_into`), with the reason.
+    CancelStrategy {
+        number: u32,
+        reason: String,
+        merge_into: Option<u32>,
     },
     HoldStrategy {
         number: u32,
@@ -151,8 +167,16 @@ pub enum CpCommand {
         agreed: bool,
         reason: String,
     },
+    /// Escalate a refusal to a named manager (003 L1785).
     EscalateConferenceRequest {
         index: usize,
+        reason: String,
+        to: Option<Practitioner>,
+    },
+    /// The named manager answers the escalation.
+    AnswerConferenceEscalation {
+        index: usize,
+        agreed: bool,
         reason: String,
     },
     ScheduleConference {
@@ -162,6 +186,26 @@ pub enum CpCommand {
         /// The app's finding from the reporting lines it knows.
         chair_line_manages_lead: bool,
         invitees: Vec<Participant>,
+        time: Option<NaiveTime>,
+        place: String,
+        /// Needed when `date` is after the conference is due.
+        late_reason: String,
+        /// Who authorised the later date in writing, where the profile makes the
+        /// timescale a *must* (SET 002 L2771: the operational service manager).
+        late_authorised_by: String,
+        /// The other agencies' managers consulted, where the profile asks (LIV §5).
+        late_consulted: String,
+    },
+    /// Move an arranged conference, with the reason.
+    RescheduleConference {
+        conference: u32,
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+        place: String,
+        reason: String,
+        late_reason: String,
+        late_authorised_by: String,
+        late_consulted: String,
     },
     SubmitAgencyReport {
         conference: u32,
@@ -228,7 +272,10 @@ impl CpCommand {
             CpCommand::RecordEmergency { .. }
             | CpCommand::ExtendEpo { .. }
             | CpCommand::RecordResponsibility { .. }
-            | CpCommand::ConfirmResponsibilityInWriting { .. } => "record immediate protection",
+            | CpCommand::ConfirmResponsibilityInWriting { .. }
+            | CpCommand::RecordEmergencyEnded { .. } => "record immediate protection",
+            CpCommand::CancelStrategy { .. } => "cancel or merge a strategy discussion",
+            CpCommand::RescheduleConference { .. } => "rearrange a conference",
             CpCommand::ConveneStrategy { .. } => "convene a strategy discussion",
             CpCommand::HoldStrategy { .. } => "record a strategy discussion",
             CpCommand::RecordS47Task { .. } | CpCommand::RecommendS47 { .. } => {
@@ -239,6 +286,9 @@ impl CpCommand {
                 "ask for a conference"
             }
             CpCommand::AnswerConferenceRequest { .. } => "answer a request for a conference",
+            CpCommand::AnswerConferenceEscalation { .. } => {
+                "answer an escalated request for a conference"
+            }
             CpCommand::ScheduleConference { .. } => "arrange a conference",
             CpCommand::SubmitAgencyReport { .. } => "submit a report for this conference",
             CpCommand::RecordChairMeeting { .. } | CpCommand::HoldConference { .. } => {
@@ -263,6 +313,17 @@ fn due_by_rule(ctx: &Context, rule: &str, from: NaiveDateTime) -> Option<(Due, S
 fn required(ctx: &Context, rule: &str, from: NaiveDateTime) -> (Due, Option<String>) {
     let d = crate::process::due_by_required(ctx.profile, rule, from, ctx.calendar);
     (d.due, Some(d.rule_id))
+}
+
+/// The strategy discussion convened and not yet held or called off, if any: there is
+/// one at a time (issue 16).
+fn awaited_discussion(p: &super::protection::Protection) -> Option<&StrategyDiscussion> {
+    p.discussions.iter().find(|d| d.is_awaited())
+}
+
+/// Whether deadline `a` falls before deadline `b`.
+fn earlier(a: &Due, b: &Due) -> bool {
+    a.missed_from() < b.missed_from()
 }
 
 fn midnight(d: NaiveDate) -> NaiveDateTime {
@@ -328,11 +389,26 @@ pub(super) fn decide(
             .is_some_and(|c| c.invitees.iter().any(|i| i.user == Some(me)))
     };
     let allowed = match &cmd {
-        CpCommand::RequestConference { .. } | CpCommand::EscalateConferenceRequest { .. } => true,
+        // Any practitioner working with the child may ask (003 L1785); the one who asked,
+        // or children's social care, escalates a refusal; the named manager answers it.
+        CpCommand::RequestConference { .. } => true,
+        CpCommand::EscalateConferenceRequest { index, .. } => {
+            social_care
+                || p.requests
+                    .get(*index)
+                    .is_some_and(|r| r.by_user == Some(me))
+        }
+        CpCommand::AnswerConferenceEscalation { index, .. } => p
+            .requests
+            .get(*index)
+            .and_then(|r| r.escalated_to.as_ref())
+            .is_some_and(|m| m.user == me),
         CpCommand::ExtendEpo { .. }
         | CpCommand::CountersignS47 { .. }
         | CpCommand::AnswerConferenceRequest { .. }
         | CpCommand::ScheduleConference { .. }
+        | CpCommand::RescheduleConference { .. }
+        | CpCommand::CancelStrategy { .. }
         | CpCommand::EndPlan { .. }
         | CpCommand::RecordDeathNotified { .. } => supervisor,
         CpCommand::SubmitAgencyReport { conference, .. } => social_care || invited_to(*conference),
@@ -346,6 +422,13 @@ pub(super) fn decide(
     let (change, extra) = match cmd {
         cmd @ CpCommand::RecordEmergency { .. } => immediate::record_emergency(case, ctx, cmd),
         cmd @ CpCommand::ExtendEpo { .. } => immediate::extend_epo(case, ctx, cmd),
+        cmd @ CpCommand::RecordEmergencyEnded { .. } => {
+            immediate::record_emergency_ended(case, ctx, cmd)
+        }
+        cmd @ CpCommand::CancelStrategy { .. } => strategy::cancel_strategy(case, ctx, cmd),
+        cmd @ CpCommand::RescheduleConference { .. } => {
+            conference::reschedule_conference(case, ctx, cmd)
+        }
         cmd @ CpCommand::RecordResponsibility { .. } => {
             immediate::record_responsibility(case, ctx, cmd)
         }
@@ -363,6 +446,9 @@ pub(super) fn decide(
         }
         cmd @ CpCommand::EscalateConferenceRequest { .. } => {
             conference::escalate_conference_request(case, ctx, cmd)
+        }
+        cmd @ CpCommand::AnswerConferenceEscalation { .. } => {
+            conference::answer_conference_escalation(case, ctx, cmd)
         }
         cmd @ CpCommand::ScheduleConference { .. } => {
             conference::schedule_conference(case, ctx, cmd)

@@ -53,19 +53,97 @@ pub(super) fn convene_strategy(
             }
         };
         e.into_result().map_err(Refusal::Invalid)?;
-        Change::StrategyDiscussionConvened {
-            discussion: StrategyDiscussion {
-                number: p.discussions.len() as u32 + 1,
-                convened_at: ctx.now,
-                reason,
+        // One discussion at a time (issue 16): one already convened is brought forward
+        // when this is needed sooner, and is not convened twice.
+        match awaited_discussion(p) {
+            Some(d) if earlier(&due, &d.due) => Change::StrategyDiscussionBroughtForward {
+                number: d.number,
                 due,
                 rule_id,
+                reason,
                 invitees,
-                record: None,
+            },
+            Some(d) => {
+                return Err(Refusal::Conflict(format!(
+                    "strategy discussion {} is already convened, to be held by {}: record it, or cancel it with a reason, rather than convene another",
+                    d.number,
+                    d.due.date().format("%-d %B %Y")
+                )))
+            }
+            None => Change::StrategyDiscussionConvened {
+                discussion: StrategyDiscussion {
+                    number: p.discussions.len() as u32 + 1,
+                    convened_at: ctx.now,
+                    reason,
+                    due,
+                    rule_id,
+                    invitees,
+                    record: None,
+                    not_held: None,
+                },
             },
         }
     };
     Ok((change, Vec::new()))
+}
+
+/// A convened discussion will not be held: cancelled, or merged into another awaited
+/// discussion, whose due date becomes the earlier of the two (issue 16).
+pub(super) fn cancel_strategy(
+    case: &Case,
+    _ctx: &Context,
+    cmd: CpCommand,
+) -> Result<Changes, Refusal> {
+    let CpCommand::CancelStrategy {
+        number,
+        reason,
+        merge_into,
+    } = cmd
+    else {
+        unreachable!("dispatched by its variant")
+    };
+    let p = &case.protection;
+    let d = p
+        .discussion(number)
+        .ok_or_else(|| Refusal::NotFound("no such strategy discussion".into()))?;
+    if !d.is_awaited() {
+        return Err(Refusal::Conflict(
+            "only a discussion that is still to be held is cancelled or merged".into(),
+        ));
+    }
+    let mut e = ValidationErrors::new();
+    let mut extra = Vec::new();
+    if let Some(n) = merge_into {
+        match p.discussion(n) {
+            Some(into) if n != number && into.is_awaited() => {
+                if earlier(&d.due, &into.due) {
+                    extra.push(Change::StrategyDiscussionBroughtForward {
+                        number: n,
+                        due: d.due,
+                        rule_id: d.rule_id.clone(),
+                        reason: format!("Merged with strategy discussion {number}"),
+                        invitees: Vec::new(),
+                    });
+                }
+            }
+            _ => e.add(
+                "merge_into",
+                "Choose another strategy discussion that is still to be held",
+            ),
+        }
+    }
+    let reason = text(&mut e, "reason", "reason", &reason, MAX_TEXT);
+    e.into_result().map_err(Refusal::Invalid)?;
+    Ok((
+        Change::StrategyDiscussionNotHeld {
+            number,
+            not_held: NotHeld {
+                reason,
+                merged_into: merge_into,
+            },
+        },
+        extra,
+    ))
 }
 
 /// Record the strategy discussion held and whether section 47 enquiries start; the
@@ -104,6 +182,11 @@ pub(super) fn hold_strategy(
         if d.record.is_some() {
             return Err(Refusal::Conflict(
                 "this strategy discussion has been recorded".into(),
+            ));
+        }
+        if d.not_held.is_some() {
+            return Err(Refusal::Conflict(
+                "this strategy discussion was cancelled or merged into another".into(),
             ));
         }
         if held_at > ctx.now {
