@@ -109,6 +109,23 @@ test('from referral to the first review conference with four agencies', async ()
     assert.match(await page.locator('body').innerText(), /Section 47 enquiry 1/);
   });
 
+  // The school, which referred Nell, asks for a conference from the case's page (003
+  // L1785); the request is the supervisors' to answer, and the school sees it waiting.
+  await as('school', async (page) => {
+    await page.goto(caseUrl);
+    await go(page, 'Ask for a child protection conference');
+    await assertAxe(page, 'conference request form (school)');
+    await page.locator('#by').fill('Designated safeguarding lead, Demo Primary School');
+    await page.locator('#reason').fill('Nell is frightened to go home; a conference should decide on a plan.');
+    await submit(page, 'Send request');
+    await noErrors(page, 'conference request');
+    assert.match(await page.locator('body').innerText(), /Waiting for children's social care's answer/);
+  });
+  await as('supervisor', async (page) => {
+    const row = page.locator('tr', { hasText: `${given} ${family}` }).filter({ hasText: 'request for a conference' });
+    assert.ok(await row.count() > 0, 'the request is in the supervisors\' tray');
+  });
+
   // The police officer reads that discussion's record, and not the child's file.
   await as('police', async (page) => {
     const caseId = caseUrl.split('/cases/')[1];
@@ -141,6 +158,8 @@ test('from referral to the first review conference with four agencies', async ()
     assert.match(await page.locator('body').innerText(), /Initial child protection conference 1/);
     await go(page, 'Arrange the conference');
     await byId(page, 'date').fill(new Date().toISOString().slice(0, 10));
+    await byId(page, 'time').fill('10:00');
+    await byId(page, 'place').fill('Civic Centre, room 2');
     await choose(page, 'chair', 'conference chair');
     await byId(page, 'people[0].name').fill('Mother');
     await byId(page, 'people[0].role').fill('parent');
@@ -208,6 +227,8 @@ test('from referral to the first review conference with four agencies', async ()
     await page.goto(caseUrl);
     await go(page, 'Arrange the conference');
     await byId(page, 'date').fill(new Date().toISOString().slice(0, 10));
+    await byId(page, 'time').fill('10:00');
+    await byId(page, 'place').fill('Civic Centre, room 2');
     await choose(page, 'chair', 'conference chair');
     await byId(page, 'people[0].name').fill('Mother');
     await byId(page, 'people[0].role').fill('parent');

@@ -82,7 +82,45 @@ impl App {
             .filter_map(|i| relationship(&i.kind))
             .collect();
         rels.extend(self.case_relationships(caller, child)?);
+        if !rels.contains(&Relationship::Referrer) && self.referred(caller, child)? {
+            rels.push(Relationship::Referrer);
+        }
         Ok(rels)
+    }
+
+    /// Whether the caller made a referral linked to this child whose work goes on: they
+    /// referred the child, and see what is shared of the work that followed while it is
+    /// undecided or a case is open (WT2026 ¶165; 003 L1785: they may ask for a
+    /// conference). Once the work has ended their part in it has too.
+    fn referred(&self, caller: &Caller, child: PersonId) -> Result<bool, AppError> {
+        let mut open_case = None;
+        for link in self.store.referrals_of_person(child)? {
+            let Some(r) = self.store.referral(link.referral)? else {
+                continue;
+            };
+            if r.submitted_by_user != Some(caller.actor_id) {
+                continue;
+            }
+            if r.decided_at.is_none() {
+                return Ok(true);
+            }
+            let open = match open_case {
+                Some(o) => o,
+                None => {
+                    let o = self
+                        .store
+                        .cases_of_child(child)?
+                        .iter()
+                        .any(|c| c.stage == "open");
+                    open_case = Some(o);
+                    o
+                }
+            };
+            if open {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Decide an action on a child's record. `extra` carries relationships only the

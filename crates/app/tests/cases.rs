@@ -190,9 +190,14 @@ fn a_school_leads_family_help_and_nothing_else() {
             None,
         )
         .unwrap();
-    // Before allocation the school cannot see the case.
+    // Before allocation the school, which referred the child, sees only what is shared
+    // (issue 16: a referrer's part in the work); health, with no part, sees nothing.
+    assert_eq!(
+        f.app.case_view(&school, case).unwrap().scope,
+        together_domain::access::Scope::SharedOnly
+    );
     assert!(matches!(
-        f.app.case_view(&school, case),
+        f.app.case_view(&health, case),
         Err(AppError::Forbidden(_))
     ));
     let dsl = f.app.practitioner(school.actor_id).unwrap();
@@ -452,4 +457,77 @@ fn a_baby_keeps_the_unborn_childs_case_at_birth() {
     let born = f.app.store.person(unborn.id).unwrap().unwrap();
     assert_eq!(born.kind, "child");
     assert_eq!(f.app.cases_of_child(unborn.id).unwrap(), before);
+}
+
+/// WT2026 003 L1785: practitioners involved with the child "have the right to request"
+/// a conference. The school that referred the child sees what is shared of the case and
+/// asks; the request is the supervisors' to answer; agreed, a conference is convened. A
+/// partner with no part in the child's work sees nothing (issue 16).
+#[test]
+fn the_school_that_referred_the_child_asks_for_a_conference() {
+    use together_domain::case::protect::CpCommand;
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 12, 10, 10, 0, 0).unwrap());
+    let (rid, _person) = decided_referral(&f);
+    let sup = caller(&f.app, "supervisor");
+    let case = f
+        .app
+        .open_case_from_referral(&sup, rid, 0, Service::SocialCare, "Referral accepted", None)
+        .unwrap();
+    let school = caller(&f.app, "school");
+    let v = f.app.case_view(&school, case).unwrap();
+    assert_eq!(v.scope, together_domain::access::Scope::SharedOnly);
+    f.app
+        .act_on_case(
+            &school,
+            case,
+            Command::Protection(Box::new(CpCommand::RequestConference {
+                by: "Designated safeguarding lead".into(),
+                reason: "Mia is frightened to go home".into(),
+            })),
+        )
+        .unwrap();
+    // Nothing else of the case is the school's to do.
+    assert!(matches!(
+        f.app.act_on_case(
+            &school,
+            case,
+            Command::Protection(Box::new(CpCommand::AnswerConferenceRequest {
+                index: 0,
+                agreed: true,
+                reason: "x".into(),
+            })),
+        ),
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(f
+        .app
+        .case_tray(&sup)
+        .unwrap()
+        .iter()
+        .any(|t| t.work.process_id == case.0 && t.work.key == "conference-request-0"));
+    let v = f
+        .app
+        .act_on_case(
+            &sup,
+            case,
+            Command::Protection(Box::new(CpCommand::AnswerConferenceRequest {
+                index: 0,
+                agreed: true,
+                reason: "Agreed: the pattern of concern needs a conference".into(),
+            })),
+        )
+        .unwrap();
+    assert!(v.case.protection.pending_conference().is_some());
+    assert!(f
+        .app
+        .case_tray(&sup)
+        .unwrap()
+        .iter()
+        .any(|t| t.work.process_id == case.0 && t.work.key == "conference-1"));
+    // The police, with no part in this child's work, are refused the case.
+    let police = caller(&f.app, "police");
+    assert!(matches!(
+        f.app.case_view(&police, case),
+        Err(AppError::Forbidden(_))
+    ));
 }

@@ -29,6 +29,9 @@ pub struct Choices {
     pub assessment_extension: String,
     /// The profile's extension rule, where the other agencies are consulted (LIV §5).
     pub consult_before_extending: Option<String>,
+    /// Rules whose later date needs who authorised it: the profile's *musts* (SET 002
+    /// L2771), or every rule where the profile has an extension rule (LIV §5).
+    pub late_needs_authoriser: Vec<String>,
 }
 
 pub fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppError> {
@@ -91,6 +94,16 @@ pub fn choices(app: &together_app::App, v: &CaseView) -> Result<Choices, AppErro
                 )
             })
             .unwrap_or_default(),
+        late_needs_authoriser: app
+            .profile
+            .rules
+            .iter()
+            .filter(|r| {
+                app.profile.extensions.is_some()
+                    || r.strength == together_domain::timescale::Strength::Must
+            })
+            .map(|r| r.id.clone())
+            .collect(),
         consult_before_extending: app
             .profile
             .extensions

@@ -817,6 +817,19 @@ pub async fn form(
             ] {
                 values.insert(k.to_string(), today.clone());
             }
+            // Moving a conference starts from where and when it is now.
+            if name == "reschedule" {
+                if let Some(c) = view
+                    .case
+                    .protection
+                    .conference(nums.first().copied().unwrap_or(0))
+                {
+                    if let Some(t) = c.time {
+                        values.insert("time".into(), t.format("%H:%M").to_string());
+                    }
+                    values.insert("place".into(), c.place.clone());
+                }
+            }
             if name == "assessment" {
                 if let Some(a) = view
                     .case

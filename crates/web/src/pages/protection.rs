@@ -256,12 +256,16 @@ fn late_fields(
         &format!("It is due by {due}. A later date needs the reason now (WT2026 003 L1816)."),
         Kind::Textarea,
     ));
-    fields.push(f(
-        "late_authorised_by",
-        "If the date is after it is due: the manager who authorised it",
-        "Where the partnership requires it (SET: the operational service manager, in writing, 002 L2771; Liverpool: the relevant manager, LIV §5)",
-        Kind::Text,
-    ));
+    if c.and_then(|c| c.rule_id.as_ref())
+        .is_some_and(|r| ch.late_needs_authoriser.contains(r))
+    {
+        fields.push(f(
+            "late_authorised_by",
+            "If the date is after it is due: the manager who authorised it",
+            "The partnership requires a manager's authority for a later date (SET: the operational service manager, in writing, 002 L2771; Liverpool: the relevant manager, LIV §5)",
+            Kind::Text,
+        ));
+    }
     if let Some(cite) = &ch.consult_before_extending {
         fields.push(f(
             "late_consulted",
@@ -1579,7 +1583,11 @@ fn partner_blocks(view: &CaseView, me: &together_app::Caller) -> Vec<Block> {
             ));
         }
     }
-    if c.is_open() && p.pending_conference().is_none() && p.open_plan().is_none() {
+    let asking = p
+        .requests
+        .iter()
+        .any(|r| r.by_user == Some(me.actor_id) && r.answer.is_none());
+    if c.is_open() && !asking && p.pending_conference().is_none() && p.open_plan().is_none() {
         links.push((
             format!("{base}/request-conference"),
             "Ask for a child protection conference".to_string(),
