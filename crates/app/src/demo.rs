@@ -370,6 +370,13 @@ fn seed_referrals(
             ..Default::default()
         },
         immediate_risk: "no".into(),
+        // The family's early help assessment comes with it (as Northamptonshire asks of
+        // a written referral, NSCP §4.2).
+        prior_assessment: together_domain::referral::details::PriorAssessmentInput {
+            kind: "early-help".into(),
+            summary: "Early help assessment by the referrer's agency (invented demo text).".into(),
+            ..Default::default()
+        },
         signs_of_safety: SignsOfSafetyInput {
             worried_about: what.into(),
             scale: "4".into(),

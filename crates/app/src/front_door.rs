@@ -292,6 +292,27 @@ impl App {
         }
     }
 
+    /// A referral sent again with an idempotency key already used: the first result when
+    /// the request is the same; refused, naming the key, when it differs, so a second
+    /// referral is never silently dropped (issue 18). The first request is kept in the
+    /// referral's log as received, which is what is compared.
+    fn same_request(
+        &self,
+        row: ReferralRow,
+        key: &str,
+        details: &ReferralDetails,
+        channel: Channel,
+    ) -> Result<Received, AppError> {
+        let (_, first) = self.load(ReferralId(row.id))?;
+        if first.details == *details && first.channel == channel {
+            return Ok(Received::Existing(Box::new(row)));
+        }
+        Err(AppError::Invalid(ValidationErrors::single(
+            "Idempotency-Key",
+            format!("The Idempotency-Key \"{key}\" was already used for a different referral: this request's body differs from the first. Send a new key for a new referral."),
+        )))
+    }
+
     fn receive(
         &self,
         caller: &Caller,
@@ -312,7 +333,7 @@ impl App {
                 .store
                 .referral_by_idempotency_key(caller.actor_id.0, key)?
             {
-                return Ok(Received::Existing(Box::new(row)));
+                return self.same_request(row, key, &details, channel);
             }
         }
         let id = ReferralId(uuid::Uuid::now_v7());
@@ -323,6 +344,8 @@ impl App {
             received_at,
             idempotency_key: idempotency_key.clone(),
         };
+        // Kept to compare with the first, should a concurrent twin win the key.
+        let cmd_again = idempotency_key.is_some().then(|| cmd.clone());
         let events = self
             .decide_referral(
                 caller,
@@ -356,7 +379,13 @@ impl App {
                     .store
                     .referral_by_idempotency_key(caller.actor_id.0, key)?
                     .ok_or_else(|| AppError::Conflict("duplicate referral".into()))?;
-                return Ok(Received::Existing(Box::new(row)));
+                let Some(ReferralCommand::Receive {
+                    details, channel, ..
+                }) = &cmd_again
+                else {
+                    unreachable!("kept when there is a key")
+                };
+                return self.same_request(row, key, details, *channel);
             }
             Err(e) => return Err(e.into()),
         };

@@ -606,8 +606,15 @@ impl<'a> Gen<'a> {
                 return Ok(ended);
             };
             when = self.cal.add_working_days(ended + Duration::days(gap), 0);
-            // A child is under 18: no referral about them after 17 and a half.
-            if when > self.until || (!p_unborn && when > dob + Duration::days(17 * 365 + 180)) {
+            // A child is under 18: no referral about them after 17 and a half. An unborn
+            // child's story pauses at the expected date of delivery: the birth is
+            // recorded after it, and no referral describes a child as unborn long after
+            // the baby was due (an implausible EDD is refused, issue 18).
+            let edd = input.expected_date_of_delivery.parse::<NaiveDate>().ok();
+            if when > self.until
+                || (!p_unborn && when > dob + Duration::days(17 * 365 + 180))
+                || (p_unborn && edd.is_some_and(|d| when > d))
+            {
                 return Ok(ended);
             }
         }
@@ -730,6 +737,12 @@ impl<'a> Gen<'a> {
                 ..Default::default()
             },
             immediate_risk: "no".into(),
+            // Where the partnership asks a written referral for its early help
+            // assessment (NSCP §4.2), the generated ones say why there is none.
+            prior_assessment: together_domain::referral::details::PriorAssessmentInput {
+                why_none: "No early help assessment has been done (generated).".into(),
+                ..Default::default()
+            },
             signs_of_safety: SignsOfSafetyInput {
                 worried_about: "Generated.".into(),
                 scale: "4".into(),

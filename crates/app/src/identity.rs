@@ -111,14 +111,25 @@ pub struct NewUserInput {
     pub team: String,
 }
 
+/// The longest username a user may have (and so the longest a sign-in looks up).
+pub const MAX_USERNAME_BYTES: usize = 64;
+
 impl App {
     /// Sign in: throttled per username; a new session token every time (so a
     /// session id is never reused across a sign-in: rotation at login).
     pub fn sign_in(&self, username: &str, password: &str) -> Result<NewSession, SignInError> {
         let now = self.clock.now();
         let username = username.trim().to_lowercase();
+        // No user has a longer name (`create_user`): nothing is stored for one, so a
+        // flood of long names cannot grow the database (issue 18). Same answer and work.
+        if username.len() > MAX_USERNAME_BYTES {
+            let _ = verify_password(password, dummy_hash());
+            tracing::info!(target: "together::auth", "sign-in refused");
+            return Err(SignInError::BadCredentials);
+        }
         let window_start =
             format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
+        self.store.forget_login_attempts_before(&window_start)?;
         // Record the attempt as a failure *before* checking the password, so parallel
         // guesses all count against the limit; a success is recorded after, and resets it.
         let at = format_timestamp(now);
@@ -277,7 +288,7 @@ impl App {
         let mut e = ValidationErrors::new();
         let username = input.username.trim().to_lowercase();
         if username.len() < 3
-            || username.len() > 64
+            || username.len() > MAX_USERNAME_BYTES
             || !username.chars().all(|c| {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')
             })

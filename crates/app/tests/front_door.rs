@@ -334,3 +334,42 @@ fn the_front_door_links_a_known_child_and_flags_a_repeat_referral() {
     // The whole record still verifies.
     together_store::audit::verify_all(&*f.app.store).unwrap();
 }
+
+/// Issue 18: a reused Idempotency-Key with a different body is refused, naming the key,
+/// rather than answering with the first referral and dropping the second.
+#[test]
+fn a_reused_key_with_a_different_referral_is_refused_not_dropped() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+    let school = caller(&f.app, "school");
+    let (_, token) = f
+        .app
+        .create_api_client(Some(&caller(&f.app, "admin")), school.agency, "School MIS")
+        .unwrap();
+    let api = f.app.api_caller(&token, "t").unwrap();
+    let alpha = school_referral("Alpha", "Quill", "2019-05-01")
+        .parse(f.app.today())
+        .unwrap();
+    let bravo = school_referral("Bravo", "Quill", "2019-05-01")
+        .parse(f.app.today())
+        .unwrap();
+    f.app
+        .receive_referral(&api, alpha.clone(), Channel::Api, None, Some("k".into()))
+        .unwrap();
+    match f
+        .app
+        .receive_referral(&api, bravo, Channel::Api, None, Some("k".into()))
+    {
+        Err(AppError::Invalid(e)) => {
+            let m = e.for_field("Idempotency-Key").unwrap();
+            assert!(m.contains("\"k\"") && m.contains("differs"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The same body again still answers with the first.
+    let (_, created) = f
+        .app
+        .receive_referral(&api, alpha, Channel::Api, None, Some("k".into()))
+        .unwrap();
+    assert!(!created);
+    assert_eq!(f.app.referrals_for(&api, false, 100).unwrap().len(), 1);
+}

@@ -66,6 +66,11 @@ enum Command {
         /// The address users reach Together at; https:// turns on HSTS.
         #[arg(long)]
         public_url: Option<String>,
+        /// Serve `/metrics` to a Prometheus scraper that sends this bearer token. Without
+        /// it `/metrics` is not served. Prefer the environment variable to the flag (a
+        /// flag shows in the process list).
+        #[arg(long, env = "TOGETHER_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         /// How old (seconds) the dashboards' figures may be when records have changed
         /// since: they are worked out from every record of the year, so a busy server
         /// works them out at most this often. 0: afresh after every change.
@@ -379,6 +384,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             demo,
             public_url,
             figures_max_age,
+            metrics_token,
         } => {
             init_logging();
             let mut app = open_app(&db.database, &partnership)?;
@@ -403,6 +409,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 app,
                 metrics: Arc::new(together_web::Metrics::default()),
                 https,
+                metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
             };
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -137,12 +137,11 @@ impl PersonDetails {
                         "expected_date_of_delivery",
                         "Enter the expected date of delivery",
                     ),
-                    // A pregnancy lasts at most about 42 weeks; an EDD further out is a typing error.
-                    Some(edd) if edd > today + chrono::Days::new(300) => e.add(
-                        "expected_date_of_delivery",
-                        "Expected date of delivery must be within the next 10 months",
-                    ),
-                    _ => {}
+                    Some(edd) => {
+                        if let Err(m) = plausible_expected_delivery(edd, today) {
+                            e.add("expected_date_of_delivery", m);
+                        }
+                    }
                 }
             }
             _ => {
@@ -349,6 +348,21 @@ pub fn parse_postcode(s: &str) -> Result<Option<String>, String> {
     Ok(Some(format!("{outward} {inward}")))
 }
 
+/// An unborn child's expected date of delivery, as a person could mean it: a pregnancy
+/// lasts at most about 42 weeks, so an EDD more than ten months away either side is a
+/// typing error (issue 18: the year 864 was accepted). The same rule for a referral and
+/// a record, whether typed on a page or sent by an agency's system.
+pub fn plausible_expected_delivery(edd: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    let window = chrono::Days::new(300);
+    if edd > today + window {
+        return Err("Expected date of delivery must be within the next 10 months".into());
+    }
+    if edd < today - window {
+        return Err("Expected date of delivery must be within the last 10 months: if the baby has been born, record the child with a date of birth".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +407,22 @@ mod tests {
             .parse(today())
             .is_ok());
         assert!(input("unborn-child", "2026-01-01", "2027-03-01")
+            .parse(today())
+            .is_err());
+    }
+
+    /// Issue 18: an unborn child due in the year 864 was accepted through the API; an
+    /// expected date of delivery is within ten months either side of today.
+    #[test]
+    fn an_expected_date_of_delivery_is_plausible() {
+        let e = input("unborn-child", "", "0864-03-01")
+            .parse(today())
+            .unwrap_err();
+        assert!(e
+            .for_field("expected_date_of_delivery")
+            .unwrap()
+            .contains("last 10 months"));
+        assert!(input("unborn-child", "", "2027-12-01")
             .parse(today())
             .is_err());
     }

@@ -173,9 +173,29 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// A person's name part: trimmed, not empty, no control characters, at most 100 characters.
+/// Unicode format characters that change how text is shown or split it invisibly: the
+/// bidirectional embeddings, overrides and isolates, zero-width spaces and joiners, the
+/// word joiner and invisible operators, the byte order mark, the soft hyphen and the
+/// Arabic letter mark. In a name they spoof what is displayed and split one child's
+/// history across records (issue 18).
+pub fn is_format_character(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// A person's name part: trimmed, not empty, no control or format characters, at most
+/// 100 characters, in Unicode NFC (so a name typed with combining accents matches the
+/// same name typed with precomposed ones).
 pub fn parse_name(label: &str, s: &str) -> Result<String, String> {
-    let t = s.trim();
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = s.nfc().collect();
+    let t = nfc.trim();
     if t.is_empty() {
         return Err(format!("Enter the {label}"));
     }
@@ -188,6 +208,12 @@ pub fn parse_name(label: &str, s: &str) -> Result<String, String> {
     if t.chars().any(|c| c.is_control()) {
         return Err(format!(
             "{} must not contain control characters",
+            capitalise(label)
+        ));
+    }
+    if t.chars().any(is_format_character) {
+        return Err(format!(
+            "{} must not contain invisible formatting characters (such as a right-to-left override or a zero-width space): retype it",
             capitalise(label)
         ));
     }
@@ -267,6 +293,39 @@ impl From<NhsNumber> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18: `A\u{202e}B\u{200b}C` was accepted as a name, spoofing what is shown and
+    /// splitting a child's history; a name is refused with such characters, and kept in
+    /// NFC so "Zoë" typed with a combining diaeresis is the same name as with "ë".
+    #[test]
+    fn names_refuse_invisible_formatting_and_are_kept_in_nfc() {
+        for bad in [
+            "A\u{202e}B\u{200b}C",
+            "Ada\u{200d}",
+            "\u{2066}Ada\u{2069}",
+            "Ad\u{00ad}a",
+            "\u{feff}Ada",
+        ] {
+            let e = parse_name("first name", bad).unwrap_err();
+            assert!(e.contains("invisible formatting"), "{bad:?}: {e}");
+        }
+        assert_eq!(
+            parse_name("first name", "Zoe\u{0308}").unwrap(),
+            "Zo\u{00eb}"
+        );
+        assert_eq!(
+            parse_name("first name", "  Zo\u{00eb} ").unwrap(),
+            "Zo\u{00eb}"
+        );
+        // Scripts written right to left are names like any other.
+        assert_eq!(
+            parse_name("first name", "\u{0645}\u{062d}\u{0645}\u{062f}")
+                .unwrap()
+                .chars()
+                .count(),
+            4
+        );
+    }
 
     #[test]
     fn impossible_dates_are_named() {

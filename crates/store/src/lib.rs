@@ -220,6 +220,9 @@ pub trait Store: Send + Sync {
     fn delete_session(&self, token_hash: &str) -> Result<()>;
     fn delete_sessions_of(&self, user: UserId) -> Result<()>;
     fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()>;
+    /// Forget sign-in attempts before `before`: the throttle reads only its window, and
+    /// the table must not grow without bound (issue 18).
+    fn forget_login_attempts_before(&self, before: &str) -> Result<()>;
     /// Failed attempts for `username` since `since` (and since the last success).
     fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32>;
     fn create_api_client(&self, c: &ApiClientRow) -> Result<()>;

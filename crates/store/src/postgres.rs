@@ -1592,6 +1592,13 @@ impl Store for PgStore {
         })
     }
 
+    fn forget_login_attempts_before(&self, before: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM login_attempts WHERE at < $1", &[&before])?;
+            Ok(())
+        })
+    }
+
     fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
         self.read(|c| {
             let n: i64 = c

@@ -1308,6 +1308,18 @@ impl Store for SqliteStore {
         })
     }
 
+    fn forget_login_attempts_before(&self, before: &str) -> Result<()> {
+        self.write(|tx| {
+            exec(
+                tx,
+                "DELETE FROM login_attempts WHERE at < ?1",
+                params![before],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
     fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
         self.read(|c| {
             query_row_cached(c,

@@ -1018,6 +1018,10 @@ fn counts_failed_logins(s: &dyn Store) {
         1,
         "one user's success is not another's"
     );
+    // Issue 18: attempts before a time are forgotten (the throttle reads only its window).
+    s.forget_login_attempts_before(&ts(5)).unwrap();
+    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 1);
+    assert_eq!(s.failed_logins_since("bob", &ts(0)).unwrap(), 0);
 }
 
 fn keeps_api_clients(s: &dyn Store) {

@@ -34,6 +34,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Served to users over HTTPS (from `--public-url`): send HSTS.
     pub https: bool,
+    /// The bearer token a Prometheus scraper sends for `/metrics`; `None`: `/metrics` is
+    /// not served (issue 18: never to the public by default).
+    pub metrics_token: Option<String>,
 }
 
 /// The largest request body accepted: forms and JSON are small; a larger body is refused

@@ -30,6 +30,9 @@ impl Metrics {
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, took: Duration) {
+        // Known methods only: an invented one must not grow the series (issue 18). The
+        // route is already a template or "unmatched".
+        let method = known_method(method);
         let secs = took.as_secs_f64();
         if let Ok(mut r) = self.requests.lock() {
             *r.entry((method.to_string(), route.to_string(), status))
@@ -101,6 +104,19 @@ impl Metrics {
             }
         }
         out
+    }
+}
+
+fn known_method(m: &str) -> &'static str {
+    match m {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
     }
 }
 

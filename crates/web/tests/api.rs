@@ -619,6 +619,13 @@ async fn a_partner_system_refers_idempotently_and_reads_the_feedback() {
     let again = post_referral(&ta, &token, Some("k-1"), &referral_body("943 476 5919")).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["id"], id.as_str(), "same referral back");
+    // Issue 18: the same key with a different child is refused, not answered with the
+    // first referral while the second is dropped.
+    let mut other_child = referral_body("943 476 5919");
+    other_child["children"][0]["given_name"] = json!("Bravo");
+    let reused = post_referral(&ta, &token, Some("k-1"), &other_child).await;
+    let p = assert_problem(&reused, StatusCode::UNPROCESSABLE_ENTITY, "reused key");
+    assert_eq!(first_error_field(&p), "Idempotency-Key");
     let mine = ta
         .api(Method::GET, "/api/v1/referrals", Some(&token), None)
         .await

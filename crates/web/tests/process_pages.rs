@@ -7,7 +7,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{TestApp, METRICS_TOKEN};
 use together_app::process::ProcessView;
 use together_app::{App, AppError, Caller};
 use together_domain::ids::PersonId;
@@ -93,6 +93,7 @@ async fn a_process_gets_its_pages_forms_and_tray_from_the_kernel() {
             app: ta.app.clone(),
             metrics: ta.metrics.clone(),
             https: false,
+            metrics_token: Some(METRICS_TOKEN.into()),
         },
         routes::<NoticePages>(),
     );

@@ -11,7 +11,7 @@ use crate::person::{parse_postcode, Sex};
 use crate::role::AgencyKind;
 use crate::upn::Upn;
 use crate::validate::{parse_date, parse_name, parse_text, NhsNumber, ValidationErrors};
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Longest free text in a referral (what happened, what was seen or heard).
@@ -838,11 +838,12 @@ impl ChildInput {
                     f("expected_date_of_delivery"),
                     "Enter the expected date of delivery",
                 ),
-                // As PersonDetails::check: a pregnancy lasts at most about 42 weeks.
-                Some(Some(d)) if d > today + Days::new(300) => e.add(
-                    f("expected_date_of_delivery"),
-                    "Expected date of delivery must be within the next 10 months",
-                ),
+                // As a record's: within ten months either side.
+                Some(Some(d)) => {
+                    if let Err(m) = crate::person::plausible_expected_delivery(d, today) {
+                        e.add(f("expected_date_of_delivery"), m);
+                    }
+                }
                 _ => {}
             }
             if matches!(mother, Some(None)) {

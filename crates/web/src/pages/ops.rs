@@ -32,7 +32,25 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// `/metrics` for the scraper holding the configured token; not served without one
+/// (issue 18: the figures are no one else's, and not the public listener's).
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let Some(expected) = state.metrics_token.as_deref() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !crate::ctx::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a scraper's bearer token is needed",
+        )
+            .into_response();
+    }
     let body = state.metrics.render(state.app.backend());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -26,6 +26,9 @@ pub fn start_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
 }
 
+/// The token the tests' Prometheus scraper sends for `/metrics`.
+pub const METRICS_TOKEN: &str = "scrape-token-for-tests";
+
 pub struct TestApp {
     pub app: Arc<App>,
     pub clock: Arc<FixedClock>,
@@ -61,6 +64,7 @@ impl TestApp {
             app: app.clone(),
             metrics: metrics.clone(),
             https,
+            metrics_token: Some(METRICS_TOKEN.into()),
         });
         TestApp {
             app,
@@ -78,6 +82,7 @@ impl TestApp {
             app: self.app.clone(),
             metrics: self.metrics.clone(),
             https,
+            metrics_token: Some(METRICS_TOKEN.into()),
         })
     }
 
