@@ -529,6 +529,10 @@ impl App {
                 ValidationErrors::single("person", "Select a child's record to link").into(),
             );
         }
+        // Linking reads the record (its referrals, its history on the referral's page):
+        // the same decision as opening it, so a restricted record needs its grant, and
+        // the decision is logged against the child (issue 18).
+        self.authorize_child(caller, Action::ViewChildRecord, person, &[])?;
         let previous_referrals = self
             .store
             .referrals_of_person(person)?

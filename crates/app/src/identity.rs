@@ -184,7 +184,10 @@ impl App {
         };
         let now = self.clock.now();
         let last = parse_timestamp(&s.last_seen_at).unwrap_or(now);
-        if now - last > Duration::minutes(self.settings.session_idle_minutes) {
+        let created = parse_timestamp(&s.created_at).unwrap_or(now);
+        if now - last > Duration::minutes(self.settings.session_idle_minutes)
+            || now - created > Duration::hours(self.settings.session_max_hours)
+        {
             self.store.delete_session(&hash)?;
             return Ok(None);
         }
@@ -415,9 +418,13 @@ impl App {
     }
 
     /// Change one's own password.
+    /// Change one's own password. The current password is checked with the sign-in
+    /// throttle (the same count of failures, so the form is no way round it), and every
+    /// other session of the user ends; the one in use (`session_token`) stays (issue 18).
     pub fn change_password(
         &self,
         caller: &Caller,
+        session_token: &str,
         current: &str,
         new: &str,
         confirm: &str,
@@ -426,8 +433,28 @@ impl App {
             .store
             .user(caller.actor_id)?
             .ok_or(AppError::Unauthenticated)?;
+        let now = self.clock.now();
+        let at = format_timestamp(now);
+        let window_start =
+            format_timestamp(now - Duration::minutes(self.settings.login_window_minutes));
+        self.store.record_login_attempt(&u.username, &at, false)?;
+        if self.store.failed_logins_since(&u.username, &window_start)?
+            > self.settings.login_max_failures
+        {
+            let _ = verify_password(current, dummy_hash());
+            return Err(ValidationErrors::single(
+                "current_password",
+                format!(
+                    "Too many wrong passwords: try again in {} minutes",
+                    self.settings.login_window_minutes
+                ),
+            )
+            .into());
+        }
         let mut e = ValidationErrors::new();
-        if !verify_password(current, &u.password_hash) {
+        if verify_password(current, &u.password_hash) {
+            self.store.record_login_attempt(&u.username, &at, true)?;
+        } else {
             e.add("current_password", "Your current password is not right");
         }
         if new.chars().count() < MIN_PASSWORD_LEN {
@@ -441,6 +468,13 @@ impl App {
         e.into_result()?;
         u.password_hash = hash_password(new)?;
         self.store.update_user(&u)?;
+        // Every other session ends: whoever else held one must sign in with the new
+        // password. The session in use is put back as it was.
+        let kept = self.store.session(&sha256_hex(session_token))?;
+        self.store.delete_sessions_of(u.id)?;
+        if let Some(s) = kept.filter(|s| s.user == u.id) {
+            self.store.create_session(&s)?;
+        }
         Ok(())
     }
 }

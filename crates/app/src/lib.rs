@@ -50,6 +50,8 @@ use together_store::Store;
 pub struct Settings {
     /// A session unused for this long ends (minutes).
     pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in however busy (hours; issue 18).
+    pub session_max_hours: i64,
     /// Failed sign-ins within the window before an account is locked for the window.
     pub login_max_failures: u32,
     pub login_window_minutes: i64,
@@ -63,6 +65,7 @@ impl Default for Settings {
         // NCSC password guidance favours throttling over complexity rules.
         Settings {
             session_idle_minutes: 30,
+            session_max_hours: 12,
             login_max_failures: 5,
             login_window_minutes: 15,
             figures_max_age: std::time::Duration::ZERO,

@@ -373,3 +373,57 @@ fn a_reused_key_with_a_different_referral_is_refused_not_dropped() {
     assert!(!created);
     assert_eq!(f.app.referrals_for(&api, false, 100).unwrap().len(), 1);
 }
+
+/// Issue 18: linking a referral to a restricted record needs the same grant as opening
+/// it, and the refusal is logged against the child.
+#[test]
+fn linking_a_restricted_record_needs_its_grant_and_is_logged() {
+    let f = fixture_at(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+    let id = submit(
+        &f,
+        "school",
+        &school_referral("Rhea", "Hidden", "2017-04-04"),
+    );
+    let fd = caller(&f.app, "frontdoor");
+    let person = f
+        .app
+        .open_child_record(
+            &fd,
+            &together_domain::person::PersonInput {
+                kind: "child".into(),
+                given_name: "Rhea".into(),
+                family_name: "Hidden".into(),
+                date_of_birth: "2017-04-04".into(),
+                sex: "female".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let sup = caller(&f.app, "supervisor");
+    f.app
+        .restrict_record(
+            &sup,
+            person,
+            "Adoption placement: the address must not leak",
+        )
+        .unwrap();
+    assert!(matches!(
+        f.app.link_referred_child(&fd, id, 0, person),
+        Err(AppError::Forbidden(_))
+    ));
+    let denied = f
+        .app
+        .store
+        .access_log(&AccessQuery {
+            child: Some(person),
+            user: Some(fd.actor_id),
+            only_denied: true,
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        !denied.is_empty(),
+        "the refusal is logged against the child"
+    );
+}

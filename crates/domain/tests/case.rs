@@ -461,6 +461,30 @@ fn a_case_with_an_open_plan_does_not_close() {
         ),
         Err(Refusal::Conflict(_))
     ));
+    // Issue 18: someone who may not give the command is refused as such, before anything
+    // about the case (here, that it is closed) is said; a child protection command too.
+    assert!(matches!(
+        run.try_do(
+            SCHOOL_DSL,
+            "2027-03-02 10:00",
+            Command::StepDown { reason: "x".into() }
+        ),
+        Err(Refusal::Forbidden { .. })
+    ));
+    assert!(matches!(
+        run.try_do(
+            SCHOOL_DSL,
+            "2027-03-02 10:00",
+            Command::Protection(Box::new(
+                together_domain::case::protect::CpCommand::CancelStrategy {
+                    number: 1,
+                    reason: "x".into(),
+                    merge_into: None,
+                }
+            ))
+        ),
+        Err(Refusal::Forbidden { .. })
+    ));
 }
 
 /// ¶170: "with the lead practitioner's agreement"; a re-allocation keeps the old lead

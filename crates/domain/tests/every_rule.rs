@@ -149,8 +149,14 @@ fn check(
             let Due::DateTime(t) = due else {
                 return Err("an hours rule is due at a time".into());
             };
+            // A wall-clock time in the hour the clocks go back names two instants; the
+            // due time is right if either is N real hours after the start.
             let elapsed = from_london(t) - from_london(start);
-            if elapsed != TimeDelta::hours(n as i64) {
+            let repeated = to_london(from_london(t) + TimeDelta::hours(1)).naive_local() == t;
+            let later = elapsed + TimeDelta::hours(1);
+            if elapsed != TimeDelta::hours(n as i64)
+                && !(repeated && later == TimeDelta::hours(n as i64))
+            {
                 return Err(format!(
                     "{elapsed} elapsed from {start} to {t}, not {n} hours"
                 ));
@@ -202,6 +208,7 @@ fn every_rule_of_every_profile_at_the_edges() {
         "2026-03-28 12:00", // the day before the clocks go forward
         "2026-10-24 12:00", // the day before they go back
         "2026-10-25 01:30", // the hour that happens twice
+        "2018-10-25 02:00", // 72 hours later is in the hour that happens twice
     ];
     for s in starts {
         let start = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();

@@ -135,6 +135,83 @@ async fn five_failures_lock_the_account_even_against_the_right_password() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_password_change_ends_the_other_sessions_and_is_throttled() {
+    // Issue 18: a password change ends the user's other sessions (whoever else holds one
+    // must sign in again) and keeps the one in use; the current-password check counts
+    // against the sign-in throttle.
+    let ta = TestApp::start().await;
+    let mut here = ta.signed_in("socialworker").await;
+    let mut elsewhere = ta.signed_in("socialworker").await;
+    let old = ta.password("socialworker");
+    let r = here
+        .post_csrf(
+            "/account/password",
+            &[
+                ("current_password", old.as_str()),
+                ("new_password", "a-new-long-password-123"),
+                ("confirm_password", "a-new-long-password-123"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::OK,
+        "{}",
+        r.status
+    );
+    assert_eq!(
+        here.get("/").await.status,
+        StatusCode::OK,
+        "the session in use stays"
+    );
+    assert_ne!(
+        elsewhere.get("/").await.status,
+        StatusCode::OK,
+        "the other session ended"
+    );
+    // Five wrong current passwords, a minute later: the sixth attempt is refused as too
+    // many, even with the right password.
+    ta.advance_minutes(1);
+    for i in 0..5 {
+        let wrong = format!("wrong-{i}");
+        let r = here
+            .post_csrf(
+                "/account/password",
+                &[
+                    ("current_password", wrong.as_str()),
+                    ("new_password", "another-long-password-1"),
+                    ("confirm_password", "another-long-password-1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = here
+        .post_csrf(
+            "/account/password",
+            &[
+                ("current_password", "a-new-long-password-123"),
+                ("new_password", "another-long-password-1"),
+                ("confirm_password", "another-long-password-1"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Too many wrong passwords"), "{}", r.status);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_ends_twelve_hours_after_sign_in_however_busy() {
+    // Issue 18: an absolute lifetime besides the idle timeout.
+    let ta = TestApp::start().await;
+    let mut b = ta.signed_in("socialworker").await;
+    for _ in 0..24 {
+        ta.advance_minutes(29);
+        assert_eq!(b.get("/").await.status, StatusCode::OK);
+    }
+    ta.advance_minutes(29); // 12 hours 5 minutes after signing in
+    assert_ne!(b.get("/").await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_sign_in_with_an_overlong_username_stores_nothing() {
     // Issue 18: 300 sign-ins with 60 KB usernames grew the database by 18 MB. No user's
     // name is longer than 64 bytes: such an attempt is refused like any other and

@@ -62,10 +62,11 @@ pub async fn change_password(Posted { ctx, form }: Posted) -> Response {
         form.get("new_password").to_string(),
         form.get("confirm_password").to_string(),
     );
+    let token = ctx.signed.token.clone();
     match ctx
         .run(move |app, caller| {
             app.authorize(caller, Action::ViewHome)?;
-            app.change_password(caller, &cur, &new, &confirm)
+            app.change_password(caller, &token, &cur, &new, &confirm)
         })
         .await
     {

@@ -282,6 +282,13 @@ fn invalid(field: &str, message: impl Into<String>) -> Refusal {
 }
 
 /// Checks a text field: trimmed, not empty, bounded. Errors name the form field.
+/// The refusal of any command on a closed case, once the caller may give it.
+pub(super) fn closed() -> Refusal {
+    Refusal::Conflict(
+        "the case is closed: re-opening it starts a new case, and this one stays as it was".into(),
+    )
+}
+
 pub(super) fn text(
     errors: &mut ValidationErrors,
     field: &str,
@@ -415,13 +422,7 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
         })]);
     };
 
-    if !case.is_open() {
-        return Err(Refusal::Conflict(
-            "the case is closed: re-opening it starts a new case, and this one stays as it was"
-                .into(),
-        ));
-    }
-    if matches!(cmd, Command::Open { .. }) {
+    if matches!(cmd, Command::Open { .. }) && case.is_open() {
         return Err(Refusal::Conflict("the case is already open".into()));
     }
 
@@ -465,6 +466,10 @@ pub fn decide(case: Option<&Case>, cmd: Command, ctx: &Context) -> Result<Vec<Ca
     };
     if !allowed {
         return Err(forbid(&cmd));
+    }
+    // Who may act is decided before anything about the case is said (issue 18).
+    if !case.is_open() {
+        return Err(closed());
     }
 
     match cmd {

@@ -419,6 +419,10 @@ pub(super) fn decide(
     if !allowed {
         return Err(forbid);
     }
+    // Who may act is decided before anything about the case is said (issue 18).
+    if !case.is_open() {
+        return Err(super::decide::closed());
+    }
     let (change, extra) = match cmd {
         cmd @ CpCommand::RecordEmergency { .. } => immediate::record_emergency(case, ctx, cmd),
         cmd @ CpCommand::ExtendEpo { .. } => immediate::extend_epo(case, ctx, cmd),
