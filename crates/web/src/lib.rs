@@ -176,11 +176,105 @@ pub fn router_with(state: AppState, processes: Router<AppState>) -> Router {
 
 /// Serve until SIGTERM or Ctrl-C, then stop taking connections and let in-flight
 /// requests (and the writes they are making) finish.
+/// What one server lets a connection take (issue 18: 3,000 slow connections were held
+/// open for 42 s and beyond). A reverse proxy in front should set its own, tighter ones.
+#[derive(Clone, Copy, Debug)]
+pub struct ServeLimits {
+    /// A request's headers must arrive within this; an idle keep-alive connection is
+    /// closed after it too.
+    pub header_read_timeout: std::time::Duration,
+    /// A whole request, body and answer, within this; past it, 503.
+    pub request_timeout: std::time::Duration,
+    /// Connections served at once; one more is closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> Self {
+        ServeLimits {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            // The census and the figures of a large county are the slowest answers.
+            request_timeout: std::time::Duration::from_secs(120),
+            max_connections: 1024,
+        }
+    }
+}
+
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with(state, listener, ServeLimits::default(), shutdown_signal()).await
+}
+
+/// Serve until `shutdown`, then finish the requests in flight.
+pub async fn serve_with(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    limits: ServeLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use axum::response::IntoResponse;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (closing, _) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // e.g. too many open files: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!("connection limit reached: a connection was closed");
+            continue;
+        };
+        let app = app.clone();
+        let mut closing = closing.subscribe();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |req: axum::http::Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move {
+                        let req = req.map(axum::body::Body::new);
+                        match tokio::time::timeout(limits.request_timeout, app.oneshot(req)).await {
+                            Ok(answer) => answer,
+                            Err(_) => Ok((
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                "the request took too long",
+                            )
+                                .into_response()),
+                        }
+                    }
+                },
+            );
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = closing.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(slot);
+        });
+    }
+    let _ = closing.send(true);
+    // Every slot back: every connection has finished its request in flight.
+    let n = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let _ = slots.acquire_many(n).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {
