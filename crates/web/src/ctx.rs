@@ -242,7 +242,7 @@ impl Ctx {
                 self.error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",
-                    "Nothing was saved. Try again later.",
+                    "We cannot tell whether what you sent was saved. Open the record to check before trying again; if you ask for help, give the reference below.",
                 )
             }
         }

@@ -7,6 +7,10 @@ use serde::Serialize;
 use together_app::AppError;
 use together_domain::validate::FieldError;
 
+/// What a 500 says: whether a write took effect is not known when the database failed
+/// mid-request (issue 18: 3 of 12,365 "nothing was saved" replies had in fact committed).
+pub const UNKNOWN_OUTCOME: &str = "Something went wrong, and whether the request took effect is not known. Read the resource (or list yours) before sending it again; a referral sent again with the same Idempotency-Key is never recorded twice. Quote the request_id if you ask for help.";
+
 /// A problem (RFC 9457): what went wrong and, for bad input, which field and why.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -86,7 +90,7 @@ impl Problem {
                 Problem::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Internal error",
-                    Some("Something went wrong; nothing was saved".into()),
+                    Some(UNKNOWN_OUTCOME.into()),
                     request_id,
                 )
             }
@@ -109,5 +113,24 @@ impl IntoResponse for Problem {
             );
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18: a 500 does not claim nothing was saved; it says the outcome is unknown
+    /// and how to check.
+    #[test]
+    fn an_internal_error_says_the_outcome_is_unknown() {
+        let p = Problem::from_app(AppError::Internal("database gone".into()), "r-1");
+        assert_eq!(p.status, 500);
+        let d = p.detail.unwrap();
+        assert!(d.contains("not known") && !d.to_lowercase().contains("nothing was saved"));
+        assert!(
+            !d.contains("database gone"),
+            "no cause is shown to the caller"
+        );
     }
 }
