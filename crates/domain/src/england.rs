@@ -10,9 +10,10 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelt
 pub fn london_offset(t: DateTime<Utc>) -> FixedOffset {
     let y = t.year();
     let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(y, month + 1, 1).expect("valid") - chrono::Days::new(1);
+        let first_of_next = NaiveDate::from_ymd_opt(y, month + 1, 1).expect("valid");
+        let mut d = first_of_next.pred_opt().expect("valid");
         while d.weekday() != Weekday::Sun {
-            d = d - chrono::Days::new(1);
+            d = d.pred_opt().expect("valid");
         }
         d.and_hms_opt(1, 0, 0).expect("valid").and_utc()
     };

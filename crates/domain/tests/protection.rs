@@ -1090,7 +1090,7 @@ fn an_emergency_protection_order_ends_when_the_court_says() {
     );
     let x = &run.case().protection.emergencies[0];
     assert_eq!(x.ends, Some(Due::DateTime(at("2027-03-05 16:00"))));
-    assert_eq!(x.end_warning(cal()), None);
+    assert_eq!(x.end_warning(national(), cal()), None);
 }
 
 /// s45(1): eight days at most; s45(2): where the eighth day is a Sunday or public holiday
@@ -1139,16 +1139,19 @@ fn an_order_recorded_longer_than_the_act_allows_is_warned_with_the_statute() {
     );
     let e = &run.case().protection.emergencies;
     assert_eq!(
-        e[1].latest_end_the_act_allows(cal()),
+        e[1].latest_end_the_act_allows(national(), cal()),
         Some(at("2027-03-27 12:00"))
     );
-    assert_eq!(e[0].end_warning(cal()), None);
-    assert_eq!(e[1].end_warning(cal()), None);
+    assert_eq!(e[0].end_warning(national(), cal()), None);
+    assert_eq!(e[1].end_warning(national(), cal()), None);
     let w = e[2]
-        .end_warning(cal())
+        .end_warning(national(), cal())
         .expect("beyond noon on the next day");
     assert!(w.contains("s45(1)") && w.contains("s45(2)") && w.contains("27 March 2027"));
-    assert!(e[3].end_warning(cal()).unwrap().contains("s45(1)"));
+    assert!(e[3]
+        .end_warning(national(), cal())
+        .unwrap()
+        .contains("s45(1)"));
 }
 
 /// The expiry of police protection and of an order is in the case's tray a working day

@@ -166,32 +166,39 @@ impl Emergency {
     /// The latest end the Children Act 1989 allows an emergency protection order, as first
     /// made: eight days (s45(1)); when the eighth day is a Sunday or a public holiday
     /// (Christmas Day, Good Friday, a bank holiday), noon on the next day that is neither
-    /// (s45(2)). `None` for any other action.
+    /// (s45(2)). The eight days are the profile's `epo` rule. `None` for any other action,
+    /// or a profile without the rule.
     pub fn latest_end_the_act_allows(
         &self,
+        profile: &crate::profile::Profile,
         calendar: &crate::calendar::Calendar,
     ) -> Option<NaiveDateTime> {
         if self.kind != EmergencyKind::EmergencyProtectionOrder {
             return None;
         }
-        let eighth = self.at + chrono::Days::new(8);
+        let days = profile.rule("epo")?.amount;
+        let last = self.at + chrono::Days::new(u64::from(days));
         let holiday = |d: NaiveDate| {
             d.weekday() == chrono::Weekday::Sun || calendar.bank_holiday_name(d).is_some()
         };
-        if !holiday(eighth.date()) {
-            return Some(eighth);
+        if !holiday(last.date()) {
+            return Some(last);
         }
-        let mut d = eighth.date() + chrono::Days::new(1);
+        let mut d = last.date().succ_opt()?;
         while holiday(d) {
-            d = d + chrono::Days::new(1);
+            d = d.succ_opt()?;
         }
         Some(d.and_hms_opt(12, 0, 0).expect("noon"))
     }
 
     /// A warning, citing the statute, when the recorded end of an order is later than
     /// the Act allows as first made (an extension adds up to seven days, s45(5)).
-    pub fn end_warning(&self, calendar: &crate::calendar::Calendar) -> Option<String> {
-        let latest = self.latest_end_the_act_allows(calendar)?;
+    pub fn end_warning(
+        &self,
+        profile: &crate::profile::Profile,
+        calendar: &crate::calendar::Calendar,
+    ) -> Option<String> {
+        let latest = self.latest_end_the_act_allows(profile, calendar)?;
         let Some(Due::DateTime(ends)) = self.ends else {
             return None;
         };
@@ -513,6 +520,30 @@ pub struct Conference {
     pub record: Option<ConferenceRecord>,
     /// Not held, and why (a review no longer needed because the plan ended).
     pub cancelled: Option<String>,
+}
+
+impl Conference {
+    /// A conference convened and still to be arranged: due by its rule, with no date,
+    /// chair, invitations or record yet.
+    pub fn convened(number: u32, kind: ConferenceKind, due: Due, rule_id: Option<String>) -> Self {
+        Conference {
+            number,
+            kind,
+            due,
+            rule_id,
+            date: None,
+            time: None,
+            place: String::new(),
+            late: None,
+            rescheduled: Vec::new(),
+            chair: None,
+            invitees: Vec::new(),
+            reports: Vec::new(),
+            chair_met_family: None,
+            record: None,
+            cancelled: None,
+        }
+    }
 }
 
 /// Why a conference is arranged for a date after it was due (a *should* everywhere; in

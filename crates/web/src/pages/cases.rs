@@ -1323,7 +1323,12 @@ fn case_page(ctx: &Ctx, v: CaseView, names: HashMap<UserId, String>) -> Response
         chart: scale_chart(&trend),
         scale_rows: trend.iter().map(|(dt, s)| (long_date(*dt), *s)).collect(),
         assessments,
-        protection: super::protection::blocks(&v, &me, &ctx.state.app.calendar()),
+        protection: super::protection::blocks(
+            &v,
+            &me,
+            &ctx.state.app.profile,
+            &ctx.state.app.calendar(),
+        ),
         can_work,
         can_extend,
         is_supervisor,

@@ -984,6 +984,7 @@ fn d(x: chrono::NaiveDate) -> String {
 pub fn blocks(
     view: &CaseView,
     me: &together_app::Caller,
+    profile: &together_domain::profile::Profile,
     calendar: &together_domain::calendar::Calendar,
 ) -> Vec<Block> {
     use together_domain::role::Role;
@@ -1020,7 +1021,7 @@ pub fn blocks(
                 if x.extended { " (extended)" } else { "" }
             ));
         }
-        if let Some(w) = x.end_warning(calendar) {
+        if let Some(w) = x.end_warning(profile, calendar) {
             lines.push(format!("Warning: {w}"));
         }
         if let Some((at, note)) = &x.ended {

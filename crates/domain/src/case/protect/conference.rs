@@ -38,27 +38,16 @@ fn convene_on_request(case: &Case, ctx: &Context) -> Option<Change> {
     }
     let (due, rule_id) = required(ctx, "icpc", ctx.now);
     Some(Change::ConferenceConvened {
-        conference: Conference {
-            number: p.conferences.len() as u32 + 1,
-            kind: if p.open_plan().is_some() {
+        conference: Conference::convened(
+            p.conferences.len() as u32 + 1,
+            if p.open_plan().is_some() {
                 ConferenceKind::Review
             } else {
                 ConferenceKind::Initial
             },
             due,
             rule_id,
-            date: None,
-            time: None,
-            place: String::new(),
-            late: None,
-            rescheduled: Vec::new(),
-            chair: None,
-            invitees: Vec::new(),
-            reports: Vec::new(),
-            chair_met_family: None,
-            record: None,
-            cancelled: None,
-        },
+        ),
     })
 }
 
@@ -741,23 +730,12 @@ pub(super) fn hold_conference(
         e.into_result().map_err(Refusal::Invalid)?;
         if let Some(review) = next_review {
             extra.push(Change::ConferenceConvened {
-                conference: Conference {
-                    number: p.conferences.len() as u32 + 1,
-                    kind: ConferenceKind::Review,
-                    due: review,
-                    rule_id: review_rule.clone(),
-                    date: None,
-                    time: None,
-                    place: String::new(),
-                    late: None,
-                    rescheduled: Vec::new(),
-                    chair: None,
-                    invitees: Vec::new(),
-                    reports: Vec::new(),
-                    chair_met_family: None,
-                    record: None,
-                    cancelled: None,
-                },
+                conference: Conference::convened(
+                    p.conferences.len() as u32 + 1,
+                    ConferenceKind::Review,
+                    review,
+                    review_rule.clone(),
+                ),
             });
         }
         Change::ConferenceHeld {

@@ -171,27 +171,16 @@ pub(super) fn countersign_s47(
                 _ => (q.icpc_due, q.icpc_rule.clone()),
             };
             extra.push(Change::ConferenceConvened {
-                conference: Conference {
-                    number: p.conferences.len() as u32 + 1,
-                    kind: if expected_delivery.is_some() {
+                conference: Conference::convened(
+                    p.conferences.len() as u32 + 1,
+                    if expected_delivery.is_some() {
                         ConferenceKind::PreBirth
                     } else {
                         ConferenceKind::Initial
                     },
                     due,
                     rule_id,
-                    date: None,
-                    time: None,
-                    place: String::new(),
-                    late: None,
-                    rescheduled: Vec::new(),
-                    chair: None,
-                    invitees: Vec::new(),
-                    reports: Vec::new(),
-                    chair_met_family: None,
-                    record: None,
-                    cancelled: None,
-                },
+                ),
             });
         }
         Change::EnquiryCountersigned { enquiry, on: today }

@@ -254,23 +254,12 @@ pub(super) fn notify_transfer_in(
         // being notified (`transfer-in-conference`).
         let (due, rule) = required(ctx, "transfer-in-conference", midnight(notified_on));
         extra.push(Change::ConferenceConvened {
-            conference: Conference {
-                number: p.conferences.len() as u32 + 1,
-                kind: ConferenceKind::TransferIn,
+            conference: Conference::convened(
+                p.conferences.len() as u32 + 1,
+                ConferenceKind::TransferIn,
                 due,
-                rule_id: rule,
-                date: None,
-                time: None,
-                place: String::new(),
-                late: None,
-                rescheduled: Vec::new(),
-                chair: None,
-                invitees: Vec::new(),
-                reports: Vec::new(),
-                chair_met_family: None,
-                record: None,
-                cancelled: None,
-            },
+                rule,
+            ),
         });
         Change::TransferInNotified {
             from_authority,
