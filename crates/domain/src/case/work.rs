@@ -348,7 +348,12 @@ fn protection_work(case: &Case, profile: &Profile, calendar: &Calendar, out: &mu
                     key: format!("invite-conference-{}-{u}", c.number),
                     assignee: Some(u),
                     title: format!(
-                        "You are invited to a {label} on {}: send your agency's report beforehand",
+                        "You are invited to {} {label} on {}: send your agency's report beforehand",
+                        if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                         date.format("%-d %B %Y")
                     ),
                     due: report.due,
