@@ -2,6 +2,7 @@
 //! every command on it through the one access decision and the case's own rules, the
 //! case trays, and the plan actions partner agencies' systems read and complete.
 
+use crate::gate::Shown;
 use crate::{App, AppError, Caller};
 use together_domain::access::{Action, Scope};
 use together_domain::case::plan::Owner;
@@ -543,7 +544,14 @@ impl App {
                 ..Default::default()
             }
         };
-        Ok(self.store.case_actions(&q)?)
+        let rows = self.store.case_actions(&q)?;
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed among plan actions",
+            rows.iter().map(|a| Shown::Child(a.child)),
+        )?;
+        Ok(rows)
     }
 
     /// Record a plan action done, as its owner (or their agency's system).
@@ -856,6 +864,12 @@ impl App {
                     .filter(|w| w.key.starts_with("invite-")),
             );
         }
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed among invitations",
+            out.iter().map(Shown::work),
+        )?;
         Ok(out)
     }
 

@@ -9,6 +9,7 @@
 use crate::process::refused;
 use crate::record::to_london;
 use crate::work_tray::TrayItem;
+use crate::gate::Shown;
 use crate::{App, AppError, Caller};
 use chrono::{Months, NaiveDateTime};
 use std::sync::RwLock;
@@ -455,6 +456,20 @@ impl App {
         let mut rows = self.store.referrals(&q)?;
         // An urgent referral not yet decided is listed first (issue 16; ¶164, ¶168).
         rows.sort_by_key(|r| !(r.urgent && r.decided_at.is_none()));
+        self.log_listed(
+            caller,
+            Action::ViewReferral,
+            "listed among referrals",
+            rows.iter().map(|r| {
+                Shown::Process(
+                    together_store::Subject {
+                        kind: "referral".into(),
+                        id: r.id,
+                    },
+                    None,
+                )
+            }),
+        )?;
         Ok(rows)
     }
 

@@ -25,6 +25,30 @@ pub struct Caller {
     pub break_glass_reason: Option<String>,
 }
 
+/// What a list named: a child, or a process (with the child it is about, if one).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Shown {
+    Child(PersonId),
+    Process(Subject, Option<PersonId>),
+}
+
+impl Shown {
+    /// A piece of work in a tray: its child if it is about one, else its process
+    /// (a referral's summary names the children referred).
+    pub(crate) fn work(w: &together_store::WorkRow) -> Shown {
+        match w.child {
+            Some(c) => Shown::Child(c),
+            None => Shown::Process(
+                Subject {
+                    kind: w.process_kind.clone(),
+                    id: w.process_id,
+                },
+                None,
+            ),
+        }
+    }
+}
+
 /// What the decision allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Permit {
@@ -315,6 +339,61 @@ impl App {
         break_glass: bool,
     ) -> Result<(), AppError> {
         self.log_entry(caller, action, child, None, allowed, reason, break_glass)
+    }
+
+    /// Log what a list showed (issue 18, item 4): one entry for each child it names,
+    /// or each process whose summary names them (a referral's children), so that the
+    /// data protection officer's search for a child finds every page that showed who
+    /// they are, as it finds the record pages. Written in one transaction; nothing is
+    /// written for an empty list.
+    pub(crate) fn log_listed(
+        &self,
+        caller: &Caller,
+        action: Action,
+        what: &str,
+        shown: impl IntoIterator<Item = Shown>,
+    ) -> Result<(), AppError> {
+        let mut seen = std::collections::HashSet::new();
+        let at = format_timestamp(self.clock.now());
+        let entries: Vec<AccessEntry> = shown
+            .into_iter()
+            .filter(|s| seen.insert(s.clone()))
+            .map(|s| {
+                let (child, subject) = match s {
+                    Shown::Child(c) => (Some(c), Subject::child(c)),
+                    Shown::Process(subject, child) => (child, subject),
+                };
+                AccessEntry {
+                    id: uuid::Uuid::now_v7(),
+                    at: at.clone(),
+                    user: (!caller.is_api_client).then_some(caller.actor_id),
+                    api_client: caller.is_api_client.then_some(caller.actor_id.0),
+                    role: caller.role.id().to_string(),
+                    action: action.id().to_string(),
+                    child,
+                    allowed: true,
+                    reason: what.to_string(),
+                    break_glass: false,
+                    request_id: caller.request_id.clone(),
+                    referral: (subject.kind == "referral").then_some(subject.id),
+                    subject: Some(subject),
+                }
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.store.log_accesses(&entries)?;
+        tracing::info!(
+            target: "together::access",
+            request_id = %caller.request_id,
+            actor = %caller.actor_id,
+            role = caller.role.id(),
+            action = action.id(),
+            listed = entries.len(),
+            "list shown"
+        );
+        Ok(())
     }
 
     /// Log a statutory return made: it reads every child in it.

@@ -4,6 +4,7 @@
 //! runs it, so a new process adds no service code here, no store method, no migration
 //! and no tray code — its work reaches the trays through the one work table.
 
+use crate::gate::Shown;
 use crate::{App, AppError, Caller};
 use together_domain::access::{self, Action, Relationship, Resource, Scope};
 use together_domain::event::{format_timestamp, NewEntry, StoredEvent};
@@ -175,12 +176,32 @@ impl App {
                 "only those who hold these records list them".into(),
             ));
         }
-        Ok(self.store.processes(&ProcessQuery {
+        let rows = self.store.processes(&ProcessQuery {
             kind: Some(P::KIND.into()),
             subject: None,
             limit,
             offset: 0,
-        })?)
+        })?;
+        self.log_listed(
+            caller,
+            Action::ViewProcess,
+            "listed among records of its kind",
+            rows.iter().map(|r| {
+                let child = r
+                    .subjects
+                    .iter()
+                    .find(|s| s.kind == "child")
+                    .map(|s| PersonId(s.id));
+                Shown::Process(
+                    Subject {
+                        kind: r.kind.clone(),
+                        id: r.id,
+                    },
+                    child,
+                )
+            }),
+        )?;
+        Ok(rows)
     }
 
     /// A process's log, replayed. Not found (and the refusal logged) if there is none.

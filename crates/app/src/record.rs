@@ -1,6 +1,7 @@
 //! The child's record: opening it, adding to it, correcting it, reading it. Every
 //! service here goes through the access decision and appends events; none updates.
 
+use crate::gate::Shown;
 use crate::{App, AppError, Caller, Permit};
 use together_domain::access::{Action, Relationship, Scope};
 use together_domain::event::{
@@ -583,6 +584,12 @@ impl App {
                 p.postcode = None;
             }
         }
+        self.log_listed(
+            caller,
+            Action::SearchChildren,
+            "listed among children",
+            rows.iter().map(|p| Shown::Child(p.id)),
+        )?;
         Ok(rows)
     }
 
@@ -623,6 +630,12 @@ impl App {
                 out.push(p);
             }
         }
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed among children you work with",
+            out.iter().map(|p| Shown::Child(p.id)),
+        )?;
         Ok(out)
     }
 

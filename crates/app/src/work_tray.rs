@@ -11,6 +11,7 @@
 //! (overdue from, process id, work key), all compared as text; ids are UUIDs, so two
 //! processes never tie.
 
+use crate::gate::Shown;
 use crate::{App, AppError, Caller};
 use together_domain::access::Action;
 use together_domain::process::{role_queues, Owner};
@@ -158,6 +159,12 @@ impl App {
             )?;
             items.splice(0..0, urgent);
         }
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed in a work tray",
+            items.iter().map(|i| Shown::work(&i.work)),
+        )?;
         let count = self
             .store
             .count_work(&q, &now, counted_to.saturating_add(1))?;
@@ -186,6 +193,12 @@ impl App {
         let mut items = self.tray_items(&q, &self.tray_now())?;
         // Urgent first, each part in the tray's order (issue 16).
         items.sort_by_key(|i| !i.work.urgent);
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed in a work tray",
+            items.iter().map(|i| Shown::work(&i.work)),
+        )?;
         Ok(items)
     }
 
@@ -227,7 +240,14 @@ impl App {
             limit: limit.clamp(1, 500) as u32,
             ..q
         };
-        self.tray_items(&q, &self.tray_now())
+        let items = self.tray_items(&q, &self.tray_now())?;
+        self.log_listed(
+            caller,
+            Action::ViewHome,
+            "listed in an agency's work",
+            items.iter().map(|i| Shown::work(&i.work)),
+        )?;
+        Ok(items)
     }
 
     /// Now, as the trays' overdue-from times are written: wall-clock time in England.

@@ -230,7 +230,12 @@ pub trait Store: Send + Sync {
 
     // ---- the access log (append-only) -----------------------------------------
 
-    fn log_access(&self, e: &AccessEntry) -> Result<()>;
+    fn log_access(&self, e: &AccessEntry) -> Result<()> {
+        self.log_accesses(std::slice::from_ref(e))
+    }
+    /// Several entries in one transaction: all or none (a page that lists children
+    /// logs one entry for each child it names — issue 18).
+    fn log_accesses(&self, entries: &[AccessEntry]) -> Result<()>;
     fn access_log(&self, q: &AccessQuery) -> Result<Vec<AccessEntry>>;
 
     // ---- calendar and settings ------------------------------------------------

@@ -1641,16 +1641,19 @@ impl Store for PgStore {
         })
     }
 
-    fn log_access(&self, e: &AccessEntry) -> Result<()> {
+    fn log_accesses(&self, entries: &[AccessEntry]) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"),
-                &[
-                    &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
-                    &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id, &opt_str(&e.referral),
-                    &e.subject.as_ref().map(|s| s.kind.clone()), &e.subject.as_ref().map(|s| s.id.to_string()),
-                ],
-            )?;
+            let sql = format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
+            for e in entries {
+                tx.execute(
+                    &sql,
+                    &[
+                        &e.id.to_string(), &e.at, &opt_str(&e.user), &opt_str(&e.api_client), &e.role, &e.action,
+                        &opt_str(&e.child), &e.allowed, &e.reason, &e.break_glass, &e.request_id, &opt_str(&e.referral),
+                        &e.subject.as_ref().map(|s| s.kind.clone()), &e.subject.as_ref().map(|s| s.id.to_string()),
+                    ],
+                )?;
+            }
             Ok(())
         })
     }

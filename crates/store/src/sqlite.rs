@@ -1362,19 +1362,21 @@ impl Store for SqliteStore {
         })
     }
 
-    fn log_access(&self, e: &AccessEntry) -> Result<()> {
+    fn log_accesses(&self, entries: &[AccessEntry]) -> Result<()> {
         self.write(|tx| {
-            exec(tx,
-                &format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
-                params![
+            let mut st = tx
+                .prepare_cached(&format!("INSERT INTO access_log ({ACCESS_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"))
+                .map_err(map_err)?;
+            for e in entries {
+                st.execute(params![
                     e.id.to_string(), e.at, e.user.map(|u| u.to_string()), e.api_client.map(|u| u.to_string()),
                     e.role, e.action, e.child.map(|c| c.to_string()), e.allowed, e.reason, e.break_glass, e.request_id,
                     e.referral.map(|r| r.to_string()), e.subject.as_ref().map(|s| s.kind.clone()),
                     e.subject.as_ref().map(|s| s.id.to_string())
-                ],
-            )
-            .map(|_| ())
-            .map_err(map_err)
+                ])
+                .map_err(map_err)?;
+            }
+            Ok(())
         })
     }
 

@@ -274,6 +274,7 @@ macro_rules! all_backends {
                     counts_failed_logins,
                     keeps_api_clients,
                     searches_the_access_log,
+                    writes_a_list_of_access_entries_all_or_none,
                     keeps_proclamations,
                     keeps_settings,
                     concurrent_appends_lose_and_duplicate_nothing,
@@ -1086,6 +1087,34 @@ fn access(
         referral: None,
         subject: child.map(Subject::child),
     }
+}
+
+fn writes_a_list_of_access_entries_all_or_none(s: &dyn Store) {
+    // A page that lists children logs one entry for each (issue 18, item 4), in one
+    // transaction: a batch that cannot all be written writes none.
+    let u = UserId::new_random();
+    let (c1, c2) = (PersonId::new_random(), PersonId::new_random());
+    let batch = [
+        access(0, Some(u), Some(c1), true, false),
+        access(1, Some(u), Some(c2), true, false),
+    ];
+    s.log_accesses(&batch).unwrap();
+    let mine = |s: &dyn Store| {
+        s.access_log(&AccessQuery {
+            user: Some(u),
+            ..Default::default()
+        })
+        .unwrap()
+        .len()
+    };
+    assert_eq!(mine(s), 2);
+    let again = [access(2, Some(u), Some(c1), true, false), batch[0].clone()];
+    assert!(matches!(
+        s.log_accesses(&again),
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(mine(s), 2, "none of a failed batch is written");
+    s.log_accesses(&[]).unwrap();
 }
 
 fn searches_the_access_log(s: &dyn Store) {

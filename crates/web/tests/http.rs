@@ -1388,3 +1388,69 @@ async fn a_full_work_tray_says_how_much_is_waiting_and_opens_a_page_at_a_time() 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("not one Together made"), "{}", bad.body);
 }
+
+// ---- listing pages are logged (issue 18, item 4) -----------------------------------
+
+/// The record ids a page links to under `prefix` ("/children/"), each once.
+fn linked_ids(html: &str, prefix: &str) -> Vec<uuid::Uuid> {
+    let mut out = Vec::new();
+    for (i, _) in html.match_indices(prefix) {
+        let rest = &html[i + prefix.len()..];
+        if let Some(id) = rest.get(..36).and_then(|s| uuid::Uuid::parse_str(s).ok()) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_that_lists_children_by_name_logs_each_one_it_names() {
+    // Issue 18, item 4: the home page's tray and "recently opened", the children's and
+    // the referrals' lists each write an access-log entry for every child (or referral)
+    // they name, so the data protection officer's search finds them like record pages.
+    let ta = TestApp::start().await;
+    let pages = [
+        ("socialworker", "/"),
+        ("supervisor", "/"),
+        ("frontdoor", "/"),
+        ("frontdoor", "/referrals"),
+        ("school", "/"),
+        ("socialworker", "/children"),
+    ];
+    let mut named = 0;
+    for (who, path) in pages {
+        let user = ta.user_id(who).await;
+        let mut b = ta.signed_in(who).await;
+        let r = b.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{who} {path}");
+        let children = linked_ids(&r.body, "/children/");
+        let referrals = linked_ids(&r.body, "/referrals/");
+        let logged = ta
+            .blocking(move |app| {
+                app.store
+                    .access_log(&AccessQuery {
+                        user: Some(user),
+                        limit: 5000,
+                        ..Default::default()
+                    })
+                    .unwrap()
+            })
+            .await;
+        for c in &children {
+            assert!(
+                logged.iter().any(|e| e.child.map(|p| p.0) == Some(*c)),
+                "{who} {path}: child {c} shown but not logged"
+            );
+        }
+        for id in &referrals {
+            assert!(
+                logged.iter().any(|e| e.referral == Some(*id)),
+                "{who} {path}: referral {id} shown but not logged"
+            );
+        }
+        named += children.len() + referrals.len();
+    }
+    assert!(named > 10, "the demo's pages name children ({named})");
+}
