@@ -17,7 +17,7 @@ use together_domain::event::format_timestamp;
 use together_domain::ids::{AgencyId, PersonId, TeamId};
 use together_domain::person::PersonInput;
 use together_domain::role::Role;
-use together_store::{AgencyRow, Involvement, TeamRow};
+use together_store::{AgencyRow, Involvement, TeamRow, UserRow};
 
 /// A demo account to print once.
 pub struct DemoLogin {
@@ -121,6 +121,13 @@ pub fn seed(app: &App) -> Result<Option<DemoSeed>, AppError> {
                 team: team.map(|t| t.id.to_string()).unwrap_or_default(),
             },
         )?;
+        // The demo's people sign in with the passwords printed for them, straight away:
+        // a demonstration, not accounts handed over by an administrator.
+        let user = UserRow {
+            must_change_password: false,
+            ..user
+        };
+        app.store.update_user(&user)?;
         logins.push(DemoLogin {
             role,
             username: username.into(),

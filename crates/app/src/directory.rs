@@ -9,7 +9,7 @@ use together_domain::event::format_timestamp;
 use together_domain::ids::{AgencyId, PersonId, UserId};
 use together_domain::validate::ValidationErrors;
 use together_store::{
-    AccessEntry, AccessQuery, AgencyRow, ProclamationRow, StoreError, TeamRow, UserRow,
+    AccessEntry, AccessQuery, AdminChange, AgencyRow, ProclamationRow, StoreError, TeamRow, UserRow,
 };
 
 /// What the data protection officer searches the access log by.
@@ -89,13 +89,22 @@ impl App {
             added_by: Some(caller.actor_id),
             added_at: format_timestamp(self.clock.now()),
         };
-        self.store.add_proclamation(&row).map_err(|err| match err {
-            StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single(
-                "date",
-                "That date is already in the table",
-            )),
-            other => other.into(),
-        })?;
+        let entry = self.admin_entry(
+            Some(caller),
+            "closure-proclaimed",
+            row.date.clone(),
+            &row.name,
+            serde_json::json!({ "replaces": row.replaces }),
+        );
+        self.store
+            .administer(Some(&AdminChange::AddProclamation(row)), &entry)
+            .map_err(|err| match err {
+                StoreError::Conflict(_) => AppError::Invalid(ValidationErrors::single(
+                    "date",
+                    "That date is already in the table",
+                )),
+                other => other.into(),
+            })?;
         self.reload_calendar()
     }
 

@@ -6,10 +6,10 @@
 //! (row, linked children, open work) in one transaction. Every read and write goes
 //! through [`App::authorize_referral`] and is logged against the referral.
 
+use crate::gate::Shown;
 use crate::process::refused;
 use crate::record::to_london;
 use crate::work_tray::TrayItem;
-use crate::gate::Shown;
 use crate::{App, AppError, Caller};
 use chrono::{Months, NaiveDateTime};
 use std::sync::RwLock;

@@ -32,8 +32,9 @@ pub use error::AppError;
 /// read through these services and never the store itself (issue 15).
 pub mod rows {
     pub use together_store::{
-        AccessEntry, AgencyRow, CaseActionRow, CaseRow, ChildQuery, Involvement, Owner, PersonRow,
-        ProcessRow, ReferralRow, SessionRow, Subject, TeamRow, UserRow, WorkAfter, WorkRow,
+        AccessEntry, AdminEntry, AdminQuery, AgencyRow, CaseActionRow, CaseRow, ChildQuery,
+        Involvement, Owner, PersonRow, ProcessRow, ReferralRow, SessionRow, Subject, TeamRow,
+        UserRow, WorkAfter, WorkRow,
     };
 }
 pub use gate::{Caller, Permit};
@@ -52,9 +53,20 @@ pub struct Settings {
     pub session_idle_minutes: i64,
     /// A session ends this long after sign-in however busy (hours; issue 18).
     pub session_max_hours: i64,
-    /// Failed sign-ins within the window before an account is locked for the window.
+    /// Failed sign-ins for one account from one address within the window before
+    /// each further attempt from there must wait (issue 18: by account *and* address,
+    /// so someone elsewhere cannot lock the real user out).
     pub login_max_failures: u32,
     pub login_window_minutes: i64,
+    /// The first wait after too many failures; each further failure doubles it, up to
+    /// the window (seconds).
+    pub login_first_delay_seconds: i64,
+    /// Failed sign-ins for one account from anywhere within the window before attempts
+    /// from addresses it has not signed in from must wait too (guessing spread over many
+    /// addresses); its usual addresses are not held up.
+    pub login_max_failures_any_address: u32,
+    /// How long a successful sign-in's address is remembered as usual (days).
+    pub login_known_address_days: i64,
     /// The figures may be this old when the records have changed since (the server
     /// keeps them a minute; zero works them out afresh whenever anything changed).
     pub figures_max_age: std::time::Duration,
@@ -68,6 +80,9 @@ impl Default for Settings {
             session_max_hours: 12,
             login_max_failures: 5,
             login_window_minutes: 15,
+            login_first_delay_seconds: 60,
+            login_max_failures_any_address: 20,
+            login_known_address_days: 30,
             figures_max_age: std::time::Duration::ZERO,
         }
     }

@@ -429,6 +429,7 @@ fn generate(store: &dyn Store, o: &Opts, report: &mut Report) -> Result<County, 
                 password_hash: "!".into(),
                 active: true,
                 created_at: created.clone(),
+                must_change_password: false,
             })
             .map_err(se)?;
         actors.push(Actor {

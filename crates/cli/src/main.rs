@@ -76,6 +76,15 @@ enum Command {
         /// works them out at most this often. 0: afresh after every change.
         #[arg(long, default_value_t = 60)]
         figures_max_age: u64,
+        /// The address of a reverse proxy in front (repeat for several): from it, the
+        /// last address in `X-Forwarded-For` is taken as the client's, for the sign-in
+        /// throttle (by account and address). From anywhere else the header is ignored.
+        #[arg(
+            long = "trusted-proxy",
+            env = "TOGETHER_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -248,7 +257,8 @@ enum TimescaleCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk every child's log; exit non-zero naming the first event that does not match.
+    /// Walk every child's log and the administration log; exit non-zero naming the
+    /// first entry that does not match.
     Verify {
         #[command(flatten)]
         db: Db,
@@ -295,6 +305,19 @@ enum ApiClientCommand {
         agency: String,
         #[arg(long)]
         name: String,
+    },
+    /// List agency systems' API clients: id, agency, name, whether active.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke an API client's token: refused from its next request. Logged in the
+    /// administration log.
+    Revoke {
+        #[command(flatten)]
+        db: Db,
+        /// The client's id (see `together api-client list`).
+        id: String,
     },
 }
 
@@ -385,6 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             public_url,
             figures_max_age,
             metrics_token,
+            trusted_proxies,
         } => {
             init_logging();
             let mut app = open_app(&db.database, &partnership)?;
@@ -410,6 +434,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 metrics: Arc::new(together_web::Metrics::default()),
                 https,
                 metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
+                trusted_proxies,
             };
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -508,11 +533,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             command: AuditCommand::Verify { db },
         } => {
             let store = together_store::open(&db.database).map_err(|e| e.to_string())?;
-            match together_store::audit::verify_all(store.as_ref()) {
-                Ok(r) => {
+            let children = match together_store::audit::verify_all(store.as_ref()) {
+                Ok(r) => r,
+                Err(e) => {
+                    emit(&format!("FAILED: {e}"));
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            match together_store::audit::verify_admin_log(store.as_ref()) {
+                Ok(n) => {
                     emit(&format!(
-                        "ok: {} logs, {} events verified",
-                        r.logs, r.events
+                        "ok: {} logs, {} events verified; administration log: {n} entries verified",
+                        children.logs, children.events
                     ));
                     Ok(ExitCode::SUCCESS)
                 }
@@ -760,6 +792,38 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 "api client {} added; token (shown once): {token}",
                 c.name
             ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApiClient {
+            command: ApiClientCommand::List { db },
+        } => {
+            let store = together_store::open(&db.database).map_err(|e| e.to_string())?;
+            for c in store.api_clients().map_err(|e| e.to_string())? {
+                emit(&format!(
+                    "{}\t{}\t{}\t{}",
+                    c.id,
+                    c.agency,
+                    c.name,
+                    if c.active { "active" } else { "revoked" }
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApiClient {
+            command: ApiClientCommand::Revoke { db, id },
+        } => {
+            let app = open_app(
+                &db.database,
+                &Partnership {
+                    partnership: "national".into(),
+                    profiles: None,
+                },
+            )?;
+            let id = id
+                .parse()
+                .map_err(|_| "give the client's id (see `together api-client list`)")?;
+            let c = app.revoke_api_client(None, id).map_err(|e| e.to_string())?;
+            emit(&format!("api client {} revoked", c.name));
             Ok(ExitCode::SUCCESS)
         }
     }

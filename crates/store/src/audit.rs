@@ -130,3 +130,81 @@ fn verify_one(
     report.events += events.len();
     Ok(())
 }
+
+/// The hash sealing the administration log's entry `seq`: the hash before it and the
+/// entry, as JSON in its fields' order (issue 18).
+pub fn admin_hash(seq: i64, prev: &str, e: &crate::NewAdminEntry) -> String {
+    use sha2::{Digest, Sha256};
+    let body = serde_json::to_string(&(seq, e)).expect("an entry serialises");
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(body.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Where the administration log's chain breaks.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AdminChainBreak {
+    pub seq: i64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for AdminChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "administration log entry {}: {}", self.seq, self.reason)
+    }
+}
+
+/// Verify the administration log: each entry follows the one before (no gap), links
+/// to its hash, and its own hash matches its contents. Returns how many entries.
+pub fn verify_admin_log(store: &dyn Store) -> Result<usize, AdminVerifyError> {
+    let mut prev = together_domain::event::GENESIS_HASH.to_string();
+    let mut last = 0i64;
+    loop {
+        let page = store
+            .admin_log(&crate::AdminQuery {
+                after_seq: Some(last),
+                limit: 1000,
+                ..Default::default()
+            })
+            .map_err(AdminVerifyError::Store)?;
+        if page.is_empty() {
+            return Ok(last as usize);
+        }
+        for e in page {
+            let broken = |reason: &str| {
+                AdminVerifyError::Broken(AdminChainBreak {
+                    seq: e.seq,
+                    reason: reason.to_string(),
+                })
+            };
+            if e.seq != last + 1 {
+                return Err(broken("an entry before it is missing"));
+            }
+            if e.prev_hash != prev {
+                return Err(broken("it does not follow the entry before"));
+            }
+            if admin_hash(e.seq, &e.prev_hash, &e.entry) != e.hash {
+                return Err(broken("its contents do not match its hash"));
+            }
+            last = e.seq;
+            prev = e.hash;
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum AdminVerifyError {
+    Store(StoreError),
+    Broken(AdminChainBreak),
+}
+
+impl std::fmt::Display for AdminVerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdminVerifyError::Store(e) => write!(f, "could not read the administration log: {e}"),
+            AdminVerifyError::Broken(b) => write!(f, "tampering or corruption: {b}"),
+        }
+    }
+}

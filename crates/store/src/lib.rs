@@ -219,14 +219,34 @@ pub trait Store: Send + Sync {
     fn touch_session(&self, token_hash: &str, last_seen_at: &str) -> Result<()>;
     fn delete_session(&self, token_hash: &str) -> Result<()>;
     fn delete_sessions_of(&self, user: UserId) -> Result<()>;
-    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()>;
-    /// Forget sign-in attempts before `before`: the throttle reads only its window, and
-    /// the table must not grow without bound (issue 18).
-    fn forget_login_attempts_before(&self, before: &str) -> Result<()>;
-    /// Failed attempts for `username` since `since` (and since the last success).
-    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32>;
+    fn record_login_attempt(&self, a: &LoginAttempt) -> Result<()>;
+    /// Mark a recorded failure as refused unchecked (it had to wait): it does not count
+    /// towards the next wait, so waiting as long as told is enough.
+    fn mark_login_attempt_throttled(&self, a: &LoginAttempt) -> Result<()>;
+    /// Forget failed sign-ins before `failures_before` and successful ones before
+    /// `successes_before`: the throttle reads only its window (and, to know a user's
+    /// usual addresses, recent successes), and the table must not grow without bound.
+    fn forget_login_attempts_before(
+        &self,
+        failures_before: &str,
+        successes_before: &str,
+    ) -> Result<()>;
+    /// Failed sign-ins naming `username` since `since`: from `client`, and from anywhere.
+    fn login_failures(&self, username: &str, client: &str, since: &str) -> Result<LoginFailures>;
     fn create_api_client(&self, c: &ApiClientRow) -> Result<()>;
     fn api_client_by_token_hash(&self, token_hash: &str) -> Result<Option<ApiClientRow>>;
+    /// Every API client, oldest first.
+    fn api_clients(&self) -> Result<Vec<ApiClientRow>>;
+
+    // ---- the administration log (append-only, hash-chained; issue 18) ---------
+
+    /// Make an administrative change (or none, for an action with nothing to store)
+    /// and append its entry to the administration log, chained to the entry before by
+    /// hash, in one transaction.
+    fn administer(&self, change: Option<&AdminChange>, entry: &NewAdminEntry)
+        -> Result<AdminEntry>;
+    /// The administration log, newest first (or, with `after_seq`, oldest first from there).
+    fn admin_log(&self, q: &AdminQuery) -> Result<Vec<AdminEntry>>;
 
     // ---- the access log (append-only) -----------------------------------------
 

@@ -52,6 +52,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/postgres/0008_urgent_work.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_administration.sql"),
+    ),
 ];
 
 const POOL_SIZE: usize = 8;
@@ -635,7 +639,7 @@ fn person_row(r: &Row) -> PgResult<PersonRow> {
 }
 
 const USER_COLS: &str =
-    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
+    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at, must_change_password";
 
 fn user_row(r: &Row) -> PgResult<UserRow> {
     Ok(UserRow {
@@ -648,6 +652,98 @@ fn user_row(r: &Row) -> PgResult<UserRow> {
         password_hash: r.try_get(6)?,
         active: r.try_get(7)?,
         created_at: r.try_get(8)?,
+        must_change_password: r.try_get(9)?,
+    })
+}
+
+type Tx<'a, 'b> = Db<'a, Transaction<'b>>;
+
+fn insert_user(tx: &mut Tx<'_, '_>, u: &UserRow) -> PgResult<()> {
+    tx.execute(
+        &format!("INSERT INTO users ({USER_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"),
+        &[
+            &u.id.to_string(),
+            &u.username,
+            &u.display_name,
+            &u.role,
+            &u.agency.to_string(),
+            &opt_str(&u.team),
+            &u.password_hash,
+            &u.active,
+            &u.created_at,
+            &u.must_change_password,
+        ],
+    )?;
+    Ok(())
+}
+
+fn change_user(tx: &mut Tx<'_, '_>, u: &UserRow) -> PgResult<()> {
+    let n = tx.execute(
+        "UPDATE users SET username=$2, display_name=$3, role=$4, agency_id=$5, team_id=$6, password_hash=$7, active=$8, must_change_password=$9 WHERE id=$1",
+        &[
+            &u.id.to_string(), &u.username, &u.display_name, &u.role, &u.agency.to_string(),
+            &opt_str(&u.team), &u.password_hash, &u.active, &u.must_change_password,
+        ],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {}", u.id)).into());
+    }
+    Ok(())
+}
+
+fn end_sessions_of(tx: &mut Tx<'_, '_>, user: UserId) -> PgResult<()> {
+    tx.execute(
+        "DELETE FROM sessions WHERE user_id = $1",
+        &[&user.to_string()],
+    )?;
+    Ok(())
+}
+
+fn insert_api_client(tx: &mut Tx<'_, '_>, a: &ApiClientRow) -> PgResult<()> {
+    tx.execute(
+        "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+        &[&a.id.to_string(), &a.name, &a.agency.to_string(), &a.token_hash, &a.active, &a.created_at],
+    )?;
+    Ok(())
+}
+
+fn api_client_row(r: &Row) -> PgResult<ApiClientRow> {
+    Ok(ApiClientRow {
+        id: id(r, 0)?,
+        name: r.try_get(1)?,
+        agency: id(r, 2)?,
+        token_hash: r.try_get(3)?,
+        active: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+    })
+}
+
+fn insert_proclamation(tx: &mut Tx<'_, '_>, p: &ProclamationRow) -> PgResult<()> {
+    tx.execute(
+        "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES ($1,$2,$3,$4,$5)",
+        &[&p.date, &p.name, &p.replaces, &opt_str(&p.added_by), &p.added_at],
+    )?;
+    Ok(())
+}
+
+const ADMIN_COLS: &str =
+    "seq, id, at, actor_id, actor_name, action, target, target_name, details, prev_hash, hash";
+
+fn admin_row(r: &Row) -> PgResult<AdminEntry> {
+    Ok(AdminEntry {
+        seq: r.try_get(0)?,
+        entry: NewAdminEntry {
+            id: id(r, 1)?,
+            at: r.try_get(2)?,
+            actor: opt_id(r, 3)?,
+            actor_name: r.try_get(4)?,
+            action: r.try_get(5)?,
+            target: r.try_get(6)?,
+            target_name: r.try_get(7)?,
+            details: r.try_get(8)?,
+        },
+        prev_hash: r.try_get(9)?,
+        hash: r.try_get(10)?,
     })
 }
 
@@ -1456,39 +1552,11 @@ impl Store for PgStore {
     }
 
     fn create_user(&self, u: &UserRow) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                &format!("INSERT INTO users ({USER_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"),
-                &[
-                    &u.id.to_string(),
-                    &u.username,
-                    &u.display_name,
-                    &u.role,
-                    &u.agency.to_string(),
-                    &opt_str(&u.team),
-                    &u.password_hash,
-                    &u.active,
-                    &u.created_at,
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| insert_user(tx, u))
     }
 
     fn update_user(&self, u: &UserRow) -> Result<()> {
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE users SET username=$2, display_name=$3, role=$4, agency_id=$5, team_id=$6, password_hash=$7, active=$8 WHERE id=$1",
-                &[
-                    &u.id.to_string(), &u.username, &u.display_name, &u.role, &u.agency.to_string(),
-                    &opt_str(&u.team), &u.password_hash, &u.active,
-                ],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!("user {}", u.id)).into());
-            }
-            Ok(())
-        })
+        self.write(|tx| change_user(tx, u))
     }
 
     fn user(&self, uid: UserId) -> Result<Option<UserRow>> {
@@ -1573,52 +1641,167 @@ impl Store for PgStore {
     }
 
     fn delete_sessions_of(&self, user: UserId) -> Result<()> {
+        self.write(|tx| end_sessions_of(tx, user))
+    }
+
+    fn record_login_attempt(&self, a: &LoginAttempt) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM sessions WHERE user_id = $1",
-                &[&user.to_string()],
+                "INSERT INTO login_attempts (id, username, client, at, succeeded) VALUES ($1,$2,$3,$4,$5)",
+                &[&a.id.to_string(), &a.username, &a.client, &a.at, &a.succeeded],
             )?;
             Ok(())
         })
     }
 
-    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()> {
+    fn mark_login_attempt_throttled(&self, a: &LoginAttempt) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO login_attempts (username, at, succeeded) VALUES ($1,$2,$3)",
-                &[&username, &at, &succeeded],
+                "UPDATE login_attempts SET throttled = TRUE WHERE id = $1 AND username = $2",
+                &[&a.id.to_string(), &a.username],
             )?;
             Ok(())
         })
     }
 
-    fn forget_login_attempts_before(&self, before: &str) -> Result<()> {
+    fn forget_login_attempts_before(
+        &self,
+        failures_before: &str,
+        successes_before: &str,
+    ) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM login_attempts WHERE at < $1", &[&before])?;
+            tx.execute(
+                "DELETE FROM login_attempts WHERE (NOT succeeded AND at < $1) OR at < $2",
+                &[&failures_before, &successes_before],
+            )?;
             Ok(())
         })
     }
 
-    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
+    fn login_failures(&self, username: &str, client: &str, since: &str) -> Result<LoginFailures> {
         self.read(|c| {
-            let n: i64 = c
+            // Failures since `since` and since the scope's last success, newest first.
+            let mut failures = |client: Option<&str>| -> PgResult<(u32, Vec<String>)> {
+                let rs = c.query(
+                    "SELECT at FROM login_attempts WHERE username = $1 AND ($2::text IS NULL OR client = $2)
+                       AND NOT succeeded AND NOT throttled AND at >= $3
+                       AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1
+                                            AND ($2::text IS NULL OR client = $2) AND succeeded), '')
+                     ORDER BY at DESC",
+                    &[&username, &client, &since],
+                )?;
+                let n = u32::try_from(rs.len()).unwrap_or(u32::MAX);
+                let latest = rs
+                    .iter()
+                    .take(2)
+                    .map(|r| r.try_get::<_, String>(0))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                Ok((n, latest))
+            };
+            let (from_client, from_client_latest) = failures(Some(client))?;
+            let (from_anywhere, from_anywhere_latest) = failures(None)?;
+            let client_known: bool = c
                 .query_one(
-                    "SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND NOT succeeded AND at >= $2
-                       AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND succeeded), '')",
-                    &[&username, &since],
+                    "SELECT EXISTS (SELECT 1 FROM login_attempts WHERE username = $1 AND client = $2 AND succeeded)",
+                    &[&username, &client],
                 )?
                 .try_get(0)?;
-            Ok(u32::try_from(n).unwrap_or(u32::MAX))
+            Ok(LoginFailures {
+                from_client,
+                from_client_latest,
+                from_anywhere,
+                from_anywhere_latest,
+                client_known,
+            })
         })
     }
 
     fn create_api_client(&self, a: &ApiClientRow) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-                &[&a.id.to_string(), &a.name, &a.agency.to_string(), &a.token_hash, &a.active, &a.created_at],
+        self.write(|tx| insert_api_client(tx, a))
+    }
+
+    fn api_clients(&self) -> Result<Vec<ApiClientRow>> {
+        self.read(|c| {
+            let rs = c.query(
+                "SELECT id, name, agency_id, token_hash, active, created_at FROM api_clients ORDER BY created_at, id",
+                &[],
             )?;
-            Ok(())
+            rows(rs, api_client_row)
+        })
+    }
+
+    fn administer(&self, change: Option<&AdminChange>, e: &NewAdminEntry) -> Result<AdminEntry> {
+        self.write(|tx| {
+            // One administrator's entry at a time: the chain has no fork.
+            tx.batch_execute("LOCK TABLE admin_log IN EXCLUSIVE MODE")?;
+            match change {
+                None => {}
+                Some(AdminChange::CreateUser(u)) => insert_user(tx, u)?,
+                Some(AdminChange::UpdateUser { user, end_sessions }) => {
+                    change_user(tx, user)?;
+                    if *end_sessions {
+                        end_sessions_of(tx, user.id)?;
+                    }
+                }
+                Some(AdminChange::CreateApiClient(a)) => insert_api_client(tx, a)?,
+                Some(AdminChange::SetApiClientActive { id, active }) => {
+                    let n = tx.execute(
+                        "UPDATE api_clients SET active = $2 WHERE id = $1",
+                        &[&id.to_string(), active],
+                    )?;
+                    if n == 0 {
+                        return Err(StoreError::NotFound(format!("API client {id}")).into());
+                    }
+                }
+                Some(AdminChange::AddProclamation(p)) => insert_proclamation(tx, p)?,
+            }
+            let (last, prev) = match tx.query_opt(
+                "SELECT seq, hash FROM admin_log ORDER BY seq DESC LIMIT 1",
+                &[],
+            )? {
+                Some(r) => (r.try_get::<_, i64>(0)?, r.try_get::<_, String>(1)?),
+                None => (0, GENESIS_HASH.to_string()),
+            };
+            let seq = last + 1;
+            let hash = crate::audit::admin_hash(seq, &prev, e);
+            tx.execute(
+                &format!("INSERT INTO admin_log ({ADMIN_COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"),
+                &[
+                    &seq, &e.id.to_string(), &e.at, &opt_str(&e.actor), &e.actor_name, &e.action,
+                    &e.target, &e.target_name, &e.details, &prev, &hash,
+                ],
+            )?;
+            Ok(AdminEntry {
+                seq,
+                entry: e.clone(),
+                prev_hash: prev.clone(),
+                hash: hash.clone(),
+            })
+        })
+    }
+
+    fn admin_log(&self, q: &AdminQuery) -> Result<Vec<AdminEntry>> {
+        let limit = i64::from(if q.limit == 0 { 200 } else { q.limit.min(5000) });
+        self.read(|c| {
+            let order = if q.after_seq.is_some() { "ASC" } else { "DESC" };
+            let rs = c.query(
+                &format!(
+                    "SELECT {ADMIN_COLS} FROM admin_log
+                     WHERE ($1::text IS NULL OR actor_id = $1) AND ($2::text IS NULL OR target = $2)
+                       AND ($3::text IS NULL OR at >= $3) AND ($4::text IS NULL OR at < $4)
+                       AND ($5::bigint IS NULL OR seq > $5)
+                     ORDER BY seq {order} LIMIT $6"
+                ),
+                &[
+                    &opt_str(&q.actor),
+                    &q.target,
+                    &q.from,
+                    &q.to,
+                    &q.after_seq,
+                    &limit,
+                ],
+            )?;
+            rows(rs, admin_row)
         })
     }
 
@@ -1682,13 +1865,7 @@ impl Store for PgStore {
     }
 
     fn add_proclamation(&self, p: &ProclamationRow) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES ($1,$2,$3,$4,$5)",
-                &[&p.date, &p.name, &p.replaces, &opt_str(&p.added_by), &p.added_at],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| insert_proclamation(tx, p))
     }
 
     fn proclamations(&self) -> Result<Vec<ProclamationRow>> {

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_process_kernel.sql"),
     ),
     (8, include_str!("../migrations/sqlite/0008_urgent_work.sql")),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_administration.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -267,7 +271,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
 }
 
 const USER_COLS: &str =
-    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at";
+    "id, username, display_name, role, agency_id, team_id, password_hash, active, created_at, must_change_password";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -280,6 +284,104 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_hash: r.get(6)?,
         active: r.get(7)?,
         created_at: r.get(8)?,
+        must_change_password: r.get(9)?,
+    })
+}
+
+fn insert_user(tx: &Connection, u: &UserRow) -> Result<()> {
+    exec(
+        tx,
+        &format!("INSERT INTO users ({USER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
+        params![
+            u.id.to_string(),
+            u.username,
+            u.display_name,
+            u.role,
+            u.agency.to_string(),
+            u.team.map(|t| t.to_string()),
+            u.password_hash,
+            u.active,
+            u.created_at,
+            u.must_change_password
+        ],
+    )
+    .map(|_| ())
+    .map_err(map_err)
+}
+
+fn change_user(tx: &Connection, u: &UserRow) -> Result<()> {
+    let n = exec(
+        tx,
+        "UPDATE users SET username=?2, display_name=?3, role=?4, agency_id=?5, team_id=?6, password_hash=?7, active=?8, must_change_password=?9 WHERE id=?1",
+        params![
+            u.id.to_string(), u.username, u.display_name, u.role, u.agency.to_string(),
+            u.team.map(|t| t.to_string()), u.password_hash, u.active, u.must_change_password
+        ],
+    )
+    .map_err(map_err)?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("user {}", u.id)));
+    }
+    Ok(())
+}
+
+fn end_sessions_of(tx: &Connection, user: UserId) -> Result<()> {
+    exec(
+        tx,
+        "DELETE FROM sessions WHERE user_id = ?1",
+        [user.to_string()],
+    )
+    .map(|_| ())
+    .map_err(map_err)
+}
+
+fn insert_api_client(tx: &Connection, a: &ApiClientRow) -> Result<()> {
+    exec(tx,
+        "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![a.id.to_string(), a.name, a.agency.to_string(), a.token_hash, a.active, a.created_at],
+    )
+    .map(|_| ())
+    .map_err(map_err)
+}
+
+fn api_client_row(r: &Row<'_>) -> rusqlite::Result<ApiClientRow> {
+    Ok(ApiClientRow {
+        id: id(r, 0)?,
+        name: r.get(1)?,
+        agency: id(r, 2)?,
+        token_hash: r.get(3)?,
+        active: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+fn insert_proclamation(tx: &Connection, p: &ProclamationRow) -> Result<()> {
+    exec(tx,
+        "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES (?1,?2,?3,?4,?5)",
+        params![p.date, p.name, p.replaces, p.added_by.map(|u| u.to_string()), p.added_at],
+    )
+    .map(|_| ())
+    .map_err(map_err)
+}
+
+const ADMIN_COLS: &str =
+    "seq, id, at, actor_id, actor_name, action, target, target_name, details, prev_hash, hash";
+
+fn admin_row(r: &Row<'_>) -> rusqlite::Result<AdminEntry> {
+    Ok(AdminEntry {
+        seq: r.get(0)?,
+        entry: NewAdminEntry {
+            id: id(r, 1)?,
+            at: r.get(2)?,
+            actor: opt_id(r, 3)?,
+            actor_name: r.get(4)?,
+            action: r.get(5)?,
+            target: r.get(6)?,
+            target_name: r.get(7)?,
+            details: r.get(8)?,
+        },
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
     })
 }
 
@@ -1157,43 +1259,11 @@ impl Store for SqliteStore {
     }
 
     fn create_user(&self, u: &UserRow) -> Result<()> {
-        self.write(|tx| {
-            exec(
-                tx,
-                &format!("INSERT INTO users ({USER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
-                params![
-                    u.id.to_string(),
-                    u.username,
-                    u.display_name,
-                    u.role,
-                    u.agency.to_string(),
-                    u.team.map(|t| t.to_string()),
-                    u.password_hash,
-                    u.active,
-                    u.created_at
-                ],
-            )
-            .map(|_| ())
-            .map_err(map_err)
-        })
+        self.write(|tx| insert_user(tx, u))
     }
 
     fn update_user(&self, u: &UserRow) -> Result<()> {
-        self.write(|tx| {
-            let n = exec(
-                    tx,
-                    "UPDATE users SET username=?2, display_name=?3, role=?4, agency_id=?5, team_id=?6, password_hash=?7, active=?8 WHERE id=?1",
-                    params![
-                        u.id.to_string(), u.username, u.display_name, u.role, u.agency.to_string(),
-                        u.team.map(|t| t.to_string()), u.password_hash, u.active
-                    ],
-                )
-                .map_err(map_err)?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!("user {}", u.id)));
-            }
-            Ok(())
-        })
+        self.write(|tx| change_user(tx, u))
     }
 
     fn user(&self, uid: UserId) -> Result<Option<UserRow>> {
@@ -1285,60 +1355,175 @@ impl Store for SqliteStore {
     }
 
     fn delete_sessions_of(&self, user: UserId) -> Result<()> {
+        self.write(|tx| end_sessions_of(tx, user))
+    }
+
+    fn record_login_attempt(&self, a: &LoginAttempt) -> Result<()> {
         self.write(|tx| {
             exec(
                 tx,
-                "DELETE FROM sessions WHERE user_id = ?1",
-                [user.to_string()],
+                "INSERT INTO login_attempts (id, username, client, at, succeeded) VALUES (?1,?2,?3,?4,?5)",
+                params![a.id.to_string(), a.username, a.client, a.at, a.succeeded],
             )
             .map(|_| ())
             .map_err(map_err)
         })
     }
 
-    fn record_login_attempt(&self, username: &str, at: &str, succeeded: bool) -> Result<()> {
+    fn mark_login_attempt_throttled(&self, a: &LoginAttempt) -> Result<()> {
         self.write(|tx| {
             exec(
                 tx,
-                "INSERT INTO login_attempts (username, at, succeeded) VALUES (?1,?2,?3)",
-                params![username, at, succeeded],
+                "UPDATE login_attempts SET throttled = 1 WHERE id = ?1 AND username = ?2",
+                params![a.id.to_string(), a.username],
             )
             .map(|_| ())
             .map_err(map_err)
         })
     }
 
-    fn forget_login_attempts_before(&self, before: &str) -> Result<()> {
+    fn forget_login_attempts_before(
+        &self,
+        failures_before: &str,
+        successes_before: &str,
+    ) -> Result<()> {
         self.write(|tx| {
             exec(
                 tx,
-                "DELETE FROM login_attempts WHERE at < ?1",
-                params![before],
+                "DELETE FROM login_attempts WHERE (succeeded = 0 AND at < ?1) OR at < ?2",
+                params![failures_before, successes_before],
             )
             .map(|_| ())
             .map_err(map_err)
         })
     }
 
-    fn failed_logins_since(&self, username: &str, since: &str) -> Result<u32> {
+    fn login_failures(&self, username: &str, client: &str, since: &str) -> Result<LoginFailures> {
         self.read(|c| {
-            query_row_cached(c,
-                "SELECT COUNT(*) FROM login_attempts WHERE username = ?1 AND succeeded = 0 AND at >= ?2
-                   AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ?1 AND succeeded = 1), '')",
-                params![username, since],
+            // Failures since `since` and since the scope's last success, newest first.
+            let failures = |c: &Connection, client: Option<&str>| -> rusqlite::Result<(u32, Vec<String>)> {
+                let mut st = c.prepare_cached(
+                    "SELECT at FROM login_attempts WHERE username = ?1 AND (?2 IS NULL OR client = ?2)
+                       AND succeeded = 0 AND throttled = 0 AND at >= ?3
+                       AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = ?1
+                                            AND (?2 IS NULL OR client = ?2) AND succeeded = 1), '')
+                     ORDER BY at DESC",
+                )?;
+                let ats: Vec<String> = st
+                    .query_map(params![username, client, since], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let n = u32::try_from(ats.len()).unwrap_or(u32::MAX);
+                Ok((n, ats.into_iter().take(2).collect()))
+            };
+            let (from_client, from_client_latest) = failures(c, Some(client))?;
+            let (from_anywhere, from_anywhere_latest) = failures(c, None)?;
+            let client_known: bool = query_row_cached(
+                c,
+                "SELECT EXISTS (SELECT 1 FROM login_attempts WHERE username = ?1 AND client = ?2 AND succeeded = 1)",
+                params![username, client],
                 |r| r.get(0),
-            )
+            )?;
+            Ok(LoginFailures {
+                from_client,
+                from_client_latest,
+                from_anywhere,
+                from_anywhere_latest,
+                client_known,
+            })
         })
     }
 
     fn create_api_client(&self, a: &ApiClientRow) -> Result<()> {
+        self.write(|tx| insert_api_client(tx, a))
+    }
+
+    fn api_clients(&self) -> Result<Vec<ApiClientRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, name, agency_id, token_hash, active, created_at FROM api_clients ORDER BY created_at, id",
+            )?;
+            let rows = st.query_map([], api_client_row)?;
+            rows.collect()
+        })
+    }
+
+    fn administer(&self, change: Option<&AdminChange>, e: &NewAdminEntry) -> Result<AdminEntry> {
         self.write(|tx| {
-            exec(tx,
-                "INSERT INTO api_clients (id, name, agency_id, token_hash, active, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![a.id.to_string(), a.name, a.agency.to_string(), a.token_hash, a.active, a.created_at],
+            match change {
+                None => {}
+                Some(AdminChange::CreateUser(u)) => insert_user(tx, u)?,
+                Some(AdminChange::UpdateUser { user, end_sessions }) => {
+                    change_user(tx, user)?;
+                    if *end_sessions {
+                        end_sessions_of(tx, user.id)?;
+                    }
+                }
+                Some(AdminChange::CreateApiClient(a)) => insert_api_client(tx, a)?,
+                Some(AdminChange::SetApiClientActive { id, active }) => {
+                    let n = exec(
+                        tx,
+                        "UPDATE api_clients SET active = ?2 WHERE id = ?1",
+                        params![id.to_string(), active],
+                    )
+                    .map_err(map_err)?;
+                    if n == 0 {
+                        return Err(StoreError::NotFound(format!("API client {id}")));
+                    }
+                }
+                Some(AdminChange::AddProclamation(p)) => insert_proclamation(tx, p)?,
+            }
+            let (last, prev) = tx
+                .query_row(
+                    "SELECT seq, hash FROM admin_log ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+                )
+                .optional()
+                .map_err(map_err)?
+                .unwrap_or((0, GENESIS_HASH.to_string()));
+            let seq = last + 1;
+            let hash = crate::audit::admin_hash(seq, &prev, e);
+            exec(
+                tx,
+                &format!("INSERT INTO admin_log ({ADMIN_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+                params![
+                    seq, e.id.to_string(), e.at, e.actor.map(|a| a.to_string()), e.actor_name, e.action,
+                    e.target, e.target_name, e.details, prev, hash
+                ],
             )
-            .map(|_| ())
-            .map_err(map_err)
+            .map_err(map_err)?;
+            Ok(AdminEntry {
+                seq,
+                entry: e.clone(),
+                prev_hash: prev,
+                hash,
+            })
+        })
+    }
+
+    fn admin_log(&self, q: &AdminQuery) -> Result<Vec<AdminEntry>> {
+        let limit = if q.limit == 0 { 200 } else { q.limit.min(5000) };
+        self.read(|c| {
+            let order = if q.after_seq.is_some() { "ASC" } else { "DESC" };
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {ADMIN_COLS} FROM admin_log
+                 WHERE (?1 IS NULL OR actor_id = ?1) AND (?2 IS NULL OR target = ?2)
+                   AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
+                   AND (?5 IS NULL OR seq > ?5)
+                 ORDER BY seq {order} LIMIT ?6"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    q.actor.map(|a| a.to_string()),
+                    q.target,
+                    q.from,
+                    q.to,
+                    q.after_seq,
+                    limit
+                ],
+                admin_row,
+            )?;
+            rows.collect()
         })
     }
 
@@ -1412,14 +1597,7 @@ impl Store for SqliteStore {
     }
 
     fn add_proclamation(&self, p: &ProclamationRow) -> Result<()> {
-        self.write(|tx| {
-            exec(tx,
-                "INSERT INTO proclamations (date, name, replaces, added_by, added_at) VALUES (?1,?2,?3,?4,?5)",
-                params![p.date, p.name, p.replaces, p.added_by.map(|u| u.to_string()), p.added_at],
-            )
-            .map(|_| ())
-            .map_err(map_err)
-        })
+        self.write(|tx| insert_proclamation(tx, p))
     }
 
     fn proclamations(&self) -> Result<Vec<ProclamationRow>> {

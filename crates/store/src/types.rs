@@ -77,6 +77,9 @@ pub struct UserRow {
     pub password_hash: String,
     pub active: bool,
     pub created_at: String,
+    /// The password was set by an administrator: it must be changed at the next
+    /// sign-in before anything else is done (issue 18).
+    pub must_change_password: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -392,4 +395,92 @@ pub struct ProcessQuery {
     pub subject: Option<Subject>,
     pub limit: u32,
     pub offset: u32,
+}
+
+/// An administrative change, made in one transaction with its entry in the
+/// administration log (issue 18): the log never says something happened that did not,
+/// and nothing happens that it does not say.
+#[derive(Clone, Debug)]
+pub enum AdminChange {
+    CreateUser(UserRow),
+    /// A user changed (deactivated, reactivated, a password reset); `end_sessions`
+    /// signs them out everywhere.
+    UpdateUser {
+        user: UserRow,
+        end_sessions: bool,
+    },
+    CreateApiClient(ApiClientRow),
+    SetApiClientActive {
+        id: uuid::Uuid,
+        active: bool,
+    },
+    AddProclamation(ProclamationRow),
+}
+
+/// An entry for the administration log, before the store seals it into the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewAdminEntry {
+    pub id: uuid::Uuid,
+    /// UTC timestamp.
+    pub at: String,
+    /// The administrator; `None` for the operator's command line.
+    pub actor: Option<UserId>,
+    pub actor_name: String,
+    /// What was done: "user-created", "password-reset", ...
+    pub action: String,
+    /// What it was done to: a user's or API client's id, a date.
+    pub target: Option<String>,
+    pub target_name: String,
+    /// What changed, as JSON (never a password or a token).
+    pub details: String,
+}
+
+/// An entry of the administration log as stored: its place and its hash chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AdminEntry {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub entry: NewAdminEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A search of the administration log, newest first.
+#[derive(Clone, Debug, Default)]
+pub struct AdminQuery {
+    pub actor: Option<UserId>,
+    /// A user's or API client's id, a date.
+    pub target: Option<String>,
+    /// From this UTC timestamp (inclusive) to that (exclusive).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only entries after this place, oldest first (for verifying the chain).
+    pub after_seq: Option<i64>,
+    pub limit: u32,
+}
+
+/// A sign-in attempt: who it named and where it came from (issue 18, item 9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginAttempt {
+    pub id: uuid::Uuid,
+    pub username: String,
+    /// The client's address ("" if unknown).
+    pub client: String,
+    pub at: String,
+    pub succeeded: bool,
+}
+
+/// Failed sign-ins counted for the throttle, each since the window began and since
+/// the last success of the same scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// For this username from this address.
+    pub from_client: u32,
+    /// The latest two failures from this address, newest first.
+    pub from_client_latest: Vec<String>,
+    /// For this username from any address.
+    pub from_anywhere: u32,
+    pub from_anywhere_latest: Vec<String>,
+    /// This username has signed in from this address before (within what is kept).
+    pub client_known: bool,
 }

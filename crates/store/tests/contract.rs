@@ -272,6 +272,7 @@ macro_rules! all_backends {
                     keeps_users,
                     keeps_sessions,
                     counts_failed_logins,
+                    chains_the_administration_log_with_its_changes,
                     keeps_api_clients,
                     searches_the_access_log,
                     writes_a_list_of_access_entries_all_or_none,
@@ -296,6 +297,7 @@ macro_rules! all_backends {
                 raw: [
                     the_database_refuses_to_change_events,
                     the_database_refuses_to_change_the_access_log,
+                    the_administration_log_is_append_only_and_tampering_is_named,
                     one_changed_byte_of_a_payload_is_named,
                     a_changed_header_field_is_named,
                     a_rewritten_payload_and_payload_hash_is_named,
@@ -412,6 +414,7 @@ fn user_row(agency: AgencyId, username: &str, display: &str) -> UserRow {
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         active: true,
         created_at: ts(0),
+        must_change_password: false,
     }
 }
 
@@ -993,36 +996,216 @@ fn keeps_sessions(s: &dyn Store) {
     );
 }
 
-fn counts_failed_logins(s: &dyn Store) {
-    for m in [0, 1, 2] {
-        s.record_login_attempt("alice", &ts(m), false).unwrap();
+fn attempt(username: &str, client: &str, m: i64, succeeded: bool) -> LoginAttempt {
+    LoginAttempt {
+        id: uuid::Uuid::new_v4(),
+        username: username.into(),
+        client: client.into(),
+        at: ts(m),
+        succeeded,
     }
-    s.record_login_attempt("bob", &ts(1), false).unwrap();
-    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 3);
+}
+
+fn counts_failed_logins(s: &dyn Store) {
+    // Issue 18, item 9: failures are counted by account and address, and by account
+    // from anywhere; each count since the window began and since its scope's last success.
+    for m in [0, 1, 2] {
+        s.record_login_attempt(&attempt("alice", "10.0.0.1", m, false))
+            .unwrap();
+    }
+    s.record_login_attempt(&attempt("alice", "10.0.0.2", 2, false))
+        .unwrap();
+    s.record_login_attempt(&attempt("bob", "10.0.0.1", 1, false))
+        .unwrap();
+    let f = s.login_failures("alice", "10.0.0.1", &ts(0)).unwrap();
+    assert_eq!(f.from_client, 3);
+    assert_eq!(f.from_client_latest, vec![ts(2), ts(1)], "newest first");
+    assert_eq!(f.from_anywhere, 4);
+    assert!(!f.client_known);
     assert_eq!(
-        s.failed_logins_since("alice", &ts(1)).unwrap(),
+        s.login_failures("alice", "10.0.0.1", &ts(1))
+            .unwrap()
+            .from_client,
         2,
         "since is inclusive"
     );
-    assert_eq!(s.failed_logins_since("alice", &ts(3)).unwrap(), 0);
-    assert_eq!(s.failed_logins_since("carol", &ts(0)).unwrap(), 0);
-
-    // A success resets the count.
-    s.record_login_attempt("alice", &ts(3), true).unwrap();
-    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 0);
-    s.record_login_attempt("alice", &ts(4), false).unwrap();
-    s.record_login_attempt("alice", &ts(5), false).unwrap();
-    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 2);
-    assert_eq!(s.failed_logins_since("alice", &ts(5)).unwrap(), 1);
     assert_eq!(
-        s.failed_logins_since("bob", &ts(0)).unwrap(),
+        s.login_failures("carol", "10.0.0.1", &ts(0)).unwrap(),
+        LoginFailures::default()
+    );
+
+    // A success resets its own address's count, and the address is known from then on;
+    // the other address's failures still count.
+    s.record_login_attempt(&attempt("alice", "10.0.0.1", 3, true))
+        .unwrap();
+    let f = s.login_failures("alice", "10.0.0.1", &ts(0)).unwrap();
+    assert_eq!((f.from_client, f.client_known), (0, true));
+    assert_eq!(
+        s.login_failures("alice", "10.0.0.2", &ts(0))
+            .unwrap()
+            .from_client,
+        1,
+        "a success from one address does not clear another's failures"
+    );
+    s.record_login_attempt(&attempt("alice", "10.0.0.1", 4, false))
+        .unwrap();
+    s.record_login_attempt(&attempt("alice", "10.0.0.1", 5, false))
+        .unwrap();
+    assert_eq!(
+        s.login_failures("alice", "10.0.0.1", &ts(0))
+            .unwrap()
+            .from_client,
+        2
+    );
+    assert_eq!(
+        s.login_failures("bob", "10.0.0.1", &ts(0))
+            .unwrap()
+            .from_client,
         1,
         "one user's success is not another's"
     );
-    // Issue 18: attempts before a time are forgotten (the throttle reads only its window).
-    s.forget_login_attempts_before(&ts(5)).unwrap();
-    assert_eq!(s.failed_logins_since("alice", &ts(0)).unwrap(), 1);
-    assert_eq!(s.failed_logins_since("bob", &ts(0)).unwrap(), 0);
+    // Issue 18: failures before a time are forgotten (the throttle reads only its
+    // window); successes are kept longer, to know an account's usual addresses.
+    s.forget_login_attempts_before(&ts(5), &ts(0)).unwrap();
+    let f = s.login_failures("alice", "10.0.0.1", &ts(0)).unwrap();
+    assert_eq!((f.from_client, f.client_known), (1, true));
+    assert_eq!(
+        s.login_failures("bob", "10.0.0.1", &ts(0))
+            .unwrap()
+            .from_client,
+        0
+    );
+    // An attempt refused unchecked (it had to wait) does not count towards the next wait.
+    let refused = attempt("alice", "10.0.0.1", 6, false);
+    s.record_login_attempt(&refused).unwrap();
+    s.record_login_attempt(&attempt("alice", "10.0.0.1", 6, false))
+        .unwrap();
+    s.mark_login_attempt_throttled(&refused).unwrap();
+    assert_eq!(
+        s.login_failures("alice", "10.0.0.1", &ts(0))
+            .unwrap()
+            .from_client,
+        2,
+        "only the one marked is left out, though both were made at once"
+    );
+    s.forget_login_attempts_before(&ts(5), &ts(4)).unwrap();
+    assert!(
+        !s.login_failures("alice", "10.0.0.1", &ts(0))
+            .unwrap()
+            .client_known
+    );
+}
+
+fn admin_entry(m: i64, action: &str, target: &str) -> NewAdminEntry {
+    NewAdminEntry {
+        id: uuid::Uuid::new_v4(),
+        at: ts(m),
+        actor: None,
+        actor_name: "The operator (command line)".into(),
+        action: action.into(),
+        target: Some(target.into()),
+        target_name: target.into(),
+        details: "{}".into(),
+    }
+}
+
+fn chains_the_administration_log_with_its_changes(s: &dyn Store) {
+    // Issue 18, item 2: every administrative action is written with its entry in the
+    // administration log, in one transaction, each entry chained to the one before.
+    let a = agency(s, "Admin agency");
+    let mut u = user_row(a, "newstarter", "New Starter");
+    let first = s
+        .administer(
+            Some(&AdminChange::CreateUser(u.clone())),
+            &admin_entry(0, "user-created", &u.id.to_string()),
+        )
+        .unwrap();
+    assert_eq!(first.seq, 1);
+    assert_eq!(first.prev_hash, together_domain::event::GENESIS_HASH);
+    assert!(s.user(u.id).unwrap().is_some(), "the change is made");
+
+    s.create_session(&SessionRow {
+        token_hash: "newstarter-session".into(),
+        user: u.id,
+        csrf_token: "c".into(),
+        created_at: ts(0),
+        last_seen_at: ts(0),
+    })
+    .unwrap();
+    u.must_change_password = true;
+    let second = s
+        .administer(
+            Some(&AdminChange::UpdateUser {
+                user: u.clone(),
+                end_sessions: true,
+            }),
+            &admin_entry(1, "password-reset", &u.id.to_string()),
+        )
+        .unwrap();
+    assert_eq!(
+        (second.seq, second.prev_hash.as_str()),
+        (2, first.hash.as_str())
+    );
+    assert!(s.user(u.id).unwrap().unwrap().must_change_password);
+    assert!(
+        s.session("newstarter-session").unwrap().is_none(),
+        "sessions end"
+    );
+
+    // A change that fails writes no entry: the log says only what happened.
+    let again = s.administer(
+        Some(&AdminChange::CreateUser(u.clone())),
+        &admin_entry(2, "user-created", &u.id.to_string()),
+    );
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    let revoke_none = s.administer(
+        Some(&AdminChange::SetApiClientActive {
+            id: uuid::Uuid::new_v4(),
+            active: false,
+        }),
+        &admin_entry(2, "api-client-revoked", "x"),
+    );
+    assert!(matches!(revoke_none, Err(StoreError::NotFound(_))));
+
+    let p = ProclamationRow {
+        date: "2027-06-07".into(),
+        name: "Extra bank holiday".into(),
+        replaces: None,
+        added_by: None,
+        added_at: ts(3),
+    };
+    s.administer(
+        Some(&AdminChange::AddProclamation(p.clone())),
+        &admin_entry(3, "closure-proclaimed", "2027-06-07"),
+    )
+    .unwrap();
+    assert!(s.proclamations().unwrap().contains(&p));
+
+    let all = s.admin_log(&AdminQuery::default()).unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![3, 2, 1],
+        "newest first"
+    );
+    let mine = s
+        .admin_log(&AdminQuery {
+            target: Some(u.id.to_string()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(mine.len(), 2);
+    let from = s
+        .admin_log(&AdminQuery {
+            after_seq: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        from.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![2, 3],
+        "oldest first from a place"
+    );
+    assert_eq!(together_store::audit::verify_admin_log(s).unwrap(), 3);
 }
 
 fn keeps_api_clients(s: &dyn Store) {
@@ -1567,6 +1750,45 @@ fn the_database_refuses_to_change_events(s: &dyn Store, db: &dyn RawDb) {
     }
     assert_eq!(s.log(a).unwrap(), log);
     assert_eq!(verify_all(s).unwrap(), VerifyReport { logs: 2, events: 5 });
+}
+
+fn the_administration_log_is_append_only_and_tampering_is_named(s: &dyn Store, db: &dyn RawDb) {
+    // Issue 18, item 2: the database refuses to change the administration log; and
+    // whoever gets round that (dropping the triggers) is caught by `audit verify`.
+    for m in 0..3 {
+        s.administer(None, &admin_entry(m, "user-created", &format!("u{m}")))
+            .unwrap();
+    }
+    for sql in [
+        "UPDATE admin_log SET action = 'nothing' WHERE seq = 2",
+        "DELETE FROM admin_log WHERE seq = 2",
+    ] {
+        let err = db.exec(sql).expect_err(sql);
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(together_store::audit::verify_admin_log(s).unwrap(), 3);
+    let bypass = if s.backend() == "postgres" {
+        "ALTER TABLE admin_log DISABLE TRIGGER USER"
+    } else {
+        "DROP TRIGGER admin_log_no_update; DROP TRIGGER admin_log_no_delete"
+    };
+    db.exec(&format!(
+        "{bypass}; UPDATE admin_log SET target_name = 'someone else' WHERE seq = 2"
+    ))
+    .unwrap();
+    let err = together_store::audit::verify_admin_log(s).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("entry 2: its contents do not match"),
+        "{err}"
+    );
+    db.exec("DELETE FROM admin_log WHERE seq = 2").unwrap();
+    let err = together_store::audit::verify_admin_log(s).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("entry 3: an entry before it is missing"),
+        "{err}"
+    );
 }
 
 fn the_database_refuses_to_change_the_access_log(s: &dyn Store, db: &dyn RawDb) {

@@ -45,6 +45,9 @@ pub fn request_id(parts: &Parts) -> String {
         .unwrap_or_default()
 }
 
+/// What a user whose password an administrator set may do before changing it.
+const MAY_BEFORE_CHANGING: [&str; 2] = ["/account/password", "/logout"];
+
 /// A signed-in user.
 pub struct Signed {
     pub caller: Caller,
@@ -78,6 +81,14 @@ impl FromRequestParts<AppState> for Signed {
         .await
         .map_err(|e| AppError::Internal(e.to_string()));
         match found.and_then(|r| r) {
+            // A temporary password set by an administrator is changed before anything
+            // else is done (issue 18): every other page sends the user to change it.
+            Ok(Some((_, user, _, _)))
+                if user.must_change_password
+                    && !MAY_BEFORE_CHANGING.contains(&parts.uri.path()) =>
+            {
+                Err(Redirect::to("/account/password").into_response())
+            }
             Ok(Some((session, user, caller, agency_name))) => Ok(Signed {
                 caller,
                 user,

@@ -77,6 +77,7 @@ fn nav_for(role: Role, active: &str) -> Vec<NavItem> {
     }
     if may(Action::ViewAccessLog) {
         items.push(("/access-log", "Access log"));
+        items.push(("/admin-log", "Administration log"));
     }
     if may(Action::ViewPartnershipFigures) {
         items.push(("/figures", "Figures"));

@@ -37,6 +37,41 @@ pub struct AppState {
     /// The bearer token a Prometheus scraper sends for `/metrics`; `None`: `/metrics` is
     /// not served (issue 18: never to the public by default).
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`):
+    /// the sign-in throttle is by account and client address (issue 18).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// The address a connection came from (set by [`serve_with`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub std::net::SocketAddr);
+
+/// The client's address: the connection's, or — when it comes from a trusted reverse
+/// proxy — the last address that proxy put in `X-Forwarded-For` (the one it saw; any
+/// earlier ones the client could have written itself). "" if unknown.
+pub fn client_address(
+    state: &AppState,
+    peer: Option<Peer>,
+    headers: &axum::http::HeaderMap,
+) -> String {
+    let Some(Peer(addr)) = peer else {
+        return String::new();
+    };
+    let ip = addr.ip();
+    if state.trusted_proxies.contains(&ip) {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
+            .next_back();
+        if let Some(client) = forwarded {
+            return client.to_string();
+        }
+    }
+    ip.to_string()
 }
 
 /// The largest request body accepted: forms and JSON are small; a larger body is refused
@@ -153,6 +188,7 @@ pub fn router_with(state: AppState, processes: Router<AppState>) -> Router {
             get(pages::admin::calendar).post(pages::admin::add_proclamation),
         )
         .route("/access-log", get(pages::access_log::search))
+        .route("/admin-log", get(pages::access_log::admin_log))
         .route("/figures", get(pages::figures::view))
         .route("/figures/{table}", get(pages::figures::csv))
         .route("/returns/census", get(pages::figures::census))
@@ -219,9 +255,9 @@ pub async fn serve_with(
     let (closing, _) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, peer)) => (stream, peer),
                 Err(e) => {
                     // e.g. too many open files: wait a moment rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -242,7 +278,8 @@ pub async fn serve_with(
                 move |req: axum::http::Request<hyper::body::Incoming>| {
                     let app = app.clone();
                     async move {
-                        let req = req.map(axum::body::Body::new);
+                        let mut req = req.map(axum::body::Body::new);
+                        req.extensions_mut().insert(Peer(peer));
                         match tokio::time::timeout(limits.request_timeout, app.oneshot(req)).await {
                             Ok(answer) => answer,
                             Err(_) => Ok((

@@ -94,6 +94,7 @@ async fn a_process_gets_its_pages_forms_and_tray_from_the_kernel() {
             metrics: ta.metrics.clone(),
             https: false,
             metrics_token: Some(METRICS_TOKEN.into()),
+            trusted_proxies: Vec::new(),
         },
         routes::<NoticePages>(),
     );

@@ -22,6 +22,7 @@ async fn start(
         metrics: Arc::new(Metrics::default()),
         https: false,
         metrics_token: None,
+        trusted_proxies: Vec::new(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(together_web::serve_with(

@@ -115,3 +115,100 @@ pub async fn search(
         rows,
     })
 }
+
+struct AdminRow {
+    seq: i64,
+    when: String,
+    who: String,
+    action: String,
+    target: String,
+    details: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_log.html")]
+struct AdminLogPage {
+    page: Page,
+    form: FormState,
+    rows: Vec<AdminRow>,
+}
+
+/// "password-reset" as a person reads it: "Password reset".
+fn action_label(action: &str) -> String {
+    let words = action.replace('-', " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => words,
+    }
+}
+
+/// The administration log (issue 18, item 2), searched by the data protection
+/// officer: every administrative action, newest first, by whom and to what.
+pub async fn admin_log(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut e = ValidationErrors::new();
+    let day = |k: &str, label: &str, e: &mut ValidationErrors| {
+        if get(k).is_empty() {
+            None
+        } else {
+            e.take(k, parse_date(label, &get(k)))
+        }
+    };
+    let from = day("from", "from date", &mut e);
+    let to = day("to", "to date", &mut e);
+    let target = Some(get("target")).filter(|t| !t.is_empty());
+    let username = Some(get("user")).filter(|t| !t.is_empty());
+    let errors = e.clone();
+    let loaded = ctx
+        .run(move |app, caller| {
+            let rows = app.search_admin_log(
+                caller,
+                username.as_deref(),
+                together_app::rows::AdminQuery {
+                    actor: None,
+                    target,
+                    from: from.map(|d| format!("{d}T00:00:00")),
+                    to: to.map(|d| format!("{}T00:00:00", d.succ_opt().unwrap_or(d))),
+                    after_seq: None,
+                    limit: 500,
+                },
+            )?;
+            Ok(rows
+                .into_iter()
+                .map(|r| AdminRow {
+                    seq: r.seq,
+                    when: long_timestamp(&r.entry.at),
+                    who: r.entry.actor_name,
+                    action: action_label(&r.entry.action),
+                    target: match r.entry.target {
+                        Some(t) => format!("{} ({t})", r.entry.target_name),
+                        None => r.entry.target_name,
+                    },
+                    details: r.entry.details,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await;
+    let mut form = FormState::with_errors(q.clone(), errors);
+    let rows = match loaded {
+        Ok(rows) if form.errors.is_empty() => rows,
+        Ok(_) => Vec::new(),
+        Err(AppError::Invalid(v)) => {
+            form.errors.0.extend(v.0);
+            Vec::new()
+        }
+        Err(err) => return ctx.fail(err),
+    };
+    let has_errors = !form.errors.is_empty();
+    render(&AdminLogPage {
+        page: ctx.page_with_errors("Administration log", "/admin-log", has_errors),
+        form,
+        rows,
+    })
+}

@@ -16,6 +16,8 @@ struct PasswordPage {
     page: Page,
     form: FormState,
     done: bool,
+    /// The password was set by an administrator and must be changed first.
+    must_change: bool,
     username: String,
     role: &'static str,
     fields: Vec<(&'static str, &'static str, &'static str)>,
@@ -28,6 +30,7 @@ fn page(ctx: &Ctx, form: FormState, done: bool) -> Response {
             page: ctx.page_with_errors("Your account", "/account/password", has_errors),
             form,
             done,
+            must_change: ctx.signed.user.must_change_password && !done,
             username: ctx.signed.user.username.clone(),
             role: ctx.signed.caller.role.label(),
             fields: vec![

@@ -56,7 +56,13 @@ pub async fn form(State(state): State<AppState>, Query(q): Query<LoginQuery>) ->
     login_page(&state, f, StatusCode::OK)
 }
 
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<axum::Extension<crate::Peer>>,
+    form: FormData,
+) -> Response {
+    let client = crate::client_address(&state, peer.map(|p| p.0), &headers);
     let username = form.get("username").to_string();
     let password = form.get("password").to_string();
     let kept = form.kept();
@@ -84,7 +90,10 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, form: For
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let result = blocking(&state, move |app| Ok(app.sign_in(&username, &password))).await;
+    let result = blocking(&state, move |app| {
+        Ok(app.sign_in(&username, &password, &client))
+    })
+    .await;
     match result {
         Ok(Ok(session)) => {
             let mut res = Redirect::to("/").into_response();

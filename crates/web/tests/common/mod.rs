@@ -65,6 +65,7 @@ impl TestApp {
             metrics: metrics.clone(),
             https,
             metrics_token: Some(METRICS_TOKEN.into()),
+            trusted_proxies: Vec::new(),
         });
         TestApp {
             app,
@@ -83,6 +84,7 @@ impl TestApp {
             metrics: self.metrics.clone(),
             https,
             metrics_token: Some(METRICS_TOKEN.into()),
+            trusted_proxies: Vec::new(),
         })
     }
 
@@ -123,6 +125,19 @@ impl TestApp {
         Browser {
             ta: self,
             cookies: HashMap::new(),
+            peer: None,
+        }
+    }
+
+    /// A browser connecting from `ip`.
+    pub fn browser_from(&self, ip: &str) -> Browser<'_> {
+        Browser {
+            ta: self,
+            cookies: HashMap::new(),
+            peer: Some(std::net::SocketAddr::new(
+                ip.parse().expect("an IP address"),
+                50000,
+            )),
         }
     }
 
@@ -314,6 +329,8 @@ pub fn form_encode(fields: &[(&str, &str)]) -> String {
 pub struct Browser<'a> {
     pub ta: &'a TestApp,
     pub cookies: HashMap<String, String>,
+    /// The address the browser connects from, as the server loop would record it.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Browser<'_> {
@@ -340,6 +357,10 @@ impl Browser<'_> {
             None => b.body(Body::empty()),
         }
         .expect("request");
+        let mut req = req;
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(together_web::Peer(peer));
+        }
         let r = self.ta.send(req).await;
         for c in r.set_cookies() {
             let first = c.split(';').next().unwrap_or("");
@@ -372,7 +393,11 @@ impl Browser<'_> {
 
     /// This session's CSRF token, as a page carries it.
     pub async fn csrf(&mut self) -> String {
-        let home = self.get("/").await;
+        let mut home = self.get("/").await;
+        if home.location() == "/account/password" {
+            // A temporary password: the only page there is until it is changed.
+            home = self.get("/account/password").await;
+        }
         assert_eq!(
             home.status,
             StatusCode::OK,

@@ -1,0 +1,44 @@
+-- Issue 18: administrators accountable, and sign-in throttled by account and address.
+--
+-- The administration log: every administrative action (a user created, deactivated or
+-- changed, a password reset, an API client issued or revoked, a closure proclaimed),
+-- append-only and chained by hash like a child's log, for the data protection officer.
+CREATE TABLE admin_log (
+    seq BIGINT PRIMARY KEY,
+    id TEXT COLLATE "C" NOT NULL UNIQUE,
+    at TEXT COLLATE "C" NOT NULL,
+    -- The administrator; NULL for the operator's command line.
+    actor_id TEXT COLLATE "C",
+    actor_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    -- What it was done to: a user's or API client's id, a date.
+    target TEXT COLLATE "C",
+    target_name TEXT NOT NULL,
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX admin_log_target ON admin_log(target, seq);
+CREATE INDEX admin_log_actor ON admin_log(actor_id, seq);
+
+-- A password an administrator set is temporary: it must be changed at first sign-in.
+ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Where each sign-in came from: the throttle is by account and address.
+ALTER TABLE login_attempts ADD COLUMN client TEXT COLLATE "C" NOT NULL DEFAULT '';
+-- Each attempt's own id (several may share a time).
+ALTER TABLE login_attempts ADD COLUMN id TEXT COLLATE "C" NOT NULL DEFAULT '';
+-- Refused unchecked because it had to wait: not counted towards the next wait.
+ALTER TABLE login_attempts ADD COLUMN throttled BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX login_attempts_username_client_at ON login_attempts(username, client, at);
+
+CREATE FUNCTION admin_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the administration log is append-only'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER admin_log_no_update_delete BEFORE UPDATE OR DELETE ON admin_log
+    FOR EACH STATEMENT EXECUTE FUNCTION admin_log_append_only();
+CREATE TRIGGER admin_log_no_truncate BEFORE TRUNCATE ON admin_log
+    FOR EACH STATEMENT EXECUTE FUNCTION admin_log_append_only();
