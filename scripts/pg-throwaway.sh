@@ -17,6 +17,9 @@
 # Exports after start:
 #     TOGETHER_TEST_POSTGRES_URL        postgres://postgres@127.0.0.1:PORT/together_test
 #     TOGETHER_TEST_POSTGRES_ADMIN_URL  postgres://postgres@127.0.0.1:PORT/postgres
+#     TOGETHER_TEST_POSTGRES_CA         the CA that signed the server's certificate
+#                                       (TLS is on; the certificate names 127.0.0.1)
+#     TOGETHER_TEST_POSTGRES_OTHER_CA   a CA that signed nothing (for refusals)
 #     PG_THROWAWAY_DIR, PG_THROWAWAY_PORT, PG_THROWAWAY_BIN
 
 _pgt_log() { printf '[pg-throwaway] %s\n' "$*" >&2; }
@@ -47,6 +50,31 @@ _pgt_find_bin() {
 _pgt_port_free() {
   # true when nothing listens on 127.0.0.1:$1
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+_pgt_certs() {
+  local dir="$1" ext
+  ext="$(mktemp)"
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >"$ext"
+  (
+    set -e
+    cd "$dir"
+    for ca in ca other-ca; do
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3 \
+        -subj "/CN=Together throwaway $ca" -keyout "$ca.key" -out "$ca.pem" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    done
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+      -keyout server.key -out server.csr 2>/dev/null
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3 \
+      -extfile "$ext" -out server.crt 2>/dev/null
+    chmod 600 server.key
+    if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres server.key server.crt; fi
+    chmod 644 ca.pem other-ca.pem
+  )
+  local rc=$?
+  rm -f "$ext"
+  return $rc
 }
 
 pg_throwaway_start() {
@@ -93,7 +121,15 @@ pg_throwaway_start() {
     fi
   fi
 
+  # TLS (issue 18): a throwaway CA and a server certificate for 127.0.0.1 only, so a
+  # test can see verify-full accept it, and refuse another CA or another name.
+  if ! _pgt_certs "$dir"; then
+    _pgt_log "could not make TLS certificates (is openssl installed?)"
+    return 1
+  fi
+
   local opts="-c listen_addresses=127.0.0.1 -c port=$port"
+  opts+=" -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
   opts+=" -c unix_socket_directories=$dir"
   opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   opts+=" -c max_connections=200 -c shared_buffers=128MB"
@@ -111,6 +147,7 @@ pg_throwaway_start() {
 
   export TOGETHER_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/together_test"
   export TOGETHER_TEST_POSTGRES_ADMIN_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export TOGETHER_TEST_POSTGRES_CA="$dir/ca.pem" TOGETHER_TEST_POSTGRES_OTHER_CA="$dir/other-ca.pem"
   _pgt_log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') ready: $TOGETHER_TEST_POSTGRES_URL"
 }
 
@@ -135,6 +172,7 @@ pg_throwaway_stop() {
   _pgt_log "stopped and removed $dir"
   unset PG_THROWAWAY_DIR PG_THROWAWAY_PORT PG_THROWAWAY_BIN
   unset TOGETHER_TEST_POSTGRES_URL TOGETHER_TEST_POSTGRES_ADMIN_URL
+  unset TOGETHER_TEST_POSTGRES_CA TOGETHER_TEST_POSTGRES_OTHER_CA
   return 0
 }
 

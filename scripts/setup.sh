@@ -16,7 +16,7 @@ cd "$ROOT"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- apt
-APT_PACKAGES=(postgresql chromium fonts-dejavu-core fonts-liberation ca-certificates)
+APT_PACKAGES=(postgresql chromium fonts-dejavu-core fonts-liberation ca-certificates openssl)
 # The CIN census check runs the DfE's validator in a Python virtual environment: a
 # Debian python3 needs python3-venv for that (a pyenv or python.org build has it).
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then

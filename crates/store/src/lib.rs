@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod group_commit;
+pub mod pg_tls;
 mod pool;
 pub mod postgres;
 pub mod sqlite;

@@ -247,9 +247,25 @@ fn be(e: impl std::fmt::Display) -> StoreError {
 
 impl PgStore {
     pub fn open(url: &str) -> Result<PgStore> {
-        let mut config: ::postgres::Config = url.parse().map_err(|e: ::postgres::Error| {
+        let tls = crate::pg_tls::split_url(url)
+            .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL: {e}")))?;
+        let mut config: ::postgres::Config = tls.url.parse().map_err(|e: ::postgres::Error| {
             StoreError::Backend(format!("invalid PostgreSQL URL: {}", describe(&e)))
         })?;
+        use crate::pg_tls::SslMode;
+        let connector = match tls.mode {
+            SslMode::Disable => None,
+            mode => {
+                config.ssl_mode(if mode == SslMode::Prefer {
+                    ::postgres::config::SslMode::Prefer
+                } else {
+                    ::postgres::config::SslMode::Require
+                });
+                let c = crate::pg_tls::client_config(mode, tls.root_cert.as_deref())
+                    .map_err(StoreError::Backend)?;
+                Some(tokio_postgres_rustls::MakeRustlsConnect::new(c))
+            }
+        };
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -257,14 +273,28 @@ impl PgStore {
             config.application_name("together");
         }
         let pool = Pool::new(POOL_SIZE, Fairness::InTurnAfter(POOL_PATIENCE), move || {
-            config
-                .connect(NoTls)
-                .map(|c| Conn(Some(c), HashMap::new()))
-                .map_err(|e| format!("could not connect to PostgreSQL: {}", describe(&e)))
+            match &connector {
+                None => config.connect(NoTls),
+                Some(tls) => config.connect(tls.clone()),
+            }
+            .map(|c| Conn(Some(c), HashMap::new()))
+            .map_err(|e| format!("could not connect to PostgreSQL: {}", describe(&e)))
         });
         let store = PgStore { pool };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Whether this store's connections to the server are encrypted (TLS).
+    pub fn encrypted(&self) -> Result<bool> {
+        self.read(|c| {
+            Ok(c
+                .query_one(
+                    "SELECT COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), FALSE)",
+                    &[],
+                )?
+                .try_get(0)?)
+        })
     }
 
     /// Apply migrations in one transaction, holding a transaction-scoped advisory
