@@ -267,7 +267,7 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a user; prints the generated password once.
+    /// Add a user; prints a temporary password once (changed at the first sign-in).
     Add {
         #[command(flatten)]
         db: Db,
@@ -287,7 +287,8 @@ enum UserCommand {
         #[command(flatten)]
         db: Db,
     },
-    /// Give a user a new generated password, printed once.
+    /// Give a user a temporary password, printed once: it must be changed at the first
+    /// sign-in; their sessions end; the administration log records it.
     ResetPassword {
         #[command(flatten)]
         db: Db,
@@ -765,7 +766,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .ok_or("no such user")?;
                     let password = app.reset_password(None, u.id).map_err(|e| e.to_string())?;
                     emit(&format!(
-                        "new password for {} (shown once): {password}",
+                        "temporary password for {} (shown once; it must be changed at the first sign-in): {password}",
                         u.username
                     ));
                 }
