@@ -1,6 +1,7 @@
 //! The partnership's directory and its administration, as pages need them: agencies,
 //! teams and users; the administrator's lists; the calendar's proclamations; the data
-//! protection officer's search of the access log; the server's health. The web reads
+//! protection officer's search of the access log and the administration log; the
+//! server's health. The web reads
 //! through these services only (issue 15), so every decision is taken here.
 
 use crate::{App, AppError, Caller};
@@ -9,7 +10,8 @@ use together_domain::event::format_timestamp;
 use together_domain::ids::{AgencyId, PersonId, UserId};
 use together_domain::validate::ValidationErrors;
 use together_store::{
-    AccessEntry, AccessQuery, AdminChange, AgencyRow, ProclamationRow, StoreError, TeamRow, UserRow,
+    AccessEntry, AccessQuery, AdminChange, AdminEntry, AdminQuery, AgencyRow, ProclamationRow,
+    StoreError, TeamRow, UserRow,
 };
 
 /// What the data protection officer searches the access log by.
@@ -23,6 +25,28 @@ pub struct AccessSearch {
     /// Days in England, inclusive.
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
+}
+
+/// A search of the administration log.
+#[derive(Clone, Debug, Default)]
+pub struct AdminSearch {
+    /// A username (any case); an unknown one is a field error.
+    pub done_by: Option<String>,
+    /// A user's or API client's id, or a date.
+    pub done_to: Option<String>,
+    /// Days, inclusive.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// A day's start as the logs' timestamps are written, for searching them by day.
+fn midnight(d: chrono::NaiveDate) -> String {
+    format_timestamp(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+}
+
+/// The start of the day after `d`: a search "to" a day includes it.
+fn day_after(d: chrono::NaiveDate) -> String {
+    midnight(d + chrono::Days::new(1))
 }
 
 impl App {
@@ -116,21 +140,7 @@ impl App {
         s: AccessSearch,
     ) -> Result<(Vec<AccessEntry>, Vec<UserRow>), AppError> {
         self.authorize(caller, Action::ViewAccessLog)?;
-        let user = match s.username.as_deref().filter(|u| !u.is_empty()) {
-            None => None,
-            Some(name) => match self.store.user_by_username(&name.to_lowercase())? {
-                Some(u) => Some(u.id),
-                None => {
-                    return Err(AppError::Invalid(ValidationErrors::single(
-                        "user",
-                        "No user has that username",
-                    )))
-                }
-            },
-        };
-        let midnight = |d: chrono::NaiveDate| {
-            format_timestamp(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
-        };
+        let user = self.user_named(s.username.as_deref())?;
         let rows = self.store.access_log(&AccessQuery {
             user,
             child: s.child,
@@ -139,10 +149,43 @@ impl App {
             only_denied: s.only_denied,
             only_break_glass: s.only_break_glass,
             from: s.from.map(midnight),
-            to: s.to.map(|d| midnight(d + chrono::Days::new(1))),
+            to: s.to.map(day_after),
             limit: 500,
         })?;
         Ok((rows, self.store.users()?))
+    }
+
+    /// The data protection officer's search of the administration log (issue 18),
+    /// newest first.
+    pub fn search_admin_log(
+        &self,
+        caller: &Caller,
+        s: AdminSearch,
+    ) -> Result<Vec<AdminEntry>, AppError> {
+        self.authorize(caller, Action::ViewAccessLog)?;
+        let actor = self.user_named(s.done_by.as_deref())?;
+        Ok(self.store.admin_log(&AdminQuery {
+            actor,
+            target: s.done_to.filter(|t| !t.is_empty()),
+            from: s.from.map(midnight),
+            to: s.to.map(day_after),
+            after_seq: None,
+            limit: 500,
+        })?)
+    }
+
+    /// The user a search names by username (any case); an unknown one is a field error.
+    fn user_named(&self, username: Option<&str>) -> Result<Option<UserId>, AppError> {
+        match username.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(None),
+            Some(name) => match self.store.user_by_username(&name.to_lowercase())? {
+                Some(u) => Ok(Some(u.id)),
+                None => Err(AppError::Invalid(ValidationErrors::single(
+                    "user",
+                    "No user has that username",
+                ))),
+            },
+        }
     }
 
     /// Whether the database answers.

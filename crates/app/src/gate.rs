@@ -363,21 +363,18 @@ impl App {
                     Shown::Child(c) => (Some(c), Subject::child(c)),
                     Shown::Process(subject, child) => (child, subject),
                 };
-                AccessEntry {
-                    id: uuid::Uuid::now_v7(),
-                    at: at.clone(),
-                    user: (!caller.is_api_client).then_some(caller.actor_id),
-                    api_client: caller.is_api_client.then_some(caller.actor_id.0),
-                    role: caller.role.id().to_string(),
-                    action: action.id().to_string(),
+                let referral = (subject.kind == "referral").then_some(subject.id);
+                access_entry(
+                    caller,
+                    action,
+                    &at,
                     child,
-                    allowed: true,
-                    reason: what.to_string(),
-                    break_glass: false,
-                    request_id: caller.request_id.clone(),
-                    referral: (subject.kind == "referral").then_some(subject.id),
-                    subject: Some(subject),
-                }
+                    referral,
+                    Some(subject),
+                    true,
+                    what,
+                    false,
+                )
             })
             .collect();
         if entries.is_empty() {
@@ -472,21 +469,17 @@ impl App {
         reason: &str,
         break_glass: bool,
     ) -> Result<(), AppError> {
-        let entry = AccessEntry {
-            id: uuid::Uuid::now_v7(),
-            at: format_timestamp(self.clock.now()),
-            user: (!caller.is_api_client).then_some(caller.actor_id),
-            api_client: caller.is_api_client.then_some(caller.actor_id.0),
-            role: caller.role.id().to_string(),
-            action: action.id().to_string(),
+        let entry = access_entry(
+            caller,
+            action,
+            &format_timestamp(self.clock.now()),
             child,
-            allowed,
-            reason: reason.to_string(),
-            break_glass,
-            request_id: caller.request_id.clone(),
             referral,
-            subject: subject.clone(),
-        };
+            subject.clone(),
+            allowed,
+            reason,
+            break_glass,
+        );
         self.store.log_access(&entry)?;
         // Ids only: no names or dates of birth in the application log.
         tracing::info!(
@@ -504,5 +497,35 @@ impl App {
             "access decision"
         );
         Ok(())
+    }
+}
+
+/// One entry of the access log: the caller's decision about a subject, at `at`.
+#[allow(clippy::too_many_arguments)]
+fn access_entry(
+    caller: &Caller,
+    action: Action,
+    at: &str,
+    child: Option<PersonId>,
+    referral: Option<uuid::Uuid>,
+    subject: Option<Subject>,
+    allowed: bool,
+    reason: &str,
+    break_glass: bool,
+) -> AccessEntry {
+    AccessEntry {
+        id: uuid::Uuid::now_v7(),
+        at: at.to_string(),
+        user: (!caller.is_api_client).then_some(caller.actor_id),
+        api_client: caller.is_api_client.then_some(caller.actor_id.0),
+        role: caller.role.id().to_string(),
+        action: action.id().to_string(),
+        child,
+        allowed,
+        reason: reason.to_string(),
+        break_glass,
+        request_id: caller.request_id.clone(),
+        referral,
+        subject,
     }
 }

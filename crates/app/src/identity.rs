@@ -14,8 +14,7 @@ use together_domain::ids::{AgencyId, TeamId, UserId};
 use together_domain::role::Role;
 use together_domain::validate::{parse_name, ValidationErrors};
 use together_store::{
-    AdminChange, AdminEntry, ApiClientRow, LoginAttempt, LoginFailures, NewAdminEntry, SessionRow,
-    UserRow,
+    AdminChange, ApiClientRow, LoginAttempt, LoginFailures, NewAdminEntry, SessionRow, UserRow,
 };
 
 /// A random secret as hex: session tokens, CSRF tokens, API tokens.
@@ -563,30 +562,6 @@ impl App {
         }
     }
 
-    /// The data protection officer's search of the administration log, newest first.
-    /// `done_by` is a username.
-    pub fn search_admin_log(
-        &self,
-        caller: &Caller,
-        done_by: Option<&str>,
-        q: together_store::AdminQuery,
-    ) -> Result<Vec<AdminEntry>, AppError> {
-        self.authorize(caller, Action::ViewAccessLog)?;
-        let actor = match done_by {
-            None => None,
-            Some(name) => Some(
-                self.store
-                    .user_by_username(&name.trim().to_lowercase())?
-                    .map(|u| u.id)
-                    .ok_or_else(|| ValidationErrors::single("user", "No user has that username"))?,
-            ),
-        };
-        Ok(self
-            .store
-            .admin_log(&together_store::AdminQuery { actor, ..q })?)
-    }
-
-    /// Change one's own password.
     /// Change one's own password. The current password is checked with the sign-in
     /// throttle (the same count of failures, so the form is no way round it), and every
     /// other session of the user ends; the one in use (`session_token`) stays (issue 18).

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use std::collections::HashMap;
-use together_app::directory::AccessSearch;
+use together_app::directory::{AccessSearch, AdminSearch};
 use together_app::AppError;
 use together_domain::ids::PersonId;
 use together_domain::validate::{parse_date, ValidationErrors};
@@ -31,6 +31,43 @@ struct AccessLogPage {
     rows: Vec<Row>,
 }
 
+/// The search's "from" and "to" days, each optional; a day that is not one is a field
+/// error.
+fn days(
+    q: &HashMap<String, String>,
+    e: &mut ValidationErrors,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let mut day = |k: &str, label: &str| {
+        let v = q.get(k).map(|s| s.trim()).unwrap_or_default();
+        if v.is_empty() {
+            None
+        } else {
+            e.take(k, parse_date(label, v))
+        }
+    };
+    (day("from", "from date"), day("to", "to date"))
+}
+
+/// What a search found, with the form as it was filled in: its field errors (the
+/// form's own, and the search's) instead of rows if it had any.
+fn found<T>(
+    q: &HashMap<String, String>,
+    errors: ValidationErrors,
+    loaded: Result<Vec<T>, AppError>,
+) -> Result<(FormState, Vec<T>), AppError> {
+    let mut form = FormState::with_errors(q.clone(), errors);
+    let rows = match loaded {
+        Ok(rows) if form.errors.is_empty() => rows,
+        Ok(_) => Vec::new(),
+        Err(AppError::Invalid(v)) => {
+            form.errors.0.extend(v.0);
+            Vec::new()
+        }
+        Err(err) => return Err(err),
+    };
+    Ok((form, rows))
+}
+
 pub async fn search(
     State(state): State<AppState>,
     signed: Signed,
@@ -49,15 +86,7 @@ pub async fn search(
                 .map_err(|_| "Enter a record id as shown in the log".to_string()),
         )
     };
-    let day = |k: &str, label: &str, e: &mut ValidationErrors| {
-        if get(k).is_empty() {
-            None
-        } else {
-            e.take(k, parse_date(label, &get(k)))
-        }
-    };
-    let from = day("from", "from date", &mut e);
-    let to = day("to", "to date", &mut e);
+    let (from, to) = days(&q, &mut e);
     let username = get("user");
     let (denied, break_glass) = (get("denied") == "yes", get("break_glass") == "yes");
     let errors = e.clone();
@@ -98,14 +127,8 @@ pub async fn search(
                 .collect::<Vec<_>>())
         })
         .await;
-    let mut form = FormState::with_errors(q.clone(), errors);
-    let rows = match loaded {
-        Ok(rows) if form.errors.is_empty() => rows,
-        Ok(_) => Vec::new(),
-        Err(AppError::Invalid(v)) => {
-            form.errors.0.extend(v.0);
-            Vec::new()
-        }
+    let (form, rows) = match found(&q, errors, loaded) {
+        Ok(f) => f,
         Err(err) => return ctx.fail(err),
     };
     let has_errors = !form.errors.is_empty();
@@ -153,30 +176,18 @@ pub async fn admin_log(
     let ctx = Ctx::new(state, signed);
     let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut e = ValidationErrors::new();
-    let day = |k: &str, label: &str, e: &mut ValidationErrors| {
-        if get(k).is_empty() {
-            None
-        } else {
-            e.take(k, parse_date(label, &get(k)))
-        }
-    };
-    let from = day("from", "from date", &mut e);
-    let to = day("to", "to date", &mut e);
-    let target = Some(get("target")).filter(|t| !t.is_empty());
-    let username = Some(get("user")).filter(|t| !t.is_empty());
+    let (from, to) = days(&q, &mut e);
+    let (done_by, done_to) = (get("user"), get("target"));
     let errors = e.clone();
     let loaded = ctx
         .run(move |app, caller| {
             let rows = app.search_admin_log(
                 caller,
-                username.as_deref(),
-                together_app::rows::AdminQuery {
-                    actor: None,
-                    target,
-                    from: from.map(|d| format!("{d}T00:00:00")),
-                    to: to.map(|d| format!("{}T00:00:00", d.succ_opt().unwrap_or(d))),
-                    after_seq: None,
-                    limit: 500,
+                AdminSearch {
+                    done_by: Some(done_by),
+                    done_to: Some(done_to),
+                    from,
+                    to,
                 },
             )?;
             Ok(rows
@@ -195,14 +206,8 @@ pub async fn admin_log(
                 .collect::<Vec<_>>())
         })
         .await;
-    let mut form = FormState::with_errors(q.clone(), errors);
-    let rows = match loaded {
-        Ok(rows) if form.errors.is_empty() => rows,
-        Ok(_) => Vec::new(),
-        Err(AppError::Invalid(v)) => {
-            form.errors.0.extend(v.0);
-            Vec::new()
-        }
+    let (form, rows) = match found(&q, errors, loaded) {
+        Ok(f) => f,
         Err(err) => return ctx.fail(err),
     };
     let has_errors = !form.errors.is_empty();
