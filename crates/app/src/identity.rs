@@ -300,9 +300,11 @@ impl App {
         }
         let name =
             parse_name("client name", name).map_err(|m| ValidationErrors::single("name", m))?;
-        self.store
+        let agency_name = self
+            .store
             .agency(agency)?
-            .ok_or_else(|| ValidationErrors::single("agency", "Select an agency"))?;
+            .ok_or_else(|| ValidationErrors::single("agency", "Select an agency"))?
+            .name;
         let token = format!("tgr_{}", random_token(32));
         let row = ApiClientRow {
             id: uuid::Uuid::now_v7(),
@@ -317,7 +319,7 @@ impl App {
             "api-client-created",
             row.id.to_string(),
             &row.name,
-            serde_json::json!({ "agency": row.agency }),
+            serde_json::json!({ "agency": agency_name }),
         );
         self.store
             .administer(Some(&AdminChange::CreateApiClient(row.clone())), &entry)?;
@@ -344,7 +346,9 @@ impl App {
             "api-client-revoked",
             row.id.to_string(),
             &row.name,
-            serde_json::json!({ "agency": row.agency }),
+            serde_json::json!({
+                "agency": self.store.agency(row.agency)?.map(|a| a.name),
+            }),
         );
         self.store.administer(
             Some(&AdminChange::SetApiClientActive { id, active: false }),
@@ -449,9 +453,9 @@ impl App {
             &user.username,
             serde_json::json!({
                 "display_name": user.display_name,
-                "role": user.role,
-                "agency": user.agency,
-                "team": user.team,
+                "role": role.label(),
+                "agency": agency.name,
+                "team": team.and_then(|t| self.store.team(t).ok().flatten()).map(|t| t.name),
             }),
         );
         self.store

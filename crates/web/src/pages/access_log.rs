@@ -156,6 +156,28 @@ struct AdminLogPage {
     rows: Vec<AdminRow>,
 }
 
+/// An entry's details (JSON) as a person reads them: "role: social-worker; sessions
+/// ended: yes", leaving out what is empty.
+fn details_text(json: &str) -> String {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(json) else {
+        return json.to_string();
+    };
+    fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::Null => return None,
+                serde_json::Value::Bool(true) => "yes".to_string(),
+                serde_json::Value::Bool(false) => "no".to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(format!("{}: {v}", k.replace('_', " ")))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// "password-reset" as a person reads it: "Password reset".
 fn action_label(action: &str) -> String {
     let words = action.replace('-', " ");
@@ -201,7 +223,7 @@ pub async fn admin_log(
                         Some(t) => format!("{} ({t})", r.entry.target_name),
                         None => r.entry.target_name,
                     },
-                    details: r.entry.details,
+                    details: details_text(&r.entry.details),
                 })
                 .collect::<Vec<_>>())
         })
