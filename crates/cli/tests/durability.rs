@@ -8,6 +8,11 @@
 //! SIGKILL while the clients are still writing. Then every acknowledged child and
 //! case note must be in the database, a restarted server must serve them and accept
 //! new writes, and `together audit verify` must pass.
+//!
+//! Beside them a school's system refers children, each with an `Idempotency-Key`, and
+//! sends every key again: with another child (refused, 422) and with the same child
+//! (the same referral back). After the kill each acknowledged referral is there with
+//! its first child only, and the restarted server still knows every key (issue 18).
 
 mod common;
 
@@ -30,6 +35,92 @@ struct Acknowledged {
     children: Vec<String>,
     /// (child, case note event)
     notes: Vec<(String, String)>,
+    /// (idempotency key, referral id, the referred child's given name)
+    referrals: Vec<(String, String, String)>,
+}
+
+fn referral_body(given_name: &str) -> String {
+    serde_json::json!({
+        "referrer": { "kind": "professional", "name": "Sam Okafor", "job_title": "DSL",
+                      "agency_name": "Park Road Primary", "agency_kind": "education",
+                      "email": "dsl@example.org" },
+        "children": [{ "given_name": given_name, "family_name": "Keyreuse",
+                       "date_of_birth": "2018-03-01", "sex": "female" }],
+        "concern": { "what_happened": "Bruising", "seen_or_heard": "Finger-mark bruises" },
+        "consent": { "family_knows": "yes", "family_consents": "yes" },
+        "immediate_risk": "no"
+    })
+    .to_string()
+}
+
+/// Refer with `key`: the status and the referral's id, if any.
+fn refer(addr: &str, token: &str, key: &str, given_name: &str) -> std::io::Result<(u16, String)> {
+    let r = http_with(
+        addr,
+        "POST",
+        "/api/v1/referrals",
+        Some(token),
+        Some(&referral_body(given_name)),
+        &[("Idempotency-Key", key)],
+    )?;
+    let id = if r.status < 300 {
+        r.json()["id"].as_str().unwrap_or_default().to_string()
+    } else {
+        String::new()
+    };
+    Ok((r.status, id))
+}
+
+/// A school's system: refer with a new key, send the key again with another child
+/// (refused) and with the same one (the same referral), until the server dies.
+fn referring_client(
+    addr: &str,
+    token: &str,
+    acked: &Mutex<Acknowledged>,
+    count: &AtomicUsize,
+    killed: &AtomicBool,
+) -> Result<(), String> {
+    let stop = |what: String| {
+        if killed.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(what)
+        }
+    };
+    for n in 0.. {
+        let key = format!("durability-{n}");
+        let (first, other) = (GIVEN[n % GIVEN.len()], GIVEN[(n + 1) % GIVEN.len()]);
+        let id = match refer(addr, token, &key, first) {
+            Ok((201, id)) => {
+                acked
+                    .lock()
+                    .unwrap()
+                    .referrals
+                    .push((key.clone(), id.clone(), first.to_string()));
+                count.fetch_add(1, Ordering::SeqCst);
+                id
+            }
+            Ok((status, _)) => return stop(format!("referral {key} answered {status}")),
+            Err(e) => return stop(format!("referral {key} failed: {e}")),
+        };
+        match refer(addr, token, &key, other) {
+            Ok((422, _)) => {}
+            Ok((status, _)) => {
+                return stop(format!("{key} again with another child answered {status}"))
+            }
+            Err(e) => return stop(format!("{key} again failed: {e}")),
+        }
+        match refer(addr, token, &key, first) {
+            Ok((200, again)) if again == id => {}
+            Ok((status, again)) => {
+                return stop(format!(
+                    "{key} again answered {status} with {again}, not {id}"
+                ))
+            }
+            Err(e) => return stop(format!("{key} again failed: {e}")),
+        }
+    }
+    Ok(())
 }
 
 const GIVEN: &[&str] = &[
@@ -134,6 +225,7 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
     let server = Server::start(database, &dir.join("server-before-kill.log"));
     // Issued while the server runs: a second process writing the same database.
     let token = csc_token(database);
+    let school = agency_token(database, "education");
     let addr = server.addr.clone();
 
     let acked = Mutex::new(Acknowledged::default());
@@ -141,12 +233,16 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
     let killed = AtomicBool::new(false);
     let started = Instant::now();
     let results: Vec<Result<(), String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..CLIENTS)
+        let mut handles: Vec<_> = (0..CLIENTS)
             .map(|i| {
                 let (addr, token, acked, count, killed) = (&addr, &token, &acked, &count, &killed);
                 s.spawn(move || client(i, addr, token, acked, count, killed))
             })
             .collect();
+        let (addr_r, school_r, acked_r, count_r, killed_r) =
+            (&addr, &school, &acked, &count, &killed);
+        handles
+            .push(s.spawn(move || referring_client(addr_r, school_r, acked_r, count_r, killed_r)));
         let deadline = started + Duration::from_secs(600);
         while count.load(Ordering::SeqCst) < ACKNOWLEDGED_BEFORE_KILL
             && Instant::now() < deadline
@@ -173,15 +269,20 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
         }
     }
     let acked = acked.into_inner().unwrap();
-    let total = acked.children.len() + acked.notes.len();
+    let total = acked.children.len() + acked.notes.len() + acked.referrals.len();
     assert!(
         total >= ACKNOWLEDGED_BEFORE_KILL,
         "only {total} writes were acknowledged before the deadline"
     );
     eprintln!(
-        "{} children and {} case notes acknowledged in all",
+        "{} children, {} case notes and {} referrals acknowledged in all",
         acked.children.len(),
-        acked.notes.len()
+        acked.notes.len(),
+        acked.referrals.len()
+    );
+    assert!(
+        !acked.referrals.is_empty(),
+        "some referrals were acknowledged"
     );
 
     // Every acknowledged write is in the database.
@@ -215,6 +316,35 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
             assert_eq!(e.child.to_string(), *child);
             assert_eq!(e.event_type, "case-note-recorded");
         }
+        // Every acknowledged referral is there, about its first child only: a key sent
+        // again with another child recorded nothing.
+        for (key, id, given) in &acked.referrals {
+            let r = store
+                .referral(id.parse().expect("a referral id"))
+                .expect("read referral")
+                .unwrap_or_else(|| panic!("acknowledged referral {key} ({id}) is lost"));
+            assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
+            assert!(
+                r.summary.starts_with(given.as_str()),
+                "{key}: {}",
+                r.summary
+            );
+        }
+        let keyreuse = store
+            .referrals(&together_store::ReferralQuery {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .expect("read referrals")
+            .into_iter()
+            .filter(|r| r.summary.contains("Keyreuse"))
+            .count();
+        // The referral being made at the kill may have committed unanswered: one more at most.
+        assert!(
+            keyreuse == acked.referrals.len() || keyreuse == acked.referrals.len() + 1,
+            "{keyreuse} referrals for {} acknowledged keys",
+            acked.referrals.len()
+        );
     }
 
     // The database comes back: a restarted server serves what was acknowledged and takes new writes.
@@ -256,6 +386,23 @@ fn kill_nine_loses_nothing(database: &str, dir: &std::path::Path) {
             notes.is_subset(&chronology),
             "child {child}: notes {notes:?} not all in {chronology:?}"
         );
+    }
+    // The restarted server still knows every key: the same child gets the same
+    // referral back, another child is refused.
+    for (key, id, given) in acked.referrals.iter().rev().take(5) {
+        let (status, again) = refer(&server.addr, &school, key, given).expect("refer again");
+        assert_eq!(
+            (status, again.as_str()),
+            (200, id.as_str()),
+            "{key} after the restart"
+        );
+        let other = if given == GIVEN[0] {
+            GIVEN[1]
+        } else {
+            GIVEN[0]
+        };
+        let (status, _) = refer(&server.addr, &school, key, other).expect("refer again");
+        assert_eq!(status, 422, "{key} with another child after the restart");
     }
     let r = http(
         &server.addr,

@@ -163,12 +163,27 @@ pub fn http(
     token: Option<&str>,
     body: Option<&str>,
 ) -> std::io::Result<Response> {
+    http_with(addr, method, path, token, body, &[])
+}
+
+/// [`http`] with more headers.
+pub fn http_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> std::io::Result<Response> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
     s.set_write_timeout(Some(Duration::from_secs(60)))?;
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\n");
     if let Some(t) = token {
         req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
     }
     let body = body.unwrap_or("");
     if method != "GET" {
@@ -248,15 +263,20 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
 /// A token for the demo children's social care agency, issued with the CLI
 /// (`user agencies`, then `api-client add`): the API treats it as a front door worker.
 pub fn csc_token(database: &str) -> String {
+    agency_token(database, "childrens-social-care")
+}
+
+/// A token for the demo's first agency of `kind` ("education", "police", ...).
+pub fn agency_token(database: &str, kind: &str) -> String {
     let agencies = run_ok(&["user", "agencies", "--database", database]);
     let csc = agencies
         .lines()
         .find_map(|l| {
             let mut w = l.split_whitespace();
-            let (id, kind) = (w.next()?, w.next()?);
-            (kind == "childrens-social-care").then(|| id.to_string())
+            let (id, k) = (w.next()?, w.next()?);
+            (k == kind).then(|| id.to_string())
         })
-        .unwrap_or_else(|| panic!("no children's social care agency in:\n{agencies}"));
+        .unwrap_or_else(|| panic!("no {kind} agency in:\n{agencies}"));
     let out = run_ok(&[
         "api-client",
         "add",
