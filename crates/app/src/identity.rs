@@ -14,7 +14,8 @@ use together_domain::ids::{AgencyId, TeamId, UserId};
 use together_domain::role::Role;
 use together_domain::validate::{parse_name, ValidationErrors};
 use together_store::{
-    AdminChange, ApiClientRow, LoginAttempt, LoginFailures, NewAdminEntry, SessionRow, UserRow,
+    AdminChange, ApiClientRow, FormClaim, LoginAttempt, LoginFailures, NewAdminEntry, SessionRow,
+    UserRow,
 };
 
 /// A random secret as hex: session tokens, CSRF tokens, API tokens.
@@ -112,6 +113,10 @@ pub struct NewUserInput {
     #[serde(default)]
     pub team: String,
 }
+
+/// How long a form's one-time token lasts: a form left open longer is sent again
+/// from a fresh copy (hours; not a statutory timescale).
+pub const FORM_TOKEN_HOURS: i64 = 24;
 
 /// The longest username a user may have (and so the longest a sign-in looks up).
 pub const MAX_USERNAME_BYTES: usize = 64;
@@ -211,6 +216,35 @@ impl App {
             });
         }
         Ok(())
+    }
+
+    /// A one-time token for a form that creates (issue 18, item 6): the form carries
+    /// it, and only its first send creates anything. Tokens live a day.
+    pub fn issue_form_token(&self, caller: &Caller) -> Result<String, AppError> {
+        let token = random_token(16);
+        let now = self.clock.now();
+        self.store.issue_form_token(
+            &sha256_hex(&token),
+            caller.actor_id,
+            &format_timestamp(now),
+            &format_timestamp(now - Duration::hours(FORM_TOKEN_HOURS)),
+        )?;
+        Ok(token)
+    }
+
+    /// Claim a form's token as it is sent.
+    pub fn claim_form_token(&self, caller: &Caller, token: &str) -> Result<FormClaim, AppError> {
+        Ok(self.store.claim_form_token(
+            &sha256_hex(token),
+            caller.actor_id,
+            &format_timestamp(self.clock.now()),
+        )?)
+    }
+
+    /// Settle a claimed token: where what the form made is, or `None` if it made
+    /// nothing (the token may be sent again).
+    pub fn settle_form_token(&self, token: &str, made: Option<&str>) -> Result<(), AppError> {
+        Ok(self.store.settle_form_token(&sha256_hex(token), made)?)
     }
 
     /// The session for a cookie's token, if it exists, its user is active and it has

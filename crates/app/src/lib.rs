@@ -33,8 +33,8 @@ pub use error::AppError;
 pub mod rows {
     pub use together_store::{
         AccessEntry, AdminEntry, AdminQuery, AgencyRow, CaseActionRow, CaseRow, ChildQuery,
-        Involvement, Owner, PersonRow, ProcessRow, ReferralRow, SessionRow, Subject, TeamRow,
-        UserRow, WorkAfter, WorkRow,
+        FormClaim, Involvement, Owner, PersonRow, ProcessRow, ReferralRow, SessionRow, Subject,
+        TeamRow, UserRow, WorkAfter, WorkRow,
     };
 }
 pub use gate::{Caller, Permit};

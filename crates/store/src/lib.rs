@@ -239,6 +239,23 @@ pub trait Store: Send + Sync {
     /// Every API client, oldest first.
     fn api_clients(&self) -> Result<Vec<ApiClientRow>>;
 
+    // ---- one-time form tokens (issue 18) ------------------------------------------
+
+    /// Give `user` a token (its hash) for a form that creates; forget tokens issued
+    /// before `forget_before`.
+    fn issue_form_token(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: &str,
+        forget_before: &str,
+    ) -> Result<()>;
+    /// Claim a token as the form is sent: only the first send gets `Claimed`.
+    fn claim_form_token(&self, token_hash: &str, user: UserId, at: &str) -> Result<FormClaim>;
+    /// Settle a claimed token: `Some(link)` to what was made; `None` to free it again
+    /// (nothing was made: the form came back with errors).
+    fn settle_form_token(&self, token_hash: &str, result: Option<&str>) -> Result<()>;
+
     // ---- the administration log (append-only, hash-chained; issue 18) ---------
 
     /// Make an administrative change (or none, for an action with nothing to store)

@@ -1760,6 +1760,66 @@ impl Store for PgStore {
         })
     }
 
+    fn issue_form_token(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: &str,
+        forget_before: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM form_tokens WHERE issued_at < $1",
+                &[&forget_before],
+            )?;
+            tx.execute(
+                "INSERT INTO form_tokens (token_hash, user_id, issued_at) VALUES ($1,$2,$3)",
+                &[&token_hash, &user.to_string(), &at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn claim_form_token(&self, token_hash: &str, user: UserId, at: &str) -> Result<FormClaim> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE form_tokens SET claimed_at = $3
+                 WHERE token_hash = $1 AND user_id = $2 AND claimed_at IS NULL",
+                &[&token_hash, &user.to_string(), &at],
+            )?;
+            if n == 1 {
+                return Ok(FormClaim::Claimed);
+            }
+            let found = tx.query_opt(
+                "SELECT result FROM form_tokens WHERE token_hash = $1 AND user_id = $2",
+                &[&token_hash, &user.to_string()],
+            )?;
+            Ok(match found {
+                None => FormClaim::Unknown,
+                Some(r) => match r.try_get::<_, Option<String>>(0)? {
+                    None => FormClaim::InFlight,
+                    Some(link) => FormClaim::Done(link),
+                },
+            })
+        })
+    }
+
+    fn settle_form_token(&self, token_hash: &str, result: Option<&str>) -> Result<()> {
+        self.write(|tx| {
+            match result {
+                Some(link) => tx.execute(
+                    "UPDATE form_tokens SET result = $2 WHERE token_hash = $1",
+                    &[&token_hash, &link],
+                )?,
+                None => tx.execute(
+                    "UPDATE form_tokens SET claimed_at = NULL WHERE token_hash = $1",
+                    &[&token_hash],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
     fn administer(&self, change: Option<&AdminChange>, e: &NewAdminEntry) -> Result<AdminEntry> {
         self.write(|tx| {
             // One administrator's entry at a time: the chain has no fork.

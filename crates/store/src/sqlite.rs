@@ -1447,6 +1447,77 @@ impl Store for SqliteStore {
         })
     }
 
+    fn issue_form_token(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: &str,
+        forget_before: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            exec(
+                tx,
+                "DELETE FROM form_tokens WHERE issued_at < ?1",
+                [forget_before],
+            )
+            .map_err(map_err)?;
+            exec(
+                tx,
+                "INSERT INTO form_tokens (token_hash, user_id, issued_at) VALUES (?1,?2,?3)",
+                params![token_hash, user.to_string(), at],
+            )
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
+    fn claim_form_token(&self, token_hash: &str, user: UserId, at: &str) -> Result<FormClaim> {
+        self.write(|tx| {
+            let n = exec(
+                tx,
+                "UPDATE form_tokens SET claimed_at = ?3
+                 WHERE token_hash = ?1 AND user_id = ?2 AND claimed_at IS NULL",
+                params![token_hash, user.to_string(), at],
+            )
+            .map_err(map_err)?;
+            if n == 1 {
+                return Ok(FormClaim::Claimed);
+            }
+            let found: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT result FROM form_tokens WHERE token_hash = ?1 AND user_id = ?2",
+                    params![token_hash, user.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(map_err)?;
+            Ok(match found {
+                None => FormClaim::Unknown,
+                Some(None) => FormClaim::InFlight,
+                Some(Some(link)) => FormClaim::Done(link),
+            })
+        })
+    }
+
+    fn settle_form_token(&self, token_hash: &str, result: Option<&str>) -> Result<()> {
+        self.write(|tx| {
+            match result {
+                Some(link) => exec(
+                    tx,
+                    "UPDATE form_tokens SET result = ?2 WHERE token_hash = ?1",
+                    params![token_hash, link],
+                ),
+                None => exec(
+                    tx,
+                    "UPDATE form_tokens SET claimed_at = NULL WHERE token_hash = ?1",
+                    [token_hash],
+                ),
+            }
+            .map(|_| ())
+            .map_err(map_err)
+        })
+    }
+
     fn administer(&self, change: Option<&AdminChange>, e: &NewAdminEntry) -> Result<AdminEntry> {
         self.write(|tx| {
             match change {

@@ -484,3 +484,16 @@ pub struct LoginFailures {
     /// This username has signed in from this address before (within what is kept).
     pub client_known: bool,
 }
+
+/// What claiming a form's one-time token found (issue 18, item 6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormClaim {
+    /// Unused until now: go ahead, then settle it.
+    Claimed,
+    /// Sent before, and what it made is here.
+    Done(String),
+    /// Sent before, and not settled: being made now, or the server stopped part way.
+    InFlight,
+    /// Not a token this user was given (or forgotten since).
+    Unknown,
+}

@@ -273,6 +273,7 @@ macro_rules! all_backends {
                     keeps_sessions,
                     counts_failed_logins,
                     chains_the_administration_log_with_its_changes,
+                    a_form_token_is_claimed_once,
                     keeps_api_clients,
                     searches_the_access_log,
                     writes_a_list_of_access_entries_all_or_none,
@@ -1093,6 +1094,52 @@ fn counts_failed_logins(s: &dyn Store) {
         !s.login_failures("alice", "10.0.0.1", &ts(0))
             .unwrap()
             .client_known
+    );
+}
+
+fn a_form_token_is_claimed_once(s: &dyn Store) {
+    // Issue 18, item 6: a form that creates carries a one-time token; only its first
+    // send goes ahead, and a later one finds what the first made.
+    let (u, other) = (UserId::new_random(), UserId::new_random());
+    s.issue_form_token("t1", u, &ts(0), &ts(0)).unwrap();
+    assert_eq!(
+        s.claim_form_token("t1", other, &ts(1)).unwrap(),
+        FormClaim::Unknown,
+        "another user's"
+    );
+    assert_eq!(
+        s.claim_form_token("t1", u, &ts(1)).unwrap(),
+        FormClaim::Claimed
+    );
+    assert_eq!(
+        s.claim_form_token("t1", u, &ts(1)).unwrap(),
+        FormClaim::InFlight
+    );
+    s.settle_form_token("t1", Some("/referrals/r1")).unwrap();
+    assert_eq!(
+        s.claim_form_token("t1", u, &ts(2)).unwrap(),
+        FormClaim::Done("/referrals/r1".into())
+    );
+    // Freed when nothing was made (the form came back with errors): it may be sent again.
+    s.issue_form_token("t2", u, &ts(3), &ts(0)).unwrap();
+    assert_eq!(
+        s.claim_form_token("t2", u, &ts(3)).unwrap(),
+        FormClaim::Claimed
+    );
+    s.settle_form_token("t2", None).unwrap();
+    assert_eq!(
+        s.claim_form_token("t2", u, &ts(4)).unwrap(),
+        FormClaim::Claimed
+    );
+    // Old tokens are forgotten as new ones are issued.
+    s.issue_form_token("t3", u, &ts(10), &ts(5)).unwrap();
+    assert_eq!(
+        s.claim_form_token("t1", u, &ts(10)).unwrap(),
+        FormClaim::Unknown
+    );
+    assert_eq!(
+        s.claim_form_token("nothing", u, &ts(10)).unwrap(),
+        FormClaim::Unknown
     );
 }
 

@@ -14,6 +14,7 @@ pub mod form_kit;
 pub mod forms;
 mod metrics;
 mod middleware;
+mod once;
 mod pages;
 mod problem;
 pub mod process_pages;

@@ -1592,3 +1592,97 @@ async fn a_password_reset_is_logged_ends_sessions_and_must_be_changed_at_sign_in
         );
     }
 }
+
+/// The one-time token a form carries.
+fn form_token(html: &str) -> String {
+    let at = html
+        .find(r#"name="form_token" value=""#)
+        .expect("the form carries a one-time token");
+    let rest = &html[at + r#"name="form_token" value=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_that_creates_sent_twice_creates_once() {
+    // Issue 18, item 6: HTML forms that create things (open a record, refer a child,
+    // record a contact) carry a one-time form token, so that re-submitting creates
+    // nothing twice: the second send is taken to what the first made.
+    let ta = TestApp::start().await;
+    let mut b = ta.signed_in("frontdoor").await;
+    let before = ta.children_count().await;
+    let page = b.get("/children/new").await;
+    let token = form_token(&page.body);
+    let fields = [
+        ("kind", "child"),
+        ("given_name", "Onceonly"),
+        ("family_name", "Twiceclicked"),
+        ("date_of_birth", "2020-01-02"),
+        ("sex", "female"),
+        ("form_token", token.as_str()),
+    ];
+    let first = b.post_csrf("/children", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let again = b.post_csrf("/children", &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(
+        again.location(),
+        first.location(),
+        "to the record the first made"
+    );
+    assert_eq!(ta.children_count().await, before + 1, "one record, not two");
+
+    // The same for a referral.
+    let school_id = ta.user_id("school").await;
+    let count = move |app: &together_app::App| {
+        app.store
+            .referrals(&together_store::ReferralQuery {
+                submitted_by_user: Some(school_id),
+                limit: 1000,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    let mut school = ta.signed_in("school").await;
+    let referrals_before = ta.blocking(count).await;
+    let page = school.get("/referrals/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = form_token(&page.body);
+    let referral = [
+        ("referrer.kind", "professional"),
+        ("referrer.name", "Sam Okafor"),
+        ("referrer.job_title", "Designated safeguarding lead"),
+        ("referrer.agency_name", "Demo Primary School"),
+        ("referrer.agency_kind", "education"),
+        ("referrer.email", "dsl@example.org"),
+        ("children[0].given_name", "Onceonly"),
+        ("children[0].family_name", "Referred"),
+        ("children[0].date_of_birth", "2019-05-01"),
+        ("children[0].sex", "female"),
+        ("concern.what_happened", "Bruising on both arms"),
+        ("concern.seen_or_heard", "Finger-mark bruises seen in PE"),
+        ("consent.family_knows", "yes"),
+        ("consent.family_consents", "yes"),
+        ("immediate_risk", "no"),
+        ("form_token", token.as_str()),
+    ];
+    let first = school.post_csrf("/referrals/new", &referral).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let again = school.post_csrf("/referrals/new", &referral).await;
+    assert_eq!(again.location(), first.location());
+    assert_eq!(
+        ta.blocking(count).await,
+        referrals_before + 1,
+        "one referral, not two"
+    );
+
+    // A token this user was never given: the form comes back, entries kept, to send again.
+    let mut forged = fields;
+    forged[5] = ("form_token", "not-a-token-together-gave");
+    let r = b.post_csrf("/children", &forged).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("was sent already"), "{}", r.body);
+    assert!(r.body.contains(r#"value="Twiceclicked""#));
+    assert_ne!(form_token(&r.body), token, "a fresh token to send it with");
+    assert_eq!(ta.children_count().await, before + 1);
+}

@@ -42,3 +42,16 @@ CREATE TRIGGER admin_log_no_update_delete BEFORE UPDATE OR DELETE ON admin_log
     FOR EACH STATEMENT EXECUTE FUNCTION admin_log_append_only();
 CREATE TRIGGER admin_log_no_truncate BEFORE TRUNCATE ON admin_log
     FOR EACH STATEMENT EXECUTE FUNCTION admin_log_append_only();
+
+-- One-time tokens for the forms that create (refer a child, record a contact, open a
+-- record): sending a form twice (a double click, the back button) creates nothing twice.
+CREATE TABLE form_tokens (
+    token_hash TEXT COLLATE "C" PRIMARY KEY,
+    user_id TEXT COLLATE "C" NOT NULL,
+    issued_at TEXT COLLATE "C" NOT NULL,
+    -- When the form was sent with it; NULL while unused.
+    claimed_at TEXT COLLATE "C",
+    -- Where what it created is ("/referrals/<id>"); NULL until made.
+    result TEXT
+);
+CREATE INDEX form_tokens_issued ON form_tokens(issued_at);

@@ -40,3 +40,16 @@ CREATE TRIGGER admin_log_no_delete BEFORE DELETE ON admin_log
 BEGIN
     SELECT RAISE(ABORT, 'the administration log is append-only');
 END;
+
+-- One-time tokens for the forms that create (refer a child, record a contact, open a
+-- record): sending a form twice (a double click, the back button) creates nothing twice.
+CREATE TABLE form_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    -- When the form was sent with it; NULL while unused.
+    claimed_at TEXT,
+    -- Where what it created is ("/referrals/<id>"); NULL until made.
+    result TEXT
+);
+CREATE INDEX form_tokens_issued ON form_tokens(issued_at);

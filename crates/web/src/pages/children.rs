@@ -4,6 +4,7 @@
 use crate::auth::Signed;
 use crate::ctx::{render, render_form, Ctx, Posted};
 use crate::forms::FormData;
+use crate::once::Once;
 use crate::views::{long_date, long_date_text, long_timestamp, options, FormState, Page};
 use crate::AppState;
 use askama::Template;
@@ -204,7 +205,8 @@ struct NewChildPage {
     disability_options: Vec<(String, String)>,
 }
 
-fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
+async fn new_child_page(ctx: &Ctx, form: FormState) -> Response {
+    let form = ctx.with_form_token(form).await;
     let page = NewChildPage {
         page: ctx.page_with_errors(
             "Open a child's record",
@@ -298,22 +300,25 @@ pub async fn new_form(State(state): State<AppState>, signed: Signed) -> Response
     {
         return ctx.fail(e);
     }
-    new_child_page(&ctx, FormState::default())
+    new_child_page(&ctx, FormState::default()).await
 }
 
 pub async fn create(Posted { ctx, form }: Posted) -> Response {
     let input = person_input(&form);
     match ctx
-        .run(move |app, caller| app.open_child_record(caller, &input))
+        .once(&form, move |app, caller| {
+            let id = app.open_child_record(caller, &input)?;
+            Ok(format!("/children/{id}?done=opened"))
+        })
         .await
     {
-        Ok(id) => Redirect::to(&format!("/children/{id}?done=opened")).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let mut r = new_child_page(&ctx, FormState::with_errors(form.kept(), e));
+        Once::Made(link) => Redirect::to(&link).into_response(),
+        Once::Invalid(e) => {
+            let mut r = new_child_page(&ctx, FormState::with_errors(form.kept(), e)).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
-        Err(e) => ctx.fail(e),
+        Once::Failed(r) => r,
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::auth::Signed;
 use crate::ctx::{render, render_form, Ctx, Posted};
 use crate::forms::FormData;
+use crate::once::Once;
 use crate::pages::threshold::{tick_groups, DomainGroup, Tick};
 use crate::views::{long_local_time as when, long_timestamp, FormState, Page};
 use crate::AppState;
@@ -145,7 +146,8 @@ fn input_from(f: &FormData) -> ReferralInput {
     }
 }
 
-fn referral_form(ctx: &Ctx, form: FormState, contact: bool) -> Response {
+async fn referral_form(ctx: &Ctx, form: FormState, contact: bool) -> Response {
+    let form = ctx.with_form_token(form).await;
     let has_errors = !form.errors.is_empty();
     let model = &ctx.state.app.profile.practice_model;
     let page = ReferralForm {
@@ -188,7 +190,7 @@ pub async fn new_referral(State(state): State<AppState>, signed: Signed) -> Resp
     if let Ok(Some(a)) = ctx.run(move |app, _| app.agency(agency)).await {
         values.insert("referrer.agency_kind".into(), a.kind);
     }
-    referral_form(&ctx, FormState::new(values), false)
+    referral_form(&ctx, FormState::new(values), false).await
 }
 
 pub async fn new_contact(State(state): State<AppState>, signed: Signed) -> Response {
@@ -200,7 +202,7 @@ pub async fn new_contact(State(state): State<AppState>, signed: Signed) -> Respo
     }
     let mut values = std::collections::HashMap::new();
     values.insert("channel".into(), "telephone".into());
-    referral_form(&ctx, FormState::new(values), true)
+    referral_form(&ctx, FormState::new(values), true).await
 }
 
 async fn submit(p: Posted, contact: bool) -> Response {
@@ -213,7 +215,7 @@ async fn submit(p: Posted, contact: bool) -> Response {
     };
     let received_at = form.get("received_at").trim().to_string();
     let result = ctx
-        .run(move |app, caller| {
+        .once(&form, move |app, caller| {
             let mut e = ValidationErrors::new();
             let details = input.parse(app.today());
             let channel = e.take(
@@ -239,18 +241,19 @@ async fn submit(p: Posted, contact: bool) -> Response {
             };
             match (details, channel, at) {
                 (Some(d), Some(c), Some(at)) if e.is_empty() => {
-                    app.receive_referral(caller, d, c, at, None)
+                    let (row, _) = app.receive_referral(caller, d, c, at, None)?;
+                    Ok(format!("/referrals/{}", row.id))
                 }
                 _ => Err(AppError::Invalid(e)),
             }
         })
         .await;
     match result {
-        Ok((row, _)) => Redirect::to(&format!("/referrals/{}", row.id)).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            referral_form(&ctx, FormState::with_errors(form.kept(), errors), contact)
+        Once::Made(link) => Redirect::to(&link).into_response(),
+        Once::Invalid(errors) => {
+            referral_form(&ctx, FormState::with_errors(form.kept(), errors), contact).await
         }
-        Err(e) => ctx.fail(e),
+        Once::Failed(r) => r,
     }
 }
 
