@@ -421,6 +421,13 @@ impl App {
         };
         let is_referrer = self.made_by(caller, &row);
         let permit = self.authorize_referral(caller, Action::ViewReferral, id.0, is_referrer)?;
+        // The referral names the children linked to it: a read of who they are, logged
+        // against each (issue 18), as a list that names them is.
+        let linked = self
+            .referrals_shown(std::slice::from_ref(&row))?
+            .into_iter()
+            .filter(|s| matches!(s, Shown::Process(_, Some(_))));
+        self.log_listed(caller, Action::ViewReferral, "named in a referral", linked)?;
         let (log, referral) = self.load(id)?;
         Ok(ReferralView {
             row,
@@ -456,21 +463,51 @@ impl App {
         let mut rows = self.store.referrals(&q)?;
         // An urgent referral not yet decided is listed first (issue 16; ¶164, ¶168).
         rows.sort_by_key(|r| !(r.urgent && r.decided_at.is_none()));
+        let shown = self.referrals_shown(&rows)?;
         self.log_listed(
             caller,
             Action::ViewReferral,
             "listed among referrals",
-            rows.iter().map(|r| {
-                Shown::Process(
-                    together_store::Subject {
-                        kind: "referral".into(),
-                        id: r.id,
-                    },
-                    None,
-                )
-            }),
+            shown,
         )?;
         Ok(rows)
+    }
+
+    /// What a list of referrals shows: each referral, with each child linked to it
+    /// (its summary names them), so the data protection officer's search for a child
+    /// finds the list too. One read for the whole list.
+    pub(crate) fn referrals_shown(&self, rows: &[ReferralRow]) -> Result<Vec<Shown>, AppError> {
+        let (Some(from), Some(to)) = (
+            rows.iter().map(|r| r.received_at.as_str()).min(),
+            rows.iter().map(|r| r.received_at.as_str()).max(),
+        ) else {
+            return Ok(Vec::new());
+        };
+        // `to` is exclusive: just past the latest.
+        let linked = self
+            .store
+            .referral_children_between(from, &format!("{to}~"))?;
+        let mut shown = Vec::new();
+        for r in rows {
+            let subject = together_store::Subject {
+                kind: "referral".into(),
+                id: r.id,
+            };
+            let children: Vec<PersonId> = linked
+                .iter()
+                .filter(|l| l.referral == r.id)
+                .map(|l| l.person)
+                .collect();
+            if children.is_empty() {
+                shown.push(Shown::Process(subject.clone(), None));
+            }
+            shown.extend(
+                children
+                    .into_iter()
+                    .map(|c| Shown::Process(subject.clone(), Some(c))),
+            );
+        }
+        Ok(shown)
     }
 
     /// The caller's tray: front door work for front door workers and social workers,
@@ -740,6 +777,18 @@ impl App {
                 recent_referrals,
             });
         }
+        let referral = together_store::Subject {
+            kind: "referral".into(),
+            id: view.row.id,
+        };
+        self.log_listed(
+            caller,
+            Action::SearchChildren,
+            "listed as a possible match for a referred child",
+            out.iter()
+                .filter(|c| c.details.is_some())
+                .map(|c| Shown::Process(referral.clone(), Some(c.person))),
+        )?;
         Ok(out)
     }
 }
