@@ -11,6 +11,8 @@
 #   6. browser end-to-end    node --test tests/e2e/*.test.mjs against the binary
 #   7. CIN census            scripts/census-check.sh: the DfE's validator (PyPI) on the
 #                            census of the demo and of a generated county
+#   8. API fuzzing           scripts/schemathesis.sh: schemathesis (PyPI, pinned) against
+#                            the API's OpenAPI document, two agency systems' tokens
 #
 # Every step runs even if an earlier one failed (setup and PostgreSQL start
 # excepted); the script exits non-zero if any step failed.
@@ -116,6 +118,9 @@ if [[ "${TOGETHER_SKIP_E2E:-0}" != 1 ]]; then
 
   # The CIN census of the demo and of a generated county, checked by the DfE's rules.
   run_step "CIN census (DfE validator)" bash scripts/census-check.sh "$TOGETHER_BIN"
+
+  # The API against its own OpenAPI document: no 5xx, no answer it does not describe.
+  run_step "API fuzzing (schemathesis)" bash scripts/schemathesis.sh "$TOGETHER_BIN"
 fi
 
 print_summary

@@ -31,11 +31,20 @@ pub struct FamilyMemberInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseNoteInput {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "\\S", max_length = 200)
+    )]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "\\S", max_length = 20000)
+    )]
     pub text: String,
     /// The date the note is about, if not today (YYYY-MM-DD).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub effective_date: String,
     #[serde(default)]
     pub shared_with_partners: bool,

@@ -193,20 +193,47 @@ impl PersonDetails {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    /// Who this person is.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            required = true,
+            pattern = "^\\s*(child|unborn-child|parent|carer|family-network-member|alleged-perpetrator)\\s*$"
+        )
+    )]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "\\S", max_length = 100)
+    )]
     pub given_name: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "\\S", max_length = 100)
+    )]
     pub family_name: String,
+    /// YYYY-MM-DD; for a child who is born.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date_of_birth: String,
+    /// YYYY-MM-DD; for an unborn child.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub expected_date_of_delivery: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^\\s*(female|male|unknown)\\s*$")
+    )]
     pub sex: String,
+    /// Ten digits, spaces allowed; the last is a check digit (a wrong one is refused).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*([0-9]\\s*){10}$|^\\s*$"))]
     pub nhs_number: String,
+    /// A unique pupil number: a letter, twelve digits (a check letter first).
     #[serde(default)]
     pub upn: String,
     #[serde(default)]

@@ -895,3 +895,81 @@ async fn a_partner_system_reads_the_work_its_practitioners_owe() {
         .iter()
         .all(|w| !school_staff.iter().any(|p| w["owner"] == p.as_str())));
 }
+
+/// Issue 18, item 14: the OpenAPI document says what the server needs, so a client
+/// generated from it gets no surprise 422: for each request body, every field the
+/// server names as missing from an empty body is one the document marks required (at
+/// its place in the nested schemas), and a body made to the schema's required fields
+/// with their formats is accepted.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_the_server_requires_the_document_marks_required() {
+    let ta = TestApp::start().await;
+    let doc = ta
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let schemas = doc["components"]["schemas"].clone();
+    // A reference, directly or as the one choice of a `oneOf`.
+    let resolve = |v: &Value| -> Value {
+        let r = v["$ref"].as_str().or(v["oneOf"][0]["$ref"].as_str());
+        match r {
+            Some(r) => schemas[r.rsplit('/').next().unwrap()].clone(),
+            None => v.clone(),
+        }
+    };
+    // The schema at a dotted field ("referrer.kind", "children[0].given_name"), and
+    // whether each step on the way is required.
+    let required_at = |root: &str, field: &str| -> bool {
+        let mut schema = schemas[root].clone();
+        for part in field.split('.') {
+            let name = part.split('[').next().unwrap();
+            let listed = schema["required"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|x| x == name));
+            if !listed {
+                return false;
+            }
+            let mut next = resolve(&schema["properties"][name]);
+            if part.contains('[') {
+                next = resolve(&next["items"]);
+            }
+            schema = next;
+        }
+        true
+    };
+    let csc = csc_token(&ta).await;
+    let police = ta.seed.api_token.clone();
+    let child = ta.child(0);
+    for (path, token, schema) in [
+        ("/api/v1/children".to_string(), &csc, "PersonInput"),
+        (
+            format!("/api/v1/children/{child}/case-notes"),
+            &csc,
+            "CaseNoteInput",
+        ),
+        ("/api/v1/referrals".to_string(), &police, "ReferralInput"),
+    ] {
+        let r = ta
+            .api(
+                Method::POST,
+                &path,
+                Some(token),
+                Some(("application/json", b"{}".to_vec())),
+            )
+            .await;
+        let p = assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, &path);
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert!(!fields.is_empty(), "{path}: {p}");
+        for f in fields {
+            assert!(
+                required_at(schema, f),
+                "{path}: the server needs {f}, which {schema} does not mark required"
+            );
+        }
+    }
+}

@@ -429,6 +429,10 @@ impl ReferralDetails {
 #[serde(default, deny_unknown_fields)]
 pub struct ReferrerInput {
     /// "professional" or "member-of-public".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^\\s*(professional|member-of-public)\\s*$")
+    )]
     pub kind: String,
     pub name: String,
     pub job_title: String,
@@ -436,6 +440,7 @@ pub struct ReferrerInput {
     /// An [`AgencyKind`] id, e.g. "health".
     pub agency_kind: String,
     pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(format = "email"))]
     pub email: String,
     pub relationship_to_child: String,
     /// "yes" if a member of the public agrees to their identity being shared.
@@ -448,13 +453,21 @@ pub struct ReferrerInput {
 #[serde(default, deny_unknown_fields)]
 pub struct ChildInput {
     /// "yes" for an unborn child.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*(yes|no)?\\s*$"))]
     pub unborn: String,
     pub given_name: String,
     pub family_name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date_of_birth: String,
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub expected_date_of_delivery: String,
     /// A [`Sex`] id; empty is "not known".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^\\s*(female|male|unknown)?\\s*$")
+    )]
     pub sex: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^\\s*([0-9]\\s*){10}$|^\\s*$"))]
     pub nhs_number: String,
     pub upn: String,
     pub postcode: String,
@@ -471,6 +484,7 @@ pub struct FamilyMemberInput {
     pub relationship: String,
     pub given_name: String,
     pub family_name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date_of_birth: String,
     pub description: String,
     /// "yes", "no" or empty (not known).
@@ -483,7 +497,9 @@ pub struct FamilyMemberInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConcernInput {
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "\\S"))]
     pub what_happened: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "\\S"))]
     pub seen_or_heard: String,
     pub developmental_needs: String,
     pub parenting_capacity: String,
@@ -495,6 +511,10 @@ pub struct ConcernInput {
 #[serde(default, deny_unknown_fields)]
 pub struct ConsentInput {
     /// "yes", "no" or "not-known".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^\\s*(yes|no|not-known)\\s*$")
+    )]
     pub family_knows: String,
     /// "yes" or "no" (when the family knows).
     pub family_consents: String,
@@ -529,12 +549,23 @@ pub struct SignsOfSafetyInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReferralInput {
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub referrer: ReferrerInput,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_items = 1, max_items = 20)
+    )]
     pub children: Vec<ChildInput>,
     pub family: Vec<FamilyMemberInput>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub concern: ConcernInput,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub consent: ConsentInput,
     /// "yes" or "no".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^\\s*(yes|no)\\s*$")
+    )]
     pub immediate_risk: String,
     pub immediate_risk_details: String,
     /// "yes" if the referrer suspects significant harm (WT2026 ¶164); "no" or empty if not.
