@@ -412,6 +412,56 @@ impl App {
         {
             e.add("username", "Username must be 3 to 64 characters: letters, digits, dots, hyphens or underscores");
         }
+        let fields = self.user_fields(input, &mut e);
+        e.clone().into_result()?;
+        let Some((display_name, role, agency, team)) = fields else {
+            return Err(AppError::Invalid(e));
+        };
+        let password = random_password();
+        let user = UserRow {
+            id: UserId(uuid::Uuid::now_v7()),
+            username,
+            display_name,
+            role: role.id().to_string(),
+            agency: agency.id,
+            team,
+            password_hash: hash_password(&password)?,
+            active: true,
+            created_at: format_timestamp(self.clock.now()),
+            // A generated password is the administrator's to hand over, not the user's
+            // own: it is changed at the first sign-in (issue 18).
+            must_change_password: true,
+        };
+        let entry = self.admin_entry(
+            caller,
+            "user-created",
+            user.id.to_string(),
+            &user.username,
+            serde_json::json!({
+                "display_name": user.display_name,
+                "role": role.label(),
+                "agency": agency.name,
+                "team": team.and_then(|t| self.store.team(t).ok().flatten()).map(|t| t.name),
+            }),
+        );
+        self.store
+            .administer(Some(&AdminChange::CreateUser(user.clone())), &entry)
+            .map_err(|err| match err {
+                together_store::StoreError::Conflict(_) => AppError::Invalid(
+                    ValidationErrors::single("username", "That username is already taken"),
+                ),
+                other => other.into(),
+            })?;
+        Ok((user, password))
+    }
+
+    /// A user's name, role, agency and team as typed, each error added to `e`; `None`
+    /// if any is wrong. Shared by adding a user and changing one.
+    fn user_fields(
+        &self,
+        input: &NewUserInput,
+        e: &mut ValidationErrors,
+    ) -> Option<(String, Role, together_store::AgencyRow, Option<TeamId>)> {
         let display_name = e.take("display_name", parse_name("full name", &input.display_name));
         let role = e.take(
             "role",
@@ -459,48 +509,88 @@ impl App {
                 );
             }
         }
+        Some((display_name?, role?, agency?, team?))
+    }
+
+    /// Change a user's name, role, agency or team (issue 18: logged in the
+    /// administration log, with what it was and what it is). A change of role, agency
+    /// or team ends their sessions: what they may see has changed. An administrator
+    /// cannot change their own role.
+    pub fn change_user(
+        &self,
+        caller: &Caller,
+        user: UserId,
+        input: &NewUserInput,
+    ) -> Result<(), AppError> {
+        self.authorize(caller, Action::ManageUsers)?;
+        let before = self.store.user(user)?.ok_or(AppError::NotFound)?;
+        let mut e = ValidationErrors::new();
+        let fields = self.user_fields(input, &mut e);
         e.clone().into_result()?;
-        let (Some(display_name), Some(role), Some(agency), Some(team)) =
-            (display_name, role, agency, team)
-        else {
+        let Some((display_name, role, agency, team)) = fields else {
             return Err(AppError::Invalid(e));
         };
-        let password = random_password();
+        if caller.actor_id == user && role.id() != before.role {
+            return Err(ValidationErrors::single("role", "You cannot change your own role").into());
+        }
+        let agency_name = |id: AgencyId| {
+            self.store
+                .agency(id)
+                .ok()
+                .flatten()
+                .map(|a| a.name)
+                .unwrap_or_default()
+        };
+        let team_name = |id: Option<TeamId>| {
+            id.and_then(|t| self.store.team(t).ok().flatten())
+                .map(|t| t.name)
+                .unwrap_or_else(|| "no team".into())
+        };
+        let role_label = |id: &str| {
+            Role::from_id(id)
+                .map(|r| r.label())
+                .unwrap_or(id)
+                .to_string()
+        };
+        let mut changed = serde_json::Map::new();
+        let mut note = |what: &str, was: String, is: String| {
+            if was != is {
+                changed.insert(what.into(), format!("{was} → {is}").into());
+            }
+        };
+        note(
+            "display_name",
+            before.display_name.clone(),
+            display_name.clone(),
+        );
+        note("role", role_label(&before.role), role.label().to_string());
+        note("agency", agency_name(before.agency), agency.name.clone());
+        note("team", team_name(before.team), team_name(team));
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let end_sessions =
+            before.role != role.id() || before.agency != agency.id || before.team != team;
+        changed.insert("sessions_ended".into(), end_sessions.into());
+        let entry = self.admin_entry(
+            Some(caller),
+            "user-changed",
+            before.id.to_string(),
+            &before.username,
+            serde_json::Value::Object(changed),
+        );
         let user = UserRow {
-            id: UserId(uuid::Uuid::now_v7()),
-            username,
             display_name,
             role: role.id().to_string(),
             agency: agency.id,
             team,
-            password_hash: hash_password(&password)?,
-            active: true,
-            created_at: format_timestamp(self.clock.now()),
-            // A generated password is the administrator's to hand over, not the user's
-            // own: it is changed at the first sign-in (issue 18).
-            must_change_password: true,
+            ..before
         };
-        let entry = self.admin_entry(
-            caller,
-            "user-created",
-            user.id.to_string(),
-            &user.username,
-            serde_json::json!({
-                "display_name": user.display_name,
-                "role": role.label(),
-                "agency": agency.name,
-                "team": team.and_then(|t| self.store.team(t).ok().flatten()).map(|t| t.name),
-            }),
-        );
-        self.store
-            .administer(Some(&AdminChange::CreateUser(user.clone())), &entry)
-            .map_err(|err| match err {
-                together_store::StoreError::Conflict(_) => AppError::Invalid(
-                    ValidationErrors::single("username", "That username is already taken"),
-                ),
-                other => other.into(),
-            })?;
-        Ok((user, password))
+        self.store.administer(
+            Some(&AdminChange::UpdateUser { user, end_sessions }),
+            &entry,
+        )?;
+        Ok(())
     }
 
     /// Give a user a temporary password, returned once: it must be changed at their

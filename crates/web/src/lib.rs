@@ -185,6 +185,10 @@ pub fn router_with(state: AppState, processes: Router<AppState>) -> Router {
         )
         .route("/admin/users/{id}/active", post(pages::admin::set_active))
         .route(
+            "/admin/users/{id}/edit",
+            get(pages::admin::edit_user_form).post(pages::admin::change_user),
+        )
+        .route(
             "/admin/calendar",
             get(pages::admin::calendar).post(pages::admin::add_proclamation),
         )

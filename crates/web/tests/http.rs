@@ -1686,3 +1686,85 @@ async fn a_form_that_creates_sent_twice_creates_once() {
     assert_ne!(form_token(&r.body), token, "a fresh token to send it with");
     assert_eq!(ta.children_count().await, before + 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_of_role_is_logged_with_what_it_was_and_ends_the_sessions() {
+    // Issue 18, item 2: a role or agency change is an administrative action in the
+    // administration log; what the user may see changes, so their sessions end.
+    let ta = TestApp::start().await;
+    let sw = ta.user_id("socialworker").await;
+    let admin_id = ta.user_id("admin").await;
+    let mut worker = ta.signed_in("socialworker").await;
+    let mut admin = ta.signed_in("admin").await;
+    let csc = ta.agency_of_kind("childrens-social-care").await.to_string();
+    let form = admin.get(&format!("/admin/users/{sw}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains(r#"value="social-worker" checked"#),
+        "the form shows their role: {}",
+        form.body
+    );
+    let r = admin
+        .post_csrf(
+            &format!("/admin/users/{sw}/edit"),
+            &[
+                ("display_name", "Sam Promoted"),
+                ("role", "practice-supervisor"),
+                ("agency", csc.as_str()),
+                ("team", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("details are changed"), "{}", r.body);
+    assert!(
+        worker.get("/").await.location().starts_with("/login"),
+        "their session ended"
+    );
+    let changed = ta
+        .blocking(move |app| app.store.user(sw).unwrap().unwrap())
+        .await;
+    assert_eq!(changed.role, "practice-supervisor");
+    let entry = ta
+        .blocking(move |app| {
+            app.store
+                .admin_log(&together_store::AdminQuery {
+                    target: Some(sw.to_string()),
+                    ..Default::default()
+                })
+                .unwrap()
+                .remove(0)
+        })
+        .await;
+    assert_eq!(entry.entry.action, "user-changed");
+    assert_eq!(entry.entry.actor, Some(admin_id));
+    assert!(
+        entry
+            .entry
+            .details
+            .contains("Social worker → Practice supervisor"),
+        "{}",
+        entry.entry.details
+    );
+
+    // An administrator cannot change their own role.
+    let r = admin
+        .post_csrf(
+            &format!("/admin/users/{admin_id}/edit"),
+            &[
+                ("display_name", "Admin"),
+                ("role", "social-worker"),
+                ("agency", csc.as_str()),
+                ("team", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("You cannot change your own role"));
+    // And only an administrator changes anyone.
+    let mut sup = ta.signed_in("supervisor").await;
+    assert_eq!(
+        sup.get(&format!("/admin/users/{sw}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

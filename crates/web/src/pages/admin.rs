@@ -74,12 +74,22 @@ pub async fn users(State(state): State<AppState>, signed: Signed) -> Response {
 struct NewUserPage {
     page: Page,
     form: FormState,
+    heading: String,
+    action: String,
+    submit: String,
+    /// Changing an existing user (no username, no password made).
+    editing: bool,
     role_options: Vec<(String, String)>,
     agency_options: Vec<(String, String)>,
     team_options: Vec<(String, String)>,
 }
 
 async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
+    user_form_page(ctx, form, None).await
+}
+
+/// The form to add a user, or (`editing`: their id and username) to change one.
+async fn user_form_page(ctx: &Ctx, form: FormState, editing: Option<(UserId, String)>) -> Response {
     let loaded = ctx.run(|app, caller| app.agencies_and_teams(caller)).await;
     let (agencies, teams) = match loaded {
         Ok(x) => x,
@@ -89,8 +99,30 @@ async fn new_user_page(ctx: &Ctx, form: FormState) -> Response {
     let mut team_options = vec![(String::new(), "No team".to_string())];
     team_options.extend(teams.into_iter().map(|t| (t.id.to_string(), t.name)));
     let page = NewUserPage {
-        page: ctx.page_with_errors("Add a user", "/admin/users", has_errors),
+        page: ctx.page_with_errors(
+            if editing.is_some() {
+                "Change a user"
+            } else {
+                "Add a user"
+            },
+            "/admin/users",
+            has_errors,
+        ),
         form,
+        heading: match &editing {
+            Some((_, username)) => format!("Change {username}"),
+            None => "Add a user".into(),
+        },
+        action: match &editing {
+            Some((id, _)) => format!("/admin/users/{id}/edit"),
+            None => "/admin/users/new".into(),
+        },
+        submit: if editing.is_some() {
+            "Save the changes".into()
+        } else {
+            "Add the user".into()
+        },
+        editing: editing.is_some(),
         role_options: options(Role::ALL.map(|r| (r.id(), r.label()))),
         agency_options: agencies
             .into_iter()
@@ -130,6 +162,83 @@ pub async fn create_user(Posted { ctx, form }: Posted) -> Response {
         Err(AppError::Invalid(e)) => {
             new_user_page(&ctx, FormState::with_errors(form.kept(), e)).await
         }
+        Err(e) => ctx.fail(e),
+    }
+}
+
+pub async fn edit_user_form(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let ctx = Ctx::new(state, signed);
+    let uid = match user_id(&ctx, &id) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let user = match the_user(&ctx, uid).await {
+        Ok(u) => u,
+        Err(e) => return ctx.fail(e),
+    };
+    let values = [
+        ("display_name", user.display_name.clone()),
+        ("role", user.role.clone()),
+        ("agency", user.agency.to_string()),
+        ("team", user.team.map(|t| t.to_string()).unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    user_form_page(&ctx, FormState::new(values), Some((uid, user.username))).await
+}
+
+/// One user, as the administrator's list has them.
+async fn the_user(ctx: &Ctx, uid: UserId) -> Result<together_app::rows::UserRow, AppError> {
+    ctx.run(move |app, caller| {
+        let (users, _) = app.users_and_agencies(caller)?;
+        users
+            .into_iter()
+            .find(|u| u.id == uid)
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// Change a user's name, role, agency or team (issue 18: in the administration log).
+pub async fn change_user(Path(id): Path<String>, Posted { ctx, form }: Posted) -> Response {
+    let uid = match user_id(&ctx, &id) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let input = NewUserInput {
+        username: String::new(),
+        display_name: form.get("display_name").into(),
+        role: form.get("role").into(),
+        agency: form.get("agency").into(),
+        team: form.get("team").into(),
+    };
+    let name = input.display_name.trim().to_string();
+    match ctx
+        .run(move |app, caller| app.change_user(caller, uid, &input))
+        .await
+    {
+        Ok(()) => {
+            users_page(
+                &ctx,
+                Some((
+                    format!("{name}'s details are changed; a change of role, agency or team ends their sessions"),
+                    String::new(),
+                )),
+            )
+            .await
+        }
+        Err(AppError::Invalid(e)) => match the_user(&ctx, uid).await {
+            Ok(u) => {
+                let form = FormState::with_errors(form.kept(), e);
+                user_form_page(&ctx, form, Some((uid, u.username))).await
+            }
+            Err(e) => ctx.fail(e),
+        },
         Err(e) => ctx.fail(e),
     }
 }
