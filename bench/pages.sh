@@ -16,8 +16,13 @@ SECS="${2:-15}"
 cd "$ROOT"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 [[ "$DB" == postgres* ]] && ! command -v psql >/dev/null && { echo "needs psql for a PostgreSQL database"; exit 1; }
-cargo build --release -p together >/dev/null
-BIN="$ROOT/target/release/together"
+# TOGETHER_BENCH_BIN: measure another build (an earlier commit's, for a before/after).
+if [[ -n "${TOGETHER_BENCH_BIN:-}" ]]; then
+  BIN="$TOGETHER_BENCH_BIN"
+else
+  cargo build --release -p together >/dev/null
+  BIN="$ROOT/target/release/together"
+fi
 PORT=18098
 # Open once so that migrations run before the direct reads below.
 "$BIN" user agencies --database "$DB" >/dev/null
@@ -43,12 +48,13 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q listening /tmp/pages-server.log && break; sleep 0.2; done
 
-# Sign in as USER and print the session cookie.
+# Sign in as USER and print the session cookie. A reset password is temporary (issue
+# 18): it is changed first, keeping the session.
 session() {
   local user="$1" pw
-  pw="$("$BIN" user reset-password "$user" --database "$DB" | sed -n 's/^new password for .* (shown once): //p')"
+  pw="$("$BIN" user reset-password "$user" --database "$DB" | sed -n 's/^\(new\|temporary\) password for [^ ]* (shown once[^)]*): //p')"
   python3 - "$PORT" "$user" "$pw" <<'PY'
-import http.client, re, sys, urllib.parse
+import http.client, re, secrets, sys, urllib.parse
 port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 c = http.client.HTTPConnection("127.0.0.1", port)
 c.request("GET", "/login"); r = c.getresponse(); body = r.read().decode()
@@ -59,6 +65,15 @@ c.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlen
 r = c.getresponse(); r.read()
 s = [v.split(";")[0] for k, v in r.getheaders() if k.lower() == "set-cookie" and v.startswith("together_session=") and "Max-Age=0" not in v]
 if r.status != 303 or not s: sys.exit(f"sign-in as {user} failed: {r.status}")
+c.request("GET", "/", headers={"Cookie": s[0]}); r = c.getresponse(); r.read()
+if r.status == 303 and r.getheader("Location") == "/account/password":
+    c.request("GET", "/account/password", headers={"Cookie": s[0]}); r = c.getresponse(); body = r.read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+    new = "bench-" + secrets.token_hex(12)
+    form = urllib.parse.urlencode({"current_password": pw, "new_password": new, "confirm_password": new, "csrf_token": token})
+    c.request("POST", "/account/password", form, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": s[0]})
+    r = c.getresponse(); r.read()
+    if r.status != 200: sys.exit(f"changing {user}'s temporary password failed: {r.status}")
 print(s[0])
 PY
 }
