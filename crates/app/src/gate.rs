@@ -23,7 +23,13 @@ pub struct Caller {
     pub request_id: String,
     /// Set when the caller declared break-glass access, with their reason.
     pub break_glass_reason: Option<String>,
+    /// Where access-log entries wait to be written together (see
+    /// [`App::with_one_access_commit`]); `None`: each is written as it is made.
+    pub journal: Option<AccessJournal>,
 }
+
+/// Access-log entries a request has made, written in one transaction at its end.
+pub type AccessJournal = std::sync::Arc<std::sync::Mutex<Vec<AccessEntry>>>;
 
 /// What a list named: a child, or a process (with the child it is about, if one).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -380,7 +386,7 @@ impl App {
         if entries.is_empty() {
             return Ok(());
         }
-        self.store.log_accesses(&entries)?;
+        self.record_access(caller, entries.clone())?;
         tracing::info!(
             target: "together::access",
             request_id = %caller.request_id,
@@ -391,6 +397,46 @@ impl App {
             "list shown"
         );
         Ok(())
+    }
+
+    /// Write access-log entries: now, or into the caller's journal to be written with
+    /// the rest of the request's.
+    fn record_access(&self, caller: &Caller, entries: Vec<AccessEntry>) -> Result<(), AppError> {
+        match &caller.journal {
+            Some(j) => {
+                j.lock()
+                    .map_err(|_| AppError::Internal("the access journal is poisoned".into()))?
+                    .extend(entries);
+                Ok(())
+            }
+            None => Ok(self.store.log_accesses(&entries)?),
+        }
+    }
+
+    /// Run `f` for `caller` with every access-log entry it makes written in one
+    /// transaction when it ends, whatever it answers: a page that names fifty children
+    /// costs one commit, not three (BENCHMARKS.md, "Listing pages logged"). If they
+    /// cannot be written, the answer is that error: nothing is shown unlogged.
+    pub fn with_one_access_commit<T>(
+        &self,
+        caller: &Caller,
+        f: impl FnOnce(&App, &Caller) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let journal = AccessJournal::default();
+        let journalled = Caller {
+            journal: Some(journal.clone()),
+            ..caller.clone()
+        };
+        let out = f(self, &journalled);
+        let entries = std::mem::take(
+            &mut *journal
+                .lock()
+                .map_err(|_| AppError::Internal("the access journal is poisoned".into()))?,
+        );
+        if !entries.is_empty() {
+            self.store.log_accesses(&entries)?;
+        }
+        out
     }
 
     /// Log a statutory return made: it reads every child in it.
@@ -480,7 +526,7 @@ impl App {
             reason,
             break_glass,
         );
-        self.store.log_access(&entry)?;
+        self.record_access(caller, vec![entry])?;
         // Ids only: no names or dates of birth in the application log.
         tracing::info!(
             target: "together::access",

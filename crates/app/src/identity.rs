@@ -289,6 +289,7 @@ impl App {
             agency: user.agency,
             request_id: request_id.to_string(),
             break_glass_reason: None,
+            journal: None,
         })
     }
 
@@ -318,6 +319,7 @@ impl App {
             agency: client.agency,
             request_id: request_id.to_string(),
             break_glass_reason: None,
+            journal: None,
         })
     }
 

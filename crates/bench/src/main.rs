@@ -685,6 +685,7 @@ fn open_record(app: &App, county: &County, o: &Opts, report: &mut Report) -> Res
         agency: county.actors[0].agency,
         request_id: "bench".into(),
         break_glass_reason: None,
+        journal: None,
     };
     let mut rng = StdRng::seed_from_u64(o.seed + 7);
     if !county.long.is_empty() {

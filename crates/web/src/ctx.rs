@@ -181,7 +181,10 @@ impl Ctx {
         f: impl FnOnce(&App, &Caller) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         let caller = self.caller();
-        blocking(&self.state, move |app| f(app, &caller)).await
+        blocking(&self.state, move |app| {
+            app.with_one_access_commit(&caller, f)
+        })
+        .await
     }
 
     /// The form must carry this session's CSRF token.

@@ -84,11 +84,12 @@ pub async fn home(
         }
     };
     let first_page = after.is_none();
-    let recent = ctx
+    // One call, so that the children this page names are logged in one commit.
+    let loaded = ctx
         .run(move |app, caller| {
             app.authorize(caller, Action::ViewHome)?;
-            match role {
-                Role::PartnerPractitioner => app.my_children(caller, None),
+            let children = match role {
+                Role::PartnerPractitioner => app.my_children(caller, None)?,
                 Role::SocialWorker => {
                     let mine = app.my_children(caller, Some("allocated"))?;
                     if mine.is_empty() {
@@ -98,9 +99,9 @@ pub async fn home(
                                 limit: 10,
                                 ..Default::default()
                             },
-                        )
+                        )?
                     } else {
-                        Ok(mine)
+                        mine
                     }
                 }
                 r if r.is_childrens_social_care() => app.list_children(
@@ -109,27 +110,19 @@ pub async fn home(
                         limit: 10,
                         ..Default::default()
                     },
-                ),
-                _ => Ok(Vec::new()),
-            }
-        })
-        .await;
-    let children = match recent {
-        Ok(c) => c,
-        Err(e) => return ctx.fail(e),
-    };
-    let work = ctx
-        .run(move |app, caller| {
+                )?,
+                _ => Vec::new(),
+            };
             let tray = app.work_tray(caller, after.as_ref(), ITEMS_PER_PAGE)?;
             let referrals = if role == Role::PartnerPractitioner {
                 app.referrals_for(caller, false, 10)?
             } else {
                 Vec::new()
             };
-            Ok((tray, referrals))
+            Ok((children, tray, referrals))
         })
         .await;
-    let (tray, referrals) = match work {
+    let (children, tray, referrals) = match loaded {
         Ok(w) => w,
         Err(e) => return ctx.fail(e),
     };
